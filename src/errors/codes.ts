@@ -1,0 +1,18 @@
+import {ExitCode, type ExitCodeValue} from './exit-codes.js';
+
+// Stable machine-readable codes; each maps to one exit code.
+export const ErrorCodes = {
+  SIDECAR_UNEXPECTED: ExitCode.unexpected,
+  SIDECAR_USAGE: ExitCode.usage,
+  SIDECAR_MANIFEST_NOT_FOUND: ExitCode.invalidManifest,
+  SIDECAR_MANIFEST_INVALID: ExitCode.invalidManifest,
+  SIDECAR_RUNTIME_UNAVAILABLE: ExitCode.runtimeUnavailable,
+  SIDECAR_STACK_FAILED: ExitCode.stackFailed,
+  SIDECAR_NOT_RUNNING: ExitCode.stackFailed,
+  SIDECAR_ALREADY_RUNNING: ExitCode.stackFailed,
+  SIDECAR_UNKNOWN_SERVICE: ExitCode.usage,
+  SIDECAR_SCAFFOLD_CONFLICT: ExitCode.unexpected,
+  SIDECAR_SCAFFOLD_INVALID: ExitCode.usage,
+} as const satisfies Record<string, ExitCodeValue>;
+
+export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,80 @@
+import type {Manifest, Service} from '../manifest/types.js';
+
+export type RuntimeKind = 'process' | 'docker';
+
+// Who a running unit is, durable enough to find and verify it after the
+// supervisor died: a pid is only ours while its start time matches (pids are reused).
+export type UnitIdentity =
+  | {kind: 'process'; pid: number; pgid: number; startTime: string}
+  | {kind: 'docker'; containerId: string};
+
+export interface LogLine {
+  service: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+  // Epoch milliseconds when the line was read.
+  time: number;
+}
+
+export interface ExitInfo {
+  service: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  // True when the runtime saw the unit killed for memory (docker: oom event).
+  oomKilled?: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  // Stream output to the caller's terminal instead of capturing it (`sidecar exec`).
+  interactive?: boolean;
+  env?: Record<string, string>;
+}
+
+// A unit that was started and has not been seen to exit yet.
+export interface RunningUnit {
+  readonly service: Service;
+  readonly identity: UnitIdentity;
+  // Resolves once the unit has exited, however that happened.
+  readonly exited: Promise<ExitInfo>;
+}
+
+export interface RuntimeEvents {
+  log(line: LogLine): void;
+  // Engine-reported health (docker HEALTHCHECK) or memory kill; optional for runtimes.
+  engineEvent?(event: {service: string; type: 'oom' | 'health_status'; detail?: string}): void;
+}
+
+// Where a probe reaches a service from the supervisor's side.
+export interface ProbeAccess {
+  // Host and port on which the supervisor can open a TCP connection to the
+  // service's container port (process runtime: 127.0.0.1 and the same port).
+  endpoint(service: Service, containerPort: number): Promise<{host: string; port: number}>;
+  // Run a command where the service runs (its container, or its environment on the host).
+  exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult>;
+}
+
+// The seam between the supervisor and where units run. The supervisor never
+// knows whether it drives processes or containers.
+export interface Runtime extends ProbeAccess {
+  readonly kind: RuntimeKind;
+  // Shared resources first: volumes, and the pod network (docker: infra container).
+  prepare(manifest: Manifest, events: RuntimeEvents): Promise<void>;
+  // Create and start one unit; output lines flow to events.log.
+  start(service: Service): Promise<RunningUnit>;
+  // stopSignal to the whole group/container, SIGKILL after timeoutMs; resolves on exit.
+  stop(unit: RunningUnit, signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo>;
+  // Immediate SIGKILL to the whole group/container.
+  kill(unit: RunningUnit): Promise<void>;
+  // Remove what prepare() created; named volumes only when removeVolumes.
+  teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void>;
+  // Stop anything of this project still alive that a dead supervisor left behind,
+  // verifying identity before any signal. Returns what was stopped.
+  reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]>;
+}
