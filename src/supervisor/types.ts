@@ -1,0 +1,75 @@
+import type {PortMapping, Role} from '../manifest/types.js';
+import type {LogLine, UnitIdentity} from '../runtime/types.js';
+
+export type {LogLine, UnitIdentity} from '../runtime/types.js';
+
+// process-compose / supervisord: a supervised unit is one of these states.
+export type UnitState = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'exited' | 'failed';
+
+// Readiness is a second axis beside the state (DESIGN "ps --json").
+export type HealthState = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+// One service as `ps --json` prints it (DESIGN shape), plus a few extras.
+export interface ServiceStatus {
+  name: string;
+  role: Role;
+  state: UnitState;
+  health: HealthState;
+  restarts: number;
+  pid: number | null;
+  containerId: string | null;
+  exitCode: number | null;
+  ports: PortMapping[];
+  // Epoch ms of the next restart attempt while state is `backoff`.
+  nextRestartAt?: number;
+  // Last probe error or start failure, for `ps` and the `--wait` failure block.
+  lastError?: string;
+  identity?: UnitIdentity;
+}
+
+export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack';
+
+// Every transition is one of these; `events`, the log store and `ps` read them.
+export interface LifecycleEvent {
+  // Epoch milliseconds.
+  time: number;
+  // Service name, or the project name for `stack` events.
+  service: string;
+  type: LifecycleEventType;
+  from?: string;
+  to?: string;
+  detail?: string;
+}
+
+export interface StartOptions {
+  // Start only these services (plus what they need: init jobs and earlier sidecars).
+  only?: string[];
+}
+
+export interface StopOptions {
+  // Overrides every service's stopTimeout (`down --timeout`).
+  timeoutMs?: number;
+  // SIGKILL everything now (a second Ctrl-C).
+  immediate?: boolean;
+}
+
+export interface StackCompletion {
+  // The app's exit code when it completed; 0 after a requested stop; 1 if the app died by signal.
+  exitCode: number;
+}
+
+export type SupervisorListener = {
+  event: (event: LifecycleEvent) => void;
+  log: (line: LogLine) => void;
+};
+
+// The public face of the supervisor that commands and the control socket use.
+export interface SupervisorApi {
+  start(options?: StartOptions): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
+  restart(names: string[]): Promise<void>;
+  status(): ServiceStatus[];
+  identities(): UnitIdentity[];
+  on<K extends keyof SupervisorListener>(name: K, listener: SupervisorListener[K]): () => void;
+  readonly completion: Promise<StackCompletion>;
+}
