@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install and start the real engines the Docker suite and the generated-YAML
+# tests run on (see ../shared/ENGINES.md). Idempotent: safe to run again on a
+# machine where everything is already installed and dockerd already answers.
+set -euo pipefail
+
+DATA_ROOT="${SIDECAR_DOCKER_DATA_ROOT:-/tmp/sidecar-docker}"
+DOCKERD_LOG="${SIDECAR_DOCKERD_LOG:-/tmp/dockerd.log}"
+WAIT_SECONDS="${SIDECAR_DOCKERD_WAIT:-60}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+log() { printf '[engines] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Packages: only apt-get when one of the tools is missing (apt holds a global lock).
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v catatonit >/dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ] || need+=(catatonit)
+[ -x /bin/busybox ] || command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+if [ "${#need[@]}" -gt 0 ]; then
+  log "installing ${need[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Podman: runc fails on rlimits in these sandboxes unless default ulimits are emptied.
+conf=/etc/containers/containers.conf
+if ! grep -qs 'default_ulimits *= *\[\]' "$conf"; then
+  log "writing $conf"
+  as_root mkdir -p /etc/containers
+  printf '[containers]\ndefault_ulimits = []\n' | as_root tee "$conf" >/dev/null
+fi
+
+# dockerd: start it in the background with its data under /tmp, unless one answers.
+if docker info >/dev/null 2>&1; then
+  log "docker engine already answers"
+else
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    log "starting dockerd (data-root $DATA_ROOT, log $DOCKERD_LOG)"
+    as_root mkdir -p "$DATA_ROOT"
+    # setsid: dockerd must outlive this script and the CI step that ran it.
+    as_root setsid dockerd --data-root "$DATA_ROOT" >"$DOCKERD_LOG" 2>&1 < /dev/null &
+  fi
+  deadline=$(( $(date +%s) + WAIT_SECONDS ))
+  until docker info >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "dockerd did not answer within ${WAIT_SECONDS}s; last log lines:"
+      tail -n 20 "$DOCKERD_LOG" >&2 || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+  log "docker engine answers"
+fi
+
+# Test images are built locally (there is no registry to pull from).
+"$here/../scripts/build-test-images.sh"
