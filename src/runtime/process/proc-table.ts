@@ -1,0 +1,62 @@
+import {readdirSync, readFileSync} from 'node:fs';
+
+// One row of /proc/<pid>/stat: what identity checks need.
+export interface ProcStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgid: number;
+  // Field 22: start time in clock ticks since boot; with the pid it names one process forever.
+  startTime: string;
+}
+
+// Parses /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses.
+export function parseStat(text: string): ProcStat | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const pid = Number.parseInt(text.slice(0, text.indexOf(' ')), 10);
+  const fields = text.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state), so field N is fields[N - 3].
+  const startTime = fields[19];
+  if (!Number.isFinite(pid) || startTime === undefined) return null;
+  return {pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime};
+}
+
+export function readStat(pid: number): ProcStat | null {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// Every live (non-zombie) process on the host; zombies cannot be signalled into doing anything.
+export function listProcesses(): ProcStat[] {
+  const rows: ProcStat[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat && stat.state !== 'Z' && stat.state !== 'X') rows.push(stat);
+  }
+  return rows;
+}
+
+// The environment a process started with, or null if it is gone or not readable.
+export function readEnviron(pid: number): Map<string, string> | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    const env = new Map<string, string>();
+    for (const pair of raw.split('\0')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) env.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return env;
+  } catch {
+    return null;
+  }
+}
+
+// Start times are tick counts that can exceed 2^53 only after millennia; BigInt keeps it exact anyway.
+export function startedAtOrAfter(stat: ProcStat, startTime: string): boolean {
+  return BigInt(stat.startTime) >= BigInt(startTime);
+}

@@ -1,0 +1,176 @@
+import {mkdir, rm} from 'node:fs/promises';
+import {execa} from 'execa';
+import {SidecarError} from '../../errors/index.js';
+import type {Manifest, Service} from '../../manifest/types.js';
+import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../types.js';
+import {groupMembers, leaderAlive, signalEach, signalGroup, type ProcessIdentity} from './group-signal.js';
+import {LineSplitter} from './line-splitter.js';
+import {readStat} from './proc-table.js';
+import {reapSurvivors} from './reap.js';
+import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
+import {pollUntil, within} from './wait.js';
+
+interface ProcessUnit extends RunningUnit {
+  readonly identity: ProcessIdentity;
+  // Set while stop() owns the group, so the exit handler leaves leftovers to it.
+  stopping: boolean;
+  exitInfo?: ExitInfo;
+}
+
+// Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
+const KILL_GRACE_MS = 1000;
+
+// DESIGN "Runtimes: process": each service is a process group on the host.
+export class ProcessRuntime implements Runtime {
+  readonly kind = 'process' as const;
+  private manifest?: Manifest;
+  private events: RuntimeEvents = {log: () => {}};
+  private readonly live = new Set<ProcessUnit>();
+  private exitHookInstalled = false;
+
+  async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
+    this.manifest = manifest;
+    this.events = events;
+    await Promise.all(Object.keys(manifest.volumes).map((name) => mkdir(volumeDir(manifest, name), {recursive: true})));
+    this.installExitHook();
+  }
+
+  async start(service: Service): Promise<RunningUnit> {
+    const manifest = this.requireManifest();
+    const [file, ...args] = serviceCommand(service);
+    if (file === undefined) {
+      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `service "${service.name}" has no command for the process runtime`, {
+        suggestion: `add command: [...] (or process: {command: [...]}) to ${service.name} in ${manifest.file}`,
+      });
+    }
+    const subprocess = execa(file, args, {
+      cwd: serviceWorkdir(service),
+      env: serviceEnv(manifest, service),
+      extendEnv: false,
+      // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
+      detached: true,
+      cleanup: false,
+      stdin: 'ignore',
+      buffer: false,
+      encoding: 'buffer',
+      reject: false,
+    });
+    const pid = subprocess.pid;
+    if (pid === undefined) {
+      const result = await subprocess;
+      throw new SidecarError('SIDECAR_STACK_FAILED', `service "${service.name}" could not start: ${result.originalMessage ?? result.shortMessage}`, {
+        suggestion: `check the command (${[file, ...args].join(' ')}) and workdir (${serviceWorkdir(service)})`,
+      });
+    }
+    const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0'};
+    this.pipeLines(service.name, subprocess.stdout, 'stdout');
+    this.pipeLines(service.name, subprocess.stderr, 'stderr');
+    let resolveExit!: (info: ExitInfo) => void;
+    const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve))};
+    subprocess.once('exit', (exitCode, signal) => {
+      const info: ExitInfo = {service: service.name, exitCode, signal};
+      unit.exitInfo = info;
+      this.live.delete(unit);
+      // A container dies whole; so does a group whose leader died on its own.
+      if (!unit.stopping) signalEach(groupMembers(identity), 'SIGKILL');
+      resolveExit(info);
+    });
+    void subprocess.then(() => undefined, () => undefined);
+    this.live.add(unit);
+    return unit;
+  }
+
+  // DESIGN 6: signal to the group, SIGKILL after timeoutMs, then leftovers; bounded by timeoutMs + ~1s.
+  async stop(running: RunningUnit, signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo> {
+    const unit = this.asProcessUnit(running);
+    unit.stopping = true;
+    const deadline = Date.now() + timeoutMs;
+    if (!unit.exitInfo) signalGroup(unit.identity, signal);
+    let info = await within(unit.exited, timeoutMs);
+    const groupGone = () => groupMembers(unit.identity).length === 0;
+    if (info) await pollUntil(groupGone, deadline - Date.now());
+    if (!groupGone() || !info) {
+      signalGroup(unit.identity, 'SIGKILL');
+      info = info ?? (await within(unit.exited, KILL_GRACE_MS));
+      await pollUntil(groupGone, KILL_GRACE_MS);
+    }
+    return info ?? {service: unit.service.name, exitCode: null, signal: 'SIGKILL'};
+  }
+
+  async kill(running: RunningUnit): Promise<void> {
+    const unit = this.asProcessUnit(running);
+    unit.stopping = true;
+    signalGroup(unit.identity, 'SIGKILL');
+    await within(unit.exited, KILL_GRACE_MS);
+    await pollUntil(() => groupMembers(unit.identity).length === 0, KILL_GRACE_MS);
+  }
+
+  async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
+    if (!options.removeVolumes) return;
+    const named = Object.values(manifest.volumes).filter((v) => !v.external);
+    await Promise.all(named.map((v) => rm(volumeDir(manifest, v.name), {recursive: true, force: true})));
+  }
+
+  async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
+    return reapSurvivors(manifest, known);
+  }
+
+  async endpoint(_service: Service, containerPort: number): Promise<{host: string; port: number}> {
+    return {host: '127.0.0.1', port: containerPort};
+  }
+
+  // Runs on the host with the service's env and cwd (DESIGN: `exec` under the process runtime).
+  async exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult> {
+    const manifest = this.requireManifest();
+    const [file, ...args] = command;
+    if (file === undefined) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command');
+    const result = await execa(file, args, {
+      cwd: serviceWorkdir(service),
+      env: serviceEnv(manifest, service, options.env),
+      extendEnv: false,
+      reject: false,
+      timeout: options.timeoutMs,
+      forceKillAfterDelay: 1000,
+      stdio: options.interactive ? 'inherit' : 'pipe',
+      stdin: options.interactive ? 'inherit' : 'ignore',
+    });
+    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 1);
+    const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+    const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+    // A command that could not even spawn has no stderr: say why instead.
+    const why = result.exitCode === undefined ? (result.shortMessage ?? '') : '';
+    return {exitCode, stdout, stderr: stderr || why};
+  }
+
+  // Whether this unit's leader still lives (identity-checked); for tests and `ps`.
+  isAlive(running: RunningUnit): boolean {
+    return leaderAlive(this.asProcessUnit(running).identity);
+  }
+
+  private pipeLines(service: string, stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): void {
+    if (!stream) return;
+    const splitter = new LineSplitter((line) => this.events.log({service, stream: name, line, time: Date.now()}));
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.on('end', () => splitter.end());
+    stream.on('error', () => splitter.end());
+  }
+
+  // Where possible the groups die with us: a normal exit or an uncaught error of the supervisor.
+  private installExitHook(): void {
+    if (this.exitHookInstalled) return;
+    this.exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const unit of this.live) signalGroup(unit.identity, 'SIGKILL');
+    });
+  }
+
+  private requireManifest(): Manifest {
+    if (!this.manifest) throw new SidecarError('SIDECAR_UNEXPECTED', 'process runtime used before prepare()');
+    return this.manifest;
+  }
+
+  private asProcessUnit(running: RunningUnit): ProcessUnit {
+    if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.name} is not a process`);
+    return running as ProcessUnit;
+  }
+}
