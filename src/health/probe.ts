@@ -1,0 +1,12 @@
+// One health check strategy (testcontainers' wait strategies): resolves when the
+// service answers, rejects with an Error saying what failed. The prober owns timing.
+export interface Probe {
+  readonly description: string;
+  check(signal: AbortSignal): Promise<void>;
+  // Releases anything the probe holds (log subscriptions).
+  dispose?(): void;
+}
+
+export class ProbeError extends Error {
+  override readonly name = 'ProbeError';
+}

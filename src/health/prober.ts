@@ -1,0 +1,113 @@
+import type {Health} from '../manifest/types.js';
+import type {Clock, TimerHandle} from '../supervisor/clock.js';
+import type {Probe} from './probe.js';
+
+// DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.
+export const FAST_PROBE_INTERVAL_MS = 100;
+
+export interface ProberEvents {
+  // The probe passed for the first time.
+  ready(): void;
+  // `retries` consecutive failures after ready (outside startPeriod).
+  unhealthy(error: string): void;
+  // Passing again after unhealthy.
+  healthy(): void;
+  // Any failed check after ready (for events); before ready failures are only remembered.
+  probeFailed(error: string): void;
+  // Not ready by startTimeout.
+  startTimedOut(lastError: string): void;
+}
+
+type Phase = 'starting' | 'healthy' | 'unhealthy' | 'stopped';
+
+// Drives one probe on an injected clock: cadence, timeout, retries, startPeriod, startTimeout.
+export class Prober {
+  private phase: Phase = 'starting';
+  private failures = 0;
+  private startedAt = 0;
+  private lastError = 'no check finished yet';
+  private next?: TimerHandle;
+  private deadline?: TimerHandle;
+  private inFlight?: AbortController;
+
+  constructor(private readonly probe: Probe, private readonly health: Health, private readonly clock: Clock, private readonly events: ProberEvents) {}
+
+  get lastFailure(): string {
+    return this.lastError;
+  }
+
+  start(): void {
+    this.startedAt = this.clock.now();
+    this.deadline = this.clock.setTimeout(() => this.onStartTimeout(), this.health.startTimeoutMs);
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.phase = 'stopped';
+    if (this.next !== undefined) this.clock.clearTimeout(this.next);
+    if (this.deadline !== undefined) this.clock.clearTimeout(this.deadline);
+    this.inFlight?.abort();
+    this.probe.dispose?.();
+  }
+
+  private schedule(ms: number): void {
+    if (this.phase === 'stopped') return;
+    this.next = this.clock.setTimeout(() => void this.runOnce(), Math.max(0, ms));
+  }
+
+  private async runOnce(): Promise<void> {
+    const began = this.clock.now();
+    const error = await this.checkWithTimeout();
+    if (this.phase === 'stopped') return;
+    if (error === undefined) this.onPass();
+    else this.onFail(error);
+    const cadence = this.phase === 'starting' ? FAST_PROBE_INTERVAL_MS : this.health.intervalMs;
+    this.schedule(cadence - (this.clock.now() - began));
+  }
+
+  // Resolves with undefined on pass, or the failure message (a timeout counts as a failure).
+  private checkWithTimeout(): Promise<string | undefined> {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        controller.abort();
+        resolve(`${this.probe.description}: timed out after ${this.health.timeoutMs}ms`);
+      }, this.health.timeoutMs);
+      this.probe.check(controller.signal).then(
+        () => resolve(undefined),
+        (error: unknown) => resolve(error instanceof Error ? error.message : String(error)),
+      ).finally(() => this.clock.clearTimeout(timer));
+    });
+  }
+
+  private onPass(): void {
+    this.failures = 0;
+    if (this.phase === 'starting') {
+      this.phase = 'healthy';
+      if (this.deadline !== undefined) this.clock.clearTimeout(this.deadline);
+      this.events.ready();
+    } else if (this.phase === 'unhealthy') {
+      this.phase = 'healthy';
+      this.events.healthy();
+    }
+  }
+
+  private onFail(error: string): void {
+    this.lastError = error;
+    if (this.phase === 'starting') return;
+    this.events.probeFailed(error);
+    if (this.clock.now() - this.startedAt < this.health.startPeriodMs) return;
+    this.failures++;
+    if (this.phase === 'healthy' && this.failures >= this.health.retries) {
+      this.phase = 'unhealthy';
+      this.events.unhealthy(error);
+    }
+  }
+
+  private onStartTimeout(): void {
+    if (this.phase !== 'starting') return;
+    this.stop();
+    this.events.startTimedOut(`not ready after ${this.health.startTimeoutMs}ms: ${this.lastError}`);
+  }
+}
