@@ -23,6 +23,8 @@ export abstract class BaseCommand extends Command {
   protected jsonMode = false;
 
   protected override async catch(error: Interfaces.CommandError | Error): Promise<void> {
+    // this.exit() inside run() is not a failure: let oclif end the process.
+    if (error instanceof Errors.ExitError) throw error;
     const sidecarError = toSidecarError(error);
     if (this.jsonMode || this.argv.includes('--json')) {
       process.stdout.write(JSON.stringify({error: sidecarError.toJSON()}, null, 2) + '\n');

@@ -1,0 +1,33 @@
+import {SidecarError} from '../errors/index.js';
+import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
+
+export default class Validate extends BaseCommand {
+  static override summary = 'Check the manifest; exit 0, or exit 3 with every problem found';
+  static override examples = ['<%= config.bin %> validate', '<%= config.bin %> validate -f stack/sidecar.yaml --json'];
+  static override flags = {...manifestFlags, ...jsonFlag};
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Validate);
+    this.jsonMode = flags.json;
+    const {loadManifestWithWarnings} = await import('../manifest/load.js');
+    let loaded: Awaited<ReturnType<typeof loadManifestWithWarnings>>;
+    try {
+      loaded = await loadManifestWithWarnings(flags.file);
+    } catch (error) {
+      // --json: the same problem list as the human output, as data.
+      if (flags.json && error instanceof SidecarError && error.code === 'SIDECAR_MANIFEST_INVALID') {
+        this.printJson({valid: false, file: flags.file, problems: error.problems});
+        this.exit(error.exitCode);
+      }
+      throw error;
+    }
+    const {manifest, warnings} = loaded;
+    const services = 1 + manifest.sidecars.length + manifest.init.length;
+    if (flags.json) {
+      this.printJson({valid: true, file: flags.file, project: manifest.name, services, warnings, problems: []});
+      return;
+    }
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${services} services (${manifest.init.length} init, ${manifest.sidecars.length} sidecars, 1 app)\n`);
+  }
+}

@@ -1,0 +1,130 @@
+import type {Problem} from '../errors/index.js';
+import {problemAt, type ManifestSource, type PathSegment} from './source.js';
+import {servicesInStartOrder, type Manifest, type Service} from './types.js';
+import {volumeRefs} from './volume-refs.js';
+
+function basePath(service: Service): PathSegment[] {
+  return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
+}
+
+// Stage 5: cross-references the schema cannot see, checked once so the rest can trust them.
+export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[] {
+  const problems: Problem[] = [];
+  const at = (p: PathSegment[], message: string, suggestion: string, atKey = false) => problems.push(problemAt(source, p, message, suggestion, atKey));
+  const all = servicesInStartOrder(manifest);
+
+  const seen = new Map<string, Service>();
+  for (const service of all) {
+    const first = seen.get(service.name);
+    if (first) {
+      at(basePath(service), `the name "${service.name}" is used by the ${first.role} too`, 'names must be unique across app, sidecars and init; rename one', true);
+    } else seen.set(service.name, service);
+  }
+
+  const published = new Map<string, string>();
+  const listening = new Map<string, string>();
+  for (const service of all) {
+    const base = basePath(service);
+    service.volumes.forEach((mount, index) => {
+      if (mount.type === 'volume' && !Object.hasOwn(manifest.volumes, mount.source)) {
+        at([...base, 'volumes', index], `volume "${mount.source}" is not declared`, `add it at the top level: volumes: {${mount.source}: {}}`);
+      }
+    });
+    for (const [key, value] of referenceSites(service)) {
+      for (const name of volumeRefs(value)) {
+        if (!Object.hasOwn(manifest.volumes, name)) at([...base, ...key], `\${volumes.${name}} names an undeclared volume`, `declare it: volumes: {${name}: {}}`);
+        else if (!service.volumes.some((m) => m.type === 'volume' && m.source === name)) {
+          at([...base, ...key], `\${volumes.${name}} is used but "${service.name}" does not mount volume "${name}"`, `add "${name}:/some/path" to ${service.name}'s volumes so it has a path inside a container too`);
+        }
+      }
+    }
+    service.ports.forEach((port, index) => {
+      const wildcard = port.hostIp === '0.0.0.0' || port.hostIp === '::';
+      const key = `${port.hostPort}/${port.protocol}`;
+      const clash = published.get(`${port.hostIp} ${key}`) ?? (wildcard ? published.get(`* ${key}`) : published.get(`* ${key}`) ?? published.get(`0.0.0.0 ${key}`));
+      if (clash) at([...base, 'ports', index], `host port ${port.hostPort} is already published by ${clash}`, 'publish a different host port, e.g. "18080:8080"');
+      published.set(`${port.hostIp} ${key}`, service.name);
+      published.set(`* ${key}`, service.name);
+      const inPod = `${port.containerPort}/${port.protocol}`;
+      const owner = listening.get(inPod);
+      if (owner && owner !== service.name) {
+        at([...base, 'ports', index], `port ${port.containerPort} is already used by ${owner} in the shared pod network`, 'services of one pod share one network: give each its own port');
+      }
+      listening.set(inPod, service.name);
+    });
+  }
+
+  checkAfter(manifest, at);
+  return problems;
+}
+
+// Where `${volumes.NAME}` may stand: env values and command arguments.
+function referenceSites(service: Service): [PathSegment[], string][] {
+  const sites: [PathSegment[], string][] = [];
+  for (const [key, value] of Object.entries(service.env)) sites.push([['env', key], value]);
+  for (const [key, value] of Object.entries(service.process.env)) sites.push([['process', 'env', key], value]);
+  service.command?.forEach((arg, i) => sites.push([['command', i], arg]));
+  service.process.command?.forEach((arg, i) => sites.push([['process', 'command', i], arg]));
+  return sites;
+}
+
+function checkAfter(manifest: Manifest, at: (p: PathSegment[], m: string, s: string) => void): void {
+  const sidecars = new Set(manifest.sidecars.map((s) => s.name));
+  const inits = new Set(manifest.init.map((s) => s.name));
+  for (const service of servicesInStartOrder(manifest)) {
+    service.after.forEach((name, index) => {
+      const p = [...basePath(service), 'after', index];
+      if (name === service.name) at(p, `"${service.name}" cannot start after itself`, 'remove it from after');
+      else if (name === 'app' && service.role !== 'app') at(p, 'sidecars and init jobs start before the app, never after it', 'remove "app" from after');
+      else if (service.role === 'init' && !inits.has(name)) at(p, `init job "${service.name}" can only wait for other init jobs`, 'init jobs run before every sidecar; remove it');
+      else if (!sidecars.has(name) && !inits.has(name)) {
+        at(p, `"${name}" is not a sidecar or init job`, `use one of: ${[...sidecars, ...inits].join(', ') || '(none declared)'}`);
+      }
+    });
+  }
+  const cycle = findCycle(manifest.sidecars);
+  if (cycle) {
+    const first = manifest.sidecars.find((s) => s.name === cycle[0])!;
+    at(['sidecars', first.name, 'after'], `start order has a cycle: ${cycle.join(' -> ')}`, 'remove one of the `after` entries in the cycle');
+  }
+}
+
+function findCycle(sidecars: Service[]): string[] | undefined {
+  const byName = new Map(sidecars.map((s) => [s.name, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of byName.get(name)?.after ?? []) {
+      if (!byName.has(dep)) continue;
+      const found = visit(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const sidecar of sidecars) {
+    const found = visit(sidecar.name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+// Sidecars in start order: declaration order, except that a sidecar waits for
+// its `after` dependencies (a stable topological sort). Assumes checkGraph passed.
+export function sidecarStartOrder(manifest: Manifest): Service[] {
+  const done = new Set<string>(manifest.init.map((s) => s.name));
+  const pending = [...manifest.sidecars];
+  const order: Service[] = [];
+  while (pending.length > 0) {
+    const index = pending.findIndex((s) => s.after.every((dep) => done.has(dep)));
+    const next = pending.splice(index === -1 ? 0 : index, 1)[0]!;
+    order.push(next);
+    done.add(next.name);
+  }
+  return order;
+}

@@ -1,0 +1,119 @@
+// Compose interpolation of one string: `$$`, `$VAR`, `${VAR}`, `${VAR:-d}`,
+// `${VAR-d}`, `${VAR:?msg}`, `${VAR?msg}`, `${VAR:+r}`, `${VAR+r}`, nesting in
+// the default. `${volumes.NAME}` is left for the runtime (volume-refs.ts).
+
+export interface InterpolationIssue {
+  // Index in the input string where the bad expression starts.
+  index: number;
+  message: string;
+  suggestion: string;
+}
+
+export interface InterpolationResult {
+  value: string;
+  issues: InterpolationIssue[];
+  unset: string[];
+}
+
+type Lookup = (name: string) => string | undefined;
+
+export function interpolateString(input: string, lookup: Lookup): InterpolationResult {
+  const issues: InterpolationIssue[] = [];
+  const unset: string[] = [];
+  const value = expand(input, 0, lookup, issues, unset);
+  return {value, issues, unset};
+}
+
+function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    const ch = input[i]!;
+    if (ch !== '$') {
+      out += ch;
+      i++;
+      continue;
+    }
+    const next = input[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      const end = matchingBrace(input, i + 2);
+      if (end === -1) {
+        issues.push({index: base + i, message: `unclosed "\${" in "${input}"`, suggestion: 'close it with "}", or write "$$" for a literal "$"'});
+        return out + input.slice(i);
+      }
+      const body = input.slice(i + 2, end);
+      out += braced(body, input.slice(i, end + 1), base + i, lookup, issues, unset);
+      i = end + 1;
+      continue;
+    }
+    const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(input.slice(i + 1));
+    if (bare) {
+      const name = bare[0];
+      const found = lookup(name);
+      if (found === undefined) unset.push(name);
+      out += found ?? '';
+      i += 1 + name.length;
+      continue;
+    }
+    out += '$';
+    i++;
+  }
+  return out;
+}
+
+function matchingBrace(input: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < input.length; i++) {
+    if (input[i] === '$' && input[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (input[i] === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[]): string {
+  if (/^volumes\.[a-z0-9][a-z0-9_.-]*$/.test(body)) return whole;
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (!match) {
+    issues.push({
+      index,
+      message: `"${whole}" is not a valid substitution`,
+      suggestion: 'use ${VAR}, ${VAR:-default}, ${VAR:?message} or ${volumes.NAME}; write "$$" for a literal "$"',
+    });
+    return whole;
+  }
+  const [, name, op, arg = ''] = match as unknown as [string, string, string | undefined, string | undefined];
+  const found = lookup(name);
+  const emptyCounts = op?.startsWith(':') ?? false;
+  const missing = found === undefined || (emptyCounts && found === '');
+  switch (op) {
+    case undefined:
+      if (found === undefined) unset.push(name);
+      return found ?? '';
+    case ':-':
+    case '-':
+      return missing ? expand(arg, index + 2 + name.length + op.length, lookup, issues, unset) : found!;
+    case ':?':
+    case '?':
+      if (missing) {
+        const why = arg === '' ? `${name} is required` : expand(arg, index, lookup, [], []);
+        issues.push({index, message: `required variable ${name} is not set: ${why}`, suggestion: `set ${name} in the environment or in .env beside the manifest`});
+        return '';
+      }
+      return found!;
+    case ':+':
+    case '+':
+      return missing ? '' : expand(arg, index + 2 + name.length + op.length, lookup, issues, unset);
+    default:
+      return whole;
+  }
+}

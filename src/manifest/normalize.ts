@@ -1,0 +1,188 @@
+import {constants} from 'node:os';
+import path from 'node:path';
+import type {Problem} from '../errors/index.js';
+import {readDotenv} from './dotenv.js';
+import {parseDuration} from './duration.js';
+import {parsePort} from './ports.js';
+import {problemAt, type ManifestSource, type PathSegment} from './source.js';
+import type {Check, Health, Manifest, Role, Service, VolumeMount} from './types.js';
+import {parseVolumeMount} from './volumes.js';
+
+type Raw = Record<string, unknown>;
+
+// DESIGN.md defaults.
+export const DEFAULTS = {
+  intervalMs: 1000,
+  timeoutMs: 1000,
+  retries: 3,
+  startPeriodMs: 0,
+  startTimeoutMs: 60_000,
+  stopTimeoutMs: 10_000,
+  stopSignal: 'SIGTERM' as NodeJS.Signals,
+} as const;
+
+const DEFAULT_RESTART: Record<Role, Service['restart']> = {app: 'on-failure', sidecar: 'always', init: 'never'};
+
+// Stage 4: schema-valid data → the typed Manifest, with defaults applied and
+// strings parsed (durations, ports, mounts, signals).
+export function normalize(source: ManifestSource, data: Raw): {manifest: Manifest; problems: Problem[]} {
+  const problems: Problem[] = [];
+  const dir = path.dirname(source.absolutePath);
+  const at = (p: PathSegment[], message: string, suggestion: string) => problems.push(problemAt(source, p, message, suggestion));
+
+  const service = (name: string, role: Role, raw: Raw, base: PathSegment[]): Service => {
+    const duration = (key: string, value: unknown, fallback: number, p: PathSegment[]): number => {
+      if (value === undefined) return fallback;
+      const ms = parseDuration(String(value));
+      if (ms === undefined) at([...p, key], `"${String(value)}" is not a duration`, 'write 250ms, 2s or 1m30s');
+      return ms ?? fallback;
+    };
+    const envFiles = raw.envFile === undefined ? [] : Array.isArray(raw.envFile) ? (raw.envFile as string[]) : [raw.envFile as string];
+    const env: Record<string, string> = {};
+    envFiles.forEach((file, index) => {
+      const values = readDotenv(path.resolve(dir, file));
+      if (values === undefined) {
+        at([...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])], `env file "${file}" cannot be read`, `create ${file} next to the manifest or remove it from envFile`);
+      } else Object.assign(env, values);
+    });
+    Object.assign(env, envOf(raw.env));
+
+    const ports = ((raw.ports as (string | number)[] | undefined) ?? []).flatMap((spec, index) => {
+      const parsed = parsePort(spec);
+      if (typeof parsed === 'string') {
+        at([...base, 'ports', index], parsed, 'write [address:]host:container, e.g. "8080:8080" or "0.0.0.0:8080:80"');
+        return [];
+      }
+      return [parsed];
+    });
+    const volumes = ((raw.volumes as string[] | undefined) ?? []).flatMap((spec, index): VolumeMount[] => {
+      const parsed = parseVolumeMount(spec, dir);
+      if (typeof parsed === 'string') {
+        at([...base, 'volumes', index], parsed, 'write NAME:/path[:ro] for a named volume or ./dir:/path[:ro] for a bind mount');
+        return [];
+      }
+      return [parsed];
+    });
+
+    const stopSignal = (raw.stopSignal as string | undefined) ?? DEFAULTS.stopSignal;
+    if (!Object.hasOwn(constants.signals, stopSignal)) at([...base, 'stopSignal'], `${stopSignal} is not a signal`, 'use SIGTERM, SIGINT, SIGQUIT, SIGHUP or SIGUSR1');
+
+    const processRaw = (raw.process as Raw | undefined) ?? {};
+    const result: Service = {
+      name,
+      role,
+      workdir: path.resolve(dir, (raw.workdir as string | undefined) ?? '.'),
+      env,
+      ports,
+      volumes,
+      restart: (raw.restart as Service['restart'] | undefined) ?? DEFAULT_RESTART[role],
+      stopSignal: stopSignal as NodeJS.Signals,
+      stopTimeoutMs: duration('stopTimeout', raw.stopTimeout, DEFAULTS.stopTimeoutMs, base),
+      after: (raw.after as string[] | undefined) ?? [],
+      process: {
+        env: envOf(processRaw.env),
+        ...(processRaw.command ? {command: (processRaw.command as unknown[]).map(String)} : {}),
+        ...(processRaw.workdir ? {workdir: path.resolve(dir, processRaw.workdir as string)} : {}),
+      },
+    };
+    if (typeof raw.image === 'string') result.image = raw.image;
+    if (raw.build !== undefined) {
+      const build = typeof raw.build === 'string' ? {context: raw.build} : (raw.build as {context: string; dockerfile?: string; args?: Raw});
+      result.build = {
+        context: path.resolve(dir, build.context),
+        dockerfile: build.dockerfile ?? 'Dockerfile',
+        args: Object.fromEntries(Object.entries(build.args ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)])),
+      };
+    }
+    if (raw.command) result.command = (raw.command as unknown[]).map(String);
+    if (typeof raw.maxRestarts === 'number') result.maxRestarts = raw.maxRestarts;
+    if (raw.health) {
+      const health = normalizeHealth(raw.health as Raw, [...base, 'health'], duration, at);
+      if (health) result.health = health;
+    }
+    if (!result.image && !result.build && !result.command && !result.process.command) {
+      at(base, `service "${name}" has nothing to run`, 'give it an `image`, a `build` or a `command`');
+    }
+    return result;
+  };
+
+  const mapOf = (key: 'sidecars' | 'init', role: Role): Service[] =>
+    Object.entries((data[key] as Record<string, Raw | null> | undefined) ?? {}).map(([name, raw]) => {
+      if (raw === null) {
+        at([key, name], `${role} "${name}" is empty`, 'give it an `image`, a `build` or a `command`');
+        return service(name, role, {}, [key, name]);
+      }
+      return service(name, role, raw, [key, name]);
+    });
+
+  const volumes = Object.fromEntries(
+    Object.entries((data.volumes as Record<string, Raw | null> | undefined) ?? {}).map(([name, raw]) => [name, {name, external: raw?.external === true}]),
+  );
+  const manifest: Manifest = {
+    version: 1,
+    name: (data.name as string | undefined) ?? projectNameFromDir(dir),
+    file: source.absolutePath,
+    dir,
+    startup: (data.startup as Manifest['startup'] | undefined) ?? 'ordered',
+    app: service('app', 'app', (data.app as Raw | null) ?? {}, ['app']),
+    sidecars: mapOf('sidecars', 'sidecar'),
+    init: mapOf('init', 'init'),
+    volumes,
+  };
+  return {manifest, problems};
+}
+
+function normalizeHealth(
+  raw: Raw,
+  base: PathSegment[],
+  duration: (key: string, value: unknown, fallback: number, p: PathSegment[]) => number,
+  at: (p: PathSegment[], message: string, suggestion: string) => void,
+): Health | undefined {
+  const kinds = ['http', 'tcp', 'exec', 'log'].filter((kind) => raw[kind] !== undefined);
+  if (kinds.length !== 1) {
+    at(base, kinds.length === 0 ? 'health has no probe' : `health has ${kinds.length} probes (${kinds.join(', ')})`, 'give exactly one of http: {port, path}, tcp: {port}, exec: [cmd, ...] or log: "regex"');
+    return undefined;
+  }
+  let check: Check;
+  const kind = kinds[0]!;
+  if (kind === 'http') {
+    const http = raw.http as {port: number; path?: string; scheme?: 'http' | 'https'; headers?: Record<string, string>};
+    check = {kind: 'http', port: http.port, path: http.path ?? '/', scheme: http.scheme ?? 'http', headers: http.headers ?? {}};
+  } else if (kind === 'tcp') {
+    check = {kind: 'tcp', port: (raw.tcp as {port: number}).port};
+  } else if (kind === 'exec') {
+    check = {kind: 'exec', command: (raw.exec as unknown[]).map(String)};
+  } else {
+    const pattern = String(raw.log);
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      at([...base, 'log'], `"${pattern}" is not a regular expression: ${(error as Error).message}`, 'escape special characters such as ( [ + with a backslash');
+    }
+    check = {kind: 'log', pattern};
+  }
+  return {
+    check,
+    intervalMs: duration('interval', raw.interval, DEFAULTS.intervalMs, base),
+    timeoutMs: duration('timeout', raw.timeout, DEFAULTS.timeoutMs, base),
+    retries: (raw.retries as number | undefined) ?? DEFAULTS.retries,
+    startPeriodMs: duration('startPeriod', raw.startPeriod, DEFAULTS.startPeriodMs, base),
+    startTimeoutMs: duration('startTimeout', raw.startTimeout, DEFAULTS.startTimeoutMs, base),
+  };
+}
+
+function envOf(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(raw.map((item: string) => {
+      const index = item.indexOf('=');
+      return [item.slice(0, index), item.slice(index + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(raw as Raw).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+}
+
+export function projectNameFromDir(dir: string): string {
+  const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return name === '' ? 'sidecar' : name;
+}

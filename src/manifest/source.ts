@@ -1,0 +1,68 @@
+import type {Document, LineCounter, Node} from 'yaml';
+import {isMap, isPair, isScalar, isSeq} from 'yaml';
+import type {Place, Problem} from '../errors/index.js';
+
+export type PathSegment = string | number;
+
+// The parsed file with what every stage needs to point at a line and column.
+export interface ManifestSource {
+  // Path as the user gave it (relative paths stay relative in messages).
+  displayPath: string;
+  absolutePath: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export function pathToString(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+export function placeAtOffset(source: ManifestSource, offset: number, path: readonly PathSegment[]): Place {
+  const {line, col} = source.lineCounter.linePos(offset);
+  return {file: source.displayPath, line, column: col, path: pathToString(path)};
+}
+
+// The node at a path; for a missing leaf, the closest existing ancestor.
+function nodeAt(source: ManifestSource, path: readonly PathSegment[]): {node: Node | null; depth: number} {
+  let node: unknown = source.doc.contents;
+  let depth = 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair || !pair.value) break;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item) break;
+      node = item;
+    } else break;
+    depth++;
+  }
+  return {node: (node as Node | null) ?? null, depth};
+}
+
+// Place of the value at `path`, or of its key when `atKey` (unknown keys, duplicate names).
+export function locate(source: ManifestSource, path: readonly PathSegment[], atKey = false): Place {
+  if (atKey && path.length > 0) {
+    const parent = nodeAt(source, path.slice(0, -1));
+    if (parent.depth === path.length - 1 && isMap(parent.node)) {
+      const key = path[path.length - 1];
+      const pair = parent.node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return placeAtOffset(source, range[0], path);
+    }
+  }
+  const {node} = nodeAt(source, path);
+  const offset = node?.range?.[0] ?? 0;
+  return placeAtOffset(source, offset, path);
+}
+
+export function problemAt(source: ManifestSource, path: readonly PathSegment[], message: string, suggestion?: string, atKey = false): Problem {
+  return {message, place: locate(source, path, atKey), ...(suggestion ? {suggestion} : {})};
+}

@@ -1,0 +1,145 @@
+import type {ErrorObject} from 'ajv';
+import type {Problem} from '../errors/index.js';
+import {didYouMean} from './did-you-mean.js';
+import {manifestSchema, schemaAt} from './schema.js';
+import {problemAt, type ManifestSource, type PathSegment} from './source.js';
+
+type Validator = ((data: unknown) => boolean) & {errors?: ErrorObject[] | null};
+
+let validator: Validator | undefined;
+
+// The build precompiles the schema (scripts/build-schema.js); running from
+// sources (tests, development) compiles it on first use instead.
+async function loadValidator(): Promise<Validator> {
+  if (validator) return validator;
+  try {
+    const compiled = './schema-validator.js';
+    validator = ((await import(compiled)) as {default: Validator}).default;
+  } catch {
+    const {Ajv} = await import('ajv');
+    validator = new Ajv({allErrors: true, strict: true, allowUnionTypes: true}).compile(manifestSchema()) as Validator;
+  }
+  return validator;
+}
+
+// Stage 3: the JSON Schema, with every error turned into a placed, fixable problem.
+export async function validateSchema(source: ManifestSource, data: unknown): Promise<Problem[]> {
+  const validate = await loadValidator();
+  if (validate(data)) return [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    if (error.keyword === 'propertyNames' && !error.propertyName) continue;
+    const problem = toProblem(source, error, data);
+    if (!problem) continue;
+    const key = `${problem.place?.line}:${problem.place?.column}:${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function segmentsOf(instancePath: string, data: unknown): PathSegment[] {
+  const raw = instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const out: PathSegment[] = [];
+  let node: unknown = data;
+  for (const segment of raw) {
+    const isIndex = Array.isArray(node) && /^\d+$/.test(segment);
+    out.push(isIndex ? Number(segment) : segment);
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let node = data;
+  for (const segment of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[String(segment)] : undefined;
+  return node;
+}
+
+// One ajv error → one message that says what is wrong and what to do.
+function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): Problem | undefined {
+  const path = segmentsOf(error.instancePath, data);
+  const value = valueAt(data, path);
+  const node = schemaAt(path.map(String));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys(node?.properties ?? {});
+      const guess = didYouMean(key, allowed);
+      const fix = guess ? `did you mean "${guess}"?` : allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key';
+      return problemAt(source, [...path, key], `unknown key "${key}"`, fix, true);
+    }
+    case 'required': {
+      const key = String(params.missingProperty);
+      const what = key === 'app' ? 'the manifest needs an `app:` section (the main service)' : `"${key}" is required here`;
+      const fix = key === 'version' ? 'add `version: 1` at the top' : key === 'app' ? 'add `app:` with an image, build or command' : `add "${key}"`;
+      return problemAt(source, path, what, fix);
+    }
+    case 'const':
+      return problemAt(source, path, `version ${JSON.stringify(value)} is not supported; this sidecar reads version 1`, 'write `version: 1`');
+    case 'enum': {
+      const options = (params.allowedValues as unknown[]).map(String);
+      const guess = typeof value === 'string' ? didYouMean(value, options) : undefined;
+      return problemAt(source, path, `${describe(value)} is not one of: ${options.join(', ')}`, guess ? `did you mean "${guess}"?` : `use one of: ${options.join(', ')}`);
+    }
+    case 'type': {
+      const expected = String(params.type).split(',').join(' or ');
+      return problemAt(source, path, `expected ${expected}, got ${describe(value)}`, hintForType(path, node?.description));
+    }
+    case 'pattern':
+      return patternProblem(source, path, value, error);
+    case 'propertyNames':
+      return undefined;
+    case 'minimum':
+    case 'maximum':
+      return problemAt(source, path, `${describe(value)} is out of range (${error.message})`, rangeHint(path));
+    case 'minItems':
+      return problemAt(source, path, 'the list is empty', 'give at least one item, e.g. command: [node, server.js]');
+    case 'uniqueItems':
+      return problemAt(source, path, 'the list repeats an item', 'list each name once');
+    default:
+      return problemAt(source, path, `${error.message ?? 'is invalid'}`, node?.description ? `expected ${node.description}` : 'see the manifest reference in docs/manifest.md');
+  }
+}
+
+function patternProblem(source: ManifestSource, path: PathSegment[], value: unknown, error: ErrorObject): Problem {
+  const last = String(path[path.length - 1] ?? '');
+  if (error.propertyName !== undefined) {
+    const name = error.propertyName;
+    return problemAt(source, [...path, name], `"${name}" is not a valid name`, 'use lowercase letters, digits and dashes (like a DNS label), e.g. "log-shipper"', true);
+  }
+  if (['interval', 'timeout', 'startPeriod', 'startTimeout', 'stopTimeout'].includes(last)) {
+    return problemAt(source, path, `${describe(value)} is not a duration`, 'write a duration such as 250ms, 2s or 1m30s');
+  }
+  if (last === 'stopSignal') return problemAt(source, path, `${describe(value)} is not a signal name`, 'write a signal such as SIGTERM, SIGINT or SIGQUIT');
+  if (last === 'name') return problemAt(source, path, `project name ${describe(value)} is invalid`, 'use lowercase letters, digits and dashes, e.g. "orders"');
+  if (last === 'path') return problemAt(source, path, `${describe(value)} is not an HTTP path`, 'start the path with "/", e.g. /healthz');
+  if (path.includes('env')) return problemAt(source, path, `${describe(value)} is not KEY=VALUE`, 'write env as a map (KEY: value) or a list of KEY=VALUE');
+  return problemAt(source, path, `${describe(value)} must not be empty`, 'give a value or remove the key');
+}
+
+function hintForType(path: PathSegment[], description?: string): string {
+  const last = String(path[path.length - 1] ?? '');
+  if (last === 'command' || last === 'exec') return 'write the command in exec form, e.g. [node, server.js]; it never runs through a shell';
+  if (last === 'sidecars' || last === 'init') return `write ${last} as a mapping of name: service`;
+  if (last === 'port') return 'write a port number, e.g. 8080';
+  return description ? `expected ${description}` : 'see the manifest reference in docs/manifest.md';
+}
+
+function rangeHint(path: PathSegment[]): string {
+  const last = String(path[path.length - 1] ?? '');
+  if (last === 'port') return 'use a port from 1 to 65535';
+  if (last === 'retries') return 'use 1 or more';
+  return 'use a value in range';
+}
