@@ -1,0 +1,82 @@
+import type {ContainerCreateOptions} from 'dockerode';
+import type {Manifest, Service} from '../../manifest/types.js';
+import {servicesInStartOrder} from '../../manifest/types.js';
+import {containerPathOf, resolveVolumeRefs} from '../../manifest/volume-refs.js';
+import {containerName, imageOf, Label, podName, projectLabels, shortHash, volumeName} from './naming.js';
+
+type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
+
+// Ports the supervisor probes (http/tcp health): published on loopback with an
+// engine-chosen host port, the fallback route when container IPs are not
+// reachable from the host (Docker Desktop, rootless). See docs/docker-runtime.md.
+export function probePorts(manifest: Manifest): number[] {
+  const ports = new Set<number>();
+  for (const service of servicesInStartOrder(manifest)) {
+    const check = service.health?.check;
+    if (check?.kind === 'http' || check?.kind === 'tcp') ports.add(check.port);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+function withHash(spec: ContainerCreateOptions, labels: Record<string, string>, extra: string): ContainerCreateOptions {
+  const configHash = shortHash(JSON.stringify(spec) + extra, 16);
+  return {...spec, Labels: {...labels, [Label.configHash]: configHash}};
+}
+
+// The pod: owns the network namespace, the hostname and every published port,
+// so restarting the app never takes the sidecars' network with it (Compose #10263).
+export function infraSpec(manifest: Manifest, infraImage: string): ContainerCreateOptions {
+  const bindings: PortBindings = {};
+  const bind = (key: string, HostIp: string, HostPort: string): void => {
+    (bindings[key] ??= []).push({HostIp, HostPort});
+  };
+  for (const service of servicesInStartOrder(manifest)) {
+    for (const port of service.ports) bind(`${port.containerPort}/${port.protocol}`, port.hostIp, String(port.hostPort));
+  }
+  for (const port of probePorts(manifest)) bind(`${port}/tcp`, '127.0.0.1', '');
+  const spec: ContainerCreateOptions = {
+    name: podName(manifest),
+    Image: infraImage,
+    Hostname: manifest.name,
+    ExposedPorts: Object.fromEntries(Object.keys(bindings).map((key) => [key, {}])),
+    HostConfig: {PortBindings: bindings, RestartPolicy: {Name: 'no'}},
+  };
+  return withHash(spec, {...projectLabels(manifest), [Label.service]: 'pod', [Label.role]: 'infra'}, '');
+}
+
+function environment(service: Service): string[] {
+  return Object.entries(service.env).map(([key, value]) => {
+    const resolved = resolveVolumeRefs(value, (volume) => containerPathOf(service, volume) ?? `\${volumes.${volume}}`);
+    return `${key}=${resolved}`;
+  });
+}
+
+function binds(manifest: Manifest, service: Service): string[] {
+  return service.volumes.map((mount) => {
+    const source = mount.type === 'volume' ? volumeName(manifest, mount.source) : mount.hostPath;
+    return `${source}:${mount.target}${mount.readOnly ? ':ro' : ''}`;
+  });
+}
+
+// One unit joining the pod's network namespace. No engine restart policy: the
+// supervisor owns restarts (backoff, maxRestarts) from the event stream.
+// imageId enters the config hash so a rebuilt image means a changed service.
+export function serviceSpec(manifest: Manifest, service: Service, infraId: string, imageId: string): ContainerCreateOptions {
+  const spec: ContainerCreateOptions = {
+    name: containerName(manifest, service),
+    Image: imageOf(manifest, service),
+    ...(service.command ? {Cmd: service.command} : {}),
+    Env: environment(service),
+    StopSignal: service.stopSignal,
+    StopTimeout: Math.ceil(service.stopTimeoutMs / 1000),
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: {
+      NetworkMode: `container:${infraId}`,
+      Binds: binds(manifest, service),
+      RestartPolicy: {Name: 'no'},
+    },
+  };
+  const labels = {...projectLabels(manifest), [Label.service]: service.name, [Label.role]: service.role};
+  return withHash(spec, labels, imageId);
+}

@@ -1,0 +1,247 @@
+import type Docker from 'dockerode';
+import {SidecarError} from '../../errors/index.js';
+import type {Manifest, Service} from '../../manifest/types.js';
+import {servicesInStartOrder} from '../../manifest/types.js';
+import type {ExecOptions, ExecResult, ExitInfo, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
+import {removeProject, reapContainers} from './cleanup.js';
+import {infraSpec, serviceSpec} from './container-spec.js';
+import {connectEngine} from './engine.js';
+import {EngineEventStream, type ContainerEvent} from './event-stream.js';
+import {execIn} from './exec.js';
+import {ensureImages, type ImageProgressListener} from './images.js';
+import {attachLogs} from './log-stream.js';
+import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
+import {chooseProbeRoute, routeTo, type ProbeRoute} from './probe-route.js';
+import {UnitRegistry} from './unit-registry.js';
+
+// The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
+export const DEFAULT_INFRA_IMAGE = 'registry.k8s.io/pause:3.9';
+
+export interface DockerRuntimeOptions {
+  // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
+  infraImage?: string;
+  // Rebuild images of services with `build` even when present (`up --build`).
+  forceBuild?: boolean;
+  onImageProgress?: ImageProgressListener;
+  // An already created client (tests, doctor); default: DOCKER_HOST or the default socket.
+  client?: Docker;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as {statusCode?: number}).statusCode;
+}
+
+function engineMessage(error: unknown): string {
+  const json = (error as {json?: {message?: string}}).json;
+  return (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
+}
+
+// One pod per project: an infra container owns the network namespace and the
+// published ports; every unit joins it with `container:<infra id>`.
+export class DockerRuntime implements Runtime {
+  readonly kind = 'docker' as const;
+  private client: Docker | undefined;
+  private manifest: Manifest | undefined;
+  private events: RuntimeEvents | undefined;
+  private stream: EngineEventStream | undefined;
+  private infraId: string | undefined;
+  private route: ProbeRoute | undefined;
+  private readonly units = new UnitRegistry();
+  private readonly imageIds = new Map<string, string>();
+
+  constructor(private readonly options: DockerRuntimeOptions = {}) {}
+
+  get infraImage(): string {
+    return this.options.infraImage ?? process.env.SIDECAR_INFRA_IMAGE ?? DEFAULT_INFRA_IMAGE;
+  }
+
+  private async docker(): Promise<Docker> {
+    this.client ??= await connectEngine(this.options.client);
+    return this.client;
+  }
+
+  async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
+    const docker = await this.docker();
+    this.manifest = manifest;
+    this.events = events;
+    this.stream?.close();
+    this.stream = new EngineEventStream(docker, projectFilter(manifest), {
+      onEvent: (event) => this.onEngineEvent(event),
+      onReconnect: () => void this.units.reconcile(docker),
+    });
+    await this.stream.start();
+    const requests = [
+      {service: 'pod', image: this.infraImage},
+      ...servicesInStartOrder(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
+    ];
+    await Promise.all([this.ensureVolumes(docker, manifest), ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress})]);
+    await this.ensurePod(docker, manifest);
+  }
+
+  private async ensureVolumes(docker: Docker, manifest: Manifest): Promise<void> {
+    await Promise.all(
+      Object.values(manifest.volumes).map(async (volume) => {
+        const name = volumeName(manifest, volume.name);
+        if (volume.external) {
+          await docker.getVolume(name).inspect().catch(() => {
+            throw new SidecarError('SIDECAR_STACK_FAILED', `external volume ${name} does not exist`, {suggestion: `create it: docker volume create ${name}`});
+          });
+          return;
+        }
+        // Creating an existing volume is a no-op for the engine: idempotent.
+        await docker.createVolume({Name: name, Labels: projectLabels(manifest)});
+      }),
+    );
+  }
+
+  // Reuse a running pod with the same config (a second `up`), else (re)create it.
+  private async ensurePod(docker: Docker, manifest: Manifest): Promise<void> {
+    const spec = infraSpec(manifest, this.infraImage);
+    const existing = await this.inspectByName(docker, podName(manifest));
+    let id: string;
+    if (existing && existing.State.Running && existing.Config.Labels[Label.configHash] === spec.Labels?.[Label.configHash]) {
+      id = existing.Id;
+    } else {
+      if (existing) await docker.getContainer(existing.Id).remove({force: true, v: true});
+      const container = await this.create(docker, spec, 'pod');
+      await container.start();
+      id = container.id;
+    }
+    this.infraId = id;
+    this.route = await chooseProbeRoute(await docker.getContainer(id).inspect());
+  }
+
+  private async inspectByName(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    try {
+      return await docker.getContainer(name).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async create(docker: Docker, spec: Docker.ContainerCreateOptions, service: string): Promise<Docker.Container> {
+    try {
+      return await docker.createContainer(spec);
+    } catch (error) {
+      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service} failed: ${engineMessage(error)}`, {cause: error});
+    }
+  }
+
+  private async imageId(docker: Docker, image: string): Promise<string> {
+    let id = this.imageIds.get(image);
+    if (id === undefined) {
+      id = (await docker.getImage(image).inspect()).Id;
+      this.imageIds.set(image, id);
+    }
+    return id;
+  }
+
+  private onEngineEvent(event: ContainerEvent): void {
+    if (event.action === 'die') this.units.settle(event.id, event.exitCode ?? null);
+    else if (event.action === 'oom') {
+      this.units.markOom(event.id);
+      this.events?.engineEvent?.({service: event.service, type: 'oom'});
+    } else if (event.action === 'health_status') this.events?.engineEvent?.({service: event.service, type: 'health_status', detail: event.detail});
+  }
+
+  private prepared(): {manifest: Manifest; events: RuntimeEvents; infraId: string} {
+    if (!this.manifest || !this.events || !this.infraId) throw new Error('DockerRuntime.prepare() must run first');
+    return {manifest: this.manifest, events: this.events, infraId: this.infraId};
+  }
+
+  // Create (or restart an unchanged, exited container: cheaper), attach logs
+  // before starting so no line is lost, then start.
+  async start(service: Service): Promise<RunningUnit> {
+    const docker = await this.docker();
+    const {manifest, events, infraId} = this.prepared();
+    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)));
+    const existing = await this.inspectByName(docker, containerName(manifest, service));
+    let container: Docker.Container;
+    if (existing && !existing.State.Running && existing.Config.Labels[Label.configHash] === spec.Labels?.[Label.configHash]) {
+      container = docker.getContainer(existing.Id);
+    } else {
+      if (existing) await docker.getContainer(existing.Id).remove({force: true, v: true});
+      container = await this.create(docker, spec, service.name);
+    }
+    const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
+    try {
+      logsEnded((await attachLogs(docker, container, service.name, (line) => events.log(line))).ended);
+      await container.start();
+    } catch (error) {
+      this.units.forget(container.id);
+      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.name} failed: ${engineMessage(error)}`, {cause: error});
+    }
+    return unit;
+  }
+
+  // stopSignal now, SIGKILL once timeoutMs passed (ms precision, unlike the engine's `stop -t`).
+  async stop(unit: RunningUnit, signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo> {
+    const docker = await this.docker();
+    const id = this.containerIdOf(unit);
+    const container = docker.getContainer(id);
+    await this.signal(docker, container, id, signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    const outcome = await Promise.race([unit.exited, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') await this.signal(docker, container, id, 'SIGKILL');
+    return unit.exited;
+  }
+
+  async kill(unit: RunningUnit): Promise<void> {
+    const docker = await this.docker();
+    const id = this.containerIdOf(unit);
+    await this.signal(docker, docker.getContainer(id), id, 'SIGKILL');
+  }
+
+  private containerIdOf(unit: RunningUnit): string {
+    if (unit.identity.kind !== 'docker') throw new Error(`not a container: ${unit.service.name}`);
+    return unit.identity.containerId;
+  }
+
+  // A container that is already gone or stopped settles from inspect, not from an event.
+  private async signal(docker: Docker, container: Docker.Container, id: string, signal: NodeJS.Signals): Promise<void> {
+    try {
+      await container.kill({signal});
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 404 && status !== 409) throw error;
+      if (this.units.has(id)) await this.units.reconcile(docker);
+    }
+  }
+
+  async exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult> {
+    const docker = await this.docker();
+    const manifest = this.manifest;
+    const name = manifest ? containerName(manifest, service) : undefined;
+    const info = name ? await this.inspectByName(docker, name) : undefined;
+    if (!info || !info.State.Running) {
+      throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.name} has no running container`, {suggestion: `start it: sidecar up ${service.name}`});
+    }
+    return execIn(docker, docker.getContainer(info.Id), command, options);
+  }
+
+  async endpoint(service: Service, containerPort: number): Promise<{host: string; port: number}> {
+    if (!this.route) throw new Error('DockerRuntime.prepare() must run first');
+    return routeTo(this.route, service.name, containerPort);
+  }
+
+  async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
+    return reapContainers(await this.docker(), manifest, known);
+  }
+
+  async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
+    const docker = await this.docker();
+    this.close();
+    await removeProject(docker, manifest, options.removeVolumes);
+    this.infraId = undefined;
+    this.route = undefined;
+  }
+
+  // Stop listening to the engine (the event stream keeps the process alive).
+  close(): void {
+    this.stream?.close();
+    this.stream = undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import {PassThrough} from 'node:stream';
+import type Docker from 'dockerode';
+import type {ExecOptions, ExecResult} from '../../runtime/types.js';
+
+// The conventional "timed out" exit code (coreutils `timeout`).
+const TIMED_OUT = 124;
+
+// Run a command inside a container through the engine (exec create/start),
+// exit code from exec inspect: works whatever tools the image has.
+export async function execIn(docker: Docker, container: Docker.Container, command: string[], options: ExecOptions): Promise<ExecResult> {
+  const interactive = options.interactive === true;
+  const exec = await container.exec({
+    Cmd: command,
+    AttachStdout: true,
+    AttachStderr: true,
+    AttachStdin: interactive && !process.stdin.isTTY,
+    Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
+  });
+  const stream = await exec.start({hijack: true, stdin: interactive && !process.stdin.isTTY});
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const captured = {stdout: [] as Buffer[], stderr: [] as Buffer[]};
+  if (interactive) {
+    stdout.pipe(process.stdout, {end: false});
+    stderr.pipe(process.stderr, {end: false});
+    if (!process.stdin.isTTY) process.stdin.pipe(stream);
+  } else {
+    stdout.on('data', (chunk: Buffer) => captured.stdout.push(chunk));
+    stderr.on('data', (chunk: Buffer) => captured.stderr.push(chunk));
+  }
+  docker.modem.demuxStream(stream, stdout, stderr);
+  const ended = new Promise<'ended'>((resolve) => {
+    stream.on('end', () => resolve('ended'));
+    stream.on('close', () => resolve('ended'));
+    stream.on('error', () => resolve('ended'));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    if (options.timeoutMs !== undefined) timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+  });
+  const outcome = await Promise.race([ended, timedOut]);
+  clearTimeout(timer);
+  if (interactive && !process.stdin.isTTY) process.stdin.unpipe(stream);
+  const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+  if (outcome === 'timeout') {
+    // The engine cannot kill an exec; dropping the stream is all we can do.
+    (stream as NodeJS.ReadableStream & {destroy?: () => void}).destroy?.();
+    return {exitCode: TIMED_OUT, stdout: text(captured.stdout), stderr: `${text(captured.stderr)}timed out after ${options.timeoutMs}ms`};
+  }
+  const info = await exec.inspect();
+  return {exitCode: info.ExitCode ?? 1, stdout: text(captured.stdout), stderr: text(captured.stderr)};
+}

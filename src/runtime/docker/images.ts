@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type Docker from 'dockerode';
+import {SidecarError} from '../../errors/index.js';
+import type {BuildSpec} from '../../manifest/types.js';
+import {contextFiles} from './build-context.js';
+import {followProgress, type EngineProgressMessage} from './progress-stream.js';
+
+// What the UI (listr2 task list, engineer C) shows while images are pulled or built.
+export interface ImageProgress {
+  // The service the image is for, or `pod` for the infra image.
+  service: string;
+  image: string;
+  action: 'pull' | 'build';
+  phase: 'start' | 'progress' | 'done' | 'failed';
+  // One human line: `Downloading 12.3MB/40MB`, `Step 3/7 : RUN npm ci`.
+  message?: string;
+}
+
+export type ImageProgressListener = (progress: ImageProgress) => void;
+
+export interface ImageRequest {
+  service: string;
+  image: string;
+  build?: BuildSpec;
+}
+
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch (error) {
+    if ((error as {statusCode?: number}).statusCode === 404) return false;
+    throw error;
+  }
+}
+
+function progressLine(message: EngineProgressMessage): string | undefined {
+  if (message.stream !== undefined) return message.stream.trim() || undefined;
+  if (message.status === undefined) return undefined;
+  return [message.id, message.status, message.progress].filter(Boolean).join(' ');
+}
+
+// Pull when missing (or build when the service has `build`), never when present
+// unless forceBuild (`up --build`). Failures carry the engine's message (exit 5).
+export async function ensureImage(docker: Docker, request: ImageRequest, options: {forceBuild: boolean; onProgress?: ImageProgressListener}): Promise<void> {
+  const {service, image, build} = request;
+  const building = build !== undefined;
+  if (!(building && options.forceBuild) && (await imageExists(docker, image))) return;
+  const action = building ? 'build' : 'pull';
+  const report = (phase: ImageProgress['phase'], message?: string): void => options.onProgress?.({service, image, action, phase, message});
+  report('start');
+  try {
+    const stream = building ? await startBuild(docker, image, build) : await docker.pull(image);
+    await followProgress(stream, (message) => {
+      const line = progressLine(message);
+      if (line !== undefined) report('progress', line);
+    });
+    report('done');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    report('failed', reason);
+    throw new SidecarError('SIDECAR_STACK_FAILED', `${building ? 'building' : 'pulling'} image ${image} for ${service} failed: ${reason}`, {
+      cause: error,
+      suggestion: building ? `fix the build (docker build ${path.relative(process.cwd(), build.context) || '.'})` : `check the image name, or build it locally and tag it ${image}`,
+    });
+  }
+}
+
+async function startBuild(docker: Docker, tag: string, build: BuildSpec): Promise<NodeJS.ReadableStream> {
+  const dockerfile = path.relative(build.context, path.resolve(build.context, build.dockerfile)).split(path.sep).join('/');
+  const src = await contextFiles(build.context, dockerfile);
+  // dockerode tars `src` from `context` (gzip) and applies .dockerignore once more.
+  return docker.buildImage({context: build.context, src}, {t: tag, dockerfile, buildargs: build.args, rm: true, forcerm: true});
+}
+
+// Several images at once, bounded: pulls and builds are I/O bound but heavy on 2 cores.
+export async function ensureImages(docker: Docker, requests: ImageRequest[], options: {forceBuild: boolean; onProgress?: ImageProgressListener; concurrency?: number}): Promise<void> {
+  const unique = [...new Map(requests.map((request) => [request.image, request])).values()];
+  const queue = [...unique];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await ensureImage(docker, next, options);
+  };
+  await Promise.all(Array.from({length: Math.min(options.concurrency ?? 3, queue.length)}, worker));
+}
