@@ -54,8 +54,10 @@ export interface StopOptions {
 }
 
 export interface StackCompletion {
-  // The app's exit code when it completed; 0 after a requested stop; 1 if the app died by signal.
+  // The app's exit code when it completed (128+N for signal N); 0 after a requested stop.
   exitCode: number;
+  // completed: the app finished (or failed for good); stopped: stop() was called.
+  reason: 'completed' | 'stopped';
 }
 
 export type SupervisorListener = {
