@@ -5,8 +5,8 @@ import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/sidecar.schema.json', import.meta.url), 'utf8'));
-const ajv = new Ajv({allErrors: true, strict: true, allowUnionTypes: true, code: {source: true, esm: true}});
+const ajv = new Ajv({allErrors: true, strict: true, allowUnionTypes: true, code: {source: true}});
 const validate = ajv.compile(schema);
 const out = new URL('../dist/manifest/', import.meta.url);
 mkdirSync(out, {recursive: true});
-writeFileSync(new URL('schema-validator.js', out), standaloneCode(ajv, validate));
+writeFileSync(new URL('schema-validator.cjs', out), standaloneCode(ajv, validate));

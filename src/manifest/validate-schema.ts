@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module';
 import type {ErrorObject} from 'ajv';
 import type {Problem} from '../errors/index.js';
 import {didYouMean} from './did-you-mean.js';
@@ -13,8 +14,7 @@ let validator: Validator | undefined;
 async function loadValidator(): Promise<Validator> {
   if (validator) return validator;
   try {
-    const compiled = './schema-validator.js';
-    validator = ((await import(compiled)) as {default: Validator}).default;
+    validator = (createRequire(import.meta.url)('./schema-validator.cjs') as {default: Validator}).default;
   } catch {
     const {Ajv} = await import('ajv');
     validator = new Ajv({allErrors: true, strict: true, allowUnionTypes: true}).compile(manifestSchema()) as Validator;
