@@ -1,0 +1,56 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import type {LogLine} from '../runtime/types.js';
+import {parseLogLine} from './log-format.js';
+import {LogStore} from './log-store.js';
+import {defaultRotation, rotatedNames} from './rotating-file.js';
+
+export interface LogQuery {
+  // Empty: every service that has a log file.
+  services: string[];
+  // Last N lines per service.
+  tail?: number;
+  // Only lines at or after this epoch ms.
+  since?: number;
+}
+
+// Services with a log file in the directory, in name order.
+export function servicesWithLogs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.log'))
+    .map((name) => name.slice(0, -'.log'.length))
+    .sort();
+}
+
+// One service's lines, oldest first, read from the current and rotated files
+// newest-first so that `--tail N` stops as soon as it has N lines.
+export function readServiceLogs(dir: string, service: string, query: Omit<LogQuery, 'services'>): LogLine[] {
+  const newestFirst: LogLine[][] = [];
+  let count = 0;
+  for (const file of rotatedNames(LogStore.fileOf(dir, service), defaultRotation.keep + 2)) {
+    if (!existsSync(file)) break;
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let parsed = lines.map((raw) => parseLogLine(service, raw));
+    if (query.since !== undefined) parsed = parsed.filter((line) => line.time >= query.since!);
+    newestFirst.push(parsed);
+    count += parsed.length;
+    if (query.tail !== undefined && count >= query.tail) break;
+  }
+  const all = newestFirst.reverse().flat();
+  return query.tail === undefined ? all : all.slice(Math.max(0, all.length - query.tail));
+}
+
+// Several services merged by time; lines of one service keep their order.
+export function readLogs(dir: string, query: LogQuery): LogLine[] {
+  const services = query.services.length > 0 ? query.services : servicesWithLogs(dir);
+  const perService = services.map((service) => readServiceLogs(dir, service, query));
+  return mergeByTime(perService);
+}
+
+export function mergeByTime(lists: LogLine[][]): LogLine[] {
+  const tagged = lists.flatMap((list, which) => list.map((line, index) => ({line, which, index})));
+  tagged.sort((a, b) => a.line.time - b.line.time || a.which - b.which || a.index - b.index);
+  return tagged.map((entry) => entry.line);
+}

@@ -1,0 +1,95 @@
+import {readLogs} from '../logs/log-reader.js';
+import {findService, type Service} from '../manifest/types.js';
+import type {ControlChannel} from '../supervisor/control/control-server.js';
+import type {ControlRequest, HelloResult, PsResult} from '../supervisor/control/protocol.js';
+import type {LogLine} from '../supervisor/types.js';
+import {unknownService} from './unknown-service.js';
+import {failureError} from './start-failure.js';
+import type {StackHost} from './stack-host.js';
+
+const BATCH_LINES = 2000;
+
+// What the supervisor answers on its control socket; one request per connection.
+export async function handleControl(host: StackHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
+  switch (request.method) {
+    case 'hello': {
+      const hello: HelloResult = {pid: process.pid, project: host.manifest.name, runtime: host.options.runtime.kind, dir: host.manifest.dir, phase: host.phase};
+      return channel.result(hello);
+    }
+    case 'ps': {
+      const ps: PsResult = {project: host.manifest.name, runtime: host.options.runtime.kind, supervisor: {pid: process.pid}, services: host.status()};
+      return channel.result(ps);
+    }
+    case 'wait':
+      try {
+        await host.ready;
+        return channel.result({ready: true});
+      } catch {
+        return channel.error(failureError(host.failure!));
+      }
+    case 'restart':
+      request.services.forEach((name) => requireService(host, name));
+      await host.supervisor.restart(request.services);
+      return channel.result({restarted: request.services});
+    case 'exec': {
+      const service = requireService(host, request.service);
+      return channel.result(await host.options.runtime.exec(service, request.command, {}));
+    }
+    case 'logs':
+      return streamLogs(host, request, channel);
+    case 'events': {
+      const off = host.onEvent((event) => channel.data(event));
+      const offDone = host.onDone(() => channel.end());
+      channel.onClose(() => {
+        off();
+        offDone();
+      });
+      return;
+    }
+    case 'down':
+      host.onDone(() => channel.result({stopped: true}));
+      await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes});
+      return;
+  }
+}
+
+function requireService(host: StackHost, name: string): Service {
+  const service = findService(host.manifest, name);
+  if (!service) throw unknownService(host.manifest, name);
+  return service;
+}
+
+// Past lines from the files, then (with follow) live lines in batches. Both happen
+// on the supervisor's one thread, so no line is lost or doubled between them.
+function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
+  request.services.forEach((name) => requireService(host, name));
+  host.logs.flush();
+  const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
+  for (let i = 0; i < past.length; i += BATCH_LINES) channel.data(past.slice(i, i + BATCH_LINES));
+  if (!request.follow || host.phase === 'done') return channel.end();
+  const wanted = new Set(request.services);
+  let batch: LogLine[] = [];
+  let scheduled = false;
+  const send = (): void => {
+    scheduled = false;
+    if (batch.length > 0) channel.data(batch);
+    batch = [];
+  };
+  const off = host.onLog((line) => {
+    if (wanted.size > 0 && !wanted.has(line.service)) return;
+    batch.push(line);
+    if (batch.length >= BATCH_LINES) send();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(send);
+    }
+  });
+  const offDone = host.onDone(() => {
+    send();
+    channel.end();
+  });
+  channel.onClose(() => {
+    off();
+    offDone();
+  });
+}

@@ -1,0 +1,28 @@
+import {readFileSync} from 'node:fs';
+
+// A pid is only the same process while its start time matches (pids are reused):
+// field 22 of /proc/<pid>/stat, in clock ticks since boot. Undefined when the
+// process is gone or /proc is not there.
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parens: fields resume after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+// True when `pid` is alive and still the process that was recorded.
+export function isSameProcess(pid: number, startTime: string | undefined): boolean {
+  const now = processStartTime(pid);
+  if (now !== undefined) return startTime === undefined || now === startTime;
+  if (process.platform === 'linux') return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+import {rmSync} from 'node:fs';
+import type {Manifest} from '../manifest/types.js';
+import type {UnitIdentity} from '../runtime/types.js';
+import {readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
+import {isSameProcess} from './process-start-time.js';
+import type {ProjectFiles} from './project-files.js';
+import {createRuntime} from './resolve-runtime.js';
+
+export interface ReapResult {
+  // The dead (or hung) supervisor's pid, if one was recorded.
+  supervisorPid?: number;
+  reaped: UnitIdentity[];
+}
+
+// Issue 3 point 7: after the supervisor died (SIGKILL, OOM, reboot of the laptop
+// lid...), stop every survivor recorded in state.json, identity-checked by the
+// runtime, and forget the dead supervisor. Logs stay for a post-mortem.
+export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: string) => Promise<Manifest>, options: {volumes: boolean}): Promise<ReapResult> {
+  const record = readSupervisorRecord(files.supervisor);
+  // A supervisor that is alive but does not answer is hung: it is ours (same start time), end it first.
+  if (record && record.pid !== process.pid && isSameProcess(record.pid, record.startTime)) {
+    try {
+      process.kill(record.pid, 'SIGKILL');
+    } catch {
+      // Gone in between: fine.
+    }
+  }
+  const state = readStateRecord(files.state);
+  let reaped: UnitIdentity[] = [];
+  const manifestFile = state?.manifestFile ?? record?.manifestFile;
+  if (state && manifestFile) {
+    const manifest = await loadManifest(manifestFile);
+    const runtime = await createRuntime(state.runtime);
+    const known = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
+    reaped = await runtime.reap(manifest, known);
+    await runtime.teardown(manifest, {removeVolumes: options.volumes});
+  }
+  removeFile(files.supervisor);
+  if (record?.socket) rmSync(record.socket, {force: true});
+  rmSync(files.socket, {force: true});
+  return {...(record ? {supervisorPid: record.pid} : {}), reaped};
+}

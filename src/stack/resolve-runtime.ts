@@ -1,0 +1,79 @@
+import {existsSync} from 'node:fs';
+import http from 'node:http';
+import {SidecarError} from '../errors/index.js';
+import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import type {Runtime, RuntimeKind} from '../runtime/types.js';
+
+export type RuntimeChoice = 'auto' | RuntimeKind;
+
+const hasProcessCommand = (s: Service): boolean => (s.process.command ?? s.command ?? []).length > 0;
+const hasImage = (s: Service): boolean => s.image !== undefined || s.build !== undefined;
+
+// DESIGN "Runtimes: auto": Docker when an engine answers and every service has an
+// image or build; else processes when every service has a command; else exit 4.
+export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeKind> {
+  const services = servicesInStartOrder(manifest);
+  const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.name);
+  const noImage = services.filter((s) => !hasImage(s)).map((s) => s.name);
+  if (choice === 'process') {
+    if (noCommand.length > 0) throw missing('process', noCommand, 'add `command: [...]` (or `process: {command: [...]}`) to them');
+    return 'process';
+  }
+  if (choice === 'docker') {
+    if (noImage.length > 0) throw missing('docker', noImage, 'add `image:` or `build:` to them');
+    return 'docker';
+  }
+  if (noImage.length === 0 && (await engineAnswers())) return 'docker';
+  if (noCommand.length === 0) return 'process';
+  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no runtime can run this stack: ${noCommand.join(', ')} ${noCommand.length === 1 ? 'has' : 'have'} no command for the process runtime, and ${noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image` : 'no Docker engine answers'}`, {
+    suggestion: 'give every service a `command:` (process runtime), or start a Docker engine (see `sidecar doctor`)',
+  });
+}
+
+export async function createRuntime(kind: RuntimeKind): Promise<Runtime> {
+  if (kind === 'process') {
+    const {ProcessRuntime} = await import('../runtime/process/process-runtime.js');
+    return new ProcessRuntime();
+  }
+  return createDockerRuntime();
+}
+
+export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice): Promise<Runtime> {
+  return createRuntime(await chooseRuntime(manifest, choice));
+}
+
+// The Docker runtime lives in its own module (the only one importing dockerode),
+// loaded only when chosen.
+async function createDockerRuntime(): Promise<Runtime> {
+  const specifier = '../runtime/docker/docker-runtime.js';
+  try {
+    const module = (await import(specifier)) as {DockerRuntime?: new () => Runtime; createDockerRuntime?: () => Promise<Runtime> | Runtime};
+    if (module.createDockerRuntime) return await module.createDockerRuntime();
+    if (module.DockerRuntime) return new module.DockerRuntime();
+  } catch (error) {
+    if (error instanceof SidecarError) throw error;
+    throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `the Docker runtime could not be loaded: ${(error as Error).message}`, {suggestion: 'use --runtime process', cause: error});
+  }
+  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', 'the Docker runtime is not part of this build', {suggestion: 'use --runtime process'});
+}
+
+function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError {
+  return new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `the ${kind} runtime cannot run ${names.join(', ')}: ${names.length === 1 ? 'it has' : 'they have'} no ${kind === 'process' ? 'command' : 'image or build'}`, {
+    suggestion: fix,
+  });
+}
+
+// GET /_ping on DOCKER_HOST (unix only) or the default socket, answered within 500ms.
+export function dockerEngineAnswers(): Promise<boolean> {
+  const host = process.env.DOCKER_HOST;
+  const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : host ? undefined : '/var/run/docker.sock';
+  if (!socketPath || !existsSync(socketPath)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const request = http.get({socketPath, path: '/_ping', timeout: 500}, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,57 @@
+import {spawn} from 'node:child_process';
+import {closeSync, mkdirSync, openSync, readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {SidecarError} from '../errors/index.js';
+import type {RuntimeKind} from '../runtime/types.js';
+import {callControl} from '../supervisor/control/control-client.js';
+import type {HelloResult} from '../supervisor/control/protocol.js';
+import type {ProjectFiles} from './project-files.js';
+
+export interface SupervisorArgs {
+  manifestFile: string;
+  runtime: RuntimeKind;
+  only: string[];
+  timeoutMs?: number;
+}
+
+const ANSWER_TIMEOUT_MS = 15_000;
+
+// Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
+// unref'd) and returns once it answers on its socket.
+export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs): Promise<HelloResult> {
+  mkdirSync(files.root, {recursive: true});
+  const out = openSync(files.supervisorLog, 'a', 0o600);
+  const entry = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+  const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  child.unref();
+  const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await callControl<HelloResult>(files.socket, {method: 'hello'}, {connectTimeoutMs: 1000});
+    } catch {
+      if (exited !== undefined) throw supervisorDied(files, exited);
+      if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+}
+
+function supervisorDied(files: ProjectFiles, code: number | null): SidecarError {
+  const tail = lastLines(files.supervisorLog, 12);
+  return new SidecarError('SIDECAR_STACK_FAILED', `the supervisor exited (code ${code ?? 'signal'}) before answering${tail ? `:\n${tail}` : ''}`, {
+    suggestion: `see ${files.supervisorLog}`,
+    ...(code === 3 || code === 4 ? {exitCode: code} : {}),
+  });
+}
+
+export function lastLines(file: string, count: number): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines.slice(-count).map((l) => `    ${l}`).join('\n');
+  } catch {
+    return '';
+  }
+}

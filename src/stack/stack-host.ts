@@ -1,0 +1,179 @@
+import {mkdirSync} from 'node:fs';
+import type {Manifest} from '../manifest/types.js';
+import type {Runtime} from '../runtime/types.js';
+import {LogStore} from '../logs/log-store.js';
+import {ControlServer} from '../supervisor/control/control-server.js';
+import type {StackPhase} from '../supervisor/control/protocol.js';
+import {removeFile, writeJsonAtomic, type FailureRecord, type StateRecord, type SupervisorRecord} from '../supervisor/state-file.js';
+import {Supervisor} from '../supervisor/supervisor.js';
+import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
+import {handleControl} from './control-handlers.js';
+import {processStartTime} from './process-start-time.js';
+import type {ProjectFiles} from './project-files.js';
+import {DeadlineError, startFailure} from './start-failure.js';
+
+export interface StackHostOptions {
+  manifest: Manifest;
+  runtime: Runtime;
+  files: ProjectFiles;
+  detached: boolean;
+  // Start only these services (and what they need).
+  only?: string[];
+  // Overall readiness deadline (`up --timeout`).
+  timeoutMs?: number;
+}
+
+// Owns one running stack, in the CLI process (foreground `up`, `run`) or in the
+// detached supervisor: the Supervisor, the log files, the state files that make
+// a crash recoverable, and the control socket every other command talks to.
+export class StackHost {
+  readonly supervisor: Supervisor;
+  readonly logs: LogStore;
+  phase: StackPhase = 'starting';
+  failure?: FailureRecord;
+  // Settles once start-up is over: resolves when ready, rejects with the failure.
+  readonly ready: Promise<void>;
+  private resolveReady!: () => void;
+  private rejectReady!: (failure: FailureRecord) => void;
+  private readonly server: ControlServer;
+  private readonly logListeners = new Set<(line: LogLine) => void>();
+  private readonly eventListeners = new Set<(event: LifecycleEvent) => void>();
+  private readonly doneListeners = new Set<() => void>();
+  private shutdownPromise?: Promise<void>;
+
+  constructor(readonly options: StackHostOptions) {
+    this.supervisor = new Supervisor({manifest: options.manifest, runtime: options.runtime});
+    this.logs = new LogStore(options.files.logs);
+    this.server = new ControlServer(options.files.socket, (request, channel) => handleControl(this, request, channel));
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Nobody may be told of a failure yet; keep Node from calling it unhandled.
+    this.ready.catch(() => undefined);
+  }
+
+  get manifest(): Manifest {
+    return this.options.manifest;
+  }
+
+  // Files and socket first, so `ps`/`logs`/`down` work while the stack starts.
+  async open(): Promise<void> {
+    mkdirSync(this.options.files.logs, {recursive: true});
+    this.supervisor.on('log', (line) => {
+      this.logs.write(line);
+      for (const listener of this.logListeners) listener(line);
+    });
+    this.supervisor.on('event', (event) => {
+      if (event.type !== 'probe-failed') this.writeState();
+      for (const listener of this.eventListeners) listener(event);
+    });
+    await this.server.listen();
+    const record: SupervisorRecord = {
+      pid: process.pid,
+      startTime: processStartTime(process.pid),
+      socket: this.options.files.socket,
+      project: this.manifest.name,
+      runtime: this.options.runtime.kind,
+      manifestFile: this.manifest.file,
+      startedAt: Date.now(),
+      detached: this.options.detached,
+    };
+    writeJsonAtomic(this.options.files.supervisor, record);
+    this.writeState();
+  }
+
+  // Starts the stack; on failure (or `--timeout`) records why and stops what started.
+  async start(): Promise<void> {
+    const started = this.supervisor.start(this.options.only ? {only: this.options.only} : {});
+    try {
+      await withDeadline(started, this.options.timeoutMs);
+      this.phase = 'ready';
+      this.writeState();
+      this.resolveReady();
+    } catch (error) {
+      started.catch(() => undefined);
+      this.failure = startFailure(this.supervisor.status(), error, (service) => this.logs.recentLines(service));
+      this.phase = 'failed';
+      this.writeState();
+      this.rejectReady(this.failure);
+    }
+  }
+
+  // Stop in lifecycle order, remove what `up` created, close the socket and the
+  // supervisor record; state.json stays with the final statuses for `ps`.
+  shutdown(options: {timeoutMs?: number; volumes?: boolean; immediate?: boolean} = {}): Promise<void> {
+    if (options.immediate) void this.supervisor.stop({immediate: true}).catch(() => undefined);
+    this.shutdownPromise ??= this.doShutdown(options);
+    return this.shutdownPromise;
+  }
+
+  status(): ServiceStatus[] {
+    return this.supervisor.status();
+  }
+
+  onLog(listener: (line: LogLine) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
+  }
+
+  onEvent(listener: (event: LifecycleEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  // Streams end when the stack is done.
+  onDone(listener: () => void): () => void {
+    this.doneListeners.add(listener);
+    return () => this.doneListeners.delete(listener);
+  }
+
+  private async doShutdown(options: {timeoutMs?: number; volumes?: boolean; immediate?: boolean}): Promise<void> {
+    this.phase = 'stopping';
+    try {
+      await this.supervisor.stop({
+        ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+        ...(options.immediate ? {immediate: true} : {}),
+      });
+      await this.options.runtime.teardown(this.manifest, {removeVolumes: options.volumes ?? false});
+    } finally {
+      this.phase = 'done';
+      this.writeState();
+      this.logs.close();
+      for (const listener of this.doneListeners) listener();
+      await this.server.close();
+      removeFile(this.options.files.supervisor);
+    }
+  }
+
+  writeState(): void {
+    const state: StateRecord = {
+      project: this.manifest.name,
+      runtime: this.options.runtime.kind,
+      manifestFile: this.manifest.file,
+      updatedAt: Date.now(),
+      phase: this.phase,
+      services: this.supervisor.status(),
+      identities: this.supervisor.identities(),
+      ...(this.failure ? {failure: this.failure} : {}),
+    };
+    writeJsonAtomic(this.options.files.state, state);
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

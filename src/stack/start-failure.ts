@@ -1,0 +1,42 @@
+import {SidecarError} from '../errors/index.js';
+import {formatDuration} from '../manifest/duration.js';
+import type {FailureRecord} from '../supervisor/state-file.js';
+import type {ServiceStatus} from '../supervisor/types.js';
+
+const isReady = (s: ServiceStatus): boolean =>
+  s.role === 'init' ? s.state === 'exited' && s.exitCode === 0 : s.state === 'running' && (s.health === 'healthy' || s.health === 'none');
+
+// The service to blame: a failed one, else one with an error, else the first not ready.
+export function culprit(statuses: ServiceStatus[]): ServiceStatus | undefined {
+  return (
+    statuses.find((s) => s.state === 'failed') ??
+    statuses.find((s) => s.lastError !== undefined && !isReady(s)) ??
+    statuses.find((s) => s.state !== 'pending' && !isReady(s)) ??
+    statuses.find((s) => !isReady(s))
+  );
+}
+
+// What `up --wait` and `run` print when the stack did not come up (issue 3 point 5):
+// the failing service's probe error and its last 20 log lines.
+export function startFailure(statuses: ServiceStatus[], error: unknown, recentLines: (service: string) => string[]): FailureRecord {
+  const service = culprit(statuses);
+  const reason = error instanceof Error ? error.message : String(error);
+  const detail = service?.lastError && !reason.includes(service.lastError) ? `${reason}: ${service.lastError}` : reason;
+  return {service: service?.name ?? null, message: detail, lastLines: service ? recentLines(service.name) : []};
+}
+
+// `up --timeout` ran out before every service was ready.
+export class DeadlineError extends Error {
+  constructor(readonly ms: number) {
+    super(`not ready within ${formatDuration(ms)} (--timeout)`);
+  }
+}
+
+// The one error block for a failed start; the log lines go below the message.
+export function failureError(failure: FailureRecord): SidecarError {
+  const who = failure.service ? `service "${failure.service}" ` : '';
+  const lines = failure.lastLines.length > 0 ? `\n  last ${failure.lastLines.length} log lines of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
+  return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {
+    suggestion: failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again',
+  });
+}

@@ -1,0 +1,64 @@
+// The detached supervisor (`up -d`, `up --wait`): a plain node entry, no oclif, so
+// it starts fast and stays small. It owns the stack until `down`, a signal, or the
+// app's completion, then removes its socket and record and exits.
+import {SidecarError} from '../errors/index.js';
+import {renderError} from '../output/render-error.js';
+import {projectFiles} from './project-files.js';
+import {createRuntime} from './resolve-runtime.js';
+import {StackHost} from './stack-host.js';
+import type {SupervisorArgs} from './spawn-supervisor.js';
+
+async function main(args: SupervisorArgs): Promise<number> {
+  const {loadManifest} = await import('../manifest/load.js');
+  const manifest = await loadManifest(args.manifestFile);
+  const runtime = await createRuntime(args.runtime);
+  const host = new StackHost({
+    manifest,
+    runtime,
+    files: projectFiles(manifest.dir),
+    detached: true,
+    ...(args.only.length > 0 ? {only: args.only} : {}),
+    ...(args.timeoutMs !== undefined ? {timeoutMs: args.timeoutMs} : {}),
+  });
+  let exitCode = 0;
+  const done = new Promise<void>((resolve) => host.onDone(resolve));
+  const stopOn = (signal: NodeJS.Signals): void => {
+    process.on(signal, () => {
+      log(`${signal}: stopping the stack`);
+      void host.shutdown({immediate: host.phase === 'stopping'});
+    });
+  };
+  stopOn('SIGTERM');
+  stopOn('SIGINT');
+  process.on('SIGHUP', () => undefined);
+  await host.open();
+  log(`supervising ${manifest.name} (${runtime.kind}) on ${host.options.files.socket}`);
+  void host.supervisor.completion.then((completion) => {
+    if (host.phase === 'stopping' || host.phase === 'done') return;
+    exitCode = completion.exitCode;
+    log(`the app completed with exit code ${completion.exitCode}: stopping the sidecars`);
+    void host.shutdown();
+  });
+  await host.start();
+  if (host.phase === 'failed') {
+    log(`start-up failed: ${host.failure?.message ?? 'unknown'}`);
+    exitCode = 5;
+    await host.shutdown();
+  }
+  await done;
+  return exitCode;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} supervisor[${process.pid}] ${message}\n`);
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
+main(args).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const block = error instanceof SidecarError ? renderError(error) : String((error as Error)?.stack ?? error);
+    process.stderr.write(block + '\n');
+    process.exit(error instanceof SidecarError ? error.exitCode : 1);
+  },
+);

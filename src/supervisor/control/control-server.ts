@@ -1,0 +1,106 @@
+import {chmodSync, rmSync} from 'node:fs';
+import net from 'node:net';
+import {SidecarError, toWireError} from './wire-error.js';
+import {LineSplitter} from './line-splitter.js';
+import type {ControlFrame, ControlRequest} from './protocol.js';
+
+// What a handler uses to answer: one result or error, or data frames then end.
+export interface ControlChannel {
+  result(value: unknown): void;
+  error(error: unknown): void;
+  data(value: unknown): void;
+  end(): void;
+  // Called once when the client goes away (stop streaming to it).
+  onClose(listener: () => void): void;
+  readonly closed: boolean;
+}
+
+export type ControlHandler = (request: ControlRequest, channel: ControlChannel) => void | Promise<void>;
+
+// The supervisor's unix socket: mode 0600 from birth (umask around listen), no TCP.
+export class ControlServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    readonly socketPath: string,
+    private readonly handler: ControlHandler,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<void> {
+    rmSync(this.socketPath, {force: true});
+    const previous = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.socketPath, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(previous);
+    }
+    chmodSync(this.socketPath, 0o600);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.end();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    rmSync(this.socketPath, {force: true});
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setEncoding('utf8');
+    const splitter = new LineSplitter();
+    let handled = false;
+    const closeListeners: Array<() => void> = [];
+    let closed = false;
+    const send = (frame: ControlFrame): void => {
+      if (!closed) socket.write(JSON.stringify(frame) + '\n');
+    };
+    const channel: ControlChannel = {
+      result: (value) => {
+        send({type: 'result', result: value});
+        socket.end();
+      },
+      error: (error) => {
+        send({type: 'error', error: toWireError(error)});
+        socket.end();
+      },
+      data: (value) => send({type: 'data', data: value}),
+      end: () => {
+        send({type: 'end'});
+        socket.end();
+      },
+      onClose: (listener) => closeListeners.push(listener),
+      get closed() {
+        return closed;
+      },
+    };
+    socket.on('close', () => {
+      closed = true;
+      this.sockets.delete(socket);
+      for (const listener of closeListeners) listener();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      splitter.push(chunk, (line) => {
+        if (handled || line.trim() === '') return;
+        handled = true;
+        let request: ControlRequest;
+        try {
+          request = JSON.parse(line) as ControlRequest;
+        } catch {
+          channel.error(new SidecarError('SIDECAR_USAGE', 'the control socket got a line that is not JSON'));
+          return;
+        }
+        Promise.resolve(this.handler(request, channel)).catch((error: unknown) => channel.error(error));
+      });
+    });
+  }
+}

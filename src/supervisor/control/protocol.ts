@@ -1,0 +1,50 @@
+import type {ErrorCode} from '../../errors/index.js';
+import type {RuntimeKind} from '../../runtime/types.js';
+import type {LifecycleEvent, LogLine, ServiceStatus} from '../types.js';
+
+// The control socket speaks newline-delimited JSON: one request per connection,
+// answered by one `result` or `error` frame, or by `data` frames then `end` for streams.
+export type ControlRequest =
+  | {method: 'hello'}
+  | {method: 'ps'}
+  | {method: 'wait'}
+  | {method: 'restart'; services: string[]}
+  | {method: 'exec'; service: string; command: string[]}
+  | {method: 'logs'; services: string[]; tail?: number; since?: number; follow: boolean}
+  | {method: 'events'}
+  | {method: 'down'; timeoutMs?: number; volumes: boolean};
+
+export type ControlMethod = ControlRequest['method'];
+
+export type StackPhase = 'starting' | 'ready' | 'failed' | 'stopping' | 'done';
+
+export interface HelloResult {
+  pid: number;
+  project: string;
+  runtime: RuntimeKind;
+  dir: string;
+  phase: StackPhase;
+}
+
+export interface PsResult {
+  project: string;
+  runtime: RuntimeKind;
+  supervisor: {pid: number} | null;
+  services: ServiceStatus[];
+}
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  exitCode?: number;
+  suggestion?: string;
+}
+
+export type ControlFrame =
+  | {type: 'result'; result: unknown}
+  | {type: 'error'; error: WireError}
+  | {type: 'data'; data: unknown}
+  | {type: 'end'};
+
+export type LogBatch = LogLine[];
+export type EventBatch = LifecycleEvent[];

@@ -1,0 +1,21 @@
+import {ErrorCodes, SidecarError, type ExitCodeValue} from '../../errors/index.js';
+import type {WireError} from './protocol.js';
+
+export {SidecarError};
+
+// Errors cross the socket as their public fields and come back as SidecarErrors,
+// so the client's command prints the same block the supervisor would have.
+export function toWireError(error: unknown): WireError {
+  if (error instanceof SidecarError) {
+    return {code: error.code, message: error.message, exitCode: error.exitCode, ...(error.suggestion ? {suggestion: error.suggestion} : {})};
+  }
+  return {code: 'SIDECAR_UNEXPECTED', message: error instanceof Error ? error.message : String(error)};
+}
+
+export function fromWireError(wire: WireError): SidecarError {
+  const code = wire.code in ErrorCodes ? wire.code : 'SIDECAR_UNEXPECTED';
+  return new SidecarError(code, wire.message, {
+    ...(wire.suggestion ? {suggestion: wire.suggestion} : {}),
+    ...(wire.exitCode !== undefined ? {exitCode: wire.exitCode as ExitCodeValue} : {}),
+  });
+}

@@ -1,0 +1,63 @@
+import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
+import type {StackPhase} from './control/protocol.js';
+import type {ServiceStatus} from './types.js';
+
+// `.sidecar/supervisor.json`: who owns the stack and where to reach it.
+export interface SupervisorRecord {
+  pid: number;
+  // /proc start time of the supervisor: its pid is only trusted while this matches.
+  startTime: string | undefined;
+  socket: string;
+  project: string;
+  runtime: RuntimeKind;
+  manifestFile: string;
+  startedAt: number;
+  detached: boolean;
+}
+
+// `.sidecar/state.json`: every unit's last known status and identity, rewritten on
+// each transition so that a `down` after the supervisor was SIGKILLed can find
+// and verify every survivor (issue 3 point 7).
+export interface StateRecord {
+  project: string;
+  runtime: RuntimeKind;
+  manifestFile: string;
+  updatedAt: number;
+  phase: StackPhase;
+  services: ServiceStatus[];
+  // Every unit the supervisor started and has not seen gone, for reaping.
+  identities: UnitIdentity[];
+  failure?: FailureRecord;
+}
+
+// Why start-up failed: the service, its probe error or exit, its last log lines.
+export interface FailureRecord {
+  service: string | null;
+  message: string;
+  lastLines: string[];
+}
+
+// Atomic replace: a reader (or a crash) never sees half a file.
+export function writeJsonAtomic(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), {recursive: true});
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', {mode: 0o600});
+  renameSync(tmp, file);
+}
+
+export function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export const readSupervisorRecord = (file: string): SupervisorRecord | undefined => readJson<SupervisorRecord>(file);
+export const readStateRecord = (file: string): StateRecord | undefined => readJson<StateRecord>(file);
+
+export function removeFile(file: string): void {
+  rmSync(file, {force: true});
+}
