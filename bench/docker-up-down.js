@@ -1,0 +1,185 @@
+// Docker runtime speed (issue 4 point 8), on a real engine, images built
+// locally (scripts/build-test-images.sh). Same run, alternated, medians:
+//  1. up + down of app + 2 sidecars sharing the pod network and a volume, no
+//     probes: sidecar vs docker-compose v1 on the equivalent compose file vs
+//     the raw `docker run` / `docker rm -f` CLI sequence;
+//  2. kill -9 of a sidecar's process -> running again: the supervisor vs the
+//     engine's own restart policy (`--restart always`) on the same image;
+//  3. the same up + down with 20 sidecars.
+// `sidecar` is measured in-process (Supervisor + DockerRuntime from dist/):
+// the CLI's own start-up (bench/startup.js) comes on top when run as a command.
+// Env: BENCH_RUNS (default 7), BENCH_RUNS_20 (default 3), BENCH_SKIP=restart,twenty
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import Docker from 'dockerode';
+import {median} from './lib/stats.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const {Supervisor} = await import(path.join(root, 'dist/supervisor/supervisor.js'));
+const {DockerRuntime} = await import(path.join(root, 'dist/runtime/docker/index.js'));
+
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const runs20 = Number(process.env.BENCH_RUNS_20 ?? 3);
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const BUSYBOX = 'sidecar-test/busybox:1';
+const PAUSE = 'sidecar-test/pause:1';
+process.env.SIDECAR_INFRA_IMAGE = PAUSE;
+// A well-behaved service: exits at once on SIGTERM, like the pause stand-in.
+const SERVE = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
+const docker = new Docker();
+const now = () => performance.now();
+
+function run(argv, options = {}) {
+  const result = spawnSync(argv[0], argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...options});
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+function service(name, role) {
+  return {
+    name, role, image: BUSYBOX, command: SERVE, workdir: root, env: {}, ports: [],
+    volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}],
+    restart: role === 'sidecar' ? 'always' : 'on-failure', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000,
+    after: [], process: {env: {}},
+  };
+}
+
+function stackManifest(name, sidecars) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  return {
+    version: 1, name, file: path.join(dir, 'sidecar.yaml'), dir, startup: 'ordered',
+    app: service('app', 'app'),
+    sidecars: Array.from({length: sidecars}, (_v, i) => service(`side${i + 1}`, 'sidecar')),
+    init: [], volumes: {shared: {name: 'shared', external: false}},
+  };
+}
+
+// The compose file `generate compose` describes (DESIGN "Generated YAML"):
+// an infra service owning the network, the others joining it, start order by depends_on.
+function composeFile(sidecars) {
+  const lines = ['version: "2.4"', 'services:', '  pod:', `    image: ${PAUSE}`];
+  let previous = 'pod';
+  for (const name of [...Array.from({length: sidecars}, (_v, i) => `side${i + 1}`), 'app']) {
+    lines.push(`  ${name}:`, `    image: ${BUSYBOX}`, `    command: ${JSON.stringify(SERVE).replaceAll('$', '$$$$')}`, '    network_mode: "service:pod"',
+      '    volumes: ["shared:/data"]', `    depends_on: [${previous}]`);
+    previous = name;
+  }
+  lines.push('volumes:', '  shared: {}', '');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-compose-')), 'docker-compose.yml');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+async function sidecarUpDown(sidecars, index) {
+  const manifest = stackManifest(`bench-sc-${index}`, sidecars);
+  const runtime = new DockerRuntime();
+  const started = now();
+  const supervisor = new Supervisor({manifest, runtime});
+  await supervisor.start();
+  const up = now() - started;
+  await supervisor.stop();
+  await runtime.teardown(manifest, {removeVolumes: true});
+  const total = now() - started;
+  rmSync(manifest.dir, {recursive: true, force: true});
+  return {up, total};
+}
+
+function composeUpDown(file, index) {
+  const project = `bench-dc-${index}`;
+  const started = now();
+  run(['docker-compose', '-p', project, '-f', file, 'up', '-d']);
+  const up = now() - started;
+  run(['docker-compose', '-p', project, '-f', file, 'down', '-v']);
+  return {up, total: now() - started};
+}
+
+function cliUpDown(sidecars, index) {
+  const p = `bench-cli-${index}`;
+  const names = [...Array.from({length: sidecars}, (_v, i) => `${p}-side${i + 1}`), `${p}-app`];
+  const started = now();
+  run(['docker', 'volume', 'create', `${p}_shared`]);
+  run(['docker', 'run', '-d', '--name', `${p}-pod`, PAUSE]);
+  for (const name of names) run(['docker', 'run', '-d', '--name', name, '--network', `container:${p}-pod`, '-v', `${p}_shared:/data`, BUSYBOX, ...SERVE]);
+  const up = now() - started;
+  run(['docker', 'rm', '-f', '-v', ...names.reverse(), `${p}-pod`]);
+  run(['docker', 'volume', 'rm', `${p}_shared`]);
+  return {up, total: now() - started};
+}
+
+async function upDown(label, sidecars, count) {
+  const file = composeFile(sidecars);
+  const samples = {sidecar: [], compose: [], cli: []};
+  // One warm-up of each, not counted (file cache, engine caches).
+  await sidecarUpDown(sidecars, 'w');
+  composeUpDown(file, 'w');
+  cliUpDown(sidecars, 'w');
+  for (let i = 0; i < count; i++) {
+    samples.sidecar.push(await sidecarUpDown(sidecars, i));
+    samples.compose.push(composeUpDown(file, i));
+    samples.cli.push(cliUpDown(sidecars, i));
+  }
+  const m = (list, key) => median(list.map((s) => s[key]));
+  const rows = Object.entries(samples).map(([name, list]) => ({name, up: m(list, 'up'), total: m(list, 'total')}));
+  const sc = rows[0].total;
+  console.log(`\n## ${label} (${count} runs each, alternated; medians)`);
+  console.log('| who | up | up + down | sidecar / this |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.name} | ${row.up.toFixed(0)} ms | ${row.total.toFixed(0)} ms | ${(sc / row.total).toFixed(2)}x |`);
+}
+
+// Resolves with the time of the next `start` event of a container name.
+function nextStart(name) {
+  return new Promise((resolve, reject) => {
+    docker.getEvents({filters: {type: ['container'], event: ['start'], container: [name]}}, (error, stream) => {
+      if (error) return reject(error);
+      stream.once('data', () => {
+        resolve(now());
+        stream.destroy();
+      });
+    });
+  });
+}
+
+async function killToRunning(name) {
+  const info = await docker.getContainer(name).inspect();
+  const started = nextStart(name);
+  await new Promise((r) => setTimeout(r, 50));
+  const killedAt = now();
+  process.kill(info.State.Pid, 'SIGKILL');
+  return (await started) - killedAt;
+}
+
+async function restart(count) {
+  const samples = {sidecar: [], engine: []};
+  for (let i = 0; i < count; i++) {
+    // Fresh each time: both sides measure their first restart (both back off later).
+    const manifest = stackManifest(`bench-rs-${i}`, 2);
+    const runtime = new DockerRuntime();
+    const supervisor = new Supervisor({manifest, runtime});
+    await supervisor.start();
+    const sidecarContainer = supervisor.status().find((s) => s.name === 'side1').containerId;
+    samples.sidecar.push(await killToRunning(sidecarContainer));
+    await supervisor.stop();
+    await runtime.teardown(manifest, {removeVolumes: true});
+
+    const name = `bench-rp-${i}`;
+    run(['docker', 'run', '-d', '--restart', 'always', '--name', name, BUSYBOX, ...SERVE]);
+    samples.engine.push(await killToRunning(name));
+    run(['docker', 'rm', '-f', name]);
+  }
+  const sc = median(samples.sidecar);
+  const en = median(samples.engine);
+  console.log(`\n## kill -9 of a sidecar's process -> running again (${count} runs each, first restart, medians)`);
+  console.log('| who | median | sidecar / this |');
+  console.log('|---|---|---|');
+  console.log(`| sidecar supervisor | ${sc.toFixed(0)} ms | 1.00x |`);
+  console.log(`| engine restart policy | ${en.toFixed(0)} ms | ${(sc / en).toFixed(2)}x |`);
+}
+
+console.log(`# Docker runtime bench (${new Date().toISOString()}, ${os.cpus().length} cpus, docker ${run(['docker', 'version', '--format', '{{.Server.Version}}'])})`);
+await upDown('up + down: app + 2 sidecars, shared network and volume, no probes', 2, runs);
+if (!skip.has('restart')) await restart(runs);
+if (!skip.has('twenty')) await upDown('up + down: app + 20 sidecars', 20, runs20);
