@@ -1,0 +1,102 @@
+import type {Manifest, Service} from '../../src/manifest/types.js';
+import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../../src/runtime/types.js';
+import type {FakeClock} from './fake-clock.js';
+
+interface FakeUnit extends RunningUnit {
+  exit(info: Omit<ExitInfo, 'service'>): void;
+  done: boolean;
+}
+
+// An in-memory Runtime for unit tests of the supervisor's logic in fake time.
+// Real processes are covered by the integration suite; this only records calls.
+export class FakeRuntime implements Runtime {
+  readonly kind = 'process' as const;
+  readonly log: {time: number; op: 'start' | 'stop' | 'kill'; service: string}[] = [];
+  // exec health checks pass for these services.
+  readonly healthy = new Set<string>();
+  // Services whose start() throws (command not found).
+  readonly unstartable = new Set<string>();
+  // Services whose process ignores the stop signal (exit only on SIGKILL after the timeout).
+  readonly ignoresStop = new Set<string>();
+  private nextPid = 100;
+  private events?: RuntimeEvents;
+  private readonly live = new Map<string, FakeUnit>();
+
+  constructor(private readonly clock: FakeClock) {}
+
+  async prepare(_manifest: Manifest, events: RuntimeEvents): Promise<void> {
+    this.events = events;
+  }
+
+  async start(service: Service): Promise<RunningUnit> {
+    if (this.unstartable.has(service.name)) throw new Error(`spawn ${service.name} ENOENT`);
+    this.log.push({time: this.clock.now(), op: 'start', service: service.name});
+    const pid = this.nextPid++;
+    let resolve!: (info: ExitInfo) => void;
+    const unit: FakeUnit = {
+      service,
+      identity: {kind: 'process', pid, pgid: pid, startTime: String(this.clock.now())},
+      exited: new Promise<ExitInfo>((r) => (resolve = r)),
+      done: false,
+      exit: (info) => {
+        if (unit.done) return;
+        unit.done = true;
+        if (this.live.get(service.name) === unit) this.live.delete(service.name);
+        resolve({service: service.name, ...info});
+      },
+    };
+    this.live.set(service.name, unit);
+    return unit;
+  }
+
+  // Test control: the running process of a service exits.
+  exit(name: string, exitCode: number | null, signal: NodeJS.Signals | null = null): void {
+    const unit = this.live.get(name);
+    if (!unit) throw new Error(`${name} is not running`);
+    unit.exit({exitCode, signal});
+  }
+
+  print(name: string, line: string): void {
+    this.events?.log({service: name, stream: 'stdout', line, time: this.clock.now()});
+  }
+
+  pidOf(name: string): number | undefined {
+    const identity = this.live.get(name)?.identity;
+    return identity?.kind === 'process' ? identity.pid : undefined;
+  }
+
+  isRunning(name: string): boolean {
+    return this.live.has(name);
+  }
+
+  async stop(running: RunningUnit, _signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo> {
+    const unit = running as FakeUnit;
+    this.log.push({time: this.clock.now(), op: 'stop', service: unit.service.name});
+    if (this.ignoresStop.has(unit.service.name)) {
+      this.clock.setTimeout(() => unit.exit({exitCode: null, signal: 'SIGKILL'}), timeoutMs);
+    } else {
+      unit.exit({exitCode: null, signal: 'SIGTERM'});
+    }
+    return unit.exited;
+  }
+
+  async kill(running: RunningUnit): Promise<void> {
+    this.log.push({time: this.clock.now(), op: 'kill', service: running.service.name});
+    (running as FakeUnit).exit({exitCode: null, signal: 'SIGKILL'});
+  }
+
+  async teardown(): Promise<void> {}
+
+  async reap(_manifest: Manifest, _known: UnitIdentity[]): Promise<UnitIdentity[]> {
+    return [];
+  }
+
+  async endpoint(_service: Service, port: number): Promise<{host: string; port: number}> {
+    return {host: '127.0.0.1', port};
+  }
+
+  async exec(service: Service, _command: string[], _options: ExecOptions): Promise<ExecResult> {
+    const ok = this.healthy.has(service.name) && this.live.has(service.name);
+    return {exitCode: ok ? 0 : 1, stdout: '', stderr: ok ? '' : `${service.name} not healthy`};
+  }
+}

@@ -1,0 +1,226 @@
+import {describe, expect, it} from 'vitest';
+import type {Health, Service} from '../../../src/manifest/types.js';
+import {Supervisor} from '../../../src/supervisor/supervisor.js';
+import type {LifecycleEvent} from '../../../src/supervisor/types.js';
+import {canTransition} from '../../../src/supervisor/unit-state.js';
+import {FakeClock} from '../../helpers/fake-clock.js';
+import {FakeRuntime} from '../../helpers/fake-runtime.js';
+import {manifest, service} from '../../helpers/manifest-builder.js';
+
+const execHealth = (overrides: Partial<Health> = {}): Health => ({check: {kind: 'exec', command: ['check']}, intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 0, startTimeoutMs: 10_000, ...overrides});
+const cmd = (name: string, role: Service['role'], overrides: Partial<Service> = {}) => service(name, role, {command: [name], ...overrides});
+
+function setup(parts: Parameters<typeof manifest>[0]) {
+  const clock = new FakeClock();
+  const runtime = new FakeRuntime(clock);
+  const events: LifecycleEvent[] = [];
+  const supervisor = new Supervisor({manifest: manifest(parts), runtime, clock, random: () => 0.5});
+  supervisor.on('event', (e) => events.push(e));
+  const state = (name: string) => supervisor.status().find((s) => s.name === name)!;
+  return {clock, runtime, supervisor, events, state};
+}
+
+// Runs start() while moving fake time until it settles.
+async function startIn(clock: FakeClock, promise: Promise<void>, budgetMs = 60_000): Promise<void> {
+  let outcome: {error: unknown} | undefined;
+  promise.then(() => (outcome = {error: undefined}), (error: unknown) => (outcome = {error}));
+  for (let t = 0; t < budgetMs && !outcome; t += 50) await clock.advance(50);
+  if (!outcome) throw new Error('start() did not settle in fake time');
+  if (outcome.error !== undefined) throw outcome.error;
+}
+
+describe('Supervisor start plan (DESIGN 1)', () => {
+  it('runs init jobs, then sidecars each gated on the previous being ready, then the app', async () => {
+    const {clock, runtime, supervisor, state} = setup({
+      init: [cmd('migrate', 'init')],
+      sidecars: [cmd('proxy', 'sidecar', {health: execHealth()}), cmd('shipper', 'sidecar')],
+      app: cmd('app', 'app'),
+    });
+    const started = supervisor.start();
+    await clock.advance(10);
+    expect(runtime.log.map((l) => l.service)).toEqual(['migrate']);
+    runtime.exit('migrate', 0);
+    await clock.advance(500);
+    expect(runtime.log.map((l) => l.service)).toEqual(['migrate', 'proxy']);
+    expect(state('proxy')).toMatchObject({state: 'starting', health: 'starting'});
+    runtime.healthy.add('proxy');
+    await startIn(clock, started);
+    expect(runtime.log.map((l) => l.service)).toEqual(['migrate', 'proxy', 'shipper', 'app']);
+    expect(supervisor.status().map((s) => [s.name, s.state, s.health])).toEqual([
+      ['migrate', 'exited', 'none'],
+      ['proxy', 'running', 'healthy'],
+      ['shipper', 'running', 'none'],
+      ['app', 'running', 'none'],
+    ]);
+  });
+
+  it('starts all sidecars at once with startup: parallel, honouring `after`', async () => {
+    const {clock, runtime, supervisor} = setup({
+      startup: 'parallel',
+      sidecars: [cmd('a', 'sidecar', {health: execHealth()}), cmd('b', 'sidecar'), cmd('c', 'sidecar', {after: ['a']})],
+      app: cmd('app', 'app'),
+    });
+    const started = supervisor.start();
+    await clock.advance(300);
+    expect(runtime.log.map((l) => l.service).sort()).toEqual(['a', 'b']);
+    runtime.healthy.add('a');
+    await startIn(clock, started);
+    expect(runtime.log.map((l) => l.service)).toEqual(['a', 'b', 'c', 'app']);
+  });
+
+  it('fails the stack with the job name, its code and its last log lines when an init job fails', async () => {
+    const {clock, runtime, supervisor} = setup({init: [cmd('migrate', 'init')], sidecars: [cmd('proxy', 'sidecar')], app: cmd('app', 'app')});
+    const started = supervisor.start();
+    await clock.advance(10);
+    for (let i = 0; i < 25; i++) runtime.print('migrate', `line ${i}`);
+    runtime.exit('migrate', 2);
+    const error = await started.catch((e: unknown) => e);
+    expect(error).toMatchObject({code: 'SIDECAR_STACK_FAILED'});
+    const message = (error as Error).message;
+    expect(message).toMatch(/init "migrate" failed: exited with code 2/);
+    expect(message).toContain('line 24');
+    expect(message).toContain('line 5');
+    expect(message).not.toContain('line 4\n');
+    expect(runtime.log.map((l) => l.service)).toEqual(['migrate']);
+    await expect(supervisor.completion).resolves.toEqual({exitCode: 0, reason: 'stopped'});
+  });
+
+  it('fails when a sidecar is not ready by its startTimeout, and stops what started', async () => {
+    const {clock, runtime, supervisor} = setup({sidecars: [cmd('db', 'sidecar'), cmd('proxy', 'sidecar', {health: execHealth({startTimeoutMs: 2000})})], app: cmd('app', 'app')});
+    const started = supervisor.start();
+    const error = startIn(clock, started).catch((e: unknown) => e);
+    expect(await error).toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringMatching(/sidecar "proxy" failed: not ready after 2000ms: exec check: exit 1/)});
+    expect(runtime.isRunning('db')).toBe(false);
+    expect(runtime.isRunning('proxy')).toBe(false);
+    expect(runtime.log.some((l) => l.service === 'app')).toBe(false);
+  });
+});
+
+describe('Supervisor while running (DESIGN 3-5)', () => {
+  it('restarts a crashed sidecar after 250ms backoff without touching the app', async () => {
+    const {clock, runtime, supervisor, state, events} = setup({sidecars: [cmd('proxy', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    const appPid = runtime.pidOf('app');
+    runtime.exit('proxy', null, 'SIGKILL');
+    await clock.advance(1);
+    expect(state('proxy')).toMatchObject({state: 'backoff', nextRestartAt: clock.now() - 1 + 250, exitCode: 137});
+    await clock.advance(248);
+    expect(runtime.isRunning('proxy')).toBe(false);
+    await clock.advance(1);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 1});
+    expect(runtime.pidOf('app')).toBe(appPid);
+    expect(state('app')).toMatchObject({state: 'running', restarts: 0});
+    expect(events.filter((e) => e.type === 'restart').map((e) => e.detail)).toEqual(['restart 1 in 250ms (exited with code 137)']);
+  });
+
+  it('doubles the backoff on repeated crashes, resets after 30s healthy, and fails past maxRestarts', async () => {
+    const {clock, runtime, supervisor, state, events} = setup({sidecars: [cmd('proxy', 'sidecar', {maxRestarts: 6})], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      runtime.exit('proxy', 1);
+      await clock.advance(0);
+      delays.push(state('proxy').nextRestartAt! - clock.now());
+      await clock.advance(delays.at(-1)!);
+    }
+    expect(delays).toEqual([250, 500, 1000, 2000]);
+    await clock.advance(30_000);
+    runtime.exit('proxy', 1);
+    await clock.advance(0);
+    expect(state('proxy').nextRestartAt! - clock.now()).toBe(250);
+    await clock.advance(250);
+    runtime.exit('proxy', 1);
+    await clock.advance(500);
+    expect(state('proxy').restarts).toBe(6);
+    runtime.exit('proxy', 1);
+    await clock.advance(0);
+    expect(state('proxy')).toMatchObject({state: 'failed', restarts: 6, lastError: expect.stringMatching(/maxRestarts 6/)});
+    expect(state('app').state).toBe('running');
+    // Every state event is a legal transition.
+    for (const e of events.filter((x) => x.type === 'state')) expect(canTransition(e.from as never, e.to as never)).toBe(true);
+  });
+
+  it('restarts a crashed app per on-failure, sidecars untouched', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('proxy', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    const proxyPid = runtime.pidOf('proxy');
+    runtime.exit('app', 1);
+    await clock.advance(250);
+    expect(state('app')).toMatchObject({state: 'running', restarts: 1});
+    expect(runtime.pidOf('proxy')).toBe(proxyPid);
+    expect(state('proxy').restarts).toBe(0);
+  });
+
+  it('restarts an unhealthy sidecar by itself', async () => {
+    const {clock, runtime, supervisor, state, events} = setup({sidecars: [cmd('proxy', 'sidecar', {health: execHealth()})], app: cmd('app', 'app')});
+    runtime.healthy.add('proxy');
+    await startIn(clock, supervisor.start());
+    const appPid = runtime.pidOf('app');
+    runtime.healthy.delete('proxy');
+    await clock.advance(3000);
+    expect(state('proxy').health).toBe('unhealthy');
+    runtime.healthy.add('proxy');
+    await clock.advance(500);
+    expect(state('proxy')).toMatchObject({state: 'running', health: 'healthy', restarts: 1});
+    expect(runtime.pidOf('app')).toBe(appPid);
+    expect(events.filter((e) => e.service === 'proxy' && e.type === 'probe-failed')).toHaveLength(3);
+  });
+
+  it('on app completion stops sidecars in reverse order and completes with the app code', async () => {
+    const {clock, runtime, supervisor, events} = setup({sidecars: [cmd('a', 'sidecar'), cmd('b', 'sidecar')], app: cmd('app', 'app', {restart: 'never'})});
+    await startIn(clock, supervisor.start());
+    runtime.exit('app', 3);
+    await expect(supervisor.completion).resolves.toEqual({exitCode: 3, reason: 'completed'});
+    expect(runtime.log.filter((l) => l.op === 'stop').map((l) => l.service)).toEqual(['b', 'a']);
+    expect(supervisor.status().map((s) => s.state)).toEqual(['exited', 'exited', 'exited']);
+    expect(events.filter((e) => e.type === 'stack').map((e) => e.to)).toEqual(['starting', 'ready', 'completed', 'stopping', 'stopped']);
+  });
+
+  it('on-failure app that exits 0 completes the stack too', async () => {
+    const {clock, runtime, supervisor} = setup({sidecars: [cmd('a', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    runtime.exit('app', 0);
+    await expect(supervisor.completion).resolves.toEqual({exitCode: 0, reason: 'completed'});
+    expect(runtime.isRunning('a')).toBe(false);
+  });
+});
+
+describe('Supervisor stop (DESIGN 6)', () => {
+  it('stops the app first, then sidecars in reverse start order, cancelling pending restarts', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('a', 'sidecar'), cmd('b', 'sidecar'), cmd('c', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    runtime.exit('b', 1);
+    await clock.advance(10);
+    expect(state('b').state).toBe('backoff');
+    await supervisor.stop();
+    expect(runtime.log.filter((l) => l.op === 'stop').map((l) => l.service)).toEqual(['app', 'c', 'a']);
+    expect(supervisor.status().map((s) => s.state)).toEqual(['exited', 'exited', 'exited', 'exited']);
+    await clock.advance(1000);
+    expect(runtime.isRunning('b')).toBe(false);
+    await expect(supervisor.completion).resolves.toEqual({exitCode: 0, reason: 'stopped'});
+  });
+
+  it('immediate stop kills everything at once', async () => {
+    const {clock, runtime, supervisor} = setup({sidecars: [cmd('a', 'sidecar')], app: cmd('app', 'app')});
+    runtime.ignoresStop.add('app');
+    await startIn(clock, supervisor.start());
+    const graceful = supervisor.stop();
+    await clock.advance(10);
+    const now = supervisor.stop({immediate: true});
+    expect(now).toBe(graceful);
+    await now;
+    expect(runtime.log.filter((l) => l.op === 'kill').map((l) => l.service).sort()).toEqual(['a', 'app']);
+    expect(runtime.isRunning('a') || runtime.isRunning('app')).toBe(false);
+  });
+
+  it('restart() restarts only the named service and does not count it as a crash', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('a', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    const before = {a: runtime.pidOf('a'), app: runtime.pidOf('app')};
+    await supervisor.restart(['a']);
+    expect(runtime.pidOf('a')).not.toBe(before.a);
+    expect(runtime.pidOf('app')).toBe(before.app);
+    expect(state('a')).toMatchObject({state: 'running', restarts: 0});
+    await expect(supervisor.restart(['nope'])).rejects.toMatchObject({code: 'SIDECAR_UNKNOWN_SERVICE'});
+  });
+});
