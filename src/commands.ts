@@ -3,7 +3,31 @@
 // file stays cheap to load.
 import type {Command} from '@oclif/core';
 import Validate from './commands/validate.js';
+import Add from './commands/add.js';
+import Init from './commands/init.js';
+import New from './commands/new.js';
+import Templates from './commands/templates.js';
+import Up from './commands/up.js';
+import Down from './commands/down.js';
+import Ps from './commands/ps.js';
+import Logs from './commands/logs.js';
+import Restart from './commands/restart.js';
+import Exec from './commands/exec.js';
+import Run from './commands/run.js';
+import Events from './commands/events.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
+  add: Add,
+  init: Init,
+  new: New,
+  templates: Templates,
+  up: Up,
+  down: Down,
+  ps: Ps,
+  logs: Logs,
+  restart: Restart,
+  exec: Exec,
+  run: Run,
+  events: Events,
 };

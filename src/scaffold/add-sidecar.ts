@@ -1,0 +1,77 @@
+import {existsSync, lstatSync, readFileSync, realpathSync} from 'node:fs';
+import path from 'node:path';
+import {SidecarError} from '../errors/index.js';
+import {loadManifest} from '../manifest/load.js';
+import {textFile, underDir, type PlannedFile} from './file-plan.js';
+import {placeFragment} from './fragment-node.js';
+import {addSidecar, parseManifestDocument, STRINGIFY} from './manifest-edit.js';
+import {renderTemplate, substitute} from './render-template.js';
+import type {ScaffoldResult} from './scaffold-result.js';
+import {checkName} from './scaffold-name.js';
+import {findTemplate, type Template} from './template-catalog.js';
+import {validateManifestText} from './validate-text.js';
+import {writePlan} from './write-plan.js';
+import type {Document} from 'yaml';
+
+export interface AddSidecarOptions {
+  template: string;
+  name?: string;
+  file: string;
+  // Copy the template's project into sidecars/<name>/ beside the manifest.
+  copy: boolean;
+  force: boolean;
+  templatesRoot?: string;
+}
+
+// `sidecar add TEMPLATE`: the template's fragment becomes sidecars.<name> in
+// the existing manifest (comments and order kept), its project is copied to
+// sidecars/<name>/, the result must pass the manifest pipeline, and only then
+// is anything written.
+export async function addSidecarToManifest(options: AddSidecarOptions): Promise<ScaffoldResult> {
+  const file = path.resolve(options.file);
+  checkManifestFile(file, options.file);
+  await loadManifest(file);
+  const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
+  const name = checkName(options.name ?? template.name, 'sidecar name');
+  const doc = parseManifestDocument(readFileSync(file, 'utf8'), options.file);
+  const copied = placeSidecar(doc, template, name, options.copy);
+  const text = doc.toString(STRINGIFY);
+  await validateManifestText(text, file, `adding "${name}"`);
+  const root = path.dirname(file);
+  const warnings: string[] = [];
+  if (!options.copy && !existsSync(path.join(root, 'sidecars', name))) {
+    warnings.push(`sidecars/${name}/ does not exist: create it with \`sidecar new ${template.name} sidecars/${name}\` (the manifest runs it from there)`);
+  }
+  const files = writePlan(root, [...copied, textFile(path.basename(file), text, 'update')], {force: options.force});
+  return {dir: root, name, template: template.name, files, sidecars: [name], warnings};
+}
+
+// Adds the sidecar to a manifest document; returns the project files for sidecars/<name>/.
+export function placeSidecar(doc: Document, template: Template, name: string, copy: boolean): PlannedFile[] {
+  const fragmentFile = path.join(template.dir, 'sidecar.fragment.yaml');
+  const fragmentText = substitute(readFileSync(fragmentFile), name).toString('utf8');
+  const placed = placeFragment(fragmentText, {
+    projectDir: `./sidecars/${name}`,
+    hasDockerfile: existsSync(path.join(template.dir, 'Dockerfile')),
+    source: fragmentFile,
+  });
+  addSidecar(doc, name, placed);
+  return copy ? underDir(`sidecars/${name}`, renderTemplate(template.dir, {name, exclude: ['sidecar.fragment.yaml']})) : [];
+}
+
+// The manifest is replaced by rename: a symlinked manifest would be turned into a plain file.
+function checkManifestFile(file: string, given: string): void {
+  let stats;
+  try {
+    stats = lstatSync(file);
+  } catch {
+    throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${given}`, {
+      suggestion: 'create one with `sidecar init`, or point -f at your sidecar.yaml',
+    });
+  }
+  if (stats.isSymbolicLink()) {
+    throw new SidecarError('SIDECAR_SCAFFOLD_CONFLICT', `${given} is a symbolic link; sidecar add never writes through one`, {
+      suggestion: `run add with -f ${realpathSync(file)}`,
+    });
+  }
+}

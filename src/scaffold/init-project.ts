@@ -1,0 +1,72 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {SidecarError} from '../errors/index.js';
+import {placeSidecar} from './add-sidecar.js';
+import {textFile, type PlannedFile} from './file-plan.js';
+import {mergeGitignore} from './gitignore-merge.js';
+import {parseManifestDocument, STRINGIFY} from './manifest-edit.js';
+import {renderTemplate} from './render-template.js';
+import type {ScaffoldResult} from './scaffold-result.js';
+import {checkName, suggestName} from './scaffold-name.js';
+import {inspectDestination, resolveInside, resolveTargetDir} from './safe-path.js';
+import {findTemplate} from './template-catalog.js';
+import {validateManifestText} from './validate-text.js';
+import {writePlan} from './write-plan.js';
+
+export interface InitOptions {
+  dir: string;
+  // A project template, or a sidecar template to include in the default project.
+  template?: string;
+  name?: string;
+  // More sidecar templates to include (the interactive choice).
+  sidecars?: string[];
+  force: boolean;
+  cwd?: string;
+  templatesRoot?: string;
+}
+
+const MANIFEST = 'sidecar.yaml';
+const GITIGNORE = '.gitignore';
+
+// The project name `init` proposes: the directory's name made valid, as Compose does.
+export function defaultProjectName(dir: string, cwd: string = process.cwd()): string {
+  return suggestName(path.basename(path.resolve(cwd, dir))) || 'app';
+}
+
+// `sidecar init`: the project template (manifest, README, .gitignore, app/),
+// plus any sidecar templates merged into the manifest with their projects in sidecars/<name>/.
+export async function initProject(options: InitOptions): Promise<ScaffoldResult> {
+  const dir = resolveTargetDir(options.dir, options.cwd);
+  const root = options.templatesRoot ? {root: options.templatesRoot} : {};
+  const chosen = findTemplate(options.template ?? 'project', root);
+  const project = chosen.kind === 'project' ? chosen : findTemplate('project', {...root, kind: 'project'});
+  const sidecars = [...new Set([...(chosen.kind === 'sidecar' ? [chosen.name] : []), ...(options.sidecars ?? [])])];
+  const name = checkName(options.name ?? defaultProjectName(dir), 'project name');
+
+  const files = renderTemplate(project.dir, {name});
+  const manifest = files.find((file) => file.path === MANIFEST);
+  if (!manifest) throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `template "${project.name}" has no ${MANIFEST}`, {suggestion: 'this is a bug in the template; report it'});
+  const doc = parseManifestDocument(manifest.content.toString('utf8'), `${project.name}/${MANIFEST}`);
+  for (const sidecar of sidecars) {
+    const template = findTemplate(sidecar, {...root, kind: 'sidecar'});
+    files.push(...placeSidecar(doc, template, checkName(template.name, 'sidecar name'), true));
+  }
+  const manifestText = doc.toString(STRINGIFY);
+  manifest.content = Buffer.from(manifestText, 'utf8');
+  await validateManifestText(manifestText, path.join(dir, MANIFEST), `init with template "${chosen.name}"`);
+
+  const plan = withGitignore(dir, files);
+  return {dir, name, template: chosen.name, files: writePlan(dir, plan, {force: options.force}), sidecars, warnings: []};
+}
+
+// .sidecar/ holds run state and logs: it must be ignored. An existing
+// .gitignore is extended with the missing lines, never replaced or duplicated.
+function withGitignore(dir: string, files: PlannedFile[]): PlannedFile[] {
+  const planned = files.find((file) => file.path === GITIGNORE);
+  const wanted = mergeGitignore(planned?.content.toString('utf8') ?? '', '.sidecar/\n') ?? planned?.content.toString('utf8') ?? '';
+  const others = files.filter((file) => file !== planned);
+  const destination = resolveInside(dir, GITIGNORE);
+  if (inspectDestination(dir, destination).state !== 'file') return [...others, textFile(GITIGNORE, wanted)];
+  const merged = mergeGitignore(readFileSync(destination, 'utf8'), wanted);
+  return merged === undefined ? others : [...others, textFile(GITIGNORE, merged, 'update')];
+}

@@ -1,0 +1,59 @@
+import {lstatSync} from 'node:fs';
+import path from 'node:path';
+import {SidecarError} from '../errors/index.js';
+
+// A DIR argument: absolute paths are a deliberate choice and allowed, but a
+// `..` segment is how traversal hides in scripted input, so it is refused.
+export function resolveTargetDir(dir: string, cwd: string = process.cwd()): string {
+  if (dir.split(/[/\\]/).includes('..')) {
+    throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `directory "${dir}" climbs out with ".."`, {
+      suggestion: 'name a directory below the current one, or give an absolute path',
+    });
+  }
+  return path.resolve(cwd, dir);
+}
+
+// The absolute destination of a relative path, which must stay inside root.
+export function resolveInside(root: string, relative: string): string {
+  const resolved = path.resolve(root, relative);
+  if (path.isAbsolute(relative) || !isInside(root, resolved)) {
+    throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `"${relative}" would be written outside ${root}`, {
+      suggestion: 'this is a template or name problem; sidecar never writes outside the target directory',
+    });
+  }
+  return resolved;
+}
+
+export function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(path.resolve(root), path.resolve(candidate));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+export type Destination =
+  | {state: 'absent'}
+  | {state: 'file'}
+  // Something that makes writing unsafe or impossible whatever --force says.
+  | {state: 'blocked'; reason: string; at: string};
+
+// What is at a destination, checked component by component with lstat below
+// root, so a symlink anywhere on the way (pointing who knows where) is seen
+// and never followed.
+export function inspectDestination(root: string, destination: string): Destination {
+  const parts = path.relative(root, destination).split(path.sep);
+  let current = root;
+  for (const [index, part] of parts.entries()) {
+    current = path.join(current, part);
+    const last = index === parts.length - 1;
+    let stats;
+    try {
+      stats = lstatSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {state: 'absent'};
+      throw error;
+    }
+    if (stats.isSymbolicLink()) return {state: 'blocked', reason: 'is a symbolic link (sidecar never writes through one)', at: current};
+    if (!last && !stats.isDirectory()) return {state: 'blocked', reason: 'is a file where a directory is needed', at: current};
+    if (last) return stats.isFile() ? {state: 'file'} : {state: 'blocked', reason: 'exists and is not a regular file', at: current};
+  }
+  return {state: 'absent'};
+}
