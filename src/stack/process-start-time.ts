@@ -2,12 +2,14 @@ import {readFileSync} from 'node:fs';
 
 // A pid is only the same process while its start time matches (pids are reused):
 // field 22 of /proc/<pid>/stat, in clock ticks since boot. Undefined when the
-// process is gone or /proc is not there.
+// process is gone (or a zombie) or /proc is not there.
 export function processStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parens: fields resume after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // A zombie has exited already; it only waits for its parent to read its status.
+    if (rest[0] === 'Z' || rest[0] === 'X') return undefined;
     return rest[19];
   } catch {
     return undefined;

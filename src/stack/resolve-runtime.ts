@@ -30,31 +30,28 @@ export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, e
   });
 }
 
-export async function createRuntime(kind: RuntimeKind): Promise<Runtime> {
+export interface RuntimeOptions {
+  // `up --build`: rebuild images of services with `build`.
+  forceBuild?: boolean;
+}
+
+export async function createRuntime(kind: RuntimeKind, options: RuntimeOptions = {}): Promise<Runtime> {
   if (kind === 'process') {
     const {ProcessRuntime} = await import('../runtime/process/process-runtime.js');
     return new ProcessRuntime();
   }
-  return createDockerRuntime();
+  return createDockerRuntime(options);
 }
 
-export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice): Promise<Runtime> {
-  return createRuntime(await chooseRuntime(manifest, choice));
+export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice, options: RuntimeOptions = {}): Promise<Runtime> {
+  return createRuntime(await chooseRuntime(manifest, choice), options);
 }
 
-// The Docker runtime lives in its own module (the only one importing dockerode),
+// The Docker runtime lives in its own folder (the only one importing dockerode),
 // loaded only when chosen.
-async function createDockerRuntime(): Promise<Runtime> {
-  const specifier = '../runtime/docker/docker-runtime.js';
-  try {
-    const module = (await import(specifier)) as {DockerRuntime?: new () => Runtime; createDockerRuntime?: () => Promise<Runtime> | Runtime};
-    if (module.createDockerRuntime) return await module.createDockerRuntime();
-    if (module.DockerRuntime) return new module.DockerRuntime();
-  } catch (error) {
-    if (error instanceof SidecarError) throw error;
-    throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `the Docker runtime could not be loaded: ${(error as Error).message}`, {suggestion: 'use --runtime process', cause: error});
-  }
-  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', 'the Docker runtime is not part of this build', {suggestion: 'use --runtime process'});
+async function createDockerRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const {DockerRuntime} = await import('../runtime/docker/index.js');
+  return new DockerRuntime({...(options.forceBuild ? {forceBuild: true} : {})});
 }
 
 function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError {
@@ -63,11 +60,16 @@ function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError 
   });
 }
 
-// GET /_ping on DOCKER_HOST (unix only) or the default socket, answered within 500ms.
-export function dockerEngineAnswers(): Promise<boolean> {
+// GET /_ping on a unix DOCKER_HOST or the default socket without loading dockerode
+// (start-up time); other DOCKER_HOSTs ask the Docker runtime's own probe.
+export async function dockerEngineAnswers(): Promise<boolean> {
   const host = process.env.DOCKER_HOST;
-  const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : host ? undefined : '/var/run/docker.sock';
-  if (!socketPath || !existsSync(socketPath)) return Promise.resolve(false);
+  if (host && !host.startsWith('unix://')) {
+    const {probeEngine} = await import('../runtime/docker/index.js');
+    return (await probeEngine()).ok;
+  }
+  const socketPath = host ? host.slice('unix://'.length) : '/var/run/docker.sock';
+  if (!existsSync(socketPath)) return false;
   return new Promise((resolve) => {
     const request = http.get({socketPath, path: '/_ping', timeout: 500}, (response) => {
       response.resume();

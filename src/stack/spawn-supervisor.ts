@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
 import type {RuntimeKind} from '../runtime/types.js';
@@ -21,7 +21,7 @@ const ANSWER_TIMEOUT_MS = 15_000;
 export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs): Promise<HelloResult> {
   mkdirSync(files.root, {recursive: true});
   const out = openSync(files.supervisorLog, 'a', 0o600);
-  const entry = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+  const entry = supervisorEntry();
   const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
   closeSync(out);
   let exited: number | null | undefined;
@@ -37,6 +37,12 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs)
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
   }
+}
+
+// dist/stack/supervisor-main.js, from the plain build or from the bundle (dist/bundle/cli.cjs).
+function supervisorEntry(): string {
+  const candidates = ['./supervisor-main.js', '../stack/supervisor-main.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
 function supervisorDied(files: ProjectFiles, code: number | null): SidecarError {

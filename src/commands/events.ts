@@ -1,0 +1,19 @@
+import type {LifecycleEvent} from '../supervisor/types.js';
+import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
+
+export default class Events extends BaseCommand {
+  static override summary = 'Live lifecycle events, one per line';
+  static override examples = ['<%= config.bin %> events', '<%= config.bin %> events --json'];
+  static override flags = {...manifestFlags, ...jsonFlag};
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Events);
+    this.jsonMode = flags.json;
+    const {filesFor, requireSupervisor} = await import('../stack/find-supervisor.js');
+    const {callControl} = await import('../supervisor/control/control-client.js');
+    const {eventLine} = await import('../output/event-line.js');
+    const live = await requireSupervisor(filesFor(flags.file));
+    // Compact JSON: one event per line, so `events --json | jq -c` and line readers work.
+    await callControl(live.socket, {method: 'events'}, {onData: (event) => process.stdout.write((flags.json ? JSON.stringify(event) : eventLine(event as LifecycleEvent)) + '\n')});
+  }
+}

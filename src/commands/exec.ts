@@ -1,0 +1,24 @@
+import {Args} from '@oclif/core';
+import {SidecarError} from '../errors/index.js';
+import {BaseCommand, manifestFlags} from './base-command.js';
+
+export default class Exec extends BaseCommand {
+  static override summary = "Run a command in a service's container (docker) or environment (process)";
+  static override examples = ['<%= config.bin %> exec app -- ls -la', '<%= config.bin %> exec proxy -- sh -c "echo $PORT"'];
+  static override strict = false;
+  static override args = {service: Args.string({description: 'the service', required: true})};
+  static override flags = {...manifestFlags};
+
+  async run(): Promise<void> {
+    const {flags, args, argv} = await this.parse(Exec);
+    const command = (argv as string[]).slice(1);
+    if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command after the service', {suggestion: `sidecar exec ${args.service} -- CMD [ARGS...]`});
+    const {filesFor, requireSupervisor} = await import('../stack/find-supervisor.js');
+    const {callControl} = await import('../supervisor/control/control-client.js');
+    const live = await requireSupervisor(filesFor(flags.file));
+    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: args.service, command});
+    if (result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
+    if (result.stderr) process.stderr.write(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
+    this.exit(result.exitCode);
+  }
+}

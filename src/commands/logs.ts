@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core';
+import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
+
+export default class Logs extends BaseCommand {
+  static override summary = 'Past and live logs of the services';
+  static override examples = ['<%= config.bin %> logs', '<%= config.bin %> logs proxy -f --tail 20', '<%= config.bin %> logs --since 5m --timestamps'];
+  static override strict = false;
+  static override args = {service: Args.string({description: 'services to show; default: all'})};
+  static override flags = {
+    ...manifestFlags,
+    ...jsonFlag,
+    follow: Flags.boolean({char: 'f', description: 'keep printing new lines', default: false}),
+    tail: Flags.integer({char: 'n', description: 'only the last N lines of each service', min: 0}),
+    since: Flags.string({description: 'only lines newer than this duration (e.g. 10m) or an ISO time'}),
+    timestamps: Flags.boolean({char: 't', description: 'show the time of each line', default: false}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Logs);
+    this.jsonMode = flags.json;
+    const {sinceOption} = await import('../stack/since-option.js');
+    const since = sinceOption(flags.since, Date.now());
+    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {streamLogs} = await import('../stack/logs-stack.js');
+    const {LogPrefixer} = await import('../output/log-prefixer.js');
+    const {stdoutChalk} = await import('../output/stdout-colors.js');
+    const services = argv as string[];
+    let prefixer: InstanceType<typeof LogPrefixer> | undefined;
+    await streamLogs(filesFor(flags.file), {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
+      if (flags.json) {
+        process.stdout.write(lines.map((line) => JSON.stringify(line) + '\n').join(''));
+        return;
+      }
+      prefixer ??= new LogPrefixer(services.length > 0 ? services : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
+      process.stdout.write(lines.map((line) => prefixer!.format(line)).join(''));
+    });
+  }
+}

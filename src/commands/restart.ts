@@ -1,0 +1,22 @@
+import {Args} from '@oclif/core';
+import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
+
+export default class Restart extends BaseCommand {
+  static override summary = 'Restart services without touching the others';
+  static override examples = ['<%= config.bin %> restart proxy', '<%= config.bin %> restart app log-shipper'];
+  static override strict = false;
+  static override args = {service: Args.string({description: 'services to restart', required: true})};
+  static override flags = {...manifestFlags, ...jsonFlag};
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Restart);
+    this.jsonMode = flags.json;
+    const services = argv as string[];
+    const {filesFor, requireSupervisor} = await import('../stack/find-supervisor.js');
+    const {callControl} = await import('../supervisor/control/control-client.js');
+    const live = await requireSupervisor(filesFor(flags.file));
+    await callControl(live.socket, {method: 'restart', services});
+    if (flags.json) return this.printJson({restarted: services});
+    process.stdout.write(`restarted ${services.join(', ')}\n`);
+  }
+}

@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core';
+import {SidecarError} from '../errors/index.js';
+import {BaseCommand, manifestFlags} from './base-command.js';
+import {runtimeFlag} from './up.js';
+
+export default class Run extends BaseCommand {
+  static override summary = "Bring the stack up, run CMD on the host with the stack's endpoints in its env, bring it down";
+  static override description = 'CMD gets SIDECAR_PROJECT and, for every service with a published port, SIDECAR_<SERVICE>_HOST and SIDECAR_<SERVICE>_PORT (name upper-cased, - as _). Exits with CMD\'s code, or 5 if the stack never became ready.';
+  static override examples = ['<%= config.bin %> run -- npm test', '<%= config.bin %> run --runtime process --timeout 60s -- node smoke.js'];
+  static override strict = false;
+  static override flags = {
+    ...manifestFlags,
+    ...runtimeFlag,
+    timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Run);
+    const command = argv as string[];
+    if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'run needs a command', {suggestion: 'sidecar run -- CMD [ARGS...]'});
+    const {durationOption} = await import('../stack/duration-option.js');
+    const timeoutMs = durationOption('timeout', flags.timeout);
+    const {prepareUp} = await import('../stack/prepare-up.js');
+    const plan = await prepareUp(flags.file, flags.runtime as 'auto', []);
+    const {runWithStack} = await import('../stack/run-with-stack.js');
+    this.exit(await runWithStack(plan, command, timeoutMs !== undefined ? {timeoutMs} : {}));
+  }
+}

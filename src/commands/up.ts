@@ -1,0 +1,44 @@
+import {Args, Flags} from '@oclif/core';
+import {BaseCommand, manifestFlags} from './base-command.js';
+
+export const runtimeFlag = {
+  runtime: Flags.string({description: 'where services run', options: ['auto', 'docker', 'process'], default: 'auto', env: 'SIDECAR_RUNTIME'}),
+};
+
+export default class Up extends BaseCommand {
+  static override summary = 'Start the stack: foreground with prefixed logs, or detached with -d / --wait';
+  static override examples = [
+    '<%= config.bin %> up',
+    '<%= config.bin %> up -d',
+    '<%= config.bin %> up --wait --timeout 60s',
+    '<%= config.bin %> up --runtime process proxy',
+  ];
+  static override strict = false;
+  static override args = {service: Args.string({description: 'services to start (with what they need); default: all'})};
+  static override flags = {
+    ...manifestFlags,
+    ...runtimeFlag,
+    detach: Flags.boolean({char: 'd', description: 'leave a detached supervisor running the stack and return', default: false}),
+    wait: Flags.boolean({description: 'return once every service is ready (implies -d); exit 5 if one is not', default: false}),
+    timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
+    build: Flags.boolean({description: 'rebuild images of services with `build` (docker)', default: false}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Up);
+    const {durationOption} = await import('../stack/duration-option.js');
+    const timeoutMs = durationOption('timeout', flags.timeout);
+    const {prepareUp} = await import('../stack/prepare-up.js');
+    const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[]);
+    if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
+    if (flags.detach || flags.wait) {
+      const {upDetached} = await import('../stack/up-detached.js');
+      const hello = await upDetached(plan, {wait: flags.wait, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+      process.stdout.write(`${plan.manifest.name} ${flags.wait ? 'is ready' : 'is starting'} (${plan.runtime} runtime, supervisor pid ${hello.pid}); \`sidecar ps\` to see it, \`sidecar down\` to stop it\n`);
+      return;
+    }
+    const {upForeground} = await import('../stack/up-foreground.js');
+    const code = await upForeground(plan, {...(timeoutMs !== undefined ? {timeoutMs} : {}), forceBuild: flags.build});
+    this.exit(code);
+  }
+}

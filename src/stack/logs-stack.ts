@@ -1,0 +1,23 @@
+import {readLogs, servicesWithLogs, type LogQuery} from '../logs/log-reader.js';
+import type {LogLine} from '../runtime/types.js';
+import {callControl} from '../supervisor/control/control-client.js';
+import {findSupervisor} from './find-supervisor.js';
+import {followFiles} from './follow-files.js';
+import type {ProjectFiles} from './project-files.js';
+
+// `logs`: from the supervisor when one runs (past lines then live ones, nothing
+// lost between them); otherwise straight from `.sidecar/logs/`.
+export async function streamLogs(files: ProjectFiles, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[]) => void): Promise<void> {
+  const live = await findSupervisor(files);
+  if (live) {
+    await callControl(
+      live.socket,
+      {method: 'logs', services: query.services, follow: query.follow, ...(query.tail !== undefined ? {tail: query.tail} : {}), ...(query.since !== undefined ? {since: query.since} : {})},
+      {onData: (data) => onLines(data as LogLine[])},
+    );
+    return;
+  }
+  const past = readLogs(files.logs, query);
+  if (past.length > 0) onLines(past);
+  if (query.follow) await followFiles(files.logs, query.services.length > 0 ? query.services : servicesWithLogs(files.logs), onLines);
+}

@@ -1,0 +1,42 @@
+import {existsSync} from 'node:fs';
+import {SidecarError} from '../errors/index.js';
+import {findService, type Manifest} from '../manifest/types.js';
+import type {RuntimeKind} from '../runtime/types.js';
+import {readStateRecord} from '../supervisor/state-file.js';
+import {findSupervisor} from './find-supervisor.js';
+import {projectFiles, type ProjectFiles} from './project-files.js';
+import {reapLeftovers} from './reap-leftovers.js';
+import {chooseRuntime, type RuntimeChoice} from './resolve-runtime.js';
+import {unknownService} from './unknown-service.js';
+
+export interface UpPlan {
+  manifest: Manifest;
+  files: ProjectFiles;
+  runtime: RuntimeKind;
+  only: string[];
+  // Survivors of a supervisor that died, stopped before this start.
+  reaped: number;
+}
+
+// What `up` and `run` do before starting anything: load and check the manifest,
+// refuse a second stack in the same directory, clean up after a dead supervisor
+// (issue 3 point 7: "the next `up` stops every survivor"), pick the runtime.
+export async function prepareUp(file: string, choice: RuntimeChoice, only: string[]): Promise<UpPlan> {
+  const {loadManifest} = await import('../manifest/load.js');
+  const manifest = await loadManifest(file);
+  for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
+  const files = projectFiles(manifest.dir);
+  const live = await findSupervisor(files);
+  if (live) {
+    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `stack ${live.hello.project} is already running in ${files.dir} (supervisor pid ${live.hello.pid})`, {
+      suggestion: only.length > 0 ? `\`sidecar restart ${only.join(' ')}\` restarts ${only.length === 1 ? 'it' : 'them'}; \`sidecar down\` stops the stack` : '`sidecar ps` shows it; `sidecar down` stops it; `sidecar restart SERVICE` restarts one service',
+    });
+  }
+  let reaped = 0;
+  const state = readStateRecord(files.state);
+  if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {
+    reaped = (await reapLeftovers(files, loadManifest, {volumes: false})).reaped.length;
+  }
+  const runtime = await chooseRuntime(manifest, choice);
+  return {manifest, files, runtime, only, reaped};
+}

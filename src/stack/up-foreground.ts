@@ -1,0 +1,65 @@
+import {servicesInStartOrder} from '../manifest/types.js';
+import {showStartProgress} from '../output/start-progress.js';
+import {LogPrinter} from './log-printer.js';
+import type {UpPlan} from './prepare-up.js';
+import {createRuntime} from './resolve-runtime.js';
+import {StackHost} from './stack-host.js';
+import {failureError} from './start-failure.js';
+
+export interface ForegroundOptions {
+  timeoutMs?: number;
+  forceBuild?: boolean;
+}
+
+const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143};
+
+// Foreground `up`: the CLI process is the supervisor. Progress while starting,
+// then prefixed logs until the app completes (its exit code) or Ctrl-C / SIGTERM
+// (stop in order, 130 / 143; a second Ctrl-C kills at once).
+export async function upForeground(plan: UpPlan, options: ForegroundOptions): Promise<number> {
+  const runtime = await createRuntime(plan.runtime, {...(options.forceBuild ? {forceBuild: true} : {})});
+  const host = new StackHost({
+    manifest: plan.manifest,
+    runtime,
+    files: plan.files,
+    detached: false,
+    ...(plan.only.length > 0 ? {only: plan.only} : {}),
+    ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+  });
+  const services = servicesInStartOrder(plan.manifest);
+  const printer = new LogPrinter(services.map((s) => s.name));
+  host.onLog((line) => printer.push(line));
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      process.stderr.write('\nkilling everything now\n');
+      void host.shutdown({immediate: true});
+      return;
+    }
+    interrupted = signal;
+    process.stderr.write(`\nstopping ${plan.manifest.name} (press Ctrl-C again to kill at once)\n`);
+    void host.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await host.open();
+    const starting = host.start();
+    await showStartProgress({status: () => host.status(), onEvent: (l) => host.onEvent(l), ready: host.ready}, services);
+    await starting;
+    printer.release();
+    if (host.phase === 'failed') {
+      await host.shutdown();
+      if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
+      throw failureError(host.failure!);
+    }
+    const completion = await Promise.race([host.supervisor.completion, new Promise<undefined>((resolve) => host.onDone(() => resolve(undefined)))]);
+    await host.shutdown();
+    printer.flush();
+    if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
+    return completion?.exitCode ?? 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,11 @@
+import {isSameProcess} from './process-start-time.js';
+
+// Resolves true once the process is gone (or no longer the same one), false after timeoutMs.
+export async function waitForExit(pid: number, startTime: string | undefined, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isSameProcess(pid, startTime)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
