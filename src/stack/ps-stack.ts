@@ -27,7 +27,7 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
       project: state.project,
       runtime: state.runtime,
       supervisor: null,
-      services: state.services.map((s): ServiceStatus => (FINAL.has(s.state) ? s : {...s, state: 'exited', health: 'none', pid: null, containerId: null})),
+      services: state.services.map((s): ServiceStatus => ({...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null})),
     };
   }
   try {

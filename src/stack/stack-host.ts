@@ -40,6 +40,9 @@ export class StackHost {
   private readonly eventListeners = new Set<(event: LifecycleEvent) => void>();
   private readonly doneListeners = new Set<() => void>();
   private shutdownPromise?: Promise<void>;
+  private resolveFinished!: () => void;
+  // Resolves once shutdown is complete: socket closed, supervisor record removed.
+  readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
   constructor(readonly options: StackHostOptions) {
     this.supervisor = new Supervisor({manifest: options.manifest, runtime: options.runtime});
@@ -143,6 +146,7 @@ export class StackHost {
       for (const listener of this.doneListeners) listener();
       await this.server.close();
       removeFile(this.options.files.supervisor);
+      this.resolveFinished();
     }
   }
 

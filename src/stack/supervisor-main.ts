@@ -21,7 +21,6 @@ async function main(args: SupervisorArgs): Promise<number> {
     ...(args.timeoutMs !== undefined ? {timeoutMs: args.timeoutMs} : {}),
   });
   let exitCode = 0;
-  const done = new Promise<void>((resolve) => host.onDone(resolve));
   const stopOn = (signal: NodeJS.Signals): void => {
     process.on(signal, () => {
       log(`${signal}: stopping the stack`);
@@ -45,7 +44,7 @@ async function main(args: SupervisorArgs): Promise<number> {
     exitCode = 5;
     await host.shutdown();
   }
-  await done;
+  await host.finished;
   return exitCode;
 }
 
