@@ -100,7 +100,8 @@ export class ProcessRuntime implements Runtime {
   async kill(running: RunningUnit): Promise<void> {
     const unit = this.asProcessUnit(running);
     unit.stopping = true;
-    signalGroup(unit.identity, 'SIGKILL');
+    // Nothing verifiably ours is left: never wait on (or signal) a stranger.
+    if (!signalGroup(unit.identity, 'SIGKILL')) return;
     await within(unit.exited, KILL_GRACE_MS);
     await pollUntil(() => groupMembers(unit.identity).length === 0, KILL_GRACE_MS);
   }
@@ -131,8 +132,7 @@ export class ProcessRuntime implements Runtime {
       reject: false,
       timeout: options.timeoutMs,
       forceKillAfterDelay: 1000,
-      stdio: options.interactive ? 'inherit' : 'pipe',
-      stdin: options.interactive ? 'inherit' : 'ignore',
+      ...(options.interactive ? {stdio: 'inherit' as const} : {stdin: 'ignore' as const}),
     });
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : 1);
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';

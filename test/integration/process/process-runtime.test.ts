@@ -1,0 +1,115 @@
+import {existsSync, mkdirSync, mkdtempSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Service} from '../../../src/manifest/types.js';
+import {CONTINUED_MARKER} from '../../../src/runtime/process/line-splitter.js';
+import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
+import type {LogLine, RunningUnit} from '../../../src/runtime/types.js';
+import {manifest, service} from '../../helpers/manifest-builder.js';
+import {waitFor} from '../conformance/suite.js';
+import {processesWithMark} from './proc-scan.js';
+
+const programs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs');
+const node = (program: string) => [process.execPath, path.join(programs, `${program}.js`)];
+const mark = `rt-${process.pid}-${Date.now()}`;
+
+async function setup(services: Service[], volumes: string[] = []) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-rt-'));
+  const m = manifest({dir, app: services[0]!, sidecars: services.slice(1), volumes});
+  const runtime = new ProcessRuntime();
+  const lines: LogLine[] = [];
+  await runtime.prepare(m, {log: (line) => lines.push(line)});
+  return {dir, m, runtime, lines};
+}
+
+const started: {runtime: ProcessRuntime; unit: RunningUnit}[] = [];
+async function start(runtime: ProcessRuntime, s: Service): Promise<RunningUnit> {
+  const unit = await runtime.start(s);
+  started.push({runtime, unit});
+  return unit;
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map(({runtime, unit}) => runtime.stop(unit, 'SIGTERM', 1000)));
+  expect(processesWithMark(mark)).toEqual([]);
+});
+
+describe('ProcessRuntime', () => {
+  it('delivers every line of two flooding services whole, and cuts a 200 KiB line into marked pieces', async () => {
+    const huge = 200 * 1024;
+    const a = service('a', 'app', {command: node('flooder'), env: {SIDECAR_TEST_MARK: mark, TAG: 'a', LINES: '50000', HUGE_BYTES: String(huge)}});
+    const b = service('b', 'sidecar', {command: node('flooder'), env: {SIDECAR_TEST_MARK: mark, TAG: 'b', LINES: '50000'}});
+    const {runtime, lines} = await setup([a, b]);
+    const ua = await start(runtime, a);
+    const ub = await start(runtime, b);
+    await Promise.all([ua.exited, ub.exited]);
+    expect(await waitFor(async () => lines.some((l) => l.service === 'a' && l.line === 'end') && lines.filter((l) => l.service === 'b').length >= 50000, 10_000)).toBe(true);
+    for (const tag of ['a', 'b']) {
+      const own = lines.filter((l) => l.service === tag && !l.line.startsWith('H') && l.line !== 'end');
+      expect(own).toHaveLength(50000);
+      own.forEach((l, i) => {
+        if (l.line.length !== 80 || !l.line.startsWith(`${tag} ${i} `)) throw new Error(`line ${i} of ${tag} is broken: ${l.line.slice(0, 100)}`);
+      });
+    }
+    const pieces = lines.filter((l) => l.service === 'a' && l.line.startsWith('H'));
+    expect(pieces.length).toBe(4);
+    expect(pieces.slice(0, -1).every((p) => p.line.endsWith(CONTINUED_MARKER))).toBe(true);
+    expect(pieces.map((p) => p.line.replace(CONTINUED_MARKER, '')).join('')).toBe('H'.repeat(huge));
+  });
+
+  it('gives a service its manifest env, volume dirs, PATH and HOME, its workdir, and nothing else of ours', async () => {
+    process.env.SIDECAR_TEST_LEAK = 'leaked';
+    const workdir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-wd-'));
+    const probe = "console.log(JSON.stringify({cwd: process.cwd(), env: process.env}))";
+    const s = service('app', 'app', {
+      command: ['node', '-e', 'should not run'],
+      process: {command: ['node', '-e', probe], env: {OVERRIDE: 'process'}},
+      env: {SIDECAR_TEST_MARK: mark, LOG_DIR: '${volumes.logs}/app', OVERRIDE: 'manifest'},
+      workdir,
+    });
+    const {runtime, lines, dir} = await setup([s], ['logs']);
+    expect(existsSync(path.join(dir, '.sidecar/volumes/logs'))).toBe(true);
+    await (await start(runtime, s)).exited;
+    await waitFor(async () => lines.length > 0, 5000);
+    const seen = JSON.parse(lines[0]!.line) as {cwd: string; env: Record<string, string>};
+    expect(seen.cwd).toBe(workdir);
+    expect(seen.env).toMatchObject({PATH: process.env.PATH, LOG_DIR: path.join(dir, '.sidecar/volumes/logs/app'), OVERRIDE: 'process'});
+    expect(seen.env.SIDECAR_TEST_LEAK).toBeUndefined();
+    delete process.env.SIDECAR_TEST_LEAK;
+  });
+
+  it('never signals a process whose start time does not match (a reused pid)', async () => {
+    const s = service('app', 'app', {command: node('forever'), env: {SIDECAR_TEST_MARK: mark}});
+    const {runtime, lines} = await setup([s]);
+    const unit = await start(runtime, s);
+    // Its SIGTERM handler is installed once it printed.
+    await waitFor(async () => lines.length > 0, 5000);
+    const identity = unit.identity as {kind: 'process'; pid: number; pgid: number; startTime: string};
+    expect(identity.startTime).toMatch(/^\d+$/);
+    const impostor: RunningUnit = {...unit, identity: {...identity, startTime: String(BigInt(identity.startTime) + 1000n)}};
+    await runtime.kill(impostor);
+    expect(runtime.isAlive(unit)).toBe(true);
+    const info = await runtime.stop(unit, 'SIGTERM', 2000);
+    expect(info).toMatchObject({exitCode: 0});
+    expect(runtime.isAlive(unit)).toBe(false);
+  });
+
+  it('runs exec with the service env and cwd on the host', async () => {
+    const workdir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-wd-'));
+    mkdirSync(path.join(workdir, 'sub'));
+    const s = service('app', 'app', {command: node('forever'), env: {GREETING: 'hi'}, workdir});
+    const {runtime} = await setup([s]);
+    const result = await runtime.exec(s, ['sh', '-c', 'echo "$GREETING $(pwd)"; exit 4'], {timeoutMs: 5000});
+    expect(result).toMatchObject({exitCode: 4, stdout: `hi ${workdir}`});
+  });
+
+  it('says which service could not start and why', async () => {
+    const s = service('app', 'app', {command: ['/nonexistent/program']});
+    const {runtime} = await setup([s]);
+    await expect(runtime.start(s)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringMatching(/service "app" could not start: .*ENOENT/)});
+    const none = service('web', 'app', {});
+    await expect(runtime.start(none)).rejects.toMatchObject({code: 'SIDECAR_RUNTIME_UNAVAILABLE'});
+  });
+});
