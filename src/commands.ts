@@ -3,6 +3,7 @@
 // file stays cheap to load.
 import type {Command} from '@oclif/core';
 import Validate from './commands/validate.js';
+import Generate from './commands/generate.js';
 import Add from './commands/add.js';
 import Init from './commands/init.js';
 import New from './commands/new.js';
@@ -18,6 +19,7 @@ import Events from './commands/events.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
+  generate: Generate,
   add: Add,
   init: Init,
   new: New,

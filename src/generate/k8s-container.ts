@@ -1,0 +1,58 @@
+import type {Manifest, Service} from '../manifest/types.js';
+import {imageOf} from '../runtime/docker/naming.js';
+import {containerCommand, containerEnv} from './container-env.js';
+import {k8sProbes, type K8sProbes} from './k8s-probes.js';
+import type {K8sVolumeMount} from './k8s-volumes.js';
+import type {LossList} from './loss.js';
+import {relativeTo} from './paths.js';
+
+export type K8sContainer = {
+  name: string;
+  image: string;
+  imagePullPolicy?: 'IfNotPresent';
+  args?: string[];
+  env?: {name: string; value: string}[];
+  ports?: {containerPort: number; protocol: 'TCP' | 'UDP'}[];
+  volumeMounts?: K8sVolumeMount[];
+  restartPolicy?: 'Always';
+} & K8sProbes;
+
+export interface ContainerOptions {
+  // Plain init containers may not carry probes in Kubernetes.
+  probes: boolean;
+  nativeSidecar: boolean;
+}
+
+// One service as a container. The manifest's `command` replaces the image's CMD
+// (as in Docker and Compose), which in Kubernetes is `args`, not `command`.
+export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVolumeMount[], options: ContainerOptions, losses: LossList): K8sContainer {
+  const container: K8sContainer = {name: service.name, image: imageOf(manifest, service)};
+  if (!service.image && service.build) {
+    container.imagePullPolicy = 'IfNotPresent';
+    losses.add(service.name, 'build', `Kubernetes does not build images: build ${imageOf(manifest, service)} from ${relativeTo(manifest.dir, service.build.context)} and push it where the cluster pulls from`);
+  }
+  const args = containerCommand(service);
+  if (args) container.args = args;
+  const env = Object.entries(containerEnv(service)).map(([name, value]) => ({name, value}));
+  if (env.length > 0) container.env = env;
+  if (service.ports.length > 0) {
+    container.ports = service.ports.map((p) => ({containerPort: p.containerPort, protocol: p.protocol === 'udp' ? 'UDP' : 'TCP'}));
+    const list = service.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}`).join(', ');
+    losses.add(service.name, 'ports', `a Pod does not publish ports on a host (${list}): use a Service or \`kubectl port-forward\``);
+  }
+  if (mounts.length > 0) container.volumeMounts = mounts;
+  if (options.nativeSidecar) container.restartPolicy = 'Always';
+  if (options.probes) Object.assign(container, k8sProbes(service, losses)); else if (service.health) {
+    losses.add(service.name, 'health', 'init containers cannot have probes in Kubernetes: dropped (the job must exit 0 anyway)');
+  }
+  if (service.stopSignal !== 'SIGTERM') {
+    losses.add(service.name, 'stopSignal', `Kubernetes stops containers with SIGTERM (or the image's STOPSIGNAL); ${service.stopSignal} is dropped`);
+  }
+  if (service.maxRestarts !== undefined && service.role !== 'app') {
+    losses.add(service.name, 'maxRestarts', 'Kubernetes restarts containers without a cap: maxRestarts is dropped');
+  }
+  if (Object.keys(service.process.env).length > 0 || service.process.command) {
+    losses.add(service.name, 'process', '`process:` overrides apply to the process runtime only and are not in the pod');
+  }
+  return container;
+}

@@ -1,0 +1,68 @@
+import type {Check, Health, Service} from '../manifest/types.js';
+import {goDuration, wholeSeconds} from './durations.js';
+import type {LossList} from './loss.js';
+
+export type K8sHandler =
+  | {httpGet: {path: string; port: number; scheme: 'HTTP' | 'HTTPS'; httpHeaders?: {name: string; value: string}[]}}
+  | {tcpSocket: {port: number}}
+  | {exec: {command: string[]}};
+
+export type K8sProbe = K8sHandler & {
+  initialDelaySeconds?: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+};
+
+export interface K8sProbes {
+  startupProbe?: K8sProbe;
+  readinessProbe?: K8sProbe;
+  livenessProbe?: K8sProbe;
+}
+
+// One-to-one: http → httpGet, tcp → tcpSocket, exec → exec. A log probe has no equivalent.
+function handler(check: Check): K8sHandler | undefined {
+  switch (check.kind) {
+    case 'http': {
+      const headers = Object.entries(check.headers).map(([name, value]) => ({name, value}));
+      return {httpGet: {path: check.path, port: check.port, scheme: check.scheme === 'https' ? 'HTTPS' : 'HTTP', ...(headers.length > 0 ? {httpHeaders: headers} : {})}};
+    }
+    case 'tcp':
+      return {tcpSocket: {port: check.port}};
+    case 'exec':
+      return {exec: {command: check.command}};
+    case 'log':
+      return undefined;
+  }
+}
+
+function reportRounding(service: string, health: Health, losses: LossList): void {
+  for (const [key, ms] of [['interval', health.intervalMs], ['timeout', health.timeoutMs], ['startPeriod', health.startPeriodMs]] as const) {
+    if (ms % 1000 !== 0) losses.add(service, `health.${key}`, `Kubernetes counts probe times in whole seconds: ${goDuration(ms)} became ${wholeSeconds(ms, 0)}s`);
+  }
+}
+
+// startupProbe: the "ready once" gate (DESIGN 2) — polled every second, the
+// finest Kubernetes allows (sidecar polls every 100ms), for startTimeout in total.
+// readinessProbe and livenessProbe: the running checks at `interval`; liveness
+// restarts the container after `retries` failures, as the supervisor does (DESIGN 3).
+export function k8sProbes(service: Service, losses: LossList): K8sProbes {
+  const health = service.health;
+  if (!health) return {};
+  const action = handler(health.check);
+  if (!action) {
+    losses.add(service.name, 'health.log', 'Kubernetes has no log-line probe: dropped, so the pod starts what comes next without waiting for it to be ready');
+    return {};
+  }
+  reportRounding(service.name, health, losses);
+  const timeoutSeconds = wholeSeconds(health.timeoutMs);
+  const startup: K8sProbe = {
+    ...action,
+    ...(health.startPeriodMs > 0 ? {initialDelaySeconds: wholeSeconds(health.startPeriodMs, 0)} : {}),
+    periodSeconds: 1,
+    timeoutSeconds,
+    failureThreshold: Math.max(1, Math.ceil((health.startTimeoutMs - health.startPeriodMs) / 1000)),
+  };
+  const running: K8sProbe = {...action, periodSeconds: wholeSeconds(health.intervalMs), timeoutSeconds, failureThreshold: health.retries};
+  return {startupProbe: startup, readinessProbe: {...running}, livenessProbe: {...running}};
+}

@@ -1,0 +1,29 @@
+// What a target cannot express: reported next to the YAML (stderr, or `losses` in --json)
+// so nobody deploys a file that silently behaves differently from `sidecar up`.
+export interface Loss {
+  // The service concerned; absent for the stack as a whole.
+  service?: string;
+  // The manifest feature that does not survive, e.g. `health.http`, `restart`, `startup`.
+  feature: string;
+  message: string;
+}
+
+export class LossList {
+  private readonly items: Loss[] = [];
+  private readonly seen = new Set<string>();
+
+  add(service: string | undefined, feature: string, message: string): void {
+    const key = `${service ?? ''}\u0000${feature}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(service === undefined ? {feature, message} : {service, feature, message});
+  }
+
+  list(): Loss[] {
+    return [...this.items];
+  }
+}
+
+export function formatLoss(loss: Loss): string {
+  return `${loss.service ? `${loss.service}: ` : ''}${loss.feature}: ${loss.message}`;
+}

@@ -1,0 +1,19 @@
+import {SidecarError} from '../errors/index.js';
+import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+
+// A container target needs something to run in a container: a command alone
+// only serves the process runtime. All offenders are reported at once.
+export function requireImages(manifest: Manifest, target: string): void {
+  const missing = servicesInStartOrder(manifest).filter((service) => !service.image && !service.build);
+  if (missing.length === 0) return;
+  throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.name).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {
+    problems: missing.map((service) => ({
+      message: `${manifestPath(service)}: ${service.role} "${service.name}" has no image or build, so ${target} cannot run it`,
+      suggestion: 'add `image: NAME` or `build: ./dir` to it (keep `command` for the process runtime)',
+    })),
+  });
+}
+
+function manifestPath(service: Service): string {
+  return service.role === 'app' ? 'app' : `${service.role === 'sidecar' ? 'sidecars' : 'init'}.${service.name}`;
+}

@@ -1,0 +1,8 @@
+// POSIX single-quoting: the word reaches the program exactly as written.
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shellJoin(words: string[]): string {
+  return words.map(shellQuote).join(' ');
+}
