@@ -13,16 +13,17 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   return bestDistance <= limit ? best : undefined;
 }
 
+// Optimal string alignment distance: a swapped pair of letters ("imgae") counts
+// as one edit, since transpositions are the most common typing slip.
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_v, i) => i);
+  const rows = Array.from({length: a.length + 1}, (_r, i) => Array.from({length: b.length + 1}, (_c, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return rows[a.length]![b.length]!;
 }
