@@ -1,7 +1,14 @@
 import type {Problem} from '../errors/index.js';
-import {problemAt, type ManifestSource, type PathSegment} from './source.js';
+import {locate, problemAt, type ManifestSource, type PathSegment} from './source.js';
 import {servicesInStartOrder, type Manifest, type Service} from './types.js';
 import {volumeRefs} from './volume-refs.js';
+
+const ROLE_NOUN = {app: 'the app', sidecar: 'a sidecar', init: 'an init job'} as const;
+
+function offsetOf(source: ManifestSource, service: Service): number {
+  const place = locate(source, basePath(service), true);
+  return source.lineCounter.lineStarts[place.line - 1]! + place.column - 1;
+}
 
 function basePath(service: Service): PathSegment[] {
   return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
@@ -13,17 +20,20 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
   const at = (p: PathSegment[], message: string, suggestion: string, atKey = false) => problems.push(problemAt(source, p, message, suggestion, atKey));
   const all = servicesInStartOrder(manifest);
 
+  // The app keeps its name; otherwise the declaration further down the file is the one to rename.
+  // Clashes are reported on the later declaration in the file, the one just added.
+  const inFileOrder = [...all].sort((a, b) => offsetOf(source, a) - offsetOf(source, b));
   const seen = new Map<string, Service>();
-  for (const service of all) {
+  for (const service of [manifest.app, ...inFileOrder.filter((s) => s !== manifest.app)]) {
     const first = seen.get(service.name);
     if (first) {
-      at(basePath(service), `the name "${service.name}" is used by the ${first.role} too`, 'names must be unique across app, sidecars and init; rename one', true);
+      at(basePath(service), `the name "${service.name}" is already used by ${ROLE_NOUN[first.role]}`, 'names must be unique across app, sidecars and init; rename one', true);
     } else seen.set(service.name, service);
   }
 
   const published = new Map<string, string>();
   const listening = new Map<string, string>();
-  for (const service of all) {
+  for (const service of inFileOrder) {
     const base = basePath(service);
     service.volumes.forEach((mount, index) => {
       if (mount.type === 'volume' && !Object.hasOwn(manifest.volumes, mount.source)) {
