@@ -94,6 +94,10 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
       return problemAt(source, path, `${describe(value)} is not one of: ${options.join(', ')}`, guess ? `did you mean "${guess}"?` : `use one of: ${options.join(', ')}`);
     }
     case 'type': {
+      // `proxy:` with nothing under it: say so, rather than "expected object, got null".
+      if (value === null && node?.properties?.image) {
+        return problemAt(source, path, `service "${String(path[path.length - 1])}" is empty`, 'give it an `image`, a `build` or a `command`');
+      }
       const expected = String(params.type).split(',').join(' or ');
       return problemAt(source, path, `expected ${expected}, got ${describe(value)}`, hintForType(path, node?.description));
     }
