@@ -1,6 +1,6 @@
 import {readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {LineCounter, isMap, parseDocument} from 'yaml';
+import {LineCounter, isCollection, isMap, isScalar, parseDocument, visit, Scalar, type YAMLError} from 'yaml';
 import {SidecarError, type Problem} from '../errors/index.js';
 import {placeAtOffset, type ManifestSource} from './source.js';
 
@@ -36,11 +36,7 @@ export function parseManifest(file: string): ManifestSource {
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false});
   const source: ManifestSource = {displayPath: file, absolutePath, text, doc, lineCounter};
 
-  const problems: Problem[] = doc.errors.map((error) => ({
-    message: `YAML: ${error.message.split('\n')[0]}`,
-    place: placeAtOffset(source, error.pos[0], []),
-    suggestion: YAML_HINTS[error.code] ?? 'fix the YAML syntax at this place',
-  }));
+  const problems: Problem[] = syntaxProblems(source);
   if (problems.length === 0) {
     if (text.trim() === '' || doc.contents === null) {
       problems.push({
@@ -58,6 +54,46 @@ export function parseManifest(file: string): ManifestSource {
   }
   if (problems.length > 0) throw invalid(problems);
   return source;
+}
+
+// A syntax error cascades into many follow-up errors that only repeat it, so
+// report the first one (duplicate keys stand alone and are all reported).
+function syntaxProblems(source: ManifestSource): Problem[] {
+  const duplicates = source.doc.errors.filter((error) => error.code === 'DUPLICATE_KEY');
+  const first = source.doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0])[0];
+  return [...duplicates, ...(first ? [first] : [])].map((error) => {
+    const offset = unclosedStart(source, error) ?? error.pos[0];
+    const place = placeAtOffset(source, offset, []);
+    return {message: `YAML: ${error.message.split('\n')[0]}`, place, suggestion: syntaxHint(source, error, place.line)};
+  });
+}
+
+// An unclosed quote or bracket is reported where the parser gave up (often the
+// next line); point at the opening instead, which is what needs fixing.
+function unclosedStart(source: ManifestSource, error: YAMLError): number | undefined {
+  const quote = error.code === 'MISSING_CHAR' && /quote/.test(error.message);
+  const flow = error.code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(error.message);
+  if (!quote && !flow) return undefined;
+  let start: number | undefined;
+  visit(source.doc, {
+    Node(_key, node) {
+      const range = node.range;
+      if (!range || range[1] !== error.pos[0] || (start !== undefined && range[0] <= start)) return;
+      const quoted = isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE);
+      if ((quote && quoted) || (flow && isCollection(node) && node.flow === true)) start = range[0];
+    },
+  });
+  return start;
+}
+
+function syntaxHint(source: ManifestSource, error: YAMLError, line: number): string {
+  const text = source.text.split(/\r?\n/)[line - 1] ?? '';
+  // `{port: ${PORT}}`: inside a flow collection an unquoted `${` opens a mapping.
+  if (/[[{][^'"]*\$\{/.test(text) && error.code !== 'DUPLICATE_KEY') {
+    return 'quote values that hold ${...} inside [ ] or { }, e.g. {port: "${PORT}"}';
+  }
+  if (/^Flow (sequence|mapping)/.test(error.message)) return 'close the bracket on the same line, or indent its continuation lines deeper than the key';
+  return YAML_HINTS[error.code] ?? 'fix the YAML syntax at this place';
 }
 
 export function invalid(problems: Problem[]): SidecarError {
