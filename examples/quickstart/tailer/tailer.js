@@ -1,13 +1,14 @@
-// The log-tailer sidecar: follows FILE (argv[2]) in the shared volume and
-// prints each new line with a prefix, like a log shipper would ship it. It
-// also answers GET /lines on HOST:PORT with what it has seen, so a test can
+// The log-tailer sidecar: follows FILE (argv[2], default LOG_DIR/access.log)
+// in the shared volume and prints each new line with a prefix, like a log
+// shipper would ship it. It also answers GET /lines on HOST:PORT with what it has seen, so a test can
 // check that the app's lines crossed the volume.
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 
-const file = process.argv[2];
+const file = process.argv[2] ?? (process.env.LOG_DIR ? path.join(process.env.LOG_DIR, 'access.log') : undefined);
 if (!file) {
-  console.error('usage: node tailer.js FILE');
+  console.error('usage: node tailer.js FILE (or set LOG_DIR)');
   process.exit(2);
 }
 const host = process.env.HOST ?? '127.0.0.1';
