@@ -17,6 +17,19 @@ interface ProcessUnit extends RunningUnit {
   exitInfo?: ExitInfo;
 }
 
+// Units of every runtime in this process not yet seen to exit, for the exit hook.
+const live = new Set<ProcessUnit>();
+let exitHookInstalled = false;
+
+// Where possible the groups die with us: a normal exit or an uncaught error of the supervisor.
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const unit of live) signalGroup(unit.identity, 'SIGKILL');
+  });
+}
+
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
 const KILL_GRACE_MS = 1000;
 
@@ -25,14 +38,12 @@ export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
   private manifest?: Manifest;
   private events: RuntimeEvents = {log: () => {}};
-  private readonly live = new Set<ProcessUnit>();
-  private exitHookInstalled = false;
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.manifest = manifest;
     this.events = events;
     await Promise.all(Object.keys(manifest.volumes).map((name) => mkdir(volumeDir(manifest, name), {recursive: true})));
-    this.installExitHook();
+    installExitHook();
   }
 
   async start(service: Service): Promise<RunningUnit> {
@@ -70,13 +81,13 @@ export class ProcessRuntime implements Runtime {
     subprocess.once('exit', (exitCode, signal) => {
       const info: ExitInfo = {service: service.name, exitCode, signal};
       unit.exitInfo = info;
-      this.live.delete(unit);
+      live.delete(unit);
       // A container dies whole; so does a group whose leader died on its own.
       if (!unit.stopping) signalEach(groupMembers(identity), 'SIGKILL');
       resolveExit(info);
     });
     void subprocess.then(() => undefined, () => undefined);
-    this.live.add(unit);
+    live.add(unit);
     return unit;
   }
 
@@ -153,15 +164,6 @@ export class ProcessRuntime implements Runtime {
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.on('end', () => splitter.end());
     stream.on('error', () => splitter.end());
-  }
-
-  // Where possible the groups die with us: a normal exit or an uncaught error of the supervisor.
-  private installExitHook(): void {
-    if (this.exitHookInstalled) return;
-    this.exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const unit of this.live) signalGroup(unit.identity, 'SIGKILL');
-    });
   }
 
   private requireManifest(): Manifest {
