@@ -1,4 +1,4 @@
-import {createInterface} from 'node:readline/promises';
+import {createInterface} from 'node:readline';
 import {SidecarError} from '../errors/index.js';
 import {checkName} from './scaffold-name.js';
 import type {Template} from './template-catalog.js';
@@ -16,11 +16,16 @@ export interface InitAnswers {
 // Interactive `init`: the project name (directory name by default) and which
 // sidecar templates to include; an invalid answer is asked again.
 export async function askInitChoices(streams: PromptStreams, options: {defaultName: string; fixedName?: string; templates: Template[]; preselected: string[]}): Promise<InitAnswers> {
-  const rl = createInterface({input: streams.input, output: streams.output, terminal: false});
-  // Input that ends (Ctrl-D, a closed pipe) must not leave a question hanging.
-  const closed = new Promise<never>((_resolve, reject) => rl.once('close', () => reject(new SidecarError('SIDECAR_USAGE', 'init was cancelled: input ended', {suggestion: 'pass --name and --template to run without questions'}))));
-  closed.catch(() => undefined);
-  const ask = (question: string): Promise<string> => Promise.race([rl.question(question), closed]);
+  const rl = createInterface({input: streams.input, terminal: false});
+  // Lines are read through the iterator, which buffers them: typed-ahead or
+  // piped answers are not lost between two questions.
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (question: string): Promise<string> => {
+    streams.output.write(question);
+    const next = await lines.next();
+    if (next.done) throw new SidecarError('SIDECAR_USAGE', 'init was cancelled: input ended', {suggestion: 'pass --name and --template to run without questions'});
+    return next.value;
+  };
   try {
     const name = options.fixedName ?? await askUntilValid(ask, `Project name (${options.defaultName}): `, (answer) => checkName(answer.trim() || options.defaultName, 'project name'), streams.output);
     const list = options.templates.map((template, index) => `  ${index + 1}. ${template.name.padEnd(18)} ${template.description}`).join('\n');

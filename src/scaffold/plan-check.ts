@@ -37,13 +37,11 @@ export function assertPlanWritable(root: string, files: PlannedFile[], force: bo
   if (blocked.length > 0) {
     throw new SidecarError('SIDECAR_SCAFFOLD_CONFLICT', `cannot write into ${root}; nothing was written:\n${blocked.map((line) => `  ${line}`).join('\n')}`, {
       suggestion: 'remove the symbolic links or files in the way, or choose another directory (--force does not override this)',
-      problems: blocked.map((message) => ({message})),
     });
   }
   if (conflicts.length > 0) {
     throw new SidecarError('SIDECAR_SCAFFOLD_CONFLICT', `${conflicts.length} file${conflicts.length === 1 ? '' : 's'} already exist in ${root}; nothing was written:\n${conflicts.map((file) => `  ${file}`).join('\n')}`, {
       suggestion: 'use --force to overwrite them, or choose another directory',
-      problems: conflicts.map((file) => ({message: `${file} already exists`})),
     });
   }
 }

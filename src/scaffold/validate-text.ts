@@ -24,7 +24,7 @@ export async function validateManifestText(text: string, file: string, what: str
         ...problem,
         ...(problem.place ? {place: {...problem.place, file}} : {}),
       }));
-      throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `${what} would leave ${file} invalid, so nothing was written:\n${problems.map((problem) => `  ${problem.message}`).join('\n')}`, {
+      throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `${what} would leave ${file} invalid, so nothing was written`, {
         suggestion: 'fix the manifest (`sidecar validate`) or report the template problem',
         problems,
         cause: error,
