@@ -28,12 +28,18 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
   const state = readStateRecord(files.state);
   let reaped: UnitIdentity[] = [];
   const manifestFile = state?.manifestFile ?? record?.manifestFile;
-  if (state && manifestFile) {
-    const manifest = await loadManifest(manifestFile);
-    const runtime = await createRuntime(state.runtime);
-    const known = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
-    reaped = await runtime.reap(manifest, known);
-    await runtime.teardown(manifest, {removeVolumes: options.volumes});
+  // The runtime waits on unref'd timers; in a bare CLI process nothing else keeps Node alive.
+  const keepAlive = setInterval(() => undefined, 1000);
+  try {
+    if (state && manifestFile) {
+      const manifest = await loadManifest(manifestFile);
+      const runtime = await createRuntime(state.runtime);
+      const known = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
+      reaped = await runtime.reap(manifest, known);
+      await runtime.teardown(manifest, {removeVolumes: options.volumes});
+    }
+  } finally {
+    clearInterval(keepAlive);
   }
   removeFile(files.supervisor);
   if (record?.socket) rmSync(record.socket, {force: true});

@@ -1,0 +1,88 @@
+import {execFileSync} from 'node:child_process';
+import {randomUUID} from 'node:crypto';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {execa, type ResultPromise} from 'execa';
+
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const programs = path.join(root, 'test/fixtures/programs');
+const bin = path.join(root, 'bin/run.js');
+
+// The tests run the BUILT CLI; rebuild once when src/ is newer than dist/.
+export function ensureBuilt(): void {
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, {withFileTypes: true}).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
+  let built = -1;
+  try {
+    built = statSync(path.join(root, 'dist/stack/supervisor-main.js')).mtimeMs;
+  } catch {
+    // Not built yet.
+  }
+  if (newest(path.join(root, 'src')) > built) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {cwd: root, stdio: 'ignore'});
+}
+
+export interface Project {
+  dir: string;
+  // Every process of this test carries SIDECAR_TEST_MARK=<mark> (manifest env and CLI env).
+  mark: string;
+  env: Record<string, string>;
+}
+
+// A temp project dir holding sidecar.yaml; `${MARK}` and `${PROGRAMS}` are filled in.
+export function project(yaml: string, parent = os.tmpdir()): Project {
+  mkdirSync(parent, {recursive: true});
+  const dir = mkdtempSync(path.join(parent, 'sidecar-cli-'));
+  const mark = randomUUID();
+  writeFileSync(path.join(dir, 'sidecar.yaml'), yaml.replaceAll('${MARK}', mark).replaceAll('${PROGRAMS}', programs));
+  return {dir, mark, env: {SIDECAR_TEST_MARK: mark, NO_COLOR: '1', CI: 'true'}};
+}
+
+export function cli(p: Project, args: string[]): ResultPromise<{reject: false; cwd: string; env: Record<string, string>; all: true}> {
+  return execa(process.execPath, [bin, ...args], {reject: false, cwd: p.dir, env: p.env, all: true});
+}
+
+// Live processes whose environment carries this test's mark, read from /proc:
+// the test's own truth, not the CLI's bookkeeping.
+export function survivors(mark: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z' || state === 'X') continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`SIDECAR_TEST_MARK=${mark}`)) found.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}

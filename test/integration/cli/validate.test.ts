@@ -1,0 +1,130 @@
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {BAD_MANIFESTS, MANY_PROBLEMS} from '../../unit/manifest/bad-manifests.js';
+
+// Runs the BUILT CLI (`npm test` builds first; by hand:
+// `npx tsc -p tsconfig.build.json && node scripts/build-schema.js`).
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = path.join(repo, 'bin/run.js');
+const root = mkdtempSync(path.join(tmpdir(), 'sidecar-validate-'));
+const STACK_LINE = /^\s{4}at /m;
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist/manifest/load.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json && node scripts/build-schema.js` first');
+});
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+function projectDir(name: string, yaml: string | undefined, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(root, name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40) + '-'));
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  if (yaml !== undefined) writeFileSync(path.join(dir, 'sidecar.yaml'), yaml);
+  return dir;
+}
+
+function validate(dir: string, args: string[] = [], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'DEBUG' && key !== 'SIDECAR_FILE'));
+  return execa(process.execPath, [bin, 'validate', ...args], {cwd: dir, reject: false, env: {...clean, NO_COLOR: '1', ...env}, extendEnv: false});
+}
+
+describe.concurrent('sidecar validate on bad manifests', () => {
+  const cliCases = BAD_MANIFESTS.filter((bad) => bad.cli);
+
+  it('runs a good share of the table through the CLI', () => {
+    expect(cliCases.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(cliCases)('$name: exit 3, place, fix, no stack', async (bad) => {
+    const dir = projectDir(bad.name, bad.yaml, bad.files);
+    const result = await validate(dir, ['-f', 'sidecar.yaml'], bad.env);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toMatch(/^Error SIDECAR_MANIFEST_INVALID: invalid manifest \(\d+ problems?\)$/);
+    // The first problem: its place line, then what is wrong, then the fix.
+    expect(lines[1]).toBe(`  ${`sidecar.yaml:${bad.line}:${bad.column} ${bad.path}`.trimEnd()}`);
+    expect(lines[2]).toMatch(bad.message);
+    expect(lines[3]).toMatch(/^ {4}fix: \S/);
+    expect(lines[3]).toMatch(bad.suggestion ?? /./);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('reports several problems at once, sorted by position, in text and in --json', async () => {
+    const dir = projectDir('many', MANY_PROBLEMS.yaml);
+    const text = await validate(dir, ['-f', 'sidecar.yaml']);
+    expect(text.exitCode).toBe(3);
+    const places = text.stderr.split('\n').filter((line) => line.startsWith('  sidecar.yaml:'));
+    expect(places).toEqual(MANY_PROBLEMS.places.map(([line, column, p]) => `  sidecar.yaml:${line}:${column} ${p}`));
+    expect(text.stderr.match(/^ {4}fix: /gm)).toHaveLength(MANY_PROBLEMS.places.length);
+
+    const json = await validate(dir, ['-f', 'sidecar.yaml', '--json']);
+    expect(json.exitCode).toBe(3);
+    expect(json.stderr).toBe('');
+    const out = JSON.parse(json.stdout) as {valid: boolean; file: string; problems: {message: string; suggestion: string; place: {file: string; line: number; column: number; path: string}}[]};
+    expect(out.valid).toBe(false);
+    expect(out.file).toBe('sidecar.yaml');
+    expect(out.problems.map((p) => [p.place.line, p.place.column, p.place.path])).toEqual(MANY_PROBLEMS.places);
+    for (const problem of out.problems) {
+      expect(problem.place.file).toBe('sidecar.yaml');
+      expect(problem.suggestion).toBeTruthy();
+      // The same words as the human output.
+      expect(text.stderr).toContain(`    ${problem.message}\n`);
+    }
+  });
+
+  it('a missing manifest exits 3 and suggests sidecar init, in text and in --json', async () => {
+    const dir = projectDir('missing', undefined);
+    const text = await validate(dir);
+    expect(text.exitCode).toBe(3);
+    expect(text.stderr).toMatch(/SIDECAR_MANIFEST_NOT_FOUND: no manifest at sidecar\.yaml/);
+    expect(text.stderr).toMatch(/fix: .*sidecar init/);
+    expect(text.stderr).not.toMatch(STACK_LINE);
+
+    const json = await validate(dir, ['--json']);
+    expect(json.exitCode).toBe(3);
+    const out = JSON.parse(json.stdout) as {error: {code: string; exitCode: number; suggestion: string}};
+    expect(out.error).toMatchObject({code: 'SIDECAR_MANIFEST_NOT_FOUND', exitCode: 3});
+    expect(out.error.suggestion).toMatch(/sidecar init/);
+  });
+
+  it('SIDECAR_FILE points at the manifest when -f is not given', async () => {
+    const dir = projectDir('env-file', undefined, {'stack.yaml': 'version: 1\napp:\n  command: [node, server.js]\n'});
+    const result = await validate(dir, [], {SIDECAR_FILE: 'stack.yaml'});
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^stack\.yaml is valid/);
+  });
+
+  it('an unknown flag is a usage error: exit 2, no stack', async () => {
+    const dir = projectDir('bogus', 'version: 1\napp:\n  command: [node]\n');
+    const result = await validate(dir, ['--bogus']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/SIDECAR_USAGE.*--bogus/);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('DEBUG=sidecar* adds the stack trace', async () => {
+    const dir = projectDir('debug', 'version: 2\napp:\n  command: [node]\n');
+    const result = await validate(dir, [], {DEBUG: 'sidecar*'});
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(STACK_LINE);
+  });
+
+  it('a valid manifest exits 0, with unset variables as warnings; --json is only JSON', async () => {
+    const yaml = 'version: 1\nname: shop\napp:\n  command: [node, server.js]\n  env: {TOKEN: "${TOKEN}"}\nsidecars:\n  proxy: {image: envoy}\ninit:\n  migrate: {command: [node, migrate.js]}\n';
+    const dir = projectDir('valid', yaml);
+    const text = await validate(dir);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toBe('sidecar.yaml is valid: project shop, 3 services (1 init, 1 sidecars, 1 app)\n');
+    expect(text.stderr).toMatch(/warning: variable TOKEN is not set/);
+
+    const json = await validate(dir, ['--json']);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      valid: true, file: 'sidecar.yaml', project: 'shop', services: 3, problems: [],
+      warnings: [expect.stringMatching(/TOKEN is not set/)],
+    });
+  });
+});
