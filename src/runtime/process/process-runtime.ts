@@ -48,7 +48,7 @@ export class ProcessRuntime implements Runtime {
 
   async start(service: Service): Promise<RunningUnit> {
     const manifest = this.requireManifest();
-    const [file, ...args] = serviceCommand(service);
+    const [file, ...args] = serviceCommand(manifest, service);
     if (file === undefined) {
       throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `service "${service.name}" has no command for the process runtime`, {
         suggestion: `add command: [...] (or process: {command: [...]}) to ${service.name} in ${manifest.file}`,

@@ -24,10 +24,11 @@ export function serviceEnv(manifest: Manifest, service: Service, extra: Record<s
   return env;
 }
 
-export function serviceCommand(service: Service): string[] {
+// The command to spawn; `${volumes.NAME}` in its arguments is a host directory too.
+export function serviceCommand(manifest: Manifest, service: Service): string[] {
   const command = service.process.command ?? service.command;
   if (!command || command.length === 0) return [];
-  return command;
+  return command.map((arg) => resolveVolumeRefs(arg, (volume) => volumeDir(manifest, volume)));
 }
 
 export function serviceWorkdir(service: Service): string {

@@ -62,10 +62,10 @@ describe('ProcessRuntime', () => {
   it('gives a service its manifest env, volume dirs, PATH and HOME, its workdir, and nothing else of ours', async () => {
     process.env.SIDECAR_TEST_LEAK = 'leaked';
     const workdir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-wd-'));
-    const probe = "console.log(JSON.stringify({cwd: process.cwd(), env: process.env}))";
+    const probe = "console.log(JSON.stringify({cwd: process.cwd(), env: process.env, arg: process.argv[1]}))";
     const s = service('app', 'app', {
       command: ['node', '-e', 'should not run'],
-      process: {command: ['node', '-e', probe], env: {OVERRIDE: 'process'}},
+      process: {command: ['node', '-e', probe, '${volumes.logs}/x'], env: {OVERRIDE: 'process'}},
       env: {SIDECAR_TEST_MARK: mark, LOG_DIR: '${volumes.logs}/app', OVERRIDE: 'manifest'},
       workdir,
     });
@@ -73,8 +73,9 @@ describe('ProcessRuntime', () => {
     expect(existsSync(path.join(dir, '.sidecar/volumes/logs'))).toBe(true);
     await (await start(runtime, s)).exited;
     await waitFor(async () => lines.length > 0, 5000);
-    const seen = JSON.parse(lines[0]!.line) as {cwd: string; env: Record<string, string>};
+    const seen = JSON.parse(lines[0]!.line) as {cwd: string; env: Record<string, string>; arg: string};
     expect(seen.cwd).toBe(workdir);
+    expect(seen.arg).toBe(path.join(dir, '.sidecar/volumes/logs/x'));
     expect(seen.env).toMatchObject({PATH: process.env.PATH, LOG_DIR: path.join(dir, '.sidecar/volumes/logs/app'), OVERRIDE: 'process'});
     expect(seen.env.SIDECAR_TEST_LEAK).toBeUndefined();
     delete process.env.SIDECAR_TEST_LEAK;
