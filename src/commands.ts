@@ -4,6 +4,7 @@
 import type {Command} from '@oclif/core';
 import Validate from './commands/validate.js';
 import Generate from './commands/generate.js';
+import Graph from './commands/graph.js';
 import Add from './commands/add.js';
 import Init from './commands/init.js';
 import New from './commands/new.js';
@@ -20,6 +21,7 @@ import Events from './commands/events.js';
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
   generate: Generate,
+  graph: Graph,
   add: Add,
   init: Init,
   new: New,

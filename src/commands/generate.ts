@@ -44,7 +44,10 @@ export default class Generate extends BaseCommand {
       kind: (flags.kind as 'pod' | 'deployment' | 'job' | undefined) ?? 'pod',
       nativeSidecars: flags['native-sidecars'],
     });
-    if (output !== undefined) await fs.writeFile(output, result.yaml);
+    if (output !== undefined) {
+      await fs.mkdir(path.dirname(output), {recursive: true});
+      await fs.writeFile(output, result.yaml);
+    }
     if (flags.json) {
       this.printJson({target, ...(output === undefined ? {} : {file: output}), yaml: result.yaml, losses: result.losses});
       return;

@@ -1,0 +1,38 @@
+import type {GraphNode, Topology} from './graph-model.js';
+
+// Labels go in double quotes; mermaid reads `#quot;` for a quote inside one.
+function text(label: string): string {
+  return `"${label.replace(/"/g, '#quot;')}"`;
+}
+
+// A shape per kind: init jobs as subroutines, sidecars rounded, the app a box,
+// volumes cylinders, host dirs as folders (trapezoid), host ports as flags.
+function shape(node: GraphNode): string {
+  const label = text(node.label);
+  switch (node.kind) {
+    case 'init':
+      return `${node.id}[[${label}]]`;
+    case 'sidecar':
+      return `${node.id}(${label})`;
+    case 'app':
+      return `${node.id}[${label}]`;
+    case 'volume':
+      return `${node.id}[(${label})]`;
+    case 'bind':
+      return `${node.id}[/${label}/]`;
+    case 'port':
+      return `${node.id}>${label}]`;
+  }
+}
+
+export function renderMermaid(graph: Topology): string {
+  const lines = ['flowchart LR', `  subgraph pod[${text(`pod: ${graph.name}`)}]`];
+  for (const node of graph.nodes.filter((n) => n.inPod)) lines.push(`    ${shape(node)}`);
+  lines.push('  end');
+  for (const node of graph.nodes.filter((n) => !n.inPod)) lines.push(`  ${shape(node)}`);
+  for (const edge of graph.edges) {
+    const arrow = edge.dashed ? '-.->' : edge.kind === 'order' ? '==>' : '-->';
+    lines.push(`  ${edge.from} ${arrow}|${text(edge.label)}| ${edge.to}`);
+  }
+  return lines.join('\n') + '\n';
+}
