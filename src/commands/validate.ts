@@ -28,6 +28,7 @@ export default class Validate extends BaseCommand {
       return;
     }
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-    process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${services} services (${manifest.init.length} init, ${manifest.sidecars.length} sidecars, 1 app)\n`);
+    const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${count(services, 'service')} (${count(manifest.init.length, 'init job')}, ${count(manifest.sidecars.length, 'sidecar')}, 1 app)\n`);
   }
 }
