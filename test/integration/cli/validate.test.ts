@@ -117,7 +117,7 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     const dir = projectDir('valid', yaml);
     const text = await validate(dir);
     expect(text.exitCode).toBe(0);
-    expect(text.stdout).toBe('sidecar.yaml is valid: project shop, 3 services (1 init, 1 sidecars, 1 app)\n');
+    expect(text.stdout).toBe('sidecar.yaml is valid: project shop, 3 services (1 init job, 1 sidecar, 1 app)');
     expect(text.stderr).toMatch(/warning: variable TOKEN is not set/);
 
     const json = await validate(dir, ['--json']);
