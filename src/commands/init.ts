@@ -46,6 +46,7 @@ export default class Init extends BaseCommand {
       this.printJson(result);
       return;
     }
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(`created project ${result.name} in ${result.dir}${result.sidecars.length > 0 ? ` with ${result.sidecars.join(', ')}` : ''} (${result.files.length} files)\n`);
     process.stdout.write(`next: ${args.dir === '.' ? '' : `cd ${args.dir} && `}sidecar validate && sidecar up\n`);
   }

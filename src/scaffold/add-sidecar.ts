@@ -9,7 +9,7 @@ import {renderTemplate, substitute} from './render-template.js';
 import type {ScaffoldResult} from './scaffold-result.js';
 import {checkName} from './scaffold-name.js';
 import {findTemplate, type Template} from './template-catalog.js';
-import {validateManifestText} from './validate-text.js';
+import {lenientEnv, requiredVariables, validateManifestText} from './validate-text.js';
 import {writePlan} from './write-plan.js';
 import type {Document} from 'yaml';
 
@@ -30,15 +30,17 @@ export interface AddSidecarOptions {
 export async function addSidecarToManifest(options: AddSidecarOptions): Promise<ScaffoldResult> {
   const file = path.resolve(options.file);
   checkManifestFile(file, options.file);
-  await loadManifest(file);
+  const original = readFileSync(file, 'utf8');
+  // The manifest must be valid before it is edited (exit 3 otherwise); a
+  // required variable left for later (`${JWT_SECRET:?...}`) is not a problem here.
+  await loadManifest(file, {env: lenientEnv(original, file).env});
   const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
   const name = checkName(options.name ?? template.name, 'sidecar name');
-  const doc = parseManifestDocument(readFileSync(file, 'utf8'), options.file);
+  const doc = parseManifestDocument(original, options.file);
   const copied = placeSidecar(doc, template, name, options.copy);
   const text = doc.toString(STRINGIFY);
-  await validateManifestText(text, file, `adding "${name}"`);
+  const warnings = await validateManifestText(text, file, `adding "${name}"`, requiredVariables(original));
   const root = path.dirname(file);
-  const warnings: string[] = [];
   if (!options.copy && !existsSync(path.join(root, 'sidecars', name))) {
     warnings.push(`sidecars/${name}/ does not exist: create it with \`sidecar new ${template.name} sidecars/${name}\` (the manifest runs it from there)`);
   }

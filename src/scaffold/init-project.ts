@@ -53,10 +53,10 @@ export async function initProject(options: InitOptions): Promise<ScaffoldResult>
   }
   const manifestText = doc.toString(STRINGIFY);
   manifest.content = Buffer.from(manifestText, 'utf8');
-  await validateManifestText(manifestText, path.join(dir, MANIFEST), `init with template "${chosen.name}"`);
+  const warnings = await validateManifestText(manifestText, path.join(dir, MANIFEST), `init with template "${chosen.name}"`);
 
   const plan = withGitignore(dir, files);
-  return {dir, name, template: chosen.name, files: writePlan(dir, plan, {force: options.force}), sidecars, warnings: []};
+  return {dir, name, template: chosen.name, files: writePlan(dir, plan, {force: options.force}), sidecars, warnings};
 }
 
 // .sidecar/ holds run state and logs: it must be ignored. An existing
