@@ -30,10 +30,35 @@ export class RotatingFile {
     this.size = fstatSync(this.fd).size;
   }
 
+  // A chunk of whole lines; it is cut at line ends so that no file outgrows maxBytes
+  // (only a single line longer than maxBytes gets a file of its own).
   write(chunk: string): void {
-    const bytes = Buffer.byteLength(chunk);
-    if (this.size > 0 && this.size + bytes > this.policy.maxBytes) this.rotate();
-    writeSync(this.fd, chunk);
+    let rest = chunk;
+    while (rest.length > 0) {
+      const room = this.policy.maxBytes - this.size;
+      const bytes = Buffer.byteLength(rest);
+      if (bytes <= room) {
+        this.append(rest, bytes);
+        return;
+      }
+      let cut = rest.lastIndexOf('\n', room - 1) + 1;
+      while (cut > 0 && Buffer.byteLength(rest.slice(0, cut)) > room) cut = rest.lastIndexOf('\n', cut - 2) + 1;
+      if (cut === 0) {
+        if (this.size > 0) {
+          this.rotate();
+          continue;
+        }
+        cut = rest.indexOf('\n') + 1 || rest.length;
+      }
+      const head = rest.slice(0, cut);
+      this.append(head, Buffer.byteLength(head));
+      rest = rest.slice(cut);
+      if (rest.length > 0) this.rotate();
+    }
+  }
+
+  private append(text: string, bytes: number): void {
+    writeSync(this.fd, text);
     this.size += bytes;
   }
 

@@ -1,0 +1,91 @@
+import {describe, expect, it} from 'vitest';
+import {LogPrefixer, colorIndex} from '../../../src/output/log-prefixer.js';
+import {psJson} from '../../../src/output/ps-view.js';
+import {socketPathFor} from '../../../src/stack/project-files.js';
+import {sinceOption} from '../../../src/stack/since-option.js';
+import {stackEnv} from '../../../src/stack/stack-env.js';
+import {culprit, failureError} from '../../../src/stack/start-failure.js';
+import {LineSplitter} from '../../../src/supervisor/control/line-splitter.js';
+import type {ServiceStatus} from '../../../src/supervisor/types.js';
+import {Chalk} from 'chalk';
+import {manifest, service} from '../../helpers/manifest-builder.js';
+
+const status = (name: string, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({
+  name,
+  role: 'sidecar',
+  state: 'running',
+  health: 'healthy',
+  restarts: 0,
+  pid: 1,
+  containerId: null,
+  exitCode: null,
+  ports: [],
+  ...extra,
+});
+
+describe('socket path', () => {
+  it('is .sidecar/control.sock when short, a hashed temp path when too long for a unix socket', () => {
+    expect(socketPathFor('/p', '/p/.sidecar', '/tmp')).toBe('/p/.sidecar/control.sock');
+    const long = '/x'.repeat(60);
+    const fallback = socketPathFor(long, `${long}/.sidecar`, '/tmp');
+    expect(fallback).toMatch(/^\/tmp\/sidecar-[0-9a-f]{16}\.sock$/);
+    expect(socketPathFor(long, `${long}/.sidecar`, '/tmp')).toBe(fallback);
+    expect(socketPathFor(`${long}y`, `${long}y/.sidecar`, '/tmp')).not.toBe(fallback);
+  });
+});
+
+describe('run env', () => {
+  it('names the first published port of each service, upper-cased with - as _', () => {
+    const m = manifest({
+      name: 'orders',
+      app: service('app', 'app', {ports: [{hostIp: '127.0.0.1', hostPort: 18080, containerPort: 8080, protocol: 'tcp'}]}),
+      sidecars: [service('log-shipper', 'sidecar'), service('auth-proxy', 'sidecar', {ports: [{hostIp: '0.0.0.0', hostPort: 9000, containerPort: 9000, protocol: 'tcp'}, {hostIp: '127.0.0.1', hostPort: 9001, containerPort: 9001, protocol: 'tcp'}]})],
+    });
+    expect(stackEnv(m)).toEqual({SIDECAR_PROJECT: 'orders', SIDECAR_APP_HOST: '127.0.0.1', SIDECAR_APP_PORT: '18080', SIDECAR_AUTH_PROXY_HOST: '127.0.0.1', SIDECAR_AUTH_PROXY_PORT: '9000'});
+  });
+});
+
+describe('--since', () => {
+  it('takes a duration back from now or an ISO time', () => {
+    expect(sinceOption('10m', 1_000_000)).toBe(400_000);
+    expect(sinceOption('2025-01-02T03:04:05Z', 0)).toBe(Date.UTC(2025, 0, 2, 3, 4, 5));
+    expect(sinceOption(undefined, 0)).toBeUndefined();
+    expect(() => sinceOption('yesterday', 0)).toThrow(/neither a duration/);
+  });
+});
+
+describe('start failure', () => {
+  it('blames a failed service first, then one with an error, then the first not ready', () => {
+    expect(culprit([status('a'), status('b', {state: 'failed'})])?.name).toBe('b');
+    expect(culprit([status('a'), status('b', {state: 'starting', health: 'starting', lastError: 'ECONNREFUSED'})])?.name).toBe('b');
+    expect(culprit([status('a'), status('b', {state: 'pending', health: 'none'})])?.name).toBe('b');
+  });
+
+  it('prints the error and the last log lines in one block, exit 5', () => {
+    const error = failureError({service: 'db', message: 'not ready after 1000ms: connect ECONNREFUSED', lastLines: ['booting', 'oops']});
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toContain('service "db" not ready after 1000ms');
+    expect(error.message).toContain('    | booting\n    | oops');
+  });
+});
+
+describe('output', () => {
+  it('ps --json has exactly the DESIGN fields', () => {
+    const json = psJson({project: 'p', runtime: 'process', supervisor: null, services: [status('a', {lastError: 'x', nextRestartAt: 5, identity: {kind: 'process', pid: 1, pgid: 1, startTime: '9'}})]}) as {services: object[]};
+    expect(Object.keys(json.services[0]!)).toEqual(['name', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
+  });
+
+  it('prefixes pad names to one width and colour a service the same way every time', () => {
+    const prefixer = new LogPrefixer(['app', 'log-shipper'], new Chalk({level: 0}));
+    expect(prefixer.format({service: 'app', stream: 'stdout', line: 'hi', time: 0})).toBe('app         | hi\n');
+    expect(colorIndex('proxy')).toBe(colorIndex('proxy'));
+  });
+
+  it('line splitter never joins or cuts lines across chunks', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter();
+    splitter.push('{"a":1}\n{"b"', (l) => lines.push(l));
+    splitter.push(':2}\n\n', (l) => lines.push(l));
+    expect(lines).toEqual(['{"a":1}', '{"b":2}', '']);
+  });
+});
