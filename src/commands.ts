@@ -5,6 +5,7 @@ import type {Command} from '@oclif/core';
 import Validate from './commands/validate.js';
 import Generate from './commands/generate.js';
 import Graph from './commands/graph.js';
+import Doctor from './commands/doctor.js';
 import Add from './commands/add.js';
 import Init from './commands/init.js';
 import New from './commands/new.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
   generate: Generate,
   graph: Graph,
+  doctor: Doctor,
   add: Add,
   init: Init,
   new: New,
