@@ -76,5 +76,6 @@ export interface Runtime extends ProbeAccess {
   teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void>;
   // Stop anything of this project still alive that a dead supervisor left behind,
   // verifying identity before any signal. Returns what was stopped.
-  reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]>;
+  // graceMs: how long survivors get between the stop signal and SIGKILL (default: the longest stopTimeout).
+  reap(manifest: Manifest, known: UnitIdentity[], options?: {graceMs?: number}): Promise<UnitIdentity[]>;
 }

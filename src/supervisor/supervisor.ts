@@ -20,6 +20,9 @@ export interface SupervisorOptions {
   random?: Random;
 }
 
+// How long leftovers (processes that escaped their group) get between SIGTERM and SIGKILL.
+const LEFTOVER_GRACE_MS = 500;
+
 type Phase = 'idle' | 'starting' | 'up' | 'stopping' | 'done';
 
 // Owns the co-lifecycle of one stack (DESIGN "Lifecycle semantics" 1-7) over an injected Runtime.
@@ -286,8 +289,10 @@ export class Supervisor implements SupervisorApi {
       const unit = this.unit(service.name);
       await this.stopUnit(unit, options.timeoutMs ?? service.stopTimeoutMs);
     }
-    // Leftovers: anything of the stack still alive (children that left their group).
-    await this.runtime.reap(this.manifest, this.seen).catch(() => []);
+    // Leftovers: anything of the stack still alive (children that left their group). Their
+    // grace is short so that stop stays within the sum of the stopTimeouts + 1s (DESIGN 6).
+    const graceMs = options.timeoutMs === 0 ? 0 : LEFTOVER_GRACE_MS;
+    await this.runtime.reap(this.manifest, this.seen, {graceMs}).catch(() => []);
     this.phase = 'done';
     this.emitStack('stopped');
     this.done.resolve(result);

@@ -123,8 +123,8 @@ export class ProcessRuntime implements Runtime {
     await Promise.all(named.map((v) => rm(volumeDir(manifest, v.name), {recursive: true, force: true})));
   }
 
-  async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
-    return reapSurvivors(manifest, known);
+  async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
+    return reapSurvivors(manifest, known, options.graceMs);
   }
 
   async endpoint(_service: Service, containerPort: number): Promise<{host: string; port: number}> {

@@ -27,11 +27,11 @@ export function findSurvivors(manifest: Manifest, known: UnitIdentity[]): ProcSt
 }
 
 // SIGTERM every verified survivor, SIGKILL what is left after the longest stopTimeout.
-export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
+export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[], graceMs?: number): Promise<UnitIdentity[]> {
   const survivors = findSurvivors(manifest, known);
   if (survivors.length === 0) return [];
   signalEach(survivors, 'SIGTERM');
-  const grace = Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...servicesInStartOrder(manifest).map((s) => s.stopTimeoutMs)));
+  const grace = graceMs ?? Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...servicesInStartOrder(manifest).map((s) => s.stopTimeoutMs)));
   const gone = () => survivors.every((s) => readStat(s.pid)?.startTime !== s.startTime || readStat(s.pid)?.state === 'Z');
   if (!(await pollUntil(gone, grace))) {
     signalEach(survivors, 'SIGKILL');
