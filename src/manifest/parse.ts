@@ -27,13 +27,19 @@ export function parseManifest(file: string): ManifestSource {
     text = readFileSync(absolutePath, 'utf8');
   } catch (error) {
     if (error instanceof SidecarError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, {
+        suggestion: 'check the file permissions, or point at another manifest with -f FILE',
+        cause: error,
+      });
+    }
     throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${file}`, {
       suggestion: 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
       cause: error,
     });
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false});
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true});
   const source: ManifestSource = {displayPath: file, absolutePath, text, doc, lineCounter};
 
   const problems: Problem[] = syntaxProblems(source);
