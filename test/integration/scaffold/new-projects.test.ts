@@ -1,9 +1,8 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {sidecar} from './run-cli.js';
+import {run, sidecar} from './run-cli.js';
 
 const SIDECAR_TEMPLATES = ['auth-proxy', 'config-reloader', 'http-proxy', 'log-shipper', 'metrics-exporter'];
 
@@ -23,10 +22,10 @@ describe('sidecar new <template>', () => {
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {name: string; scripts: Record<string, string>};
     expect(pkg.name).toBe('x');
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^FROM /m);
-    const npm = {cwd: dir, reject: false, env: {CI: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}, timeout: 120_000};
-    const install = await execa('npm', ['install', '--offline', '--no-package-lock'], npm);
+    const npmEnv = {npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'};
+    const install = await run('npm', ['install', '--offline', '--no-package-lock'], dir, npmEnv);
     expect(install.exitCode, install.stderr).toBe(0);
-    const test = await execa('npm', ['test'], npm);
+    const test = await run('npm', ['test'], dir, npmEnv);
     expect(test.exitCode, `${test.stdout}\n${test.stderr}`).toBe(0);
   }, 180_000);
 });
