@@ -143,6 +143,10 @@ export class Supervisor implements SupervisorApi {
   }
 
   private async spawn(unit: Unit): Promise<void> {
+    if (this.shuttingDown()) {
+      unit.readiness.reject(new SidecarError('SIDECAR_STACK_FAILED', `the stack is stopping; ${unit.name} was not started`));
+      return;
+    }
     unit.transition('starting');
     unit.setHealth(unit.service.health ? 'starting' : 'none');
     unit.healthySince = undefined;
@@ -156,9 +160,14 @@ export class Supervisor implements SupervisorApi {
       unit.readiness.reject(stackFailed(unit, unit.lastError));
       return;
     }
-    if (generation !== unit.generation) return;
-    unit.running = running;
     this.seen.push(running.identity);
+    if (generation !== unit.generation || this.shuttingDown()) {
+      // Stopped (or superseded) while the runtime was starting it: never leave it behind.
+      await this.runtime.stop(running, unit.service.stopSignal, unit.service.stopTimeoutMs);
+      if (generation === unit.generation && unit.state === 'starting') unit.transition('exited', 'stopped before it was up');
+      return;
+    }
+    unit.running = running;
     unit.exitCode = null;
     void running.exited.then((info) => this.onExit(unit, generation, info));
     if (unit.service.role === 'init') {
@@ -312,6 +321,10 @@ export class Supervisor implements SupervisorApi {
     unit.running = undefined;
     unit.exitCode = exitCodeOf(info);
     if (unit.state === 'stopping') unit.transition('exited', info.signal ? `stopped by ${info.signal}` : `exit code ${info.exitCode}`);
+  }
+
+  private shuttingDown(): boolean {
+    return this.phase === 'stopping' || this.phase === 'done';
   }
 
   private async killAll(): Promise<void> {
