@@ -26,8 +26,8 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync('dist/manifest/schema-validator.cjs', 'dist/bundle/schema-validator.cjs');
-// Record the code cache from a representative run (parse, validate, help).
-execFileSync(process.execPath, ['bin/run.js', 'validate', '-f', 'schema/code-cache-sample.yaml'], {
+// Record the code cache from a representative run: load + validate + generate.
+execFileSync(process.execPath, ['bin/run.js', 'generate', 'k8s', '-f', 'schema/code-cache-sample.yaml'], {
   env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'},
   stdio: 'ignore',
 });
