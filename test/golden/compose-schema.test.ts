@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import Ajv2019 from 'ajv/dist/2019.js';
+import {Ajv2019} from 'ajv/dist/2019.js';
 import {parse} from 'yaml';
 import {describe, expect, it} from 'vitest';
 import {generateCase, MANIFESTS, ROOT, VARIANTS} from './cases.js';

@@ -36,7 +36,7 @@ describe('Kubernetes output type-checks against the Kubernetes API types', () =>
     wrongType.spec.replicas = '1';
     const wrongKind = structuredClone(pod);
     wrongKind.apiVersion = 'v2';
-    const result = typeCheck({pod, misspelt, deepProbe, wrongType, wrongKind} as Record<string, {kind: string}>);
+    const result = typeCheck({pod, misspelt, deepProbe, wrongType, wrongKind} as unknown as Record<string, {kind: string}>);
     expect(result.pod).toEqual([]);
     expect(result.misspelt!.join('\n')).toContain('terminationGracePeriod');
     expect(result.deepProbe!.join('\n')).toContain('prot');
