@@ -25,14 +25,15 @@ export class Prober {
   private phase: Phase = 'starting';
   private failures = 0;
   private startedAt = 0;
-  private lastError = 'no check finished yet';
+  private lastError?: string;
   private next?: TimerHandle;
   private deadline?: TimerHandle;
   private inFlight?: AbortController;
 
   constructor(private readonly probe: Probe, private readonly health: Health, private readonly clock: Clock, private readonly events: ProberEvents) {}
 
-  get lastFailure(): string {
+  // The last failed check's message, if any check failed yet.
+  get lastFailure(): string | undefined {
     return this.lastError;
   }
 
@@ -108,6 +109,6 @@ export class Prober {
   private onStartTimeout(): void {
     if (this.phase !== 'starting') return;
     this.stop();
-    this.events.startTimedOut(`not ready after ${this.health.startTimeoutMs}ms: ${this.lastError}`);
+    this.events.startTimedOut(`not ready after ${this.health.startTimeoutMs}ms: ${this.lastError ?? `${this.probe.description}: no check finished`}`);
   }
 }

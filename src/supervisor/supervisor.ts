@@ -123,7 +123,7 @@ export class Supervisor implements SupervisorApi {
     const health = unit.service.health;
     // startTimeout bounds the whole start-up of a unit, across crash restarts.
     const deadline = health
-      ? this.clock.setTimeout(() => unit.readiness.reject(stackFailed(unit, `not ready after ${health.startTimeoutMs}ms: ${unit.prober?.lastFailure ?? unit.lastError ?? 'no probe passed'}`)), health.startTimeoutMs)
+      ? this.clock.setTimeout(() => unit.readiness.reject(stackFailed(unit, `not ready after ${health.startTimeoutMs}ms: ${unit.prober?.lastFailure ?? unit.lastError ?? 'no probe passed yet'}`)), health.startTimeoutMs)
       : undefined;
     try {
       await this.spawn(unit);
@@ -200,7 +200,7 @@ export class Supervisor implements SupervisorApi {
 
   private onExit(unit: Unit, generation: number, info: ExitInfo): void {
     if (generation !== unit.generation) return;
-    if (unit.prober) unit.lastError = unit.prober.lastFailure;
+    const probeError = unit.prober?.lastFailure;
     unit.prober?.stop();
     unit.prober = undefined;
     unit.running = undefined;
@@ -208,6 +208,7 @@ export class Supervisor implements SupervisorApi {
     this.emit({time: this.clock.now(), service: unit.name, type: 'exit', detail: info.signal ? `killed by ${info.signal}` : `exit code ${info.exitCode}`});
     // stopUnit() owns the transitions of a unit it is stopping.
     if (unit.state === 'stopping') return;
+    unit.lastError = `exited with code ${unit.exitCode}${probeError ? ` (last probe: ${probeError})` : ''}`;
     if (unit.service.role === 'init') {
       if (unit.exitCode === 0) unit.transition('exited');
       else this.fail(unit, `exited with code ${unit.exitCode}`);
