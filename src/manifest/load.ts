@@ -26,7 +26,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   try {
     data = source.doc.toJS({maxAliasCount: 100}) as Record<string, unknown>;
   } catch (error) {
-    throw invalid([{message: `YAML: ${(error as Error).message}`, place: {file, line: 1, column: 1, path: ''}, suggestion: 'use fewer aliases (*name) or write the values out'}]);
+    throw invalid([{message: `YAML: ${(error as Error).message}`, place: {file, line: 1, column: 1, path: ''}, suggestion: 'check the anchors (&name) and aliases (*name): use fewer, or write the values out'}]);
   }
   problems.push(...(await validateSchema(source, data)));
   if (problems.length > 0) throw invalid(problems);

@@ -43,6 +43,7 @@ export function parseManifest(file: string): ManifestSource {
   const source: ManifestSource = {displayPath: file, absolutePath, text, doc, lineCounter};
 
   const problems: Problem[] = syntaxProblems(source);
+  if (problems.length === 0) problems.push(...structureProblems(source));
   if (problems.length === 0) {
     if (text.trim() === '' || doc.contents === null) {
       problems.push({
@@ -72,6 +73,26 @@ function syntaxProblems(source: ManifestSource): Problem[] {
     const place = placeAtOffset(source, offset, []);
     return {message: `YAML: ${error.message.split('\n')[0]}`, place, suggestion: syntaxHint(source, error, place.line)};
   });
+}
+
+// Structure the parser accepts but toJS cannot turn into a manifest: aliases
+// without an anchor, and collection keys (`? [a, b]: x`), which would be stringified.
+function structureProblems(source: ManifestSource): Problem[] {
+  const problems: Problem[] = [];
+  visit(source.doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(source.doc) !== undefined) return;
+      problems.push({message: `alias *${alias.source} has no anchor &${alias.source} above it`, place: placeAtOffset(source, alias.range?.[0] ?? 0, []), suggestion: `define &${alias.source} on a value before this line, or write the value out`});
+    },
+    Pair(_key, pair) {
+      const key: unknown = pair.key;
+      const plain = isScalar(key) && (key.value === null || ['string', 'number', 'boolean'].includes(typeof key.value));
+      if (plain || key === null) return;
+      const offset = (pair.key as {range?: [number, number, number]}).range?.[0] ?? 0;
+      problems.push({message: 'a key must be a plain name, not a list, mapping, alias or tagged value', place: placeAtOffset(source, offset, []), suggestion: 'write the key as a plain word followed by ": "'});
+    },
+  });
+  return problems;
 }
 
 // An unclosed quote or bracket is reported where the parser gave up (often the
