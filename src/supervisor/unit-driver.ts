@@ -1,0 +1,193 @@
+import {SidecarError} from '../errors/index.js';
+import {makeProbe} from '../health/make-probe.js';
+import {Prober} from '../health/prober.js';
+import type {ExitInfo, Runtime} from '../runtime/types.js';
+import {attemptAfterExit, backoffDelay} from './backoff.js';
+import type {Clock, Random} from './clock.js';
+import {exitCodeOf} from './exit-code.js';
+import {shouldRestart} from './restart-policy.js';
+import {stackFailed} from './stack-failed.js';
+import type {LifecycleEvent, UnitIdentity} from './types.js';
+import type {Unit} from './unit.js';
+
+export type StackPhase = 'idle' | 'starting' | 'up' | 'stopping' | 'done';
+
+// What a unit's driver needs from the supervisor that owns the stack.
+export interface DriverHost {
+  readonly runtime: Runtime;
+  readonly clock: Clock;
+  readonly random: Random;
+  emit(event: LifecycleEvent): void;
+  subscribeLogs(service: string, onLine: (line: string) => void): () => void;
+  phase(): StackPhase;
+  // Every identity ever started, so leftovers are reaped on stop.
+  started(identity: UnitIdentity): void;
+  // DESIGN 5: the app finished and will not restart.
+  appFinished(exitCode: number): void;
+}
+
+// Drives one unit through its states (DESIGN 2-4): spawn, readiness, exits,
+// unhealthiness, backoff restarts, stop. The supervisor decides when; this decides how.
+export class UnitDriver {
+  constructor(private readonly host: DriverHost) {}
+
+  async spawn(unit: Unit): Promise<void> {
+    if (this.shuttingDown()) {
+      unit.readiness.reject(new SidecarError('SIDECAR_STACK_FAILED', `the stack is stopping; ${unit.name} was not started`));
+      return;
+    }
+    unit.transition('starting');
+    unit.setHealth(unit.service.health ? 'starting' : 'none');
+    unit.healthySince = undefined;
+    const generation = ++unit.generation;
+    let running;
+    try {
+      running = await this.host.runtime.start(unit.service);
+    } catch (error) {
+      unit.lastError = error instanceof Error ? error.message : String(error);
+      unit.transition('failed', unit.lastError);
+      unit.readiness.reject(stackFailed(unit, unit.lastError));
+      return;
+    }
+    this.host.started(running.identity);
+    if (generation !== unit.generation || this.shuttingDown()) {
+      // Stopped (or superseded) while the runtime was starting it: never leave it behind.
+      await this.host.runtime.stop(running, unit.service.stopSignal, unit.service.stopTimeoutMs);
+      if (generation === unit.generation && unit.state === 'starting') unit.transition('exited', 'stopped before it was up');
+      return;
+    }
+    unit.running = running;
+    unit.exitCode = null;
+    void running.exited.then((info) => this.onExit(unit, generation, info));
+    if (unit.service.role === 'init') {
+      unit.readiness.resolve();
+      return;
+    }
+    const probe = makeProbe(unit.service, this.host.runtime, (onLine) => this.host.subscribeLogs(unit.name, onLine));
+    if (!probe || !unit.service.health) {
+      this.onReady(unit, generation);
+      return;
+    }
+    const prober = new Prober(probe, unit.service.health, this.host.clock, {
+      ready: () => this.onReady(unit, generation),
+      healthy: () => generation === unit.generation && unit.setHealth('healthy'),
+      probeFailed: (error) => generation === unit.generation && this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'probe-failed', detail: error}),
+      unhealthy: (error) => this.onUnhealthy(unit, generation, error),
+      startTimedOut: (error) => this.onUnhealthy(unit, generation, error),
+    });
+    unit.prober = prober;
+    prober.start();
+  }
+
+  private onReady(unit: Unit, generation: number): void {
+    if (generation !== unit.generation || unit.state !== 'starting') return;
+    unit.transition('running');
+    unit.setHealth(unit.service.health ? 'healthy' : 'none');
+    unit.healthySince = this.host.clock.now();
+    unit.readiness.resolve();
+  }
+
+  private onExit(unit: Unit, generation: number, info: ExitInfo): void {
+    if (generation !== unit.generation) return;
+    const probeError = unit.prober?.lastFailure;
+    unit.prober?.stop();
+    unit.prober = undefined;
+    unit.running = undefined;
+    unit.exitCode = exitCodeOf(info);
+    this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'exit', detail: info.signal ? `killed by ${info.signal}` : `exit code ${info.exitCode}`});
+    // stopUnit() owns the transitions of a unit it is stopping.
+    if (unit.state === 'stopping') return;
+    unit.lastError = `exited with code ${unit.exitCode}${probeError ? ` (last probe: ${probeError})` : ''}`;
+    if (unit.service.role === 'init') {
+      if (unit.exitCode === 0) unit.transition('exited');
+      else this.fail(unit, `exited with code ${unit.exitCode}`);
+      return;
+    }
+    if (this.host.phase() === 'stopping' || this.host.phase() === 'done') {
+      unit.transition('exited');
+      return;
+    }
+    unit.attempt = attemptAfterExit(unit.attempt, unit.healthySince, this.host.clock.now());
+    if (unit.service.health) unit.setHealth('unhealthy', `exit code ${unit.exitCode}`);
+    if (shouldRestart(unit.service.restart, unit.exitCode)) {
+      this.scheduleRestart(unit, `exited with code ${unit.exitCode}`);
+      return;
+    }
+    unit.transition('exited', `exit code ${unit.exitCode}`);
+    unit.readiness.reject(stackFailed(unit, `exited with code ${unit.exitCode} before it was ready`));
+    // DESIGN 5: the app is done and will not restart: the stack is done.
+    if (unit.service.role === 'app') this.host.appFinished(unit.exitCode);
+  }
+
+  // DESIGN 3: an unhealthy unit (or one not ready by startTimeout) is restarted by itself.
+  private async onUnhealthy(unit: Unit, generation: number, error: string): Promise<void> {
+    if (generation !== unit.generation || !unit.running) return;
+    unit.lastError = error;
+    unit.attempt = attemptAfterExit(unit.attempt, unit.healthySince, this.host.clock.now());
+    unit.setHealth('unhealthy', error);
+    if (!unit.readiness.settled) {
+      // Not ready by startTimeout during start-up: the stack cannot come up.
+      unit.readiness.reject(stackFailed(unit, error));
+      return;
+    }
+    if (unit.service.restart === 'never' || this.host.phase() !== 'up') return;
+    const running = unit.running;
+    unit.transition('stopping', 'unhealthy');
+    await this.host.runtime.stop(running, unit.service.stopSignal, unit.service.stopTimeoutMs);
+    if (generation !== unit.generation || unit.state !== 'stopping') return;
+    if (this.host.phase() !== 'up') {
+      unit.transition('exited');
+      return;
+    }
+    this.scheduleRestart(unit, `unhealthy: ${error}`);
+  }
+
+  // DESIGN 4: 250ms doubling to 30s with jitter; maxRestarts exceeded turns the unit failed.
+  private scheduleRestart(unit: Unit, why: string): void {
+    const max = unit.service.maxRestarts;
+    if (max !== undefined && unit.restarts >= max) {
+      this.fail(unit, `${why}; gave up after ${unit.restarts} restarts (maxRestarts ${max})`);
+      return;
+    }
+    const now = this.host.clock.now();
+    const delay = backoffDelay(unit.attempt, this.host.random);
+    unit.attempt++;
+    unit.transition('backoff', why);
+    unit.nextRestartAt = now + delay;
+    this.host.emit({time: now, service: unit.name, type: 'restart', detail: `restart ${unit.restarts + 1} in ${delay}ms (${why})`});
+    unit.restartTimer = this.host.clock.setTimeout(() => {
+      unit.restartTimer = undefined;
+      if (unit.state !== 'backoff' || (this.host.phase() !== 'up' && this.host.phase() !== 'starting')) return;
+      unit.restarts++;
+      void this.spawn(unit);
+    }, delay);
+  }
+
+  private fail(unit: Unit, reason: string): void {
+    unit.lastError = reason;
+    unit.transition('failed', reason);
+    unit.readiness.reject(stackFailed(unit, reason));
+    if (unit.service.role === 'app' && this.host.phase() === 'up') this.host.appFinished(unit.exitCode ?? 1);
+  }
+
+  async stopUnit(unit: Unit, timeoutMs: number): Promise<void> {
+    if (unit.restartTimer !== undefined) this.host.clock.clearTimeout(unit.restartTimer);
+    unit.restartTimer = undefined;
+    unit.prober?.stop();
+    unit.prober = undefined;
+    if (unit.state === 'backoff') unit.transition('exited', 'restart cancelled');
+    const running = unit.running;
+    if (!running || (unit.state !== 'starting' && unit.state !== 'running' && unit.state !== 'stopping')) return;
+    if (unit.state !== 'stopping') unit.transition('stopping');
+    const info = await this.host.runtime.stop(running, unit.service.stopSignal, timeoutMs);
+    unit.generation++;
+    unit.running = undefined;
+    unit.exitCode = exitCodeOf(info);
+    if (unit.state === 'stopping') unit.transition('exited', info.signal ? `stopped by ${info.signal}` : `exit code ${info.exitCode}`);
+  }
+
+  shuttingDown(): boolean {
+    const phase = this.host.phase();
+    return phase === 'stopping' || phase === 'done';
+  }
+}
