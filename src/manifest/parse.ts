@@ -86,7 +86,8 @@ function structureProblems(source: ManifestSource): Problem[] {
     },
     Pair(_key, pair) {
       const key: unknown = pair.key;
-      const plain = isScalar(key) && (key.value === null || ['string', 'number', 'boolean'].includes(typeof key.value));
+      // A merge key `<<` is a scalar holding a symbol.
+      const plain = isScalar(key) && (key.value === null || ['string', 'number', 'boolean', 'symbol'].includes(typeof key.value));
       if (plain || key === null) return;
       const offset = (pair.key as {range?: [number, number, number]}).range?.[0] ?? 0;
       problems.push({message: 'a key must be a plain name, not a list, mapping, alias or tagged value', place: placeAtOffset(source, offset, []), suggestion: 'write the key as a plain word followed by ": "'});
