@@ -114,6 +114,11 @@ describe('manifest fuzz', () => {
     copyFileSync(path.join(rich, '.env'), path.join(work, '.env'));
     copyFileSync(path.join(rich, 'app.env'), path.join(work, 'app.env'));
     const file = path.join(work, 'sidecar.yaml');
+    // Unmutated, every base loads: otherwise the fuzz would only exercise one error.
+    for (const text of texts) {
+      writeFileSync(file, text);
+      await expect(loadManifest(file, {env: {STAGE: 'fuzz', X: 'x'}})).resolves.toBeDefined();
+    }
     // A warning (e.g. yaml stringifying a collection key) means an input slipped past a check.
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);
