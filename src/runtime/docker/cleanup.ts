@@ -15,32 +15,21 @@ export async function projectContainers(docker: Docker, manifest: Manifest): Pro
   return docker.listContainers({all: true, filters: {label: projectFilter(manifest)}});
 }
 
-// DESIGN "Stop": the app first, then sidecars in reverse start order, then
-// init leftovers, the pod (infra) last since it holds everyone's network.
-function stopRank(manifest: Manifest, container: ContainerInfo): number {
-  const role = container.Labels[Label.role];
-  if (role === 'app') return 0;
-  if (role === 'sidecar') return 1 + manifest.sidecars.length - manifest.sidecars.findIndex((s) => s.name === container.Labels[Label.service]);
-  if (role === 'infra') return 10_000;
-  return 5_000;
-}
-
-// Stop what a dead supervisor left running, found by label, in lifecycle order;
-// the engine sends each container's StopSignal and SIGKILLs after its stopTimeout.
-export async function reapContainers(docker: Docker, manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
-  const containers = (await projectContainers(docker, manifest)).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
-  const knownIds = new Set(known.flatMap((identity) => (identity.kind === 'docker' ? [identity.containerId] : [])));
-  // Labels prove ownership; a known id is only honoured when it carries them too.
-  containers.sort((a, b) => stopRank(manifest, a) - stopRank(manifest, b) || Number(knownIds.has(b.Id)) - Number(knownIds.has(a.Id)));
-  const stopped: UnitIdentity[] = [];
-  for (const container of containers) {
-    if (container.Labels[Label.role] === 'infra') continue;
+// Stop what a dead supervisor left running, found by label (a known id counts
+// only when it carries the labels too: labels prove ownership). All units at
+// once, each with its stopSignal and stopTimeout, so reaping is bounded by the
+// longest timeout; the pod last. Returns what was stopped.
+export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[]): Promise<UnitIdentity[]> {
+  const alive = (await projectContainers(docker, manifest)).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
+  const stop = async (container: ContainerInfo): Promise<UnitIdentity> => {
     const service = findService(manifest, container.Labels[Label.service] ?? '');
     const seconds = Math.ceil((service?.stopTimeoutMs ?? 10_000) / 1000);
     await docker.getContainer(container.Id).stop({t: seconds}).catch(ignoreGone);
-    stopped.push({kind: 'docker', containerId: container.Id});
-  }
-  return stopped;
+    return {kind: 'docker', containerId: container.Id};
+  };
+  const units = await Promise.all(alive.filter((c) => c.Labels[Label.role] !== 'infra').map(stop));
+  const pods = await Promise.all(alive.filter((c) => c.Labels[Label.role] === 'infra').map(stop));
+  return [...units, ...pods];
 }
 
 // Remove every container of the project (anonymous volumes with them), the pod

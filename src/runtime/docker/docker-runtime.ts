@@ -150,20 +150,18 @@ export class DockerRuntime implements Runtime {
     return {manifest: this.manifest, events: this.events, infraId: this.infraId};
   }
 
-  // Create (or restart an unchanged, exited container: cheaper), attach logs
-  // before starting so no line is lost, then start.
+  // A fresh container on every start (like a pod restarting a container: a new
+  // id, clean state); attach logs before starting so no line is lost.
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
     const {manifest, events, infraId} = this.prepared();
     const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)));
     const existing = await this.inspectByName(docker, containerName(manifest, service));
-    let container: Docker.Container;
-    if (existing && !existing.State.Running && existing.Config.Labels[Label.configHash] === spec.Labels?.[Label.configHash]) {
-      container = docker.getContainer(existing.Id);
-    } else {
-      if (existing) await docker.getContainer(existing.Id).remove({force: true, v: true});
-      container = await this.create(docker, spec, service.name);
+    if (existing) {
+      this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
+      await docker.getContainer(existing.Id).remove({force: true, v: true}).catch(() => {});
     }
+    const container = await this.create(docker, spec, service.name);
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     try {
       logsEnded((await attachLogs(docker, container, service.name, (line) => events.log(line))).ended);

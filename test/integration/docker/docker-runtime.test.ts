@@ -152,9 +152,9 @@ describeDocker('DockerRuntime on a real engine', () => {
     first.runtime.close();
     const fresh = new DockerRuntime();
     const reaped = await fresh.reap(first.m, []);
-    expect(reaped).toHaveLength(2);
-    const running = await docker.listContainers({filters: {label: [`${Label.project}=${first.m.name}`], status: ['running']}});
-    expect(running.map((c) => c.Labels[Label.role])).toEqual(['infra']);
+    // Both units and the pod.
+    expect(reaped).toHaveLength(3);
+    expect(await docker.listContainers({filters: {label: [`${Label.project}=${first.m.name}`], status: ['running']}})).toEqual([]);
     await fresh.teardown(first.m, {removeVolumes: false});
     expect(await docker.listContainers({all: true, filters: {label: [`${Label.project}=${first.m.name}`]}})).toEqual([]);
     // Named volumes survive a plain teardown; removeVolumes removes them.

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import Docker from 'dockerode';
+import {afterAll} from 'vitest';
+import {DockerRuntime, Label} from '../../../src/runtime/docker/index.js';
+import {shortHash} from '../../../src/runtime/docker/naming.js';
+import {service} from '../../helpers/manifest-builder.js';
+import {conformanceSuite} from '../conformance/suite.js';
+import {processesWithMark} from '../process/proc-scan.js';
+import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
+
+// The same lifecycle scenarios as the process runtime, on containers: the
+// fixture programs run in the local node image, bind-mounted read-only.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const programs = path.resolve(here, '../../fixtures/programs');
+const dir = tempProject('sidecar-dconf').dir;
+const docker = new Docker();
+
+describeDocker('DockerRuntime conformance', () => {
+  // The suite stops supervisors; the pods and exited containers are teardown's
+  // job (the `down` command's), done here once for every stack of this file.
+  afterAll(async () => {
+    const left = await docker.listContainers({all: true, filters: {label: [`${Label.projectDir}=${shortHash(dir, 8)}`]}});
+    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({force: true, v: true})));
+  });
+  conformanceSuite(() => new DockerRuntime(), {
+    service: (name, role, program, overrides) =>
+      service(name, role, {
+        image: TEST_IMAGES.node,
+        command: ['node', '--import', '/harness/listen-any.mjs', `/programs/${program}.js`],
+        volumes: [
+          {type: 'bind', source: programs, hostPath: programs, target: '/programs', readOnly: true},
+          {type: 'bind', source: here, hostPath: here, target: '/harness', readOnly: true},
+        ],
+        workdir: dir,
+        ...overrides,
+      }),
+    manifestDir: () => dir,
+    // Container processes are host processes too: /proc sees their environment.
+    survivors: async (mark) => processesWithMark(mark),
+    kill9: async (status) => {
+      const info = await docker.getContainer(status.containerId!).inspect();
+      process.kill(info.State.Pid, 'SIGKILL');
+    },
+  });
+});
