@@ -8,6 +8,8 @@ export default class Logs extends BaseCommand {
   static override args = {service: Args.string({description: 'services to show; default: all'})};
   static override flags = {
     ...manifestFlags,
+    // `-f` is --follow here (as in `docker logs -f`, DESIGN `logs [-f]`); the manifest is --file only.
+    file: Flags.string({description: 'path to the manifest', default: 'sidecar.yaml', env: 'SIDECAR_FILE', helpGroup: 'GLOBAL'}),
     ...jsonFlag,
     follow: Flags.boolean({char: 'f', description: 'keep printing new lines', default: false}),
     tail: Flags.integer({char: 'n', description: 'only the last N lines of each service', min: 0}),

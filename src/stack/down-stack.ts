@@ -24,6 +24,7 @@ export async function downStack(files: ProjectFiles, options: {timeoutMs?: numbe
       await callControl(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
       await waitForExit(live.hello.pid, live.record?.startTime, 2000);
       removeFile(files.state);
+      removeFile(files.manifest);
       return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
     } catch {
       // The supervisor died mid-way: fall through to the crash path.

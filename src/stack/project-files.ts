@@ -14,6 +14,8 @@ export interface ProjectFiles {
   supervisor: string;
   state: string;
   supervisorLog: string;
+  // The manifest as loaded by `up` (JSON), handed to the detached supervisor and used by crash recovery.
+  manifest: string;
   socket: string;
 }
 
@@ -27,6 +29,7 @@ export function projectFiles(projectDir: string): ProjectFiles {
     supervisor: path.join(root, 'supervisor.json'),
     state: path.join(root, 'state.json'),
     supervisorLog: path.join(root, 'supervisor.log'),
+    manifest: path.join(root, 'manifest.json'),
     socket: socketPathFor(dir, root, os.tmpdir()),
   };
 }

@@ -1,7 +1,7 @@
 import {rmSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {UnitIdentity} from '../runtime/types.js';
-import {readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
+import {readJson, readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
 import {isSameProcess} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
@@ -32,7 +32,8 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
   const keepAlive = setInterval(() => undefined, 1000);
   try {
     if (state && manifestFile) {
-      const manifest = await loadManifest(manifestFile);
+      // The manifest the stack was started with, if `up -d` left it; else the file as it is now.
+      const manifest = readJson<Manifest>(files.manifest) ?? (await loadManifest(manifestFile));
       const runtime = await createRuntime(state.runtime);
       const known = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
       reaped = await runtime.reap(manifest, known);
@@ -42,6 +43,7 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
     clearInterval(keepAlive);
   }
   removeFile(files.supervisor);
+  removeFile(files.manifest);
   if (record?.socket) rmSync(record.socket, {force: true});
   rmSync(files.socket, {force: true});
   return {...(record ? {supervisorPid: record.pid} : {}), reaped};

@@ -2,13 +2,18 @@ import {spawn} from 'node:child_process';
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
+import type {Manifest} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
+import {writeJsonAtomic} from '../supervisor/state-file.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {HelloResult} from '../supervisor/control/protocol.js';
 import type {ProjectFiles} from './project-files.js';
 
 export interface SupervisorArgs {
   manifestFile: string;
+  // The manifest as the CLI loaded it (plain data): the supervisor neither parses
+  // YAML again nor sees a different environment for interpolation.
+  manifestJson?: string;
   runtime: RuntimeKind;
   only: string[];
   timeoutMs?: number;
@@ -18,8 +23,12 @@ const ANSWER_TIMEOUT_MS = 15_000;
 
 // Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
 // unref'd) and returns once it answers on its socket.
-export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs): Promise<HelloResult> {
+export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<HelloResult> {
   mkdirSync(files.root, {recursive: true});
+  if (manifest) {
+    args = {...args, manifestJson: files.manifest};
+    writeJsonAtomic(args.manifestJson!, manifest);
+  }
   const out = openSync(files.supervisorLog, 'a', 0o600);
   const entry = supervisorEntry();
   const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});

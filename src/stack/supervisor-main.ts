@@ -1,7 +1,9 @@
 // The detached supervisor (`up -d`, `up --wait`): a plain node entry, no oclif, so
 // it starts fast and stays small. It owns the stack until `down`, a signal, or the
 // app's completion, then removes its socket and record and exits.
+import {readFileSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
+import type {Manifest} from '../manifest/types.js';
 import {renderError} from '../output/render-error.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
@@ -9,8 +11,7 @@ import {StackHost} from './stack-host.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
-  const {loadManifest} = await import('../manifest/load.js');
-  const manifest = await loadManifest(args.manifestFile);
+  const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
   const runtime = await createRuntime(args.runtime);
   const host = new StackHost({
     manifest,

@@ -22,7 +22,7 @@ export async function upDetached(plan: UpPlan, options: DetachedOptions): Promis
     runtime: plan.runtime,
     only: plan.only,
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
-  });
+  }, plan.manifest);
   if (!options.wait) return hello;
   const socket = readSupervisorRecord(plan.files.supervisor)?.socket ?? plan.files.socket;
   try {

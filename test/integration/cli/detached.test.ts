@@ -161,6 +161,37 @@ sidecars:
     expect(ps.services.every((s: {state: string}) => s.state === 'running')).toBe(true);
   });
 
+  it('logs -f delivers every line of a flood, whole and in order per service, then live lines', async () => {
+    const p = project(`version: 1
+name: flood
+startup: parallel
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+sidecars:
+  f0: {command: [node, \${PROGRAMS}/flooder.js], env: {LINES: "5000", TAG: f0, SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+  f1: {command: [node, \${PROGRAMS}/flooder.js], env: {LINES: "5000", TAG: f1, SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+`);
+    live.push(p);
+    expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
+    const follow = cli(p, ['logs', '-f', 'f0', 'f1']);
+    let out = '';
+    follow.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await eventually(() => out.split('\n').length > 10_000, 30_000, 'all lines');
+    follow.kill('SIGTERM');
+    await follow;
+    for (const tag of ['f0', 'f1']) {
+      const numbers = out
+        .split('\n')
+        .filter((line) => line.startsWith(`${tag} |`))
+        .map((line) => /^f\d \| (f\d) (\d+) \.+$/.exec(line))
+        .map((m) => (m && m[1] === tag ? Number(m[2]) : -1));
+      expect(numbers).toEqual(Array.from({length: 5000}, (_v, i) => i));
+    }
+    const tail = await cli(p, ['logs', 'f1', '--tail', '2']);
+    expect(tail.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
   it('falls back to a short socket path when .sidecar/control.sock would be too long', async () => {
     const p = project(
       `version: 1

@@ -1,0 +1,54 @@
+// Issue 3 bench (b): the quickstart's three programs, `sidecar up --wait` + `sidecar down`
+// (process runtime) vs a bash script that starts the same programs in the same
+// order, polls each one's port before the next, then kills them and waits.
+// Same run, alternated; prints medians and the ratio (goal <= 1.3x).
+import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {fmt, median, timeCommand} from './lib/stats.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const runs = Number(process.env.RUNS ?? 9);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-bench-updown-'));
+cpSync(path.join(root, 'examples/quickstart'), dir, {recursive: true, filter: (src) => !src.includes('.sidecar')});
+mkdirSync(path.join(dir, '.sidecar/volumes/logs'), {recursive: true});
+const logs = path.join(dir, '.sidecar/volumes/logs');
+
+// The same programs, env and order as the manifest; readiness by polling ports.
+const script = path.join(dir, 'by-hand.sh');
+writeFileSync(
+  script,
+  `#!/usr/bin/env bash
+set -u
+cd ${dir}
+wait_port() { until (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null; do sleep 0.01; done; }
+HOST=127.0.0.1 PORT=18080 UPSTREAM_PORT=18081 node proxy/proxy.js >/dev/null 2>&1 & p1=$!
+wait_port 18080
+HOST=127.0.0.1 PORT=18090 LOG_DIR=${logs} node tailer/tailer.js >/dev/null 2>&1 & p2=$!
+wait_port 18090
+HOST=127.0.0.1 PORT=18081 LOG_DIR=${logs} node app/server.js >/dev/null 2>&1 & p3=$!
+wait_port 18081
+kill $p3; wait $p3 2>/dev/null; kill $p2 $p1; wait $p2 $p1 2>/dev/null
+exit 0
+`,
+  {mode: 0o755},
+);
+
+const cli = (args) => [process.execPath, path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
+const sidecar = () => timeCommand(cli(['up', '--wait', '--runtime', 'process']), {cwd: dir}) + timeCommand(cli(['down']), {cwd: dir});
+const byHand = () => timeCommand(['bash', script], {cwd: dir});
+
+sidecar();
+byHand();
+const ours = [];
+const theirs = [];
+for (let i = 0; i < runs; i++) {
+  ours.push(sidecar());
+  theirs.push(byHand());
+}
+const ratio = median(ours) / median(theirs);
+console.log(`up --wait + down (quickstart, process runtime), ${runs} runs alternated`);
+console.log(`  sidecar up --wait + down   median ${fmt(median(ours))}  (min ${fmt(Math.min(...ours))})`);
+console.log(`  bash: start + poll + kill  median ${fmt(median(theirs))}  (min ${fmt(Math.min(...theirs))})`);
+console.log(`  ratio ${ratio.toFixed(2)}x (goal <= 1.3x)`);
