@@ -1,3 +1,5 @@
+import {mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import {ExitCode, SidecarError} from '../errors/index.js';
 import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
@@ -29,14 +31,13 @@ export default class Generate extends BaseCommand {
     if (target === 'compose' && (flags.kind !== undefined || !flags['native-sidecars'])) {
       throw new SidecarError('SIDECAR_USAGE', '--kind and --no-native-sidecars apply to `generate k8s` only', {exitCode: ExitCode.usage, suggestion: 'drop them, or run `sidecar generate k8s`'});
     }
-    const [{loadManifest}, {generate}, {formatLoss}, path, fs] = await Promise.all([
+    // Builtins are imported statically: the bundle keeps a real import() only for externals.
+    const [{loadManifestWithWarnings}, {generate}, {formatLoss}] = await Promise.all([
       import('../manifest/load.js'),
       import('../generate/generate.js'),
       import('../generate/loss.js'),
-      import('node:path'),
-      import('node:fs/promises'),
     ]);
-    const manifest = await loadManifest(flags.file);
+    const {manifest, warnings} = await loadManifestWithWarnings(flags.file);
     const output = flags.output === undefined ? undefined : path.resolve(flags.output);
     const result = generate(manifest, target, {
       infraImage: process.env.SIDECAR_INFRA_IMAGE || undefined,
@@ -45,13 +46,14 @@ export default class Generate extends BaseCommand {
       nativeSidecars: flags['native-sidecars'],
     });
     if (output !== undefined) {
-      await fs.mkdir(path.dirname(output), {recursive: true});
-      await fs.writeFile(output, result.yaml);
+      await mkdir(path.dirname(output), {recursive: true});
+      await writeFile(output, result.yaml);
     }
     if (flags.json) {
-      this.printJson({target, ...(output === undefined ? {} : {file: output}), yaml: result.yaml, losses: result.losses});
+      this.printJson({target, ...(output === undefined ? {} : {file: output}), yaml: result.yaml, losses: result.losses, warnings});
       return;
     }
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     if (output === undefined) process.stdout.write(result.yaml);
     if (result.losses.length > 0) {
       const name = target === 'compose' ? 'Compose' : 'Kubernetes';
