@@ -91,8 +91,9 @@ describe('interpolation in a manifest', () => {
   });
 
   it('an unset ${VAR:?} points at the expression inside a quoted value', async () => {
-    const error = await loadManifest(write('version: 1\napp:\n  image: "reg/app:${TAG:?}"\n'), {env: {}}).catch((e: unknown) => e as SidecarError);
-    expect(error.problems[0]!.place).toMatchObject({line: 3, column: 19, path: 'app.image'});
+    const error: unknown = await loadManifest(write('version: 1\napp:\n  image: "reg/app:${TAG:?}"\n'), {env: {}}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SidecarError);
+    expect((error as SidecarError).problems[0]!.place).toMatchObject({line: 3, column: 19, path: 'app.image'});
   });
 });
 
