@@ -10,6 +10,15 @@ export interface K8sVolumeMount {
   readOnly?: boolean;
 }
 
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+// Manifest volume names may hold `_` and `.`; pod volume names are DNS-1123 labels.
+function podVolumeName(name: string): string {
+  if (DNS_LABEL.test(name)) return name;
+  const base = name.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 54) || 'volume';
+  return `${base}-${shortHash(name, 8)}`;
+}
+
 // A DNS-1123 label for a bind mount's pod volume: readable, unique by a hash of
 // the path relative to the manifest (so the name is the same on every checkout).
 function bindVolumeName(manifest: Manifest, hostPath: string): string {
@@ -23,8 +32,9 @@ export function k8sVolumes(manifest: Manifest, losses: LossList): {volumes: K8sV
   const volumes: K8sVolume[] = [];
   const names = new Map<string, string>();
   for (const spec of Object.values(manifest.volumes)) {
-    volumes.push({name: spec.name, emptyDir: {}});
-    names.set(`volume:${spec.name}`, spec.name);
+    const name = podVolumeName(spec.name);
+    volumes.push({name, emptyDir: {}});
+    names.set(`volume:${spec.name}`, name);
     if (spec.external) losses.add(undefined, `volumes.${spec.name}`, 'an external volume became an emptyDir: its data does not survive the pod; use a PersistentVolumeClaim for that');
   }
   for (const service of servicesInStartOrder(manifest)) {

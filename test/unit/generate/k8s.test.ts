@@ -123,3 +123,19 @@ describe('durations', () => {
     expect([wholeSeconds(250), wholeSeconds(1000), wholeSeconds(1001), wholeSeconds(0, 0)]).toEqual([1, 1, 2, 0]);
   });
 });
+
+describe('k8s: names', () => {
+  it('turns volume names with _ or . into DNS-1123 labels, distinct and stable', () => {
+    const m = manifest({
+      app: service('app', 'app', {image: 'a', volumes: [{type: 'volume', source: 'my_data', target: '/a', readOnly: false}, {type: 'volume', source: 'my.data', target: '/b', readOnly: false}, {type: 'volume', source: 'plain', target: '/c', readOnly: false}]}),
+      volumes: ['my_data', 'my.data', 'plain'],
+    });
+    const spec = podSpec(k8sDocument(m).document);
+    const names = spec.volumes.map((v: any) => v.name);
+    expect(names[2]).toBe('plain');
+    for (const name of names) expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+    expect(new Set(names).size).toBe(3);
+    expect(spec.containers[0].volumeMounts.map((v: any) => v.name)).toEqual(names);
+    expect(podSpec(k8sDocument(m).document).volumes).toEqual(spec.volumes);
+  });
+});
