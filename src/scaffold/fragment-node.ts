@@ -1,6 +1,7 @@
 import path from 'node:path';
-import {isMap, isScalar, isSeq, parseDocument, Pair, Scalar, type YAMLMap} from 'yaml';
+import {isMap, isScalar, isSeq, parseDocument, Pair, Scalar, visit, type YAMLMap} from 'yaml';
 import {SidecarError} from '../errors/index.js';
+import {volumeRefs} from '../manifest/volume-refs.js';
 
 export interface PlacedFragment {
   node: YAMLMap;
@@ -54,7 +55,13 @@ export function placeFragment(fragmentText: string, options: {projectDir: string
       else if (/^[a-z0-9][a-z0-9_.-]*$/.test(source)) namedVolumes.push(source);
     }
   }
-  return {node, namedVolumes};
+  // `${volumes.NAME}` in env (the shipper's LOG_DIR) needs the volume declared too.
+  visit(node, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value === 'string') namedVolumes.push(...volumeRefs(scalar.value));
+    },
+  });
+  return {node, namedVolumes: [...new Set(namedVolumes)]};
 }
 
 // `./sidecars/edge` + `src` -> `./sidecars/edge/src`; absolute and `~` paths stay.

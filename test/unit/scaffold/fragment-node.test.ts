@@ -38,6 +38,10 @@ describe('placeFragment', () => {
     expect(namedVolumes).toEqual(['logs']);
   });
 
+  it('declares volumes referenced as ${volumes.NAME} in env', () => {
+    expect(place('command: [a]\nenv: {DIR: "${volumes.shared}/x", N: "${volumes.logs}"}\nvolumes: ["shared:/s"]\n').namedVolumes).toEqual(['shared', 'logs']);
+  });
+
   it('adds no build when the template has no Dockerfile', () => {
     expect(place('command: [node, main.js]\n', false).node.has('build')).toBe(false);
   });
