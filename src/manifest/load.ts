@@ -1,8 +1,9 @@
-import {SidecarError} from '../errors/index.js';
+import {SidecarError, type Problem} from '../errors/index.js';
 import {checkGraph} from './graph.js';
 import {interpolate, interpolationEnv} from './interpolate.js';
 import {normalize} from './normalize.js';
 import {invalid, parseManifest} from './parse.js';
+import type {ManifestSource} from './source.js';
 import type {Manifest} from './types.js';
 import {validateSchema} from './validate-schema.js';
 
@@ -29,13 +30,47 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
     throw invalid([{message: `YAML: ${(error as Error).message}`, place: {file, line: 1, column: 1, path: ''}, suggestion: 'check the anchors (&name) and aliases (*name): use fewer, or write the values out'}]);
   }
   problems.push(...(await validateSchema(source, data)));
-  if (problems.length > 0) throw invalid(problems);
+  if (problems.length > 0) throw invalid([...problems, ...laterStageProblems(source, data, problems)]);
   const normalized = normalize(source, data);
   if (normalized.problems.length > 0) throw invalid(normalized.problems);
   const graphProblems = checkGraph(source, normalized.manifest);
   if (graphProblems.length > 0) throw invalid(graphProblems);
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
   return {manifest: normalized.manifest, warnings};
+}
+
+// Report every problem at once: what normalize finds (bad signals, port specs,
+// mounts, durations' units) is added to the schema's problems, except where the
+// schema already complained about the same place or around it. Normalize trusts
+// schema-valid data, so on invalid data it may throw: then only the schema speaks.
+function laterStageProblems(source: ManifestSource, data: Record<string, unknown>, known: Problem[]): Problem[] {
+  const paths = known.map((problem) => problem.place?.path ?? '');
+  let found: Problem[];
+  try {
+    found = normalize(source, without(data, paths)).problems;
+  } catch {
+    return [];
+  }
+  const related = (a: string, b: string) => a === b || a === '' || b === '' || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
+  return found.filter((problem) => !paths.some((path) => related(problem.place?.path ?? '', path)));
+}
+
+// A copy of the data without the values the schema rejected (`app.command`,
+// `app.ports[0]`), so normalize meets only shapes it expects there.
+function without(data: Record<string, unknown>, paths: string[]): Record<string, unknown> {
+  const copy = structuredClone(data);
+  for (const path of paths) {
+    const segments = path.split(/\.|(?=\[)/).filter((segment) => segment !== '').map((segment) => (/^\[\d+\]$/.test(segment) ? Number(segment.slice(1, -1)) : segment));
+    let node: unknown = copy;
+    for (const [i, segment] of segments.entries()) {
+      if (node === null || typeof node !== 'object') break;
+      const container = node as Record<string | number, unknown>;
+      if (i < segments.length - 1) node = container[segment];
+      else if (Array.isArray(container)) container[segment as number] = undefined;
+      else delete container[segment];
+    }
+  }
+  return copy;
 }
 
 export async function loadManifest(file: string, options: LoadOptions = {}): Promise<Manifest> {
