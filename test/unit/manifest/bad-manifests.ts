@@ -321,21 +321,25 @@ export const MANY_PROBLEMS = {
     'app:', //                                        2
     '  command: [node, server.js]', //                3
     '  restart: sometimes', //                        4  enum
-    '  health:', //                                   5
-    '    tcp: {port: 8080}', //                       6
-    '    timeout: soon', //                           7  duration
-    'sidecars:', //                                   8
-    '  proxy:', //                                    9
-    '    imag: envoy', //                            10  unknown key
-    '    command: envoy -c x', //                    11  command as a string
-    'volumez: {}', //                                12  unknown key
+    '  ports: ["1:2:3:4"]', //                        5  port spec (found by normalize)
+    '  health:', //                                   6
+    '    tcp: {port: 8080}', //                       7
+    '    timeout: soon', //                           8  duration
+    'sidecars:', //                                   9
+    '  proxy:', //                                   10
+    '    imag: envoy', //                            11  unknown key
+    '    command: envoy -c x', //                    12  command as a string
+    '    stopSignal: SIGFOO', //                     13  signal (found by normalize)
+    'volumez: {}', //                                14  unknown key
     '',
   ].join('\n'),
   places: [
     [4, 12, 'app.restart'],
-    [7, 14, 'app.health.timeout'],
-    [10, 5, 'sidecars.proxy.imag'],
-    [11, 14, 'sidecars.proxy.command'],
-    [12, 1, 'volumez'],
+    [5, 11, 'app.ports[0]'],
+    [8, 14, 'app.health.timeout'],
+    [11, 5, 'sidecars.proxy.imag'],
+    [12, 14, 'sidecars.proxy.command'],
+    [13, 17, 'sidecars.proxy.stopSignal'],
+    [14, 1, 'volumez'],
   ] as [number, number, string][],
 };
