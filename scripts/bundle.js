@@ -2,7 +2,7 @@
 // pipeline) into one CommonJS file, dist/bundle/cli.cjs, and records a V8 code
 // cache for it (bin/run.js loads both), so a command starts without resolving
 // hundreds of modules or recompiling oclif. Node 20 has no module compile cache.
-// Heavy runtime-only packages stay external and load only where they are used.
+// dockerode stays external and loads only where Docker is used.
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
@@ -18,9 +18,10 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  // ESM-only packages (execa, listr2, ...) keep a real import() at run time.
-  supported: {'dynamic-import': true},
-  external: ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'execa', 'listr2', 'ajv', 'typescript', 'ts-node', 'tsx'],
+  // ESM-only packages (execa, listr2, chalk) are bundled too, so the bundle has
+  // no real import() left: functions restored from a V8 code cache lose the
+  // dynamic-import callback on Node 20. dockerode and ajv are CommonJS.
+  external: ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'ajv', 'typescript', 'ts-node', 'tsx'],
   define: {'import.meta.url': '__sidecarImportMetaUrl'},
   banner: {js: "const __sidecarImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   logLevel: 'warning',
