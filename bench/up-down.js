@@ -39,13 +39,18 @@ const cli = (args) => [process.execPath, path.join(root, 'bin/run.js'), ...args,
 const sidecar = () => timeCommand(cli(['up', '--wait', '--runtime', 'process']), {cwd: dir}) + timeCommand(cli(['down']), {cwd: dir});
 const byHand = () => timeCommand(['bash', script], {cwd: dir});
 
-sidecar();
-byHand();
 const ours = [];
 const theirs = [];
-for (let i = 0; i < runs; i++) {
-  ours.push(sidecar());
-  theirs.push(byHand());
+try {
+  sidecar();
+  byHand();
+  for (let i = 0; i < runs; i++) {
+    ours.push(sidecar());
+    theirs.push(byHand());
+  }
+} finally {
+  // Never leave the stack behind when a run fails.
+  timeCommand(cli(['down']), {cwd: dir});
 }
 const ratio = median(ours) / median(theirs);
 console.log(`up --wait + down (quickstart, process runtime), ${runs} runs alternated`);

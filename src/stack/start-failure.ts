@@ -19,8 +19,11 @@ export function culprit(statuses: ServiceStatus[]): ServiceStatus | undefined {
 // What `up --wait` and `run` print when the stack did not come up (issue 3 point 5):
 // the failing service's probe error and its last 20 log lines.
 export function startFailure(statuses: ServiceStatus[], error: unknown, recentLines: (service: string) => string[]): FailureRecord {
-  const service = culprit(statuses);
   const reason = error instanceof Error ? error.message : String(error);
+  // The supervisor's own failure already names the unit and carries its last lines.
+  const named = /^(?:app|sidecar|init) "([^"]+)" failed: /.exec(reason);
+  if (named) return {service: named[1]!, message: reason, lastLines: []};
+  const service = culprit(statuses);
   const detail = service?.lastError && !reason.includes(service.lastError) ? `${reason}: ${service.lastError}` : reason;
   return {service: service?.name ?? null, message: detail, lastLines: service ? recentLines(service.name) : []};
 }
@@ -34,7 +37,7 @@ export class DeadlineError extends Error {
 
 // The one error block for a failed start; the log lines go below the message.
 export function failureError(failure: FailureRecord): SidecarError {
-  const who = failure.service ? `service "${failure.service}" ` : '';
+  const who = failure.service && !failure.message.includes(`"${failure.service}"`) ? `service "${failure.service}" ` : '';
   const lines = failure.lastLines.length > 0 ? `\n  last ${failure.lastLines.length} log lines of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
   return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {
     suggestion: failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again',
