@@ -6,8 +6,8 @@
 //  2. kill -9 of a sidecar's process -> running again: the supervisor vs the
 //     engine's own restart policy (`--restart always`) on the same image;
 //  3. the same up + down with 20 sidecars.
-// `sidecar` is measured in-process (Supervisor + DockerRuntime from dist/):
-// the CLI's own start-up (bench/startup.js) comes on top when run as a command.
+// `sidecar` is measured in-process (Supervisor + DockerRuntime from dist/) and
+// as `sidecar CLI`: `up --wait --runtime docker` (detached supervisor) + `down --volumes`.
 // Env: BENCH_RUNS (default 7), BENCH_RUNS_20 (default 3), BENCH_SKIP=restart,twenty
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -87,6 +87,27 @@ async function sidecarUpDown(sidecars, index) {
   return {up, total};
 }
 
+// The same stack through the real CLI: `up --wait` (detached supervisor) then `down`.
+function sidecarYaml(sidecars) {
+  const serve = JSON.stringify(SERVE).replaceAll('$', '$$$$');
+  const unit = (name) => [`  ${name}:`, `    image: ${BUSYBOX}`, `    command: ${serve}`, '    volumes: ["shared:/data"]'];
+  const lines = ['version: 1', 'name: bench-cli-stack', 'app:', ...unit('x').slice(1), 'sidecars:'];
+  for (let i = 1; i <= sidecars; i++) lines.push(...unit(`side${i}`).map((l) => `  ${l}`));
+  lines.push('volumes:', '  shared: {}', '');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
+  writeFileSync(path.join(dir, 'sidecar.yaml'), lines.join('\n'));
+  return dir;
+}
+
+function sidecarCliUpDown(dir) {
+  const bin = path.join(root, 'bin/run.js');
+  const started = now();
+  run([process.execPath, bin, 'up', '--wait', '--runtime', 'docker'], {cwd: dir});
+  const up = now() - started;
+  run([process.execPath, bin, 'down', '--volumes'], {cwd: dir});
+  return {up, total: now() - started};
+}
+
 function composeUpDown(file, index) {
   const project = `bench-dc-${index}`;
   const started = now();
@@ -111,13 +132,16 @@ function cliUpDown(sidecars, index) {
 
 async function upDown(label, sidecars, count) {
   const file = composeFile(sidecars);
-  const samples = {sidecar: [], compose: [], cli: []};
+  const dir = sidecarYaml(sidecars);
+  const samples = {sidecar: [], 'sidecar CLI': [], compose: [], cli: []};
   // One warm-up of each, not counted (file cache, engine caches).
   await sidecarUpDown(sidecars, 'w');
+  sidecarCliUpDown(dir);
   composeUpDown(file, 'w');
   cliUpDown(sidecars, 'w');
   for (let i = 0; i < count; i++) {
     samples.sidecar.push(await sidecarUpDown(sidecars, i));
+    samples['sidecar CLI'].push(sidecarCliUpDown(dir));
     samples.compose.push(composeUpDown(file, i));
     samples.cli.push(cliUpDown(sidecars, i));
   }
@@ -143,9 +167,10 @@ function nextStart(name) {
   });
 }
 
-async function killToRunning(name) {
-  const info = await docker.getContainer(name).inspect();
-  const started = nextStart(name);
+// By name: the supervisor's restart is a fresh container (new id), the engine's the same one.
+async function killToRunning(idOrName) {
+  const info = await docker.getContainer(idOrName).inspect();
+  const started = nextStart(info.Name.replace(/^\//, ''));
   await new Promise((r) => setTimeout(r, 50));
   const killedAt = now();
   process.kill(info.State.Pid, 'SIGKILL');
