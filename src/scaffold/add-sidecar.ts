@@ -5,13 +5,13 @@ import {loadManifest} from '../manifest/load.js';
 import {textFile, underDir, type PlannedFile} from './file-plan.js';
 import {placeFragment} from './fragment-node.js';
 import {addSidecar, parseManifestDocument, STRINGIFY} from './manifest-edit.js';
+import {spliceSidecar} from './manifest-splice.js';
 import {renderTemplate, substitute} from './render-template.js';
 import type {ScaffoldResult} from './scaffold-result.js';
 import {checkName} from './scaffold-name.js';
 import {findTemplate, type Template} from './template-catalog.js';
 import {lenientEnv, requiredVariables, validateManifestText} from './validate-text.js';
 import {writePlan} from './write-plan.js';
-import type {Document} from 'yaml';
 
 export interface AddSidecarOptions {
   template: string;
@@ -36,9 +36,7 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   await loadManifest(file, {env: lenientEnv(original, file).env});
   const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
   const name = checkName(options.name ?? template.name, 'sidecar name');
-  const doc = parseManifestDocument(original, options.file);
-  const copied = placeSidecar(doc, template, name, options.copy);
-  const text = doc.toString(STRINGIFY);
+  const {text, files: copied} = placeSidecar(original, options.file, template, name, options.copy);
   const warnings = await validateManifestText(text, file, `adding "${name}"`, requiredVariables(original));
   const root = path.dirname(file);
   if (!options.copy && !existsSync(path.join(root, 'sidecars', name))) {
@@ -48,8 +46,11 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   return {dir: root, name, template: template.name, files, sidecars: [name], warnings};
 }
 
-// Adds the sidecar to a manifest document; returns the project files for sidecars/<name>/.
-export function placeSidecar(doc: Document, template: Template, name: string, copy: boolean): PlannedFile[] {
+// The manifest text with the sidecar added (inserted into the text when it
+// can be, so every existing byte stays; else reprinted through the Document
+// API, which still keeps comments and order), and the project files for sidecars/<name>/.
+export function placeSidecar(manifestText: string, manifestName: string, template: Template, name: string, copy: boolean): {text: string; files: PlannedFile[]} {
+  const doc = parseManifestDocument(manifestText, manifestName);
   const fragmentFile = path.join(template.dir, 'sidecar.fragment.yaml');
   const fragmentText = substitute(readFileSync(fragmentFile), name).toString('utf8');
   const placed = placeFragment(fragmentText, {
@@ -58,7 +59,8 @@ export function placeSidecar(doc: Document, template: Template, name: string, co
     source: fragmentFile,
   });
   addSidecar(doc, name, placed);
-  return copy ? underDir(`sidecars/${name}`, renderTemplate(template.dir, {name, exclude: ['sidecar.fragment.yaml']})) : [];
+  const text = spliceSidecar(manifestText, name, doc) ?? doc.toString(STRINGIFY);
+  return {text, files: copy ? underDir(`sidecars/${name}`, renderTemplate(template.dir, {name, exclude: ['sidecar.fragment.yaml']})) : []};
 }
 
 // The manifest is replaced by rename: a symlinked manifest would be turned into a plain file.

@@ -4,7 +4,6 @@ import {SidecarError} from '../errors/index.js';
 import {placeSidecar} from './add-sidecar.js';
 import {textFile, type PlannedFile} from './file-plan.js';
 import {mergeGitignore} from './gitignore-merge.js';
-import {parseManifestDocument, STRINGIFY} from './manifest-edit.js';
 import {renderTemplate} from './render-template.js';
 import type {ScaffoldResult} from './scaffold-result.js';
 import {checkName, suggestName} from './scaffold-name.js';
@@ -46,12 +45,13 @@ export async function initProject(options: InitOptions): Promise<ScaffoldResult>
   const files = renderTemplate(project.dir, {name});
   const manifest = files.find((file) => file.path === MANIFEST);
   if (!manifest) throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `template "${project.name}" has no ${MANIFEST}`, {suggestion: 'this is a bug in the template; report it'});
-  const doc = parseManifestDocument(manifest.content.toString('utf8'), `${project.name}/${MANIFEST}`);
+  let manifestText = manifest.content.toString('utf8');
   for (const sidecar of sidecars) {
     const template = findTemplate(sidecar, {...root, kind: 'sidecar'});
-    files.push(...placeSidecar(doc, template, checkName(template.name, 'sidecar name'), true));
+    const placed = placeSidecar(manifestText, `${project.name}/${MANIFEST}`, template, checkName(template.name, 'sidecar name'), true);
+    manifestText = placed.text;
+    files.push(...placed.files);
   }
-  const manifestText = doc.toString(STRINGIFY);
   manifest.content = Buffer.from(manifestText, 'utf8');
   const warnings = await validateManifestText(manifestText, path.join(dir, MANIFEST), `init with template "${chosen.name}"`);
 
