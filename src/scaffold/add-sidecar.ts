@@ -42,7 +42,9 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   if (!options.copy && !existsSync(path.join(root, 'sidecars', name))) {
     warnings.push(`sidecars/${name}/ does not exist: create it with \`sidecar new ${template.name} sidecars/${name}\` (the manifest runs it from there)`);
   }
-  const files = writePlan(root, [...copied, textFile(path.basename(file), text, 'update')], {force: options.force});
+  // The rewritten manifest keeps the file's permissions.
+  const manifest = textFile(path.basename(file), text, 'update', lstatSync(file).mode & 0o777);
+  const files = writePlan(root, [...copied, manifest], {force: options.force});
   return {dir: root, name, template: template.name, files, sidecars: [name], warnings};
 }
 
