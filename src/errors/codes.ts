@@ -11,7 +11,8 @@ export const ErrorCodes = {
   SIDECAR_NOT_RUNNING: ExitCode.stackFailed,
   SIDECAR_ALREADY_RUNNING: ExitCode.stackFailed,
   SIDECAR_UNKNOWN_SERVICE: ExitCode.usage,
-  SIDECAR_SCAFFOLD_CONFLICT: ExitCode.unexpected,
+  // Existing files need an explicit --force: a usage problem, not a bug.
+  SIDECAR_SCAFFOLD_CONFLICT: ExitCode.usage,
   SIDECAR_SCAFFOLD_INVALID: ExitCode.usage,
 } as const satisfies Record<string, ExitCodeValue>;
 
