@@ -113,6 +113,8 @@ sidecars:
     live.push(p);
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
     const {pid} = readJson<{pid: number}>(path.join(p.dir, '.sidecar/supervisor.json'));
+    // The supervisor, the app, the term-ignorer and the child it spawns once running.
+    await eventually(() => survivors(p.mark).length >= 4, 10_000, 'every process of the stack');
     process.kill(pid, 'SIGKILL');
     await eventually(() => !survivors(p.mark).includes(pid), 5000, 'supervisor gone');
     // app, term-ignorer and its child survive their supervisor.
@@ -145,7 +147,7 @@ sidecars:
     expect(up.exitCode, up.all).toBe(5);
     expect(up.stderr).toContain('SIDECAR_STACK_FAILED');
     expect(up.stderr).toContain('db');
-    expect(up.stderr).toMatch(/\| started \d+ pid \d+/);
+    expect(up.stderr).toMatch(/last \d+ log lines of db:\n +started \d+ pid \d+/);
     expect(survivors(p.mark)).toEqual([]);
   });
 
