@@ -4,6 +4,7 @@ import type {Probe} from './probe.js';
 
 // DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.
 export const FAST_PROBE_INTERVAL_MS = 100;
+export const NUDGE_GAP_MS = 20;
 
 export interface ProberEvents {
   // The probe passed for the first time.
@@ -29,6 +30,7 @@ export class Prober {
   private next?: TimerHandle;
   private deadline?: TimerHandle;
   private inFlight?: AbortController;
+  private lastBegan = -Infinity;
 
   constructor(private readonly probe: Probe, private readonly health: Health, private readonly clock: Clock, private readonly events: ProberEvents) {}
 
@@ -51,6 +53,16 @@ export class Prober {
     this.probe.dispose?.();
   }
 
+  // A starting service just printed something (servers log "listening" when they
+  // are): check now instead of waiting for the next 100ms tick. The cadence stays.
+  // At most one nudged check per NUDGE_GAP_MS, so a chatty starter cannot spin probes.
+  nudge(): void {
+    if (this.phase !== 'starting' || this.inFlight !== undefined) return;
+    if (this.clock.now() - this.lastBegan < NUDGE_GAP_MS) return;
+    if (this.next !== undefined) this.clock.clearTimeout(this.next);
+    this.schedule(0);
+  }
+
   private schedule(ms: number): void {
     if (this.phase === 'stopped') return;
     this.next = this.clock.setTimeout(() => void this.runOnce(), Math.max(0, ms));
@@ -58,7 +70,9 @@ export class Prober {
 
   private async runOnce(): Promise<void> {
     const began = this.clock.now();
+    this.lastBegan = began;
     const error = await this.checkWithTimeout();
+    this.inFlight = undefined;
     if (this.phase === 'stopped') return;
     if (error === undefined) this.onPass();
     else this.onFail(error);

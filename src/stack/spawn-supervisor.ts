@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, mkdirSync, openSync, readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
@@ -48,10 +48,10 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
   }
 }
 
-// dist/stack/supervisor-main.js, from the plain build or from the bundle (dist/bundle/cli.cjs).
+// bin/supervisor.js picks the bundled supervisor or the plain build. This module
+// sits two levels under the package root both in dist/stack/ and in dist/bundle/.
 function supervisorEntry(): string {
-  const candidates = ['./supervisor-main.js', '../stack/supervisor-main.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
+  return fileURLToPath(new URL('../../bin/supervisor.js', import.meta.url));
 }
 
 function supervisorDied(files: ProjectFiles, code: number | null): SidecarError {

@@ -180,7 +180,9 @@ export class Supervisor implements SupervisorApi {
   }
 
   private onLog(line: LogLine): void {
-    this.units.find((unit) => unit.name === line.service)?.remember(line.line);
+    const unit = this.units.find((u) => u.name === line.service);
+    unit?.remember(line.line);
+    unit?.prober?.nudge();
     for (const listener of this.listeners.log) listener(line);
   }
 

@@ -1,0 +1,64 @@
+import {describe, expect, it} from 'vitest';
+import {Prober} from '../../../src/health/prober.js';
+import type {Probe} from '../../../src/health/probe.js';
+import type {Health} from '../../../src/manifest/types.js';
+import {FakeClock} from '../../helpers/fake-clock.js';
+
+class SwitchProbe implements Probe {
+  readonly description = 'switch';
+  passing = false;
+  calls = 0;
+  async check(): Promise<void> {
+    this.calls++;
+    if (!this.passing) throw new Error('connection refused');
+  }
+}
+
+const health: Health = {check: {kind: 'tcp', port: 1}, intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 0, startTimeoutMs: 60_000};
+
+function setup() {
+  const clock = new FakeClock();
+  const probe = new SwitchProbe();
+  let readyAt: number | undefined;
+  const prober = new Prober(probe, health, clock, {ready: () => (readyAt = clock.now()), healthy: () => {}, unhealthy: () => {}, probeFailed: () => {}, startTimedOut: () => {}});
+  return {clock, probe, prober, readyAt: () => readyAt};
+}
+
+describe('Prober.nudge: output from a starting service triggers a check now', () => {
+  it('sees readiness at the nudge instead of the next 100ms tick', async () => {
+    const {clock, probe, prober, readyAt} = setup();
+    const t0 = clock.now();
+    prober.start();
+    await clock.advance(130);
+    probe.passing = true;
+    prober.nudge();
+    await clock.advance(0);
+    expect(readyAt()).toBe(t0 + 130);
+  });
+
+  it('runs at most one nudged check per 20ms, so a chatty starter cannot spin probes', async () => {
+    const {clock, probe, prober} = setup();
+    prober.start();
+    await clock.advance(50);
+    const before = probe.calls;
+    for (let i = 0; i < 50; i++) {
+      prober.nudge();
+      await clock.advance(1);
+    }
+    // 50ms of nudges every 1ms: at most one check per 20ms, plus the 100ms tick.
+    expect(probe.calls - before).toBeLessThanOrEqual(4);
+    expect(probe.calls - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does nothing once the service is ready (then only `interval` counts)', async () => {
+    const {clock, probe, prober, readyAt} = setup();
+    probe.passing = true;
+    prober.start();
+    await clock.advance(0);
+    expect(readyAt()).toBeDefined();
+    const calls = probe.calls;
+    prober.nudge();
+    await clock.advance(10);
+    expect(probe.calls).toBe(calls);
+  });
+});
