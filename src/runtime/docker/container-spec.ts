@@ -75,6 +75,10 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
       NetworkMode: `container:${infraId}`,
       Binds: binds(manifest, service),
       RestartPolicy: {Name: 'no'},
+      // The engine's init (tini) is PID 1 and forwards signals, so a program that
+      // installs no handler dies of SIGTERM as it would on the host (the process
+      // runtime), instead of ignoring it as PID 1 and waiting out stopTimeout.
+      Init: true,
     },
   };
   const labels = {...projectLabels(manifest), [Label.service]: service.name, [Label.role]: service.role};
