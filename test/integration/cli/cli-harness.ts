@@ -1,3 +1,4 @@
+import {processesWithMark} from '../../helpers/proc-scan.js';
 import {execFileSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
@@ -47,19 +48,7 @@ export function cli(p: Project, args: string[]): ResultPromise<{reject: false; c
 // Live processes whose environment carries this test's mark, read from /proc:
 // the test's own truth, not the CLI's bookkeeping.
 export function survivors(mark: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`SIDECAR_TEST_MARK=${mark}`)) found.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return found;
+  return processesWithMark(mark).filter((pid) => pid !== process.pid);
 }
 
 export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {

@@ -6,7 +6,7 @@ import {DockerRuntime, Label} from '../../../src/runtime/docker/index.js';
 import {shortHash} from '../../../src/runtime/docker/naming.js';
 import {service} from '../../helpers/manifest-builder.js';
 import {conformanceSuite} from '../conformance/suite.js';
-import {processesWithMark} from '../process/proc-scan.js';
+import {processesWithMark} from '../../helpers/proc-scan.js';
 import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
 
 // The same lifecycle scenarios as the process runtime, on containers: the

@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import {service} from '../../helpers/manifest-builder.js';
 import {conformanceSuite} from '../conformance/suite.js';
-import {processesWithMark} from './proc-scan.js';
+import {processesWithMark} from '../../helpers/proc-scan.js';
 
 const programs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-conf-'));

@@ -9,7 +9,7 @@ import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import type {LogLine, RunningUnit} from '../../../src/runtime/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 import {waitFor} from '../conformance/suite.js';
-import {processesWithMark} from './proc-scan.js';
+import {processesWithMark} from '../../helpers/proc-scan.js';
 
 const programs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs');
 const node = (program: string) => [process.execPath, path.join(programs, `${program}.js`)];

@@ -9,7 +9,7 @@ import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import type {UnitIdentity} from '../../../src/runtime/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 import {waitFor} from '../conformance/suite.js';
-import {processesWithMark} from './proc-scan.js';
+import {processesWithMark} from '../../helpers/proc-scan.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const programs = path.resolve(here, '../../fixtures/programs');
