@@ -110,6 +110,9 @@ export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {
     const healthcheck: ComposeHealthcheck | undefined = composeHealthcheck(service, losses);
     if (healthcheck) entry.healthcheck = healthcheck;
     entry.restart = restartOf(service, losses);
+    // As the Docker runtime does: the engine's init is PID 1, so SIGTERM stops
+    // programs without a handler instead of waiting out the grace period.
+    entry.init = true;
     entry.stop_signal = service.stopSignal;
     entry.stop_grace_period = goDuration(service.stopTimeoutMs);
     entry.labels = labels(manifest, service.name, service.role);
