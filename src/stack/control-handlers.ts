@@ -8,6 +8,7 @@ import {failureError} from './start-failure.js';
 import type {StackHost} from './stack-host.js';
 
 const BATCH_LINES = 2000;
+const FOLLOW_BACKLOG_BYTES = 32 * 1024 * 1024;
 
 // What the supervisor answers on its control socket; one request per connection.
 export async function handleControl(host: StackHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
@@ -70,9 +71,22 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
   const wanted = new Set(request.services);
   let batch: LogLine[] = [];
   let scheduled = false;
+  let skipped = 0;
+  // A reader slower than the services must not grow the supervisor without
+  // bound: past FOLLOW_BACKLOG_BYTES its lines are skipped (and counted, and
+  // said) until it catches up, as Docker's non-blocking log mode does. The
+  // files always get every line.
   const send = (): void => {
     scheduled = false;
-    if (batch.length > 0) channel.data(batch);
+    if (batch.length === 0) return;
+    // Once behind, resume only below half the limit, so skips come in few runs.
+    const limit = skipped > 0 ? FOLLOW_BACKLOG_BYTES / 2 : FOLLOW_BACKLOG_BYTES;
+    if (channel.bufferedBytes > limit) skipped += batch.length;
+    else {
+      if (skipped > 0) channel.data([skippedNotice(skipped)]);
+      skipped = 0;
+      channel.data(batch);
+    }
     batch = [];
   };
   const off = host.onLog((line) => {
@@ -86,10 +100,15 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
   });
   const offDone = host.onDone(() => {
     send();
+    if (skipped > 0) channel.data([skippedNotice(skipped)]);
     channel.end();
   });
   channel.onClose(() => {
     off();
     offDone();
   });
+}
+
+function skippedNotice(count: number): LogLine {
+  return {service: 'sidecar', stream: 'stderr', time: Date.now(), line: `${count} lines skipped: this reader fell behind; .sidecar/logs/ has every line (sidecar logs)`};
 }

@@ -13,6 +13,8 @@ export interface ControlChannel {
   // Called once when the client goes away (stop streaming to it).
   onClose(listener: () => void): void;
   readonly closed: boolean;
+  // Bytes written but not yet taken by the client (a slow reader's backlog).
+  readonly bufferedBytes: number;
 }
 
 export type ControlHandler = (request: ControlRequest, channel: ControlChannel) => void | Promise<void>;
@@ -80,6 +82,9 @@ export class ControlServer {
       onClose: (listener) => closeListeners.push(listener),
       get closed() {
         return closed;
+      },
+      get bufferedBytes() {
+        return socket.writableLength;
       },
     };
     socket.on('close', () => {
