@@ -1,4 +1,5 @@
 import {SidecarError} from '../errors/index.js';
+import {placeInManifestFile} from '../manifest/parse.js';
 import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
 
 // A container target needs something to run in a container: a command alone
@@ -6,14 +7,20 @@ import {servicesInStartOrder, type Manifest, type Service} from '../manifest/typ
 export function requireImages(manifest: Manifest, target: string): void {
   const missing = servicesInStartOrder(manifest).filter((service) => !service.image && !service.build);
   if (missing.length === 0) return;
+  const places = missing.map((service) => placeInManifestFile(manifest.file, pathOf(service), true));
   throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.name).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {
-    problems: missing.map((service) => ({
-      message: `${manifestPath(service)}: ${service.role} "${service.name}" has no image or build, so ${target} cannot run it`,
+    problems: missing.map((service, index) => ({
+      ...(places[index] ? {place: places[index]} : {}),
+      message: `${places[index] ? '' : `${manifestPath(service)}: `}${service.role} "${service.name}" has no image or build, so ${target} cannot run it`,
       suggestion: 'add `image: NAME` or `build: ./dir` to it (keep `command` for the process runtime)',
     })),
   });
 }
 
 function manifestPath(service: Service): string {
-  return service.role === 'app' ? 'app' : `${service.role === 'sidecar' ? 'sidecars' : 'init'}.${service.name}`;
+  return pathOf(service).join('.');
+}
+
+function pathOf(service: Service): string[] {
+  return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
 }

@@ -66,3 +66,4 @@ export function locate(source: ManifestSource, path: readonly PathSegment[], atK
 export function problemAt(source: ManifestSource, path: readonly PathSegment[], message: string, suggestion?: string, atKey = false): Problem {
   return {message, place: locate(source, path, atKey), ...(suggestion ? {suggestion} : {})};
 }
+
