@@ -49,7 +49,8 @@ export function toSidecarError(error: unknown): SidecarError {
     return new SidecarError('SIDECAR_UNEXPECTED', error.message, {exitCode: error.oclif.exit as 0});
   }
   if (isParseError(error)) {
-    const message = (error as Error).message.split('\n')[0] ?? 'invalid arguments';
+    // oclif puts the detail (which argument, which flag) on the following lines.
+    const message = (error as Error).message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('See more help')).join(' ') || 'invalid arguments';
     return new SidecarError('SIDECAR_USAGE', message, {
       suggestion: 'see `sidecar help` or `sidecar COMMAND --help`',
       exitCode: ExitCode.usage,

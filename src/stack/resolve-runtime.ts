@@ -21,6 +21,13 @@ export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, e
   }
   if (choice === 'docker') {
     if (noImage.length > 0) throw missing('docker', noImage, 'add `image:` or `build:` to them');
+    // Fail fast with exit 4, before any progress is drawn, when no engine answers.
+    if (!(await engineAnswers())) {
+      const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'the default socket /var/run/docker.sock';
+      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no Docker engine answers at ${where}`, {
+        suggestion: 'start Docker, point DOCKER_HOST at a running engine, or use `--runtime process` (see `sidecar doctor`)',
+      });
+    }
     return 'docker';
   }
   if (noImage.length === 0 && (await engineAnswers())) return 'docker';
