@@ -41,6 +41,11 @@ export class LogStore {
     }
   }
 
+  // Where a service's log stands (see RotatingFile.position); undefined before its first line.
+  position(service: string): ReturnType<RotatingFile['position']> | undefined {
+    return this.files.get(service)?.position();
+  }
+
   // The last lines a service printed (for the `--wait` failure block).
   recentLines(service: string): string[] {
     return [...(this.recent.get(service) ?? [])];

@@ -20,6 +20,11 @@ export function rotatedNames(file: string, keep: number): string[] {
 export class RotatingFile {
   private fd: number;
   private size: number;
+  // Bytes written since this object opened the file, counted across rotations,
+  // and where each kept file starts in that count (newest first): a reader's
+  // position survives rotation without trusting inodes, which the system reuses.
+  private total: number;
+  private readonly starts: number[];
 
   constructor(
     readonly file: string,
@@ -28,6 +33,14 @@ export class RotatingFile {
     mkdirSync(path.dirname(file), {recursive: true});
     this.fd = openSync(file, 'a', 0o600);
     this.size = fstatSync(this.fd).size;
+    this.total = this.size;
+    this.starts = [0];
+  }
+
+  // The kept files with the global offset each starts at, newest (the current file) first.
+  position(): {total: number; files: {name: string; start: number}[]} {
+    const names = rotatedNames(this.file, this.policy.keep);
+    return {total: this.total, files: this.starts.map((start, i) => ({name: names[i]!, start}))};
   }
 
   // A chunk of whole lines; it is cut at line ends so that no file outgrows maxBytes
@@ -60,6 +73,7 @@ export class RotatingFile {
   private append(text: string, bytes: number): void {
     writeSync(this.fd, text);
     this.size += bytes;
+    this.total += bytes;
   }
 
   close(): void {
@@ -79,5 +93,7 @@ export class RotatingFile {
     }
     this.fd = openSync(this.file, 'a', 0o600);
     this.size = 0;
+    this.starts.unshift(this.total);
+    this.starts.length = Math.min(this.starts.length, this.policy.keep);
   }
 }

@@ -1,5 +1,6 @@
+import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
-import {findService, type Service} from '../manifest/types.js';
+import {findService, servicesInStartOrder, type Service} from '../manifest/types.js';
 import type {ControlChannel} from '../supervisor/control/control-server.js';
 import type {ControlRequest, HelloResult, PsResult} from '../supervisor/control/protocol.js';
 import type {LogLine} from '../supervisor/types.js';
@@ -8,7 +9,7 @@ import {failureError} from './start-failure.js';
 import type {StackHost} from './stack-host.js';
 
 const BATCH_LINES = 2000;
-const FOLLOW_BACKLOG_BYTES = 32 * 1024 * 1024;
+const FOLLOW_HIGH_WATER = 4 * 1024 * 1024;
 
 // What the supervisor answers on its control socket; one request per connection.
 export async function handleControl(host: StackHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
@@ -60,55 +61,58 @@ function requireService(host: StackHost, name: string): Service {
   return service;
 }
 
-// Past lines from the files, then (with follow) live lines in batches. Both happen
-// on the supervisor's one thread, so no line is lost or doubled between them.
+// Past lines from the files, then (with follow) new lines read from the same
+// files as they grow: the files are the buffer, so a reader slower than the
+// services costs the supervisor no memory and still gets every line (unless it
+// falls behind by more than the rotation keeps, which it is told). Reading is
+// paced by the socket: no more than FOLLOW_HIGH_WATER bytes wait for the reader.
 function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
   request.services.forEach((name) => requireService(host, name));
   host.logs.flush();
   const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
   for (let i = 0; i < past.length; i += BATCH_LINES) channel.data(past.slice(i, i + BATCH_LINES));
   if (!request.follow || host.phase === 'done') return channel.end();
-  const wanted = new Set(request.services);
-  let batch: LogLine[] = [];
+  const services = request.services.length > 0 ? request.services : servicesInStartOrder(host.manifest).map((s) => s.name);
+  const follower = new FileFollower(host.logs, services);
   let scheduled = false;
-  let skipped = 0;
-  // A reader slower than the services must not grow the supervisor without
-  // bound: past FOLLOW_BACKLOG_BYTES its lines are skipped (and counted, and
-  // said) until it catches up, as Docker's non-blocking log mode does. The
-  // files always get every line.
-  const send = (): void => {
+  let finishing = false;
+  let ended = false;
+  const pump = (): void => {
     scheduled = false;
-    if (batch.length === 0) return;
-    // Once behind, resume only below half the limit, so skips come in few runs.
-    const limit = skipped > 0 ? FOLLOW_BACKLOG_BYTES / 2 : FOLLOW_BACKLOG_BYTES;
-    if (channel.bufferedBytes > limit) skipped += batch.length;
-    else {
-      if (skipped > 0) channel.data([skippedNotice(skipped)]);
-      skipped = 0;
-      channel.data(batch);
+    if (channel.closed || ended) return;
+    host.logs.flush();
+    while (channel.bufferedBytes < FOLLOW_HIGH_WATER) {
+      const {lines, lostBytes} = follower.read();
+      if (lostBytes > 0) channel.data([rotatedAwayNotice(lostBytes)]);
+      if (lines.length === 0 && lostBytes === 0) break;
+      for (let i = 0; i < lines.length; i += BATCH_LINES) channel.data(lines.slice(i, i + BATCH_LINES));
     }
-    batch = [];
+    if (finishing && channel.bufferedBytes < FOLLOW_HIGH_WATER) {
+      ended = true;
+      channel.end();
+    }
   };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+  const wanted = new Set(services);
   const off = host.onLog((line) => {
-    if (wanted.size > 0 && !wanted.has(line.service)) return;
-    batch.push(line);
-    if (batch.length >= BATCH_LINES) send();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(send);
-    }
+    if (wanted.has(line.service)) schedule();
   });
+  const offDrain = channel.onDrain(schedule);
   const offDone = host.onDone(() => {
-    send();
-    if (skipped > 0) channel.data([skippedNotice(skipped)]);
-    channel.end();
+    finishing = true;
+    schedule();
   });
   channel.onClose(() => {
     off();
+    offDrain();
     offDone();
   });
 }
 
-function skippedNotice(count: number): LogLine {
-  return {service: 'sidecar', stream: 'stderr', time: Date.now(), line: `${count} lines skipped: this reader fell behind; .sidecar/logs/ has every line (sidecar logs)`};
+function rotatedAwayNotice(bytes: number): LogLine {
+  return {service: 'sidecar', stream: 'stderr', time: Date.now(), line: `${bytes} bytes of log were rotated away before this reader got them (it fell more than the kept log files behind)`};
 }

@@ -15,6 +15,8 @@ export interface ControlChannel {
   readonly closed: boolean;
   // Bytes written but not yet taken by the client (a slow reader's backlog).
   readonly bufferedBytes: number;
+  // Called whenever that backlog has been taken; returns an unsubscribe.
+  onDrain(listener: () => void): () => void;
 }
 
 export type ControlHandler = (request: ControlRequest, channel: ControlChannel) => void | Promise<void>;
@@ -85,6 +87,10 @@ export class ControlServer {
       },
       get bufferedBytes() {
         return socket.writableLength;
+      },
+      onDrain: (listener) => {
+        socket.on('drain', listener);
+        return () => socket.off('drain', listener);
       },
     };
     socket.on('close', () => {
