@@ -31,6 +31,13 @@ export default class Up extends BaseCommand {
     const {prepareUp} = await import('../stack/prepare-up.js');
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[]);
     if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
+    if (plan.live) {
+      // Already running: recreate only what changed, as `docker compose up` does.
+      const {updateStack} = await import('../stack/update-stack.js');
+      const result = await updateStack(plan.live.socket, plan.manifest);
+      process.stdout.write(result.recreated.length === 0 ? `${plan.manifest.name} is up to date (supervisor pid ${plan.live.pid})\n` : `${plan.manifest.name}: recreated ${result.recreated.join(', ')}; unchanged ${result.unchanged.join(', ') || 'none'}\n`);
+      return;
+    }
     if (flags.detach || flags.wait) {
       const {upDetached} = await import('../stack/up-detached.js');
       const hello = await upDetached(plan, {wait: flags.wait, ...(timeoutMs !== undefined ? {timeoutMs} : {})});

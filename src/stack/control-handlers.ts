@@ -48,6 +48,8 @@ export async function handleControl(host: StackHost, request: ControlRequest, ch
       });
       return;
     }
+    case 'update':
+      return channel.result(await host.update(request.manifest));
     case 'down':
       host.onDone(() => channel.result({stopped: true}));
       await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes});

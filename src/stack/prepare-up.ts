@@ -16,6 +16,8 @@ export interface UpPlan {
   only: string[];
   // Survivors of a supervisor that died, stopped before this start.
   reaped: number;
+  // A supervisor already runs this stack: `up` converges it instead of starting one.
+  live?: {socket: string; pid: number};
 }
 
 // What `up` and `run` do before starting anything: load and check the manifest,
@@ -27,6 +29,9 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
   const files = projectFiles(manifest.dir);
   const live = await findSupervisor(files);
+  if (live && only.length === 0) {
+    return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid}};
+  }
   if (live) {
     throw new SidecarError('SIDECAR_ALREADY_RUNNING', `stack ${live.hello.project} is already running in ${files.dir} (supervisor pid ${live.hello.pid})`, {
       suggestion: only.length > 0 ? `\`sidecar restart ${only.join(' ')}\` restarts ${only.length === 1 ? 'it' : 'them'}; \`sidecar down\` stops the stack` : '`sidecar ps` shows it; `sidecar down` stops it; `sidecar restart SERVICE` restarts one service',

@@ -11,6 +11,7 @@ import {handleControl} from './control-handlers.js';
 import {processStartTime} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {DeadlineError, startFailure} from './start-failure.js';
+import type {UpdateResult} from '../supervisor/supervisor.js';
 
 export interface StackHostOptions {
   manifest: Manifest;
@@ -58,6 +59,13 @@ export class StackHost {
 
   get manifest(): Manifest {
     return this.options.manifest;
+  }
+
+  // `up` on a running stack: recreate the changed services, then serve the new manifest.
+  async update(next: Manifest): Promise<UpdateResult> {
+    const result = await this.supervisor.update(next);
+    this.options.manifest = next;
+    return result;
   }
 
   // Files and socket first, so `ps`/`logs`/`down` work while the stack starts.

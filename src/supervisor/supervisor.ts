@@ -1,5 +1,5 @@
 import {SidecarError} from '../errors/index.js';
-import type {Manifest} from '../manifest/types.js';
+import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
 import {realClock, type Clock, type Random} from './clock.js';
 import {Deferred} from './deferred.js';
@@ -22,7 +22,7 @@ const LEFTOVER_GRACE_MS = 500;
 
 // Owns the co-lifecycle of one stack (DESIGN "Lifecycle semantics" 1-7) over an injected Runtime.
 export class Supervisor implements SupervisorApi {
-  private readonly manifest: Manifest;
+  private manifest: Manifest;
   private readonly runtime: Runtime;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -123,6 +123,31 @@ export class Supervisor implements SupervisorApi {
     );
   }
 
+  // `up` on a running stack: recreate only the services whose configuration
+  // changed (Compose's convergence), in start order, each ready before the
+  // next. What the pod itself holds (the set of services, published ports,
+  // volumes) cannot change in place. Init jobs already ran and are not rerun.
+  async update(next: Manifest): Promise<UpdateResult> {
+    if (this.phase !== 'up') throw new SidecarError('SIDECAR_NOT_RUNNING', 'the stack is not up (starting, stopping or done)', {suggestion: 'wait for it, or `sidecar down` then `sidecar up`'});
+    const structural = podShapeChange(this.manifest, next);
+    if (structural) {
+      throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the change ${structural}, which the running pod cannot take in place`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
+    }
+    const changed = servicesInStartOrder(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.name).service));
+    this.manifest = next;
+    for (const service of changed) {
+      const unit = this.unitOrThrow(service.name);
+      await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
+      unit.service = service;
+      unit.attempt = 0;
+      unit.readiness = new Deferred<void>();
+      await this.driver.spawn(unit);
+      await unit.readiness.promise;
+    }
+    const names = new Set(changed.map((s) => s.name));
+    return {recreated: [...names], unchanged: this.units.map((u) => u.name).filter((name) => !names.has(name))};
+  }
+
   private async launchAfter(unit: Unit, gates: Promise<void>[]): Promise<void> {
     await Promise.all(gates);
     if (this.phase !== 'starting') throw new SidecarError('SIDECAR_STACK_FAILED', `stopped before ${unit.name} started`);
@@ -203,4 +228,24 @@ export class Supervisor implements SupervisorApi {
     if (!unit) throw new SidecarError('SIDECAR_UNKNOWN_SERVICE', `no service named "${name}"`, {suggestion: `known services: ${this.units.map((u) => u.name).join(', ')}`});
     return unit;
   }
+}
+
+export interface UpdateResult {
+  recreated: string[];
+  unchanged: string[];
+}
+
+function configKey(service: Service): string {
+  return JSON.stringify(service);
+}
+
+// What makes a new manifest a different pod rather than changed services.
+function podShapeChange(current: Manifest, next: Manifest): string | undefined {
+  const names = (m: Manifest) => servicesInStartOrder(m).map((s) => `${s.role}:${s.name}`).join(',');
+  if (names(current) !== names(next)) return 'adds, removes or reorders services';
+  if (JSON.stringify(current.volumes) !== JSON.stringify(next.volumes)) return 'changes the volumes';
+  const ports = (m: Manifest) => JSON.stringify(servicesInStartOrder(m).map((s) => s.ports));
+  if (ports(current) !== ports(next)) return 'changes published ports';
+  if (current.name !== next.name || current.startup !== next.startup) return 'changes the project name or start-up mode';
+  return undefined;
 }

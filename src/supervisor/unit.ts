@@ -30,7 +30,8 @@ export class Unit {
   readiness = new Deferred<void>();
   readonly logTail: string[] = [];
 
-  constructor(readonly service: Service, private readonly clock: Clock, private readonly emit: (event: LifecycleEvent) => void) {
+  // Replaced (same name) when `up` converges a running stack onto a changed manifest.
+  constructor(public service: Service, private readonly clock: Clock, private readonly emit: (event: LifecycleEvent) => void) {
     this.health = service.health ? 'starting' : 'none';
   }
 

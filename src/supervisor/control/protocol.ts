@@ -1,4 +1,5 @@
 import type {ErrorCode} from '../../errors/index.js';
+import type {Manifest} from '../../manifest/types.js';
 import type {RuntimeKind} from '../../runtime/types.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../types.js';
 
@@ -12,7 +13,9 @@ export type ControlRequest =
   | {method: 'exec'; service: string; command: string[]}
   | {method: 'logs'; services: string[]; tail?: number; since?: number; follow: boolean}
   | {method: 'events'}
-  | {method: 'down'; timeoutMs?: number; volumes: boolean};
+  | {method: 'down'; timeoutMs?: number; volumes: boolean}
+  // `up` on a running stack: converge onto this manifest (as loaded by the CLI).
+  | {method: 'update'; manifest: Manifest};
 
 export type ControlMethod = ControlRequest['method'];
 

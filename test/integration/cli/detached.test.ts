@@ -1,4 +1,4 @@
-import {statSync} from 'node:fs';
+import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {cli, ensureBuilt, eventually, freePort, project, readJson, survivors, type Project} from './cli-harness.js';
@@ -81,12 +81,40 @@ describe('detached stack over the control socket', () => {
     expect(offline.supervisor).toBeNull();
   });
 
-  it('a second `up` of a running stack is refused with exit 5', async () => {
+  it('`up` on a running stack recreates only the services whose config changed', async () => {
     const p = await demo();
-    expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
-    const again = await cli(p, ['up', '-d', '--runtime', 'process']);
-    expect(again.exitCode).toBe(5);
-    expect(again.stderr).toContain('SIDECAR_ALREADY_RUNNING');
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const pids = async () => Object.fromEntries(JSON.parse((await cli(p, ['ps', '--json'])).stdout).services.map((s: {name: string; pid: number}) => [s.name, s.pid]));
+    const before = await pids();
+
+    const same = await cli(p, ['up', '-d', '--runtime', 'process']);
+    expect(same.exitCode, same.all).toBe(0);
+    expect(same.stdout).toContain('up to date');
+    expect(await pids()).toEqual(before);
+
+    const file = path.join(p.dir, 'sidecar.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('NAME: app,', 'NAME: app2,'));
+    const changed = await cli(p, ['up', '-d', '--runtime', 'process']);
+    expect(changed.exitCode, changed.all).toBe(0);
+    expect(changed.stdout).toContain('recreated app');
+    const after = await pids();
+    expect(after.proxy).toBe(before.proxy);
+    expect(after.app).not.toBe(before.app);
+    const exec = await cli(p, ['exec', 'app', '--', 'sh', '-c', 'echo "name=$NAME"']);
+    expect(exec.stdout).toContain('name=app2');
+
+    // A new published port changes the pod itself: refused, nothing touched.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(app:\n[\s\S]*?)ports: \["127\.0\.0\.1:(\d+):(\d+)"\]/, '$1ports: ["127.0.0.1:$2:$3", "127.0.0.1:1:1"]'));
+    const shape = await cli(p, ['up', '-d', '--runtime', 'process']);
+    expect(shape.exitCode).toBe(5);
+    expect(shape.stderr).toContain('SIDECAR_ALREADY_RUNNING');
+    expect(shape.stderr).toContain('sidecar down');
+    expect(await pids()).toEqual(after);
+
+    // `up SERVICE` on a running stack points at `restart`.
+    const one = await cli(p, ['up', '-d', '--runtime', 'process', 'proxy']);
+    expect(one.exitCode).toBe(5);
+    expect(one.stderr).toContain('restart proxy');
   });
 
   it('exec runs CMD in the service environment and exits with its code', async () => {

@@ -1,0 +1,9 @@
+import type {Manifest} from '../manifest/types.js';
+import {callControl} from '../supervisor/control/control-client.js';
+import type {UpdateResult} from '../supervisor/supervisor.js';
+
+// `up` on a running stack: hand the supervisor the manifest as loaded now; it
+// recreates the services whose configuration changed and answers once they are ready.
+export async function updateStack(socket: string, manifest: Manifest): Promise<UpdateResult> {
+  return callControl<UpdateResult>(socket, {method: 'update', manifest});
+}
