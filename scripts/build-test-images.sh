@@ -4,7 +4,8 @@
 # already exist, so it is cheap to run again.
 #   sidecar-test/busybox:1  busybox FROM scratch
 #   sidecar-test/pause:1    infra container stand-in (SIDECAR_INFRA_IMAGE in tests)
-#   sidecar-test/node:20    the host's node + its shared libraries + busybox
+#   sidecar-test/node:20    the host's node + its shared libraries + busybox,
+#                           with root and node users (templates' Dockerfiles say USER node)
 # Podman keeps its own image store: busybox and pause are built there too.
 set -euo pipefail
 
@@ -27,8 +28,12 @@ context() {
 
 node_context() {
   local dir="$work/node" node_bin lib
-  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/usr/bin"
+  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/usr/bin" "$dir/rootfs/etc" "$dir/rootfs/home/node" "$dir/rootfs/tmp"
   cp "$fixtures/node/Dockerfile" "$dir/Dockerfile"
+  # Users as in the official node images: `USER node` needs a passwd entry.
+  printf 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n' >"$dir/rootfs/etc/passwd"
+  printf 'root:x:0:\nnode:x:1000:\n' >"$dir/rootfs/etc/group"
+  chmod 1777 "$dir/rootfs/tmp"
   cp "$busybox_bin" "$dir/rootfs/bin/busybox"
   node_bin="$(readlink -f "$(command -v node)")"
   cp "$node_bin" "$dir/rootfs/usr/bin/node"
@@ -40,11 +45,21 @@ node_context() {
   echo "$dir"
 }
 
+# The revision a fixture Dockerfile declares (LABEL sidecar-test.revision=N):
+# an image built from an older revision is rebuilt, not kept.
+revision() {
+  sed -n 's/^LABEL sidecar-test.revision=\([0-9]*\)$/\1/p' "$fixtures/$1/Dockerfile"
+}
+
 build() { # ENGINE TAG CONTEXTFN NAME
-  local engine="$1" tag="$2" fn="$3" name="$4"
-  if "$engine" image inspect "$tag" >/dev/null 2>&1; then
-    log "$engine: $tag exists"
-    return
+  local engine="$1" tag="$2" fn="$3" name="$4" want have
+  want="$(revision "$name")"
+  if have="$("$engine" image inspect -f '{{index .Config.Labels "sidecar-test.revision"}}' "$tag" 2>/dev/null)"; then
+    if [ "$have" = "$want" ] || { [ -z "$want" ] && { [ -z "$have" ] || [ "$have" = "<no value>" ]; }; }; then
+      log "$engine: $tag exists"
+      return
+    fi
+    log "$engine: $tag is revision ${have}, want ${want}: rebuilding"
   fi
   log "$engine: building $tag"
   local dir
