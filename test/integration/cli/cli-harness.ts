@@ -2,7 +2,6 @@ import {processesWithMark} from '../../helpers/proc-scan.js';
 import {execFileSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -61,16 +60,7 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export {freePort} from '../../helpers/free-port.js';
 
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;

@@ -1,12 +1,12 @@
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {isMap, parseDocument} from 'yaml';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {describeDocker, TEST_IMAGES, tempProject} from '../docker/docker-engine.js';
 import {run} from './run-cli.js';
+import {freePort} from '../../helpers/free-port.js';
 
 // Issue 5 point 4, the Docker half of templates-e2e.test.ts: each template, added
 // with `sidecar add`, runs as a container built from its own Dockerfile next to
@@ -17,17 +17,6 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/e2e/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 // Container ports: fixed, since every pod has its own network namespace.
 const APP_PORT = 8080;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Case {
   template: string;

@@ -1,27 +1,16 @@
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {isMap, parseDocument} from 'yaml';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {sidecar} from './run-cli.js';
+import {freePort} from '../../helpers/free-port.js';
 
 // Issue 5 point 4: each template, added to a small project with `sidecar add`,
 // brought up with the app under the process runtime by `sidecar run`, where a
 // check program (fixtures/e2e/<template>/check.js) exercises it and exits non-zero on failure.
 const FIXTURES = fileURLToPath(new URL('./fixtures/e2e/', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Case {
   template: string;
