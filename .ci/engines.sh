@@ -21,7 +21,8 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v catatonit >/dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ] || need+=(catatonit)
-[ -x /bin/busybox ] || command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+# The test images copy busybox into FROM-scratch images: it must be the static build.
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq
