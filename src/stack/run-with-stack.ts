@@ -36,7 +36,7 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
     }
     process.stderr.write(`sidecar: ${plan.manifest.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runtime.kind}); running ${command.join(' ')}\n`);
     const [file, ...args] = command;
-    child = execa(file!, args, {stdio: 'inherit', reject: false, env: {...process.env, ...stackEnv(plan.manifest)}});
+    child = execa(file!, args, {stdio: 'inherit', reject: false, env: {...process.env, ...stackEnv(plan.manifest, runtime.kind)}});
     const result = await child;
     child = undefined;
     await host.shutdown();

@@ -41,7 +41,9 @@ describe('run env', () => {
       app: service('app', 'app', {ports: [{hostIp: '127.0.0.1', hostPort: 18080, containerPort: 8080, protocol: 'tcp'}]}),
       sidecars: [service('log-shipper', 'sidecar'), service('auth-proxy', 'sidecar', {ports: [{hostIp: '0.0.0.0', hostPort: 9000, containerPort: 9000, protocol: 'tcp'}, {hostIp: '127.0.0.1', hostPort: 9001, containerPort: 9001, protocol: 'tcp'}]})],
     });
-    expect(stackEnv(m)).toEqual({SIDECAR_PROJECT: 'orders', SIDECAR_APP_HOST: '127.0.0.1', SIDECAR_APP_PORT: '18080', SIDECAR_AUTH_PROXY_HOST: '127.0.0.1', SIDECAR_AUTH_PROXY_PORT: '9000'});
+    expect(stackEnv(m, 'docker')).toEqual({SIDECAR_PROJECT: 'orders', SIDECAR_APP_HOST: '127.0.0.1', SIDECAR_APP_PORT: '18080', SIDECAR_AUTH_PROXY_HOST: '127.0.0.1', SIDECAR_AUTH_PROXY_PORT: '9000'});
+    // The process runtime does not remap: the app answers on its own port, 8080.
+    expect(stackEnv(m, 'process')).toMatchObject({SIDECAR_APP_PORT: '8080', SIDECAR_AUTH_PROXY_PORT: '9000'});
   });
 });
 
