@@ -1,25 +1,24 @@
 import {PassThrough} from 'node:stream';
 import type Docker from 'dockerode';
+import {LineSplitter} from '../line-splitter.js';
 import type {LogLine} from '../../runtime/types.js';
 
-// Split a byte stream into lines, as the process runtime does; a last line
-// without a newline is still delivered when the stream ends.
+// Split a byte stream into lines with the process runtime's splitter: whole
+// UTF-8 characters across chunks, lines over 64 KiB cut with a marker, a last
+// line without a newline still delivered when the stream ends.
 function lines(stream: NodeJS.ReadableStream, emit: (line: string) => void): Promise<void> {
   return new Promise((resolve) => {
-    let buffered = '';
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) emit(part.endsWith('\r') ? part.slice(0, -1) : part);
-    });
-    const done = (): void => {
-      if (buffered !== '') emit(buffered);
-      buffered = '';
+    const splitter = new LineSplitter(emit);
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      splitter.end();
       resolve();
     };
-    stream.on('end', done);
-    stream.on('close', done);
+    stream.on('end', finish);
+    stream.on('close', finish);
   });
 }
 

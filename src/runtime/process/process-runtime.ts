@@ -4,7 +4,7 @@ import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../types.js';
 import {groupMembers, leaderAlive, signalEach, signalGroup, type ProcessIdentity} from './group-signal.js';
-import {LineSplitter} from './line-splitter.js';
+import {LineSplitter} from '../line-splitter.js';
 import {readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
 import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';

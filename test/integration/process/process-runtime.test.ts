@@ -4,7 +4,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Service} from '../../../src/manifest/types.js';
-import {CONTINUED_MARKER} from '../../../src/runtime/process/line-splitter.js';
+import {CONTINUED_MARKER} from '../../../src/runtime/line-splitter.js';
 import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import type {LogLine, RunningUnit} from '../../../src/runtime/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
