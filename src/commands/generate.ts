@@ -3,6 +3,7 @@ import path from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import {ExitCode, SidecarError} from '../errors/index.js';
 import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
+import {infraImageFromEnv} from '../runtime/infra-image.js';
 
 export default class Generate extends BaseCommand {
   static override summary = 'Print or write docker-compose or Kubernetes YAML for the manifest, and what the target cannot express';
@@ -40,7 +41,7 @@ export default class Generate extends BaseCommand {
     const {manifest, warnings} = await loadManifestWithWarnings(flags.file);
     const output = flags.output === undefined ? undefined : path.resolve(flags.output);
     const result = generate(manifest, target, {
-      infraImage: process.env.SIDECAR_INFRA_IMAGE || undefined,
+      infraImage: infraImageFromEnv(),
       outputDir: output === undefined ? manifest.dir : path.dirname(output),
       kind: (flags.kind as 'pod' | 'deployment' | 'job' | undefined) ?? 'pod',
       nativeSidecars: flags['native-sidecars'],

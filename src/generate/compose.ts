@@ -7,8 +7,9 @@ import {LossList, type Loss} from './loss.js';
 import {relativeTo} from './paths.js';
 import {requireImages} from './require-images.js';
 import {startDependencies, type WaitCondition} from './start-deps.js';
+import {DEFAULT_INFRA_IMAGE} from '../runtime/infra-image.js';
 
-export const DEFAULT_INFRA_IMAGE = 'registry.k8s.io/pause:3.9';
+export {DEFAULT_INFRA_IMAGE} from '../runtime/infra-image.js';
 
 export interface ComposeOptions {
   // Image of the infra service that owns the pod's network (SIDECAR_INFRA_IMAGE).

@@ -13,9 +13,9 @@ import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
 import {chooseProbeRoute, routeTo, type ProbeRoute} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
+import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
 // The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
-export const DEFAULT_INFRA_IMAGE = 'registry.k8s.io/pause:3.9';
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -52,7 +52,7 @@ export class DockerRuntime implements Runtime {
   constructor(private readonly options: DockerRuntimeOptions = {}) {}
 
   get infraImage(): string {
-    return this.options.infraImage ?? process.env.SIDECAR_INFRA_IMAGE ?? DEFAULT_INFRA_IMAGE;
+    return this.options.infraImage ?? infraImageFromEnv() ?? DEFAULT_INFRA_IMAGE;
   }
 
   private async docker(): Promise<Docker> {

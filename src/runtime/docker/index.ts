@@ -1,5 +1,6 @@
 // The Docker runtime: the only folder that imports dockerode.
-export {DockerRuntime, DEFAULT_INFRA_IMAGE, type DockerRuntimeOptions} from './docker-runtime.js';
+export {DockerRuntime, type DockerRuntimeOptions} from './docker-runtime.js';
+export {DEFAULT_INFRA_IMAGE} from '../infra-image.js';
 export {probeEngine, connectEngine, engineHost, type EngineStatus} from './engine.js';
 export type {ImageProgress, ImageProgressListener} from './images.js';
 export {Label} from './naming.js';
