@@ -40,10 +40,15 @@ export class UnitDriver {
     unit.setHealth(unit.service.health ? 'starting' : 'none');
     unit.healthySince = undefined;
     const generation = ++unit.generation;
+    // Issue 9.11: subscribe a log probe before start, so a line printed while the
+    // runtime is still starting the unit (docker: before the start call returns)
+    // is seen (testcontainers' log wait strategy attaches before start too).
+    const probe = unit.service.role === 'init' ? undefined : makeProbe(unit.service, this.host.runtime, (onLine) => this.host.subscribeLogs(unit.name, onLine));
     let running;
     try {
       running = await this.host.runtime.start(unit.service);
     } catch (error) {
+      probe?.dispose?.();
       unit.lastError = error instanceof Error ? error.message : String(error);
       unit.transition('failed', unit.lastError);
       unit.readiness.reject(stackFailed(unit, unit.lastError));
@@ -52,6 +57,7 @@ export class UnitDriver {
     this.host.started(running.identity);
     if (generation !== unit.generation || this.shuttingDown()) {
       // Stopped (or superseded) while the runtime was starting it: never leave it behind.
+      probe?.dispose?.();
       await this.host.runtime.stop(running, unit.service.stopSignal, unit.service.stopTimeoutMs);
       if (generation === unit.generation && unit.state === 'starting') unit.transition('exited', 'stopped before it was up');
       return;
@@ -63,7 +69,6 @@ export class UnitDriver {
       unit.readiness.resolve();
       return;
     }
-    const probe = makeProbe(unit.service, this.host.runtime, (onLine) => this.host.subscribeLogs(unit.name, onLine));
     if (!probe || !unit.service.health) {
       this.onReady(unit, generation);
       return;
