@@ -18,6 +18,10 @@ import Restart from './commands/restart.js';
 import Exec from './commands/exec.js';
 import Run from './commands/run.js';
 import Events from './commands/events.js';
+import Help from './commands/help.js';
+
+// The `command_not_found` hook (package.json oclif.hooks) lives beside the registry.
+export {commandNotFound as COMMAND_NOT_FOUND} from './commands/command-not-found.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -36,4 +40,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   exec: Exec,
   run: Run,
   events: Events,
+  help: Help,
 };

@@ -7,6 +7,8 @@ export default class Run extends BaseCommand {
   static override summary = "Bring the stack up, run CMD on the host with the stack's endpoints in its env, bring it down";
   static override description = 'CMD gets SIDECAR_PROJECT and, for every service with a published port, SIDECAR_<SERVICE>_HOST and SIDECAR_<SERVICE>_PORT (name upper-cased, - as _). Exits with CMD\'s code, or 5 if the stack never became ready.';
   static override examples = ['<%= config.bin %> run -- npm test', '<%= config.bin %> run --runtime process --timeout 60s -- node smoke.js'];
+  // CMD and its arguments follow `--`, so that CMD's own flags are not taken for ours.
+  static override usage = '<%= command.id %> [FLAGS] -- CMD [ARGS...]';
   static override strict = false;
   static override flags = {
     ...manifestFlags,

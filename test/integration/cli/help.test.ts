@@ -1,0 +1,57 @@
+import {beforeAll, describe, expect, it} from 'vitest';
+import {cli, ensureBuilt, project} from './cli-harness.js';
+
+// Issue 8 point 11: every usage error points to `sidecar help`, so it must work;
+// unknown commands get a did-you-mean instead of oclif's bare "not found".
+beforeAll(() => ensureBuilt(), 120_000);
+const p = project('version: 1\nname: helpme\napp:\n  command: [node, -e, "0"]\n');
+
+describe('help', () => {
+  it('`sidecar help` lists every command and exits 0', async () => {
+    const help = await cli(p, ['help']);
+    expect(help.exitCode, help.all).toBe(0);
+    for (const command of ['up', 'down', 'ps', 'logs', 'run', 'exec', 'validate', 'init']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('`sidecar help up`, `sidecar up --help` and `sidecar up -h` show the flags of up', async () => {
+    for (const args of [['help', 'up'], ['up', '--help'], ['up', '-h']]) {
+      const help = await cli(p, args);
+      expect(help.exitCode, `${args.join(' ')}: ${help.all}`).toBe(0);
+      expect(help.stdout).toContain('--detach');
+      expect(help.stdout).toContain('--wait');
+    }
+  });
+
+  it('run and exec show `-- CMD` in their usage', async () => {
+    const run = await cli(p, ['help', 'run']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/sidecar run .*-- CMD/);
+    const exec = await cli(p, ['exec', '--help']);
+    expect(exec.exitCode, exec.all).toBe(0);
+    expect(exec.stdout).toMatch(/sidecar exec .*SERVICE.* -- CMD/);
+  });
+
+  it('an unknown command is a usage error with the closest command', async () => {
+    const typo = await cli(p, ['upp']);
+    expect(typo.exitCode, typo.all).toBe(2);
+    expect(typo.stderr).toContain('SIDECAR_USAGE');
+    expect(typo.stderr).toContain('did you mean `sidecar up`');
+    // A word from other tools maps to ours.
+    const stop = await cli(p, ['stop']);
+    expect(stop.exitCode, stop.all).toBe(2);
+    expect(stop.stderr).toContain('did you mean `sidecar down`');
+    const nothing = await cli(p, ['zzzzzz']);
+    expect(nothing.exitCode, nothing.all).toBe(2);
+    expect(nothing.stderr).toContain('sidecar help');
+    expect(nothing.stderr).not.toContain('did you mean');
+    const helpTypo = await cli(p, ['help', 'upp']);
+    expect(helpTypo.exitCode, helpTypo.all).toBe(2);
+    expect(helpTypo.stderr).toContain('did you mean `sidecar up`');
+  });
+
+  it('--version still answers', async () => {
+    const version = await cli(p, ['--version']);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout).toMatch(/^sidecar\/\d+\.\d+\.\d+ /);
+  });
+});
