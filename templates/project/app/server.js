@@ -3,7 +3,8 @@
 import http from 'node:http';
 
 const port = Number(process.env.PORT ?? 8080);
-// Loopback only: in the pod, traffic arrives through the proxy sidecar.
+// Loopback on a host (traffic arrives through the proxy sidecar); the Docker
+// image sets HOST=0.0.0.0, since probes reach a container on the pod's address.
 const host = process.env.HOST ?? '127.0.0.1';
 
 let requests = 0;
