@@ -1,4 +1,4 @@
-import {lstatSync} from 'node:fs';
+import {lstatSync, realpathSync} from 'node:fs';
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 
@@ -10,7 +10,38 @@ export function resolveTargetDir(dir: string, cwd: string = process.cwd()): stri
       suggestion: 'name a directory below the current one, or give an absolute path',
     });
   }
-  return path.resolve(cwd, dir);
+  const target = path.resolve(cwd, dir);
+  // A relative DIR is checked from the cwd down, an absolute one from `/`.
+  refuseSymlinkOnTheWay(path.isAbsolute(dir) ? path.parse(target).root : path.resolve(cwd), target);
+  return target;
+}
+
+// Issue 9.7: a target that is a symlink (or sits below one) would be written
+// through, into wherever the link points. Refused like any other symlink on
+// the way (git clone and cargo new refuse an existing link too), naming the
+// real directory so the user can pass it deliberately.
+function refuseSymlinkOnTheWay(start: string, target: string): void {
+  let current = start;
+  for (const part of path.relative(start, target).split(path.sep).filter(Boolean)) {
+    current = path.join(current, part);
+    let stats;
+    try {
+      stats = lstatSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    if (!stats.isSymbolicLink()) continue;
+    let real: string | undefined;
+    try {
+      real = realpathSync(current);
+    } catch {
+      real = undefined;
+    }
+    throw new SidecarError('SIDECAR_SCAFFOLD_CONFLICT', `${current} is a symbolic link${real ? ` to ${real}` : ' that points nowhere'}; sidecar never scaffolds through one, so nothing was written`, {
+      suggestion: real ? `if that is where the project belongs, give the real directory: ${path.join(real, path.relative(current, target))}` : 'remove the link, or give a real directory',
+    });
+  }
 }
 
 // The absolute destination of a relative path, which must stay inside root.
