@@ -30,7 +30,10 @@ export interface AddSidecarOptions {
 export async function addSidecarToManifest(options: AddSidecarOptions): Promise<ScaffoldResult> {
   const file = path.resolve(options.file);
   checkManifestFile(file, options.file);
-  const original = readFileSync(file, 'utf8');
+  const read = readFileSync(file, 'utf8');
+  // Issue 8.12: edited as LF text, written back with the file's own line endings.
+  const crlf = read.includes('\r\n');
+  const original = crlf ? read.replaceAll('\r\n', '\n') : read;
   // The manifest must be valid before it is edited (exit 3 otherwise); a
   // required variable left for later (`${JWT_SECRET:?...}`) is not a problem here.
   await loadManifest(file, {env: lenientEnv(original, file).env});
@@ -43,7 +46,7 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
     warnings.push(`sidecars/${name}/ does not exist: create it with \`sidecar new ${template.name} sidecars/${name}\` (the manifest runs it from there)`);
   }
   // The rewritten manifest keeps the file's permissions.
-  const manifest = textFile(path.basename(file), text, 'update', lstatSync(file).mode & 0o777);
+  const manifest = textFile(path.basename(file), crlf ? text.replaceAll('\n', '\r\n') : text, 'update', lstatSync(file).mode & 0o777);
   const files = writePlan(root, [...copied, manifest], {force: options.force});
   return {dir: root, name, template: template.name, files, sidecars: [name], warnings};
 }

@@ -112,6 +112,17 @@ describe('scaffolding through the CLI', () => {
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
   });
 
+  // Issue 8.12: a Windows-edited manifest keeps its CRLF line endings (every line, old and new).
+  it('add to a CRLF manifest keeps CRLF (golden)', async () => {
+    writeFileSync(path.join(work, 'sidecar.yaml'), fixture('crlf.sidecar.yaml'));
+    const result = await sidecar(['add', 'http-proxy', '--name', 'edge'], work);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const written = readFileSync(path.join(work, 'sidecar.yaml'), 'utf8');
+    expect(written.match(/(?<!\r)\n/g)).toBeNull();
+    expect(written).toBe(fixture('crlf.add-edge.golden.yaml'));
+    expect((await sidecar(['validate'], work)).exitCode).toBe(0);
+  });
+
   it('add refuses a name already in use and leaves the manifest alone', async () => {
     writeFileSync(path.join(work, 'sidecar.yaml'), fixture('commented.sidecar.yaml'));
     for (const name of ['app', 'tailer']) {
