@@ -1,6 +1,7 @@
 import {constants} from 'node:os';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
+import {userRegexProblem} from '../health/user-regex.js';
 import {readDotenv} from './dotenv.js';
 import {parseDuration} from './duration.js';
 import {parsePort} from './ports.js';
@@ -154,11 +155,8 @@ function normalizeHealth(
     check = {kind: 'exec', command: (raw.exec as unknown[]).map(String)};
   } else {
     const pattern = String(raw.log);
-    try {
-      new RegExp(pattern);
-    } catch (error) {
-      at([...base, 'log'], `"${pattern}" is not a regular expression: ${(error as Error).message}`, 'escape special characters such as ( [ + with a backslash');
-    }
+    const problem = userRegexProblem(pattern);
+    if (problem) at([...base, 'log'], problem.message, problem.suggestion);
     check = {kind: 'log', pattern};
   }
   return {

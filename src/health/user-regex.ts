@@ -1,0 +1,69 @@
+import {RE2JS} from 're2js';
+
+// A `log:` probe's pattern runs on RE2 (through re2js, pure JS): matching is linear
+// in the line's length whatever the pattern, so `(a+)+$` against a long line cannot
+// stall the supervisor as a backtracking engine does (issue 9 point 4). This is the
+// choice Prometheus, Loki and Go's regexp made for user-supplied patterns.
+export interface UserRegex {
+  test(line: string): boolean;
+}
+
+export interface RegexProblem {
+  message: string;
+  suggestion: string;
+}
+
+const SYNTAX = 'log: patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax), which matches in linear time';
+
+// What RE2 cannot do, found before compiling so that the error names it
+// (RE2's own messages for these are "invalid escape sequence" and the like).
+function unsupported(pattern: string): RegexProblem | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) {
+        return {
+          message: `"${pattern}" uses a backreference (\\${next === 'k' ? 'k<name>' : next}), which RE2 does not support`,
+          suggestion: `${SYNTAX}: spell the repeated text out, e.g. (ab)ab instead of (ab)\\1`,
+        };
+      }
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(' && pattern[i + 1] === '?') {
+      const head = pattern.slice(i + 2, i + 4);
+      if (head.startsWith('=') || head.startsWith('!') || head === '<=' || head === '<!') {
+        return {
+          message: `"${pattern}" uses a ${head.startsWith('<') ? 'lookbehind' : 'lookahead'} (${pattern.slice(i, i + 2 + (head.startsWith('<') ? 2 : 1))}...), which RE2 does not support`,
+          suggestion: `${SYNTAX}: match the text itself, e.g. "ready" instead of "(?=.*ready)", or two words in order with "started.*ready"`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+// Why the pattern cannot be a `log:` probe, or undefined when it can (manifest validation, exit 3).
+export function userRegexProblem(pattern: string): RegexProblem | undefined {
+  const problem = unsupported(pattern);
+  if (problem) return problem;
+  try {
+    RE2JS.compile(RE2JS.translateRegExp(pattern));
+    return undefined;
+  } catch (error) {
+    const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
+    return {message: `"${pattern}" is not a regular expression: ${detail}`, suggestion: `${SYNTAX}; escape special characters such as ( [ + with a backslash`};
+  }
+}
+
+// Compiles a pattern that passed userRegexProblem; JavaScript spellings RE2 lacks
+// (\u0041, [^]) are translated, so existing manifests keep matching what they did.
+export function compileUserRegex(pattern: string): UserRegex {
+  const compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  return {test: (line) => compiled.test(line)};
+}
