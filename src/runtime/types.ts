@@ -49,6 +49,10 @@ export interface RuntimeEvents {
   log(line: LogLine): void;
   // Engine-reported health (docker HEALTHCHECK) or memory kill; optional for runtimes.
   engineEvent?(event: {service: string; type: 'oom' | 'health_status'; detail?: string}): void;
+  // The pod's shared network is gone (docker: the infra container died or was
+  // removed): every unit lost its network. Kubernetes treats it as a sandbox
+  // failure: kill the containers, recreate the sandbox, start them again.
+  podLost?(reason: string): void;
 }
 
 // Where a probe reaches a service from the supervisor's side.

@@ -34,6 +34,9 @@ export class Supervisor implements SupervisorApi {
   // Every identity ever started, so leftovers of past runs are reaped on stop.
   private readonly seen: UnitIdentity[] = [];
   private readonly driver: UnitDriver;
+  // What start() started (`up SERVICE...` starts a subset), for a pod recreation.
+  private selected: Service[] = [];
+  private recreating = false;
 
   constructor(options: SupervisorOptions) {
     this.manifest = options.manifest;
@@ -76,17 +79,11 @@ export class Supervisor implements SupervisorApi {
   async start(options: StartOptions = {}): Promise<void> {
     if (this.phase !== 'idle') throw new SidecarError('SIDECAR_ALREADY_RUNNING', 'this supervisor was already started');
     const selected = selectServices(this.manifest, options.only);
+    this.selected = selected;
     this.phase = 'starting';
     this.emitStack('starting');
     try {
-      await this.runtime.prepare(this.manifest, {log: (line) => this.onLog(line)});
-      for (const service of this.manifest.init) await this.runInit(this.unit(service.name));
-      const tasks = new Map<string, Promise<void>>();
-      for (const service of selected) {
-        const gates = gatesOf(this.manifest, service).filter((name) => selected.some((s) => s.name === name));
-        tasks.set(service.name, this.launchAfter(this.unit(service.name), gates.map((name) => tasks.get(name)!)));
-      }
-      await Promise.all(tasks.values());
+      await this.bringUp(selected);
     } catch (error) {
       if (!this.stopping) {
         this.emitStack('failed', error instanceof Error ? error.message.split('\n')[0] : undefined);
@@ -97,6 +94,50 @@ export class Supervisor implements SupervisorApi {
     if (this.phase === 'starting') {
       this.phase = 'up';
       this.emitStack('ready');
+    }
+  }
+
+  // Shared resources, init jobs in order, sidecars gated on readiness, app last.
+  private async bringUp(selected: Service[]): Promise<void> {
+    await this.runtime.prepare(this.manifest, {log: (line) => this.onLog(line), podLost: (reason) => void this.recreatePod(reason)});
+    for (const service of this.manifest.init) await this.runInit(this.unit(service.name));
+    const tasks = new Map<string, Promise<void>>();
+    for (const service of selected) {
+      const gates = gatesOf(this.manifest, service).filter((name) => selected.some((s) => s.name === name));
+      tasks.set(service.name, this.launchAfter(this.unit(service.name), gates.map((name) => tasks.get(name)!)));
+    }
+    await Promise.all(tasks.values());
+  }
+
+  // Issue 9.11: the pod's network is gone (docker: infra container removed).
+  // Kubernetes: the kubelet kills the pod's containers, creates a new sandbox and
+  // starts them again in lifecycle order (init containers rerun, hence must be
+  // idempotent). A pod that cannot be recreated stops as a whole.
+  private async recreatePod(reason: string): Promise<void> {
+    if (this.phase !== 'up' || this.recreating) return;
+    this.recreating = true;
+    this.phase = 'starting';
+    this.emitStack('recreating', `${reason}: stopping every service and recreating the pod`);
+    try {
+      const order = [this.manifest.app, ...[...this.manifest.sidecars].reverse(), ...[...this.manifest.init].reverse()];
+      for (const service of order) await this.driver.stopUnit(this.unit(service.name), service.stopTimeoutMs);
+      if (this.phase !== 'starting') return;
+      for (const unit of this.units) {
+        unit.attempt = 0;
+        unit.readiness = new Deferred<void>();
+      }
+      await this.bringUp(this.selected);
+      if (this.phase === 'starting') {
+        this.phase = 'up';
+        this.emitStack('ready', 'pod recreated');
+      }
+    } catch (error) {
+      if (!this.stopping) {
+        this.emitStack('failed', `recreating the pod failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        this.stopping = this.shutdown({}, {exitCode: 1, reason: 'completed'});
+      }
+    } finally {
+      this.recreating = false;
     }
   }
 

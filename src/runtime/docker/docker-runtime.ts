@@ -36,6 +36,25 @@ function engineMessage(error: unknown): string {
   return (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
 }
 
+const REMOVAL_DEADLINE_MS = 15_000;
+
+// Remove a container and wait until its name is free: after `docker rm -f` by
+// someone else the engine answers 409 (removal in progress) for a while.
+async function removeAndWait(docker: Docker, id: string): Promise<void> {
+  const deadline = Date.now() + REMOVAL_DEADLINE_MS;
+  for (;;) {
+    try {
+      await docker.getContainer(id).remove({force: true, v: true});
+      return;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return;
+      if (status !== 409 || Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // One pod per project: an infra container owns the network namespace and the
 // published ports; every unit joins it with `container:<infra id>`.
 export class DockerRuntime implements Runtime {
@@ -64,12 +83,15 @@ export class DockerRuntime implements Runtime {
     const docker = await this.docker();
     this.manifest = manifest;
     this.events = events;
-    this.stream?.close();
-    this.stream = new EngineEventStream(docker, projectFilter(manifest), {
-      onEvent: (event) => this.onEngineEvent(event),
-      onReconnect: () => void this.units.reconcile(docker),
-    });
-    await this.stream.start();
+    // A second prepare (the pod recreated after its infra died) keeps the stream:
+    // exits of units still running must not be missed meanwhile.
+    if (!this.stream) {
+      this.stream = new EngineEventStream(docker, projectFilter(manifest), {
+        onEvent: (event) => this.onEngineEvent(event),
+        onReconnect: () => void this.onReconnect(docker),
+      });
+      await this.stream.start();
+    }
     const requests = [
       {service: 'pod', image: this.infraImage},
       ...servicesInStartOrder(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
@@ -98,11 +120,13 @@ export class DockerRuntime implements Runtime {
   private async ensurePod(docker: Docker, manifest: Manifest): Promise<void> {
     const spec = infraSpec(manifest, this.infraImage);
     const existing = await this.inspectByName(docker, podName(manifest));
+    // Removing the old pod ourselves is not a lost pod.
+    this.infraId = undefined;
     let id: string;
     if (existing && existing.State.Running && existing.Config.Labels[Label.configHash] === spec.Labels?.[Label.configHash]) {
       id = existing.Id;
     } else {
-      if (existing) await docker.getContainer(existing.Id).remove({force: true, v: true});
+      if (existing) await removeAndWait(docker, existing.Id);
       const container = await this.create(docker, spec, 'pod');
       await container.start();
       id = container.id;
@@ -138,15 +162,33 @@ export class DockerRuntime implements Runtime {
   }
 
   private onEngineEvent(event: ContainerEvent): void {
-    if (event.action === 'die') this.units.settle(event.id, event.exitCode ?? null);
+    if (event.action === 'die' && event.id === this.infraId) this.onPodLost(`the pod's infra container ${event.id.slice(0, 12)} exited (code ${event.exitCode ?? 'unknown'})`);
+    else if (event.action === 'die') this.units.settle(event.id, event.exitCode ?? null);
     else if (event.action === 'oom') {
       this.units.markOom(event.id);
       this.events?.engineEvent?.({service: event.service, type: 'oom'});
     } else if (event.action === 'health_status') this.events?.engineEvent?.({service: event.service, type: 'health_status', detail: event.detail});
   }
 
+  // After the event stream came back: the pod may have died unseen.
+  private async onReconnect(docker: Docker): Promise<void> {
+    await this.units.reconcile(docker);
+    const id = this.infraId;
+    if (id === undefined) return;
+    const info = await docker.getContainer(id).inspect().catch(() => undefined);
+    if (this.infraId === id && !info?.State.Running) this.onPodLost(`the pod's infra container ${id.slice(0, 12)} is gone`);
+  }
+
+  // Said once per pod: the next prepare() creates a new one.
+  private onPodLost(reason: string): void {
+    if (this.infraId === undefined) return;
+    this.infraId = undefined;
+    this.events?.podLost?.(reason);
+  }
+
   private prepared(): {manifest: Manifest; events: RuntimeEvents; infraId: string} {
-    if (!this.manifest || !this.events || !this.infraId) throw new Error('DockerRuntime.prepare() must run first');
+    if (!this.manifest || !this.events) throw new Error('DockerRuntime.prepare() must run first');
+    if (!this.infraId) throw new SidecarError('SIDECAR_STACK_FAILED', 'the pod has no infra container (it was removed or exited); the pod is being recreated');
     return {manifest: this.manifest, events: this.events, infraId: this.infraId};
   }
 
