@@ -3,9 +3,10 @@ import type {Manifest, Service} from '../manifest/types.js';
 export type RuntimeKind = 'process' | 'docker';
 
 // Who a running unit is, durable enough to find and verify it after the
-// supervisor died: a pid is only ours while its start time matches (pids are reused).
+// supervisor died: a pid is only ours while its start time and the boot match (pids
+// are reused), a group member only while it carries the run's marker (runId).
 export type UnitIdentity =
-  | {kind: 'process'; pid: number; pgid: number; startTime: string}
+  | {kind: 'process'; pid: number; pgid: number; startTime: string; bootId?: string; runId?: string}
   | {kind: 'docker'; containerId: string};
 
 export interface LogLine {
@@ -68,6 +69,9 @@ export interface ProbeAccess {
 // knows whether it drives processes or containers.
 export interface Runtime extends ProbeAccess {
   readonly kind: RuntimeKind;
+  // This run of the stack, carried by its units (process runtime: in their environment)
+  // and recorded in state.json so that reaping after a crash finds their escaped children.
+  readonly runId?: string;
   // Shared resources first: volumes, and the pod network (docker: infra container).
   prepare(manifest: Manifest, events: RuntimeEvents): Promise<void>;
   // Create and start one unit; output lines flow to events.log.
@@ -81,5 +85,6 @@ export interface Runtime extends ProbeAccess {
   // Stop anything of this project still alive that a dead supervisor left behind,
   // verifying identity before any signal. Returns what was stopped.
   // graceMs: how long survivors get between the stop signal and SIGKILL (default: the longest stopTimeout).
-  reap(manifest: Manifest, known: UnitIdentity[], options?: {graceMs?: number}): Promise<UnitIdentity[]>;
+  // runIds: runs (see runId) whose marked leftovers are ours too.
+  reap(manifest: Manifest, known: UnitIdentity[], options?: {graceMs?: number; runIds?: string[]}): Promise<UnitIdentity[]>;
 }

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {isCurrentBoot} from '../runtime/process/proc-table.js';
 
 // A pid is only the same process while its start time matches (pids are reused):
 // field 22 of /proc/<pid>/stat, in clock ticks since boot. Undefined when the
@@ -16,7 +17,13 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-// True when `pid` is alive and still the process that was recorded.
+// Before any signal: the recorded pid, start time and boot must all match. A record
+// without a start time or from another boot names no process (never kill by pid alone).
+export function isRecordedProcess(pid: number, startTime: string | undefined, bootId: string | undefined): boolean {
+  return startTime !== undefined && isCurrentBoot(bootId) && processStartTime(pid) === startTime;
+}
+
+// True when `pid` is alive and still the process that was recorded (for waiting, not signalling).
 export function isSameProcess(pid: number, startTime: string | undefined): boolean {
   const now = processStartTime(pid);
   if (now !== undefined) return startTime === undefined || now === startTime;

@@ -2,7 +2,7 @@ import {rmSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {UnitIdentity} from '../runtime/types.js';
 import {readJson, readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
-import {isSameProcess} from './process-start-time.js';
+import {isRecordedProcess} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
 
@@ -17,8 +17,9 @@ export interface ReapResult {
 // runtime, and forget the dead supervisor. Logs stay for a post-mortem.
 export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: string) => Promise<Manifest>, options: {volumes: boolean}): Promise<ReapResult> {
   const record = readSupervisorRecord(files.supervisor);
-  // A supervisor that is alive but does not answer is hung: it is ours (same start time), end it first.
-  if (record && record.pid !== process.pid && isSameProcess(record.pid, record.startTime)) {
+  // A supervisor that is alive but does not answer is hung: end it first, but only when
+  // pid, start time and boot all match the record (issue 9.2: never kill by pid alone).
+  if (record && record.pid !== process.pid && isRecordedProcess(record.pid, record.startTime, record.bootId)) {
     try {
       process.kill(record.pid, 'SIGKILL');
     } catch {
@@ -36,7 +37,7 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
       const manifest = readJson<Manifest>(files.manifest) ?? (await loadManifest(manifestFile));
       const runtime = await createRuntime(state.runtime);
       const known = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
-      reaped = await runtime.reap(manifest, known);
+      reaped = await runtime.reap(manifest, known, state.runId ? {runIds: [state.runId]} : {});
       await runtime.teardown(manifest, {removeVolumes: options.volumes});
     }
   } finally {

@@ -8,6 +8,7 @@ import {removeFile, writeJsonAtomic, type FailureRecord, type StateRecord, type 
 import {Supervisor} from '../supervisor/supervisor.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
 import {handleControl} from './control-handlers.js';
+import {currentBootId} from '../runtime/process/proc-table.js';
 import {processStartTime} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {DeadlineError, startFailure} from './start-failure.js';
@@ -83,6 +84,7 @@ export class StackHost {
     const record: SupervisorRecord = {
       pid: process.pid,
       startTime: processStartTime(process.pid),
+      ...(currentBootId() ? {bootId: currentBootId()} : {}),
       socket: this.options.files.socket,
       project: this.manifest.name,
       runtime: this.options.runtime.kind,
@@ -167,6 +169,7 @@ export class StackHost {
       phase: this.phase,
       services: this.supervisor.status(),
       identities: this.supervisor.identities(),
+      ...(this.options.runtime.runId ? {runId: this.options.runtime.runId} : {}),
       ...(this.failure ? {failure: this.failure} : {}),
     };
     writeJsonAtomic(this.options.files.state, state);

@@ -9,6 +9,8 @@ export interface SupervisorRecord {
   pid: number;
   // /proc start time of the supervisor: its pid is only trusted while this matches.
   startTime: string | undefined;
+  // /proc/sys/kernel/random/boot_id: a record of another boot names no process.
+  bootId?: string;
   socket: string;
   project: string;
   runtime: RuntimeKind;
@@ -29,6 +31,8 @@ export interface StateRecord {
   services: ServiceStatus[];
   // Every unit the supervisor started and has not seen gone, for reaping.
   identities: UnitIdentity[];
+  // The run marker its units carry (process runtime), to find their escaped children after a crash.
+  runId?: string;
   failure?: FailureRecord;
 }
 

@@ -1,29 +1,48 @@
 import type {UnitIdentity} from '../types.js';
-import {listProcesses, readStat, startedAtOrAfter, type ProcStat} from './proc-table.js';
+import {isCurrentBoot, listProcesses, readStat, type ProcStat} from './proc-table.js';
+import {carriesMarker} from './stack-marker.js';
+import {delay} from './wait.js';
 
 export type ProcessIdentity = Extract<UnitIdentity, {kind: 'process'}>;
 
-// The leader is ours only while its start time matches the one we recorded.
+// The leader is ours only while pid, start time and boot all match the record
+// (containerd and systemd never act on a pid alone).
 export function leaderAlive(identity: ProcessIdentity): boolean {
+  if (!isCurrentBoot(identity.bootId)) return false;
   const stat = readStat(identity.pid);
   return stat !== null && stat.state !== 'Z' && stat.startTime === identity.startTime;
 }
 
-// Live members of our group. While any member lives the pgid cannot be reused,
-// and a member started before our leader cannot be ours: that is the identity check.
+// Live members of our group. While the verified leader lives its pgid cannot be reused
+// and only its own session can join it, so the whole group is ours. Without it, a
+// member is ours only if it carries our run's marker: never judged by age alone (issue 9.2).
 export function groupMembers(identity: ProcessIdentity, table: ProcStat[] = listProcesses()): ProcStat[] {
-  return table.filter((p) => p.pgid === identity.pgid && startedAtOrAfter(p, identity.startTime));
+  if (!isCurrentBoot(identity.bootId)) return [];
+  // Our groups are led by the unit's pid. Another process holding that pid means the
+  // old group died out whole before the pid could be handed out again: a stranger's group.
+  const holder = identity.pid === identity.pgid ? readStat(identity.pid) : null;
+  if (holder && holder.startTime !== identity.startTime) return [];
+  const inGroup = table.filter((p) => p.pgid === identity.pgid);
+  if (holder && holder.state !== 'Z') return inGroup;
+  const runs = new Set(identity.runId === undefined ? [] : [identity.runId]);
+  if (runs.size === 0) return [];
+  return inGroup.filter((p) => carriesMarker(p.pid, undefined, runs));
 }
 
 // Signals the whole group when it is verifiably ours; returns whether anything was signalled.
-export function signalGroup(identity: ProcessIdentity, signal: NodeJS.Signals): boolean {
-  const table = listProcesses();
+export function signalGroup(identity: ProcessIdentity, signal: NodeJS.Signals, table: ProcStat[] = listProcesses()): boolean {
   const members = groupMembers(identity, table);
   if (members.length === 0) return false;
-  // A stranger in our pgid is impossible while verified members live; guard anyway.
-  if (members.length === table.filter((p) => p.pgid === identity.pgid).length) {
+  return signalVerified(identity.pgid, members, table, signal);
+}
+
+// One kill(-pgid) when every process of the group is verified ours: the kernel delivers
+// it to the group atomically, so a member forking in a loop cannot leave a child behind.
+// Otherwise each verified member alone.
+export function signalVerified(pgid: number, members: ProcStat[], table: ProcStat[], signal: NodeJS.Signals): boolean {
+  if (members.length === table.filter((p) => p.pgid === pgid).length) {
     try {
-      process.kill(-identity.pgid, signal);
+      process.kill(-pgid, signal);
       return true;
     } catch {
       return false;
@@ -45,4 +64,18 @@ export function signalEach(members: ProcStat[], signal: NodeJS.Signals): boolean
     }
   }
   return any;
+}
+
+// SIGKILL the group, rescan, again, until no verified member is left or ms have passed:
+// a member forking in a loop may have started a child between two scans (issue 9.8).
+export async function killGroupUntilGone(identity: ProcessIdentity, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const table = listProcesses();
+    const members = groupMembers(identity, table);
+    if (members.length === 0) return true;
+    if (Date.now() > deadline) return false;
+    signalVerified(identity.pgid, members, table, 'SIGKILL');
+    await delay(10);
+  }
 }

@@ -56,7 +56,22 @@ export function readEnviron(pid: number): Map<string, string> | null {
   }
 }
 
-// Start times are tick counts that can exceed 2^53 only after millennia; BigInt keeps it exact anyway.
-export function startedAtOrAfter(stat: ProcStat, startTime: string): boolean {
-  return BigInt(stat.startTime) >= BigInt(startTime);
+let cachedBootId: string | null | undefined;
+
+// This boot of the machine: start times count from boot, so a pid + start time
+// recorded in another boot names nothing now (systemd keys its records the same way).
+export function currentBootId(): string | undefined {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      cachedBootId = null;
+    }
+  }
+  return cachedBootId ?? undefined;
+}
+
+// A recorded boot id names this boot; an unknown one (old record, no /proc) names none.
+export function isCurrentBoot(bootId: string | undefined): boolean {
+  return bootId !== undefined && bootId === currentBootId();
 }

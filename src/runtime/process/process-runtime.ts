@@ -3,11 +3,12 @@ import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../types.js';
-import {groupMembers, leaderAlive, signalEach, signalGroup, type ProcessIdentity} from './group-signal.js';
+import {groupMembers, killGroupUntilGone, leaderAlive, signalGroup, type ProcessIdentity} from './group-signal.js';
 import {LineSplitter} from '../line-splitter.js';
-import {readStat} from './proc-table.js';
+import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
 import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
+import {newRunId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 
 interface ProcessUnit extends RunningUnit {
@@ -36,6 +37,7 @@ const KILL_GRACE_MS = 1000;
 // DESIGN "Runtimes: process": each service is a process group on the host.
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
+  readonly runId = newRunId();
   private manifest?: Manifest;
   private events: RuntimeEvents = {log: () => {}};
 
@@ -56,7 +58,7 @@ export class ProcessRuntime implements Runtime {
     }
     const subprocess = execa(file, args, {
       cwd: serviceWorkdir(service),
-      env: serviceEnv(manifest, service),
+      env: serviceEnv(manifest, service, {runId: this.runId}),
       extendEnv: false,
       // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
       detached: true,
@@ -73,7 +75,8 @@ export class ProcessRuntime implements Runtime {
         suggestion: `check the command (${[file, ...args].join(' ')}) and workdir (${serviceWorkdir(service)})`,
       });
     }
-    const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0'};
+    const bootId = currentBootId();
+    const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};
     this.pipeLines(service.name, subprocess.stdout, 'stdout');
     this.pipeLines(service.name, subprocess.stderr, 'stderr');
     let resolveExit!: (info: ExitInfo) => void;
@@ -83,7 +86,7 @@ export class ProcessRuntime implements Runtime {
       unit.exitInfo = info;
       live.delete(unit);
       // A container dies whole; so does a group whose leader died on its own.
-      if (!unit.stopping) signalEach(groupMembers(identity), 'SIGKILL');
+      if (!unit.stopping) void killGroupUntilGone(identity, KILL_GRACE_MS);
       resolveExit(info);
     });
     void subprocess.then(() => undefined, () => undefined);
@@ -103,7 +106,7 @@ export class ProcessRuntime implements Runtime {
     if (!groupGone() || !info) {
       signalGroup(unit.identity, 'SIGKILL');
       info = info ?? (await within(unit.exited, KILL_GRACE_MS));
-      await pollUntil(groupGone, KILL_GRACE_MS);
+      await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
     }
     return info ?? {service: unit.service.name, exitCode: null, signal: 'SIGKILL'};
   }
@@ -114,7 +117,7 @@ export class ProcessRuntime implements Runtime {
     // Nothing verifiably ours is left: never wait on (or signal) a stranger.
     if (!signalGroup(unit.identity, 'SIGKILL')) return;
     await within(unit.exited, KILL_GRACE_MS);
-    await pollUntil(() => groupMembers(unit.identity).length === 0, KILL_GRACE_MS);
+    await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
@@ -123,8 +126,9 @@ export class ProcessRuntime implements Runtime {
     await Promise.all(named.map((v) => rm(volumeDir(manifest, v.name), {recursive: true, force: true})));
   }
 
-  async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
-    return reapSurvivors(manifest, known, options.graceMs);
+  // Our own run counts too: a live supervisor reaps its escaped children on stop.
+  async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number; runIds?: string[]} = {}): Promise<UnitIdentity[]> {
+    return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])]});
   }
 
   async endpoint(_service: Service, containerPort: number): Promise<{host: string; port: number}> {
@@ -138,7 +142,7 @@ export class ProcessRuntime implements Runtime {
     if (file === undefined) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command');
     const result = await execa(file, args, {
       cwd: serviceWorkdir(service),
-      env: serviceEnv(manifest, service, options.env),
+      env: serviceEnv(manifest, service, {runId: this.runId, ...(options.env ? {extra: options.env} : {})}),
       extendEnv: false,
       reject: false,
       timeout: options.timeoutMs,

@@ -1,41 +1,82 @@
 import type {Manifest} from '../../manifest/types.js';
 import {servicesInStartOrder} from '../../manifest/types.js';
 import type {UnitIdentity} from '../types.js';
-import {groupMembers, signalEach, type ProcessIdentity} from './group-signal.js';
-import {listProcesses, readEnviron, readStat, type ProcStat} from './proc-table.js';
-import {STACK_MARKER_VAR, stackId} from './stack-marker.js';
-import {pollUntil} from './wait.js';
+import {groupMembers, signalVerified, type ProcessIdentity} from './group-signal.js';
+import {currentBootId, listProcesses, type ProcStat} from './proc-table.js';
+import {carriesMarker, stackId} from './stack-marker.js';
+import {delay} from './wait.js';
 
 // Longest grace a reaped survivor gets; `down` must stay bounded even with odd manifests.
 const MAX_REAP_GRACE_MS = 10_000;
+// After the grace: SIGKILL, rescan, SIGKILL what appeared meanwhile (a forking loop), until
+// nothing of ours is left or this much time has passed.
+const KILL_ROUNDS_MS = 3000;
+const SCAN_STEP_MS = 50;
+
+export interface ReapOptions {
+  graceMs?: number;
+  // Runs whose marked processes are ours (state.json records the run); the runs of `known` count too.
+  runIds?: Iterable<string>;
+}
 
 // Everything of this stack still alive: members of recorded groups (identity-checked)
-// and any process carrying the stack marker (escaped its group with setsid).
-export function findSurvivors(manifest: Manifest, known: UnitIdentity[]): ProcStat[] {
-  const table = listProcesses();
+// and any process carrying this stack's run marker (escaped its group with setsid).
+export function findSurvivors(manifest: Manifest, known: UnitIdentity[], runIds: Iterable<string> = [], table: ProcStat[] = listProcesses()): ProcStat[] {
   const found = new Map<number, ProcStat>();
   for (const identity of known) {
     if (identity.kind !== 'process') continue;
     for (const member of groupMembers(identity, table)) found.set(member.pid, member);
   }
-  const marker = stackId(manifest);
+  const runs = new Set([...runIds, ...known.flatMap((i) => (i.kind === 'process' && i.runId !== undefined ? [i.runId] : []))]);
+  const stack = stackId(manifest);
   for (const row of table) {
     if (row.pid === process.pid || found.has(row.pid)) continue;
-    if (readEnviron(row.pid)?.get(STACK_MARKER_VAR) === marker) found.set(row.pid, row);
+    if (carriesMarker(row.pid, stack, runs)) found.set(row.pid, row);
   }
+  found.delete(process.pid);
   return [...found.values()];
 }
 
-// SIGTERM every verified survivor, SIGKILL what is left after the longest stopTimeout.
-export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[], graceMs?: number): Promise<UnitIdentity[]> {
-  const survivors = findSurvivors(manifest, known);
-  if (survivors.length === 0) return [];
-  signalEach(survivors, 'SIGTERM');
-  const grace = graceMs ?? Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...servicesInStartOrder(manifest).map((s) => s.stopTimeoutMs)));
-  const gone = () => survivors.every((s) => readStat(s.pid)?.startTime !== s.startTime || readStat(s.pid)?.state === 'Z');
-  if (!(await pollUntil(gone, grace))) {
-    signalEach(survivors, 'SIGKILL');
-    await pollUntil(gone, 1000);
+// Whole groups where every member is ours (one atomic kill(-pgid)), single processes otherwise.
+function signalSurvivors(survivors: ProcStat[], table: ProcStat[], signal: NodeJS.Signals): void {
+  const groups = new Map<number, ProcStat[]>();
+  for (const s of survivors) groups.set(s.pgid, [...(groups.get(s.pgid) ?? []), s]);
+  for (const [pgid, members] of groups) signalVerified(pgid, members, table, signal);
+}
+
+// SIGTERM every verified survivor, SIGKILL what is left after the longest stopTimeout,
+// rescanning each round: a snapshot signalled pid by pid misses what a forking service
+// starts meanwhile (issue 9.8), so loop until nothing carries our marker (bounded).
+export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[], options: ReapOptions = {}): Promise<UnitIdentity[]> {
+  const runIds = [...(options.runIds ?? [])];
+  const seen = new Map<number, ProcStat>();
+  const scan = (): {table: ProcStat[]; survivors: ProcStat[]} => {
+    const table = listProcesses();
+    const survivors = findSurvivors(manifest, known, runIds, table);
+    for (const s of survivors) seen.set(s.pid, s);
+    return {table, survivors};
+  };
+  let current = scan();
+  if (current.survivors.length === 0) return [];
+  signalSurvivors(current.survivors, current.table, 'SIGTERM');
+  const grace = options.graceMs ?? Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...servicesInStartOrder(manifest).map((s) => s.stopTimeoutMs)));
+  const termDeadline = Date.now() + grace;
+  while (Date.now() < termDeadline) {
+    await delay(Math.min(SCAN_STEP_MS, Math.max(0, termDeadline - Date.now())));
+    current = scan();
+    if (current.survivors.length === 0) return identities(seen);
   }
-  return survivors.map((s): ProcessIdentity => ({kind: 'process', pid: s.pid, pgid: s.pgid, startTime: s.startTime}));
+  const killDeadline = Date.now() + KILL_ROUNDS_MS;
+  for (;;) {
+    current = scan();
+    if (current.survivors.length === 0 || Date.now() > killDeadline) break;
+    signalSurvivors(current.survivors, current.table, 'SIGKILL');
+    await delay(10);
+  }
+  return identities(seen);
+}
+
+function identities(seen: Map<number, ProcStat>): UnitIdentity[] {
+  const bootId = currentBootId();
+  return [...seen.values()].map((s): ProcessIdentity => ({kind: 'process', pid: s.pid, pgid: s.pgid, startTime: s.startTime, ...(bootId ? {bootId} : {})}));
 }

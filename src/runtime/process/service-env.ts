@@ -1,26 +1,35 @@
 import path from 'node:path';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {resolveVolumeRefs} from '../../manifest/volume-refs.js';
-import {STACK_MARKER_VAR, stackId} from './stack-marker.js';
+import {RUN_MARKER_VAR, STACK_MARKER_VAR, stackId} from './stack-marker.js';
 
 // Named volumes of the process runtime are plain directories under the project.
 export function volumeDir(manifest: Manifest, volume: string): string {
   return path.join(manifest.dir, '.sidecar', 'volumes', volume);
 }
 
-// DESIGN: manifest env (with `process:` overrides), `${volumes.NAME}` as host
-// directories, PATH and HOME from the user. Nothing else leaks from our env.
-export function serviceEnv(manifest: Manifest, service: Service, extra: Record<string, string> = {}): Record<string, string> {
+export interface ServiceEnvOptions {
+  // The run marker (see stack-marker.ts); every process of the run carries it.
+  runId?: string;
+  // Set last, over the manifest (exec's own env).
+  extra?: Record<string, string>;
+}
+
+// Issue 8.12, decided: a host process gets the caller's whole environment, as with
+// process-compose, foreman and honcho (it expects PATH, HOME, nvm, proxies, locale...);
+// Compose passes none because a container is isolated from the host anyway. Then the
+// manifest's env (envFile, env, `process:` overrides; `${volumes.NAME}` as host
+// directories) on top, and our marker variables last so that no env can forge or drop them.
+export function serviceEnv(manifest: Manifest, service: Service, options: ServiceEnvOptions = {}, caller: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME'] as const) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  const merged = {...service.env, ...service.process.env, ...extra};
+  for (const [key, value] of Object.entries(caller)) if (value !== undefined) env[key] = value;
+  const merged = {...service.env, ...service.process.env, ...options.extra};
   for (const [key, value] of Object.entries(merged)) {
     env[key] = resolveVolumeRefs(value, (volume) => volumeDir(manifest, volume));
   }
   env[STACK_MARKER_VAR] = stackId(manifest);
+  if (options.runId !== undefined) env[RUN_MARKER_VAR] = options.runId;
+  else delete env[RUN_MARKER_VAR];
   return env;
 }
 

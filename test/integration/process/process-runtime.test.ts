@@ -59,8 +59,11 @@ describe('ProcessRuntime', () => {
     expect(pieces.map((p) => p.line.replace(CONTINUED_MARKER, '')).join('')).toBe('H'.repeat(huge));
   });
 
-  it('gives a service its manifest env, volume dirs, PATH and HOME, its workdir, and nothing else of ours', async () => {
-    process.env.SIDECAR_TEST_LEAK = 'leaked';
+  it("gives a service the caller's environment, the manifest env over it, volume dirs, its workdir and the run marker", async () => {
+    // Issue 8.12: a host process expects the caller's environment (process-compose, foreman).
+    process.env.SIDECAR_TEST_CALLER = 'from the caller';
+    process.env.OVERRIDE = 'caller';
+    process.env.SIDECAR_RUN_ID = 'forged';
     const workdir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-wd-'));
     const probe = "console.log(JSON.stringify({cwd: process.cwd(), env: process.env, arg: process.argv[1]}))";
     const s = service('app', 'app', {
@@ -76,9 +79,10 @@ describe('ProcessRuntime', () => {
     const seen = JSON.parse(lines[0]!.line) as {cwd: string; env: Record<string, string>; arg: string};
     expect(seen.cwd).toBe(workdir);
     expect(seen.arg).toBe(path.join(dir, '.sidecar/volumes/logs/x'));
-    expect(seen.env).toMatchObject({PATH: process.env.PATH, LOG_DIR: path.join(dir, '.sidecar/volumes/logs/app'), OVERRIDE: 'process'});
-    expect(seen.env.SIDECAR_TEST_LEAK).toBeUndefined();
-    delete process.env.SIDECAR_TEST_LEAK;
+    expect(seen.env).toMatchObject({PATH: process.env.PATH, HOME: process.env.HOME, SIDECAR_TEST_CALLER: 'from the caller', LOG_DIR: path.join(dir, '.sidecar/volumes/logs/app'), OVERRIDE: 'process'});
+    expect(seen.env.SIDECAR_RUN_ID).toBe(runtime.runId);
+    expect(seen.env.SIDECAR_STACK_ID).toMatch(/^test-[0-9a-f]{12}$/);
+    for (const key of ['SIDECAR_TEST_CALLER', 'OVERRIDE', 'SIDECAR_RUN_ID']) delete process.env[key];
   });
 
   it('never signals a process whose start time does not match (a reused pid)', async () => {
