@@ -18,8 +18,11 @@ export default class Down extends BaseCommand {
     const {durationOption} = await import('../stack/duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {filesFor} = await import('../stack/find-supervisor.js');
+    const {requireStackOrManifest} = await import('../stack/stack-lookup.js');
+    const files = filesFor(flags.file);
+    requireStackOrManifest(files, flags.file);
     const {downStack} = await import('../stack/down-stack.js');
-    const result = await downStack(filesFor(flags.file), {volumes: flags.volumes, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+    const result = await downStack(files, {volumes: flags.volumes, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
     if (flags.json) return this.printJson(result);
     const what = result.project ?? 'the stack';
     if (result.outcome === 'nothing') process.stdout.write('nothing is running\n');

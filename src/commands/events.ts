@@ -9,10 +9,11 @@ export default class Events extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Events);
     this.jsonMode = flags.json;
-    const {filesFor, requireSupervisor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {requireRunningStack} = await import('../stack/stack-lookup.js');
     const {callControl} = await import('../supervisor/control/control-client.js');
     const {eventLine} = await import('../output/event-line.js');
-    const live = await requireSupervisor(filesFor(flags.file));
+    const live = await requireRunningStack(filesFor(flags.file), flags.file);
     // Compact JSON: one event per line, so `events --json | jq -c` and line readers work.
     await callControl(live.socket, {method: 'events'}, {onData: (event) => process.stdout.write((flags.json ? JSON.stringify(event) : eventLine(event as LifecycleEvent)) + '\n')});
   }

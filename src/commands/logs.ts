@@ -28,7 +28,9 @@ export default class Logs extends BaseCommand {
     const {stdoutChalk} = await import('../output/stdout-colors.js');
     const services = argv as string[];
     let prefixer: InstanceType<typeof LogPrefixer> | undefined;
-    await streamLogs(filesFor(flags.file), {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
+    let count = 0;
+    await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
+      count += lines.length;
       if (flags.json) {
         process.stdout.write(lines.map((line) => JSON.stringify(line) + '\n').join(''));
         return;
@@ -36,5 +38,7 @@ export default class Logs extends BaseCommand {
       prefixer ??= new LogPrefixer(services.length > 0 ? services : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
       process.stdout.write(lines.map((line) => prefixer!.format(line)).join(''));
     });
+    // Nothing matched: say so on stderr, so that an empty answer is not taken for a lost one.
+    if (count === 0 && !flags.json) process.stderr.write(`no log lines${services.length > 0 ? ` of ${services.join(', ')}` : ''}${flags.since !== undefined ? ` since ${flags.since}` : ''}\n`);
   }
 }

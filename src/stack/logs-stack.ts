@@ -1,14 +1,14 @@
 import {readLogs, servicesWithLogs, type LogQuery} from '../logs/log-reader.js';
 import type {LogLine} from '../runtime/types.js';
 import {callControl} from '../supervisor/control/control-client.js';
-import {findSupervisor} from './find-supervisor.js';
 import {followFiles} from './follow-files.js';
 import type {ProjectFiles} from './project-files.js';
+import {lookUpStack} from './stack-lookup.js';
 
 // `logs`: from the supervisor when one runs (past lines then live ones, nothing
 // lost between them); otherwise straight from `.sidecar/logs/`.
-export async function streamLogs(files: ProjectFiles, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[]) => void): Promise<void> {
-  const live = await findSupervisor(files);
+export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[]) => void): Promise<void> {
+  const live = await lookUpStack(files, manifestFile, query.services);
   if (live) {
     await callControl(
       live.socket,

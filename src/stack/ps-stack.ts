@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {servicesInStartOrder} from '../manifest/types.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {PsResult} from '../supervisor/control/protocol.js';
@@ -30,15 +29,13 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
       services: state.services.map((s): ServiceStatus => ({...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null})),
     };
   }
-  try {
-    const {loadManifest} = await import('../manifest/load.js');
-    const manifest = await loadManifest(manifestFile);
-    const services = servicesInStartOrder(manifest).map(
-      (s): ServiceStatus => ({name: s.name, role: s.role, state: 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
-    );
-    const hasCommands = servicesInStartOrder(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
-    return {project: manifest.name, runtime: hasCommands ? 'process' : 'docker', supervisor: null, services};
-  } catch {
-    return {project: path.basename(files.dir), runtime: 'process', supervisor: null, services: []};
-  }
+  // Never started here (or `down` cleaned up): the manifest's services, none running.
+  // No manifest either is exit 3, as for every command that reads one.
+  const {loadManifest} = await import('../manifest/load.js');
+  const manifest = await loadManifest(manifestFile);
+  const services = servicesInStartOrder(manifest).map(
+    (s): ServiceStatus => ({name: s.name, role: s.role, state: 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
+  );
+  const hasCommands = servicesInStartOrder(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
+  return {project: manifest.name, runtime: hasCommands ? 'process' : 'docker', supervisor: null, services};
 }

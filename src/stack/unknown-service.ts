@@ -3,8 +3,12 @@ import {servicesInStartOrder, type Manifest} from '../manifest/types.js';
 
 // A service name on the command line that the manifest does not have.
 export function unknownService(manifest: Manifest, name: string): SidecarError {
-  const known = servicesInStartOrder(manifest).map((s) => s.name);
-  return new SidecarError('SIDECAR_UNKNOWN_SERVICE', `no service named "${name}" in ${manifest.file}`, {
+  return unknownServiceName(name, servicesInStartOrder(manifest).map((s) => s.name), manifest.file);
+}
+
+// The same, when the names come from a recorded state rather than a loaded manifest.
+export function unknownServiceName(name: string, known: readonly string[], file: string): SidecarError {
+  return new SidecarError('SIDECAR_UNKNOWN_SERVICE', `no service named "${name}" in ${file}`, {
     suggestion: `use one of: ${known.join(', ')}`,
   });
 }

@@ -53,6 +53,10 @@ describe('--since', () => {
     expect(sinceOption('2025-01-02T03:04:05Z', 0)).toBe(Date.UTC(2025, 0, 2, 3, 4, 5));
     expect(sinceOption(undefined, 0)).toBeUndefined();
     expect(() => sinceOption('yesterday', 0)).toThrow(/neither a duration/);
+    // Issue 8 point 10: a bare number has no unit (Date.parse would take "5" for the year 2005).
+    expect(() => sinceOption('5', 0)).toThrow(/--since 5 has no unit/);
+    expect(() => sinceOption('2025', 0)).toThrow(/has no unit/);
+    expect(() => sinceOption('5x', 0)).toThrow(/not a duration/);
   });
 });
 
