@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {MAX_ENV_FILE_BYTES, readTextFile, type TextFile} from './read-text-file.js';
 
 // `.env` as Compose reads it: KEY=VALUE lines, `#` comments, optional `export`,
 // single quotes literal, double quotes with \n \t \" \\ escapes.
@@ -35,10 +35,11 @@ function findClosingQuote(value: string): number {
   return -1;
 }
 
-export function readDotenv(file: string): Record<string, string> | undefined {
-  try {
-    return parseDotenv(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
+export type EnvFileRead = {ok: true; values: Record<string, string>} | Extract<TextFile, {ok: false}>;
+
+// An env file, read only when it is a regular file of at most 1 MB (issue 9.9):
+// `display` names it in messages.
+export function readEnvFile(file: string, display: string): EnvFileRead {
+  const read = readTextFile(file, display, MAX_ENV_FILE_BYTES);
+  return read.ok ? {ok: true, values: parseDotenv(read.text)} : read;
 }

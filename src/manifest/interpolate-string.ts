@@ -17,14 +17,23 @@ export interface InterpolationResult {
 
 type Lookup = (name: string) => string | undefined;
 
+// Defaults nest (`${A:-${B:-x}}`); 3,000 levels overflowed the stack (issue 9.9).
+// No real manifest nests more than a few; Compose has no limit, bash neither, but
+// both fail on far less than a stack overflow here would cost.
+export const MAX_NESTING = 32;
+
 export function interpolateString(input: string, lookup: Lookup): InterpolationResult {
   const issues: InterpolationIssue[] = [];
   const unset: string[] = [];
-  const value = expand(input, 0, lookup, issues, unset);
+  const value = expand(input, 0, lookup, issues, unset, 0);
   return {value, issues, unset};
 }
 
-function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[]): string {
+function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {
+  if (depth > MAX_NESTING) {
+    issues.push({index: base, message: `\${...} is nested more than ${MAX_NESTING} levels deep`, suggestion: 'nest fewer defaults: set the variable, or give a plain default such as ${VAR:-value}'});
+    return '';
+  }
   let out = '';
   let i = 0;
   while (i < input.length) {
@@ -47,7 +56,7 @@ function expand(input: string, base: number, lookup: Lookup, issues: Interpolati
         return out + input.slice(i);
       }
       const body = input.slice(i + 2, end);
-      out += braced(body, input.slice(i, end + 1), base + i, lookup, issues, unset);
+      out += braced(body, input.slice(i, end + 1), base + i, lookup, issues, unset, depth);
       i = end + 1;
       continue;
     }
@@ -80,7 +89,7 @@ function matchingBrace(input: string, from: number): number {
   return -1;
 }
 
-function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[]): string {
+function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {
   if (/^volumes\.[a-z0-9][a-z0-9_.-]*$/.test(body)) return whole;
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
   if (!match) {
@@ -101,18 +110,18 @@ function braced(body: string, whole: string, index: number, lookup: Lookup, issu
       return found ?? '';
     case ':-':
     case '-':
-      return missing ? expand(arg, index + 2 + name.length + op.length, lookup, issues, unset) : found!;
+      return missing ? expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1) : found!;
     case ':?':
     case '?':
       if (missing) {
-        const why = arg === '' ? `${name} is required` : expand(arg, index, lookup, [], []);
+        const why = arg === '' ? `${name} is required` : expand(arg, index, lookup, [], [], depth + 1);
         issues.push({index, message: `required variable ${name} is not set: ${why}`, suggestion: `set ${name} in the environment or in .env beside the manifest`});
         return '';
       }
       return found!;
     case ':+':
     case '+':
-      return missing ? '' : expand(arg, index + 2 + name.length + op.length, lookup, issues, unset);
+      return missing ? '' : expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1);
     default:
       return whole;
   }

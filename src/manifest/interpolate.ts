@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {Scalar, isPair, isScalar, isSeq, parseDocument, visit} from 'yaml';
 import type {Problem} from '../errors/index.js';
-import {readDotenv} from './dotenv.js';
+import {readEnvFile} from './dotenv.js';
+import {invalid} from './parse.js';
 import {interpolateString} from './interpolate-string.js';
 import {placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
 
@@ -12,10 +13,13 @@ export interface InterpolationOutcome {
 }
 
 // The environment interpolation reads: the process environment wins over a
-// `.env` beside the manifest, as in Compose.
-export function interpolationEnv(manifestPath: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const dotenv = readDotenv(path.join(path.dirname(manifestPath), '.env')) ?? {};
-  const out: Record<string, string> = {...dotenv};
+// `.env` beside the manifest, as in Compose. A `.env` that is there but is not a
+// readable regular file of at most 1 MB is an invalid manifest (issue 9.9).
+export function interpolationEnv(manifestPath: string, env: NodeJS.ProcessEnv = process.env, displayPath = manifestPath): Record<string, string> {
+  const display = path.join(path.dirname(displayPath), '.env');
+  const read = readEnvFile(path.join(path.dirname(manifestPath), '.env'), display);
+  if (!read.ok && !read.missing) throw invalid([{message: read.message, place: {file: display, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
+  const out: Record<string, string> = read.ok ? {...read.values} : {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
 }

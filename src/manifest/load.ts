@@ -22,7 +22,7 @@ export interface LoadResult {
 // problem of the file is collected and thrown at once as SIDECAR_MANIFEST_INVALID.
 export async function loadManifestWithWarnings(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const source = parseManifest(file);
-  const {problems, unset} = interpolate(source, interpolationEnv(source.absolutePath, options.env));
+  const {problems, unset} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
   let data: Record<string, unknown>;
   try {
     data = source.doc.toJS({maxAliasCount: 100}) as Record<string, unknown>;

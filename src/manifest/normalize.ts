@@ -2,7 +2,7 @@ import {constants} from 'node:os';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
 import {userRegexProblem} from '../health/user-regex.js';
-import {readDotenv} from './dotenv.js';
+import {readEnvFile} from './dotenv.js';
 import {parseDuration} from './duration.js';
 import {parsePort} from './ports.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
@@ -41,10 +41,13 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     const envFiles = raw.envFile === undefined ? [] : Array.isArray(raw.envFile) ? (raw.envFile as string[]) : [raw.envFile as string];
     const env: Record<string, string> = {};
     envFiles.forEach((file, index) => {
-      const values = readDotenv(path.resolve(dir, file));
-      if (values === undefined) {
-        at([...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])], `env file "${file}" cannot be read`, `create ${file} next to the manifest or remove it from envFile`);
-      } else Object.assign(env, values);
+      const read = readEnvFile(path.resolve(dir, file), file);
+      if (read.ok) Object.assign(env, read.values);
+      else {
+        const where = [...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])];
+        if (read.missing) at(where, `env file "${file}" cannot be read`, `create ${file} next to the manifest or remove it from envFile`);
+        else at(where, read.message, read.suggestion);
+      }
     });
     Object.assign(env, envOf(raw.env));
 

@@ -1,7 +1,8 @@
-import {readFileSync, statSync} from 'node:fs';
+import {statSync} from 'node:fs';
 import path from 'node:path';
-import {LineCounter, isCollection, isMap, isScalar, parseDocument, visit, Scalar, type YAMLError} from 'yaml';
+import {LineCounter, isCollection, isMap, isScalar, isSeq, parseDocument, visit, Scalar, type YAMLError} from 'yaml';
 import {SidecarError, type Place, type Problem} from '../errors/index.js';
+import {MAX_MANIFEST_BYTES, readTextFile, type TextFile} from './read-text-file.js';
 import {locate, placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
 
 const YAML_HINTS: Record<string, string> = {
@@ -17,32 +18,15 @@ const YAML_HINTS: Record<string, string> = {
 // Stage 1: read and parse, keeping positions for every later message.
 export function parseManifest(file: string): ManifestSource {
   const absolutePath = path.resolve(file);
-  let text: string;
-  try {
-    if (statSync(absolutePath).isDirectory()) {
-      throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `${file} is a directory, not a manifest`, {
-        suggestion: `pass the manifest file: sidecar -f ${path.join(file, 'sidecar.yaml')}`,
-      });
-    }
-    text = readFileSync(absolutePath, 'utf8');
-  } catch (error) {
-    if (error instanceof SidecarError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, {
-        suggestion: 'check the file permissions, or point at another manifest with -f FILE',
-        cause: error,
-      });
-    }
-    throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${file}`, {
-      suggestion: 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
-      cause: error,
-    });
-  }
+  const read = readTextFile(absolutePath, file, MAX_MANIFEST_BYTES);
+  if (!read.ok) throw unreadable(file, absolutePath, read);
+  const text = read.text;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true});
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, merge: true});
   const source: ManifestSource = {displayPath: file, absolutePath, text, doc, lineCounter};
 
-  const problems: Problem[] = syntaxProblems(source);
+  const problems: Problem[] = depthProblems(source);
+  if (problems.length === 0) problems.push(...syntaxProblems(source));
   if (problems.length === 0) problems.push(...structureProblems(source));
   if (problems.length === 0) {
     if (text.trim() === '' || doc.contents === null) {
@@ -63,16 +47,85 @@ export function parseManifest(file: string): ManifestSource {
   return source;
 }
 
+// Why a manifest could not be read: missing and directories keep their own
+// code (a wrong -f); a device, pipe, oversized or non-UTF-8 file is an invalid
+// manifest at its place (issue 9.9, 9.12).
+function unreadable(file: string, absolutePath: string, read: Extract<TextFile, {ok: false}>): SidecarError {
+  if (read.missing) {
+    return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${file}`, {
+      suggestion: 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
+    });
+  }
+  if (isDirectory(absolutePath)) {
+    return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `${file} is a directory, not a manifest`, {
+      suggestion: `pass the manifest file: sidecar -f ${path.join(file, 'sidecar.yaml')}`,
+    });
+  }
+  return invalid([{message: read.message, place: {file, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 // A syntax error cascades into many follow-up errors that only repeat it, so
 // report the first one (duplicate keys stand alone and are all reported).
 function syntaxProblems(source: ManifestSource): Problem[] {
-  const duplicates = source.doc.errors.filter((error) => error.code === 'DUPLICATE_KEY');
-  const first = source.doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0])[0];
-  return [...duplicates, ...(first ? [first] : [])].map((error) => {
+  const first = source.doc.errors.sort((a, b) => a.pos[0] - b.pos[0])[0];
+  const syntax = (first ? [first] : []).map((error) => {
     const offset = unclosedStart(source, error) ?? error.pos[0];
     const place = placeAtOffset(source, offset, []);
+    if (/Maximum call stack/.test(error.message)) return {message: 'YAML: the document nests too deeply to read', place, suggestion: `nest at most ${MAX_DEPTH} levels of lists and mappings`};
     return {message: `YAML: ${error.message.split('\n')[0]}`, place, suggestion: syntaxHint(source, error, place.line)};
   });
+  return [...duplicateKeys(source), ...syntax];
+}
+
+// Duplicate keys with one Set per mapping: linear, where the parser's own
+// uniqueKeys check compares every pair (100k keys took 90 s, issue 9.9).
+// Merge keys (`<<`) may repeat, as the parser allows.
+function duplicateKeys(source: ManifestSource): Problem[] {
+  const problems: Problem[] = [];
+  visit(source.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key: unknown = pair.key;
+        const value = isScalar(key) ? key.value : key;
+        if (typeof value === 'symbol' || (value !== null && typeof value === 'object')) continue;
+        const id = `${typeof value}:${String(value)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const offset = (key as {range?: [number, number, number]} | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+        problems.push({message: 'YAML: Map keys must be unique', place: placeAtOffset(source, offset, []), suggestion: YAML_HINTS.DUPLICATE_KEY!});
+      }
+    },
+  });
+  return problems;
+}
+
+// Every later stage walks the document recursively; a manifest is at most ~8
+// levels deep, so anything past MAX_DEPTH is refused here, iteratively (issue 9.9).
+export const MAX_DEPTH = 64;
+
+function depthProblems(source: ManifestSource): Problem[] {
+  const stack: [unknown, number][] = [[source.doc.contents, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_DEPTH) {
+      const offset = (node as {range?: [number, number, number]} | null)?.range?.[0] ?? 0;
+      return [{message: `the manifest nests more than ${MAX_DEPTH} levels deep`, place: placeAtOffset(source, offset, []), suggestion: `nest at most ${MAX_DEPTH} levels of lists and mappings`}];
+    }
+    if (isMap(node)) for (const pair of node.items) stack.push([pair.value, depth + 1]);
+    else if (isSeq(node)) for (const item of node.items) stack.push([item, depth + 1]);
+  }
+  return [];
 }
 
 // Structure the parser accepts but toJS cannot turn into a manifest: aliases
@@ -117,11 +170,24 @@ function unclosedStart(source: ManifestSource, error: YAMLError): number | undef
 function syntaxHint(source: ManifestSource, error: YAMLError, line: number): string {
   const text = source.text.split(/\r?\n/)[line - 1] ?? '';
   // `{port: ${PORT}}`: inside a flow collection an unquoted `${` opens a mapping.
-  if (/[[{][^'"]*\$\{/.test(text) && error.code !== 'DUPLICATE_KEY') {
-    return 'quote values that hold ${...} inside [ ] or { }, e.g. {port: "${PORT}"}';
+  if (unquotedSubstitutionInFlow(text)) {
+    return 'quote values that hold ${...} inside [ ] or { }, e.g. {port: "${PORT}"}: a quoted value still takes the type of its field';
   }
   if (/^Flow (sequence|mapping)/.test(error.message)) return 'close the bracket on the same line, or indent its continuation lines deeper than the key';
   return YAML_HINTS[error.code] ?? 'fix the YAML syntax at this place';
+}
+
+// `[` or `{` followed by `${` with no quote between them, in one linear pass
+// (the regex /[[{][^'"]*\$\{/ backtracked quadratically on a line of 100k `[`).
+function unquotedSubstitutionInFlow(line: string): boolean {
+  let open = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '[' || ch === '{') open = true;
+    else if (ch === '"' || ch === "'") open = false;
+    else if (open && ch === '$' && line[i + 1] === '{') return true;
+  }
+  return false;
 }
 
 export function invalid(problems: Problem[]): SidecarError {

@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseDotenv, readDotenv} from '../../../src/manifest/dotenv.js';
+import {parseDotenv, readEnvFile} from '../../../src/manifest/dotenv.js';
 
 describe('parseDotenv', () => {
   it.each([
@@ -25,12 +25,12 @@ describe('parseDotenv', () => {
     expect(parseDotenv(text)).toEqual(expected);
   });
 
-  it('readDotenv returns undefined for a missing file and the values otherwise', () => {
+  it('readEnvFile says a missing file is missing and returns the values otherwise', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sidecar-dotenv-'));
     try {
-      expect(readDotenv(path.join(dir, '.env'))).toBeUndefined();
+      expect(readEnvFile(path.join(dir, '.env'), '.env')).toMatchObject({ok: false, missing: true});
       writeFileSync(path.join(dir, '.env'), 'A=1\n');
-      expect(readDotenv(path.join(dir, '.env'))).toEqual({A: '1'});
+      expect(readEnvFile(path.join(dir, '.env'), '.env')).toEqual({ok: true, values: {A: '1'}});
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }

@@ -1,0 +1,154 @@
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {execFileSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ensureBuilt} from '../integration/cli/cli-harness.js';
+
+// Issue 9.9 / 9.10: hostile inputs to the manifest reader. Before: `-f /dev/zero`
+// and `envFile: [/dev/zero]` grew to 12-15 GB RSS, a FIFO blocked forever, 100k
+// keys took 90 s and 806 MB, 3,000 nested defaults overflowed the stack (exit 1).
+// Each must now end in exit 3 with a placed message, quickly and in bounded memory.
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = path.join(repo, 'bin/run.js');
+const rssHook = path.join(repo, 'test/chaos/manifest-max-rss.mjs');
+const root = mkdtempSync(path.join(tmpdir(), 'sidecar-chaos-manifest-'));
+// Generous for a loaded 2-core machine: the point is "bounded", not "fast".
+const DEADLINE_MS = 45_000;
+const MAX_RSS_MB = 400;
+
+beforeAll(() => ensureBuilt(), 120_000);
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+function project(name: string, yaml?: string): string {
+  const dir = mkdtempSync(path.join(root, `${name}-`));
+  if (yaml !== undefined) writeFileSync(path.join(dir, 'sidecar.yaml'), yaml);
+  return dir;
+}
+
+interface Outcome {
+  exitCode: number | undefined;
+  stderr: string;
+  ms: number;
+  rssMb: number;
+}
+
+async function validate(dir: string, args: string[] = []): Promise<Outcome> {
+  const rssFile = path.join(dir, '.rss');
+  const started = Date.now();
+  const result = await execa(process.execPath, ['--import', rssHook, bin, 'validate', ...args], {
+    cwd: dir,
+    reject: false,
+    timeout: DEADLINE_MS,
+    killSignal: 'SIGKILL',
+    env: {NO_COLOR: '1', SIDECAR_TEST_RSS_FILE: rssFile},
+  });
+  let rssMb = Infinity;
+  try {
+    rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  } catch {
+    // Killed before exit: no figure, and the bound below fails.
+  }
+  return {exitCode: result.exitCode, stderr: result.stderr, ms: Date.now() - started, rssMb};
+}
+
+function expectBoundedInvalid(outcome: Outcome, message: RegExp, place: RegExp): void {
+  expect(outcome.exitCode, outcome.stderr).toBe(3);
+  expect(outcome.stderr).toMatch(/^Error SIDECAR_MANIFEST_INVALID/);
+  expect(outcome.stderr).toMatch(place);
+  expect(outcome.stderr).toMatch(message);
+  expect(outcome.stderr).toMatch(/fix: \S/);
+  expect(outcome.stderr).not.toMatch(/^\s{4}at /m);
+  expect(outcome.ms).toBeLessThan(DEADLINE_MS);
+  expect(outcome.rssMb).toBeLessThan(MAX_RSS_MB);
+}
+
+const APP = 'version: 1\napp:\n  command: [node, server.js]\n';
+
+describe.concurrent('manifest inputs that are not bounded files (issue 9.9)', () => {
+  it('-f /dev/zero is refused without reading it', async () => {
+    expectBoundedInvalid(await validate(project('dev-zero'), ['-f', '/dev/zero']), /\/dev\/zero is a device, not a regular file/, /^ {2}\/dev\/zero:1:1$/m);
+  });
+
+  it('envFile: [/dev/zero] is refused at its line', async () => {
+    const dir = project('env-file-zero', `${APP}  envFile: [/dev/zero]\n`);
+    expectBoundedInvalid(await validate(dir), /is a device, not a regular file/, /^ {2}sidecar\.yaml:4:13 app\.envFile\[0\]$/m);
+  });
+
+  it('a .env symlinked to /dev/zero is refused', async () => {
+    const dir = project('dotenv-zero', APP);
+    symlinkSync('/dev/zero', path.join(dir, '.env'));
+    expectBoundedInvalid(await validate(dir), /\.env is a device, not a regular file/, /^ {2}\.env:1:1$/m);
+  });
+
+  it('a FIFO given as the manifest does not block', async () => {
+    const dir = project('fifo-manifest');
+    execFileSync('mkfifo', [path.join(dir, 'sidecar.yaml')]);
+    expectBoundedInvalid(await validate(dir), /named pipe \(FIFO\), not a regular file/, /^ {2}sidecar\.yaml:1:1$/m);
+  });
+
+  it('a FIFO named .env does not block', async () => {
+    const dir = project('fifo-dotenv', APP);
+    execFileSync('mkfifo', [path.join(dir, '.env')]);
+    expectBoundedInvalid(await validate(dir), /\.env is a named pipe \(FIFO\)/, /^ {2}\.env:1:1$/m);
+  });
+
+  it('a FIFO in envFile does not block', async () => {
+    const dir = project('fifo-env-file', `${APP}  envFile: [app.env]\n`);
+    execFileSync('mkfifo', [path.join(dir, 'app.env')]);
+    expectBoundedInvalid(await validate(dir), /app\.env is a named pipe \(FIFO\)/, /^ {2}sidecar\.yaml:4:13 app\.envFile\[0\]$/m);
+  });
+
+  it('a directory in envFile is refused at its line', async () => {
+    const dir = project('dir-env-file', `${APP}  envFile: [conf]\n`);
+    mkdirSync(path.join(dir, 'conf'));
+    expectBoundedInvalid(await validate(dir), /conf is a directory, not a regular file/, /^ {2}sidecar\.yaml:4:13 app\.envFile\[0\]$/m);
+  });
+
+  it('a manifest over 10 MB is refused before parsing', async () => {
+    const dir = project('huge', `${APP}x-pad: "${'a'.repeat(11 * 1024 * 1024)}"\n`);
+    expectBoundedInvalid(await validate(dir), /sidecar\.yaml is larger than 10 MB/, /^ {2}sidecar\.yaml:1:1$/m);
+  });
+
+  it('an env file over 1 MB is refused at its line', async () => {
+    const dir = project('huge-env', `${APP}  envFile: big.env\n`);
+    writeFileSync(path.join(dir, 'big.env'), `A=${'x'.repeat(2 * 1024 * 1024)}\n`);
+    expectBoundedInvalid(await validate(dir), /big\.env is larger than 1 MB/, /^ {2}sidecar\.yaml:4:12 app\.envFile$/m);
+  });
+});
+
+describe.concurrent('manifest inputs that are costly to parse (issue 9.9)', () => {
+  it('100k keys are parsed in linear time (duplicate check per mapping)', async () => {
+    const keys = Array.from({length: 100_000}, (_v, i) => `    K${i}: "v"`).join('\n');
+    const dir = project('many-keys', `${APP}  env:\n${keys}\n`);
+    const outcome = await validate(dir);
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.ms).toBeLessThan(DEADLINE_MS);
+    expect(outcome.rssMb).toBeLessThan(MAX_RSS_MB);
+  }, 90_000);
+
+  it('100k keys with one duplicate at the end: reported at its line', async () => {
+    const keys = Array.from({length: 100_000}, (_v, i) => `    K${i}: "v"`).join('\n');
+    const dir = project('many-keys-dup', `${APP}  env:\n${keys}\n    K7: "again"\n`);
+    expectBoundedInvalid(await validate(dir), /Map keys must be unique/, /^ {2}sidecar\.yaml:100005:5$/m);
+  }, 90_000);
+
+  it('3,000 nested ${A:-...} defaults: exit 3 at its place, not a stack overflow', async () => {
+    const deep = `${'${A:-'.repeat(3000)}x${'}'.repeat(3000)}`;
+    const dir = project('deep-defaults', `version: 1\napp:\n  command: [node, "${deep}"]\n`);
+    expectBoundedInvalid(await validate(dir), /nested more than 32 levels deep/, /^ {2}sidecar\.yaml:3:\d+ app\.command\[1\]$/m);
+  });
+
+  it('100k nested flow lists: exit 3, not a stack overflow or a quadratic hint', async () => {
+    const dir = project('deep-flow', `${APP}x-deep: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    expectBoundedInvalid(await validate(dir), /nests .*deep/, /^ {2}sidecar\.yaml:4:\d+$/m);
+  });
+
+  it('200 nested block levels: exit 3 naming the depth limit', async () => {
+    const lines = Array.from({length: 200}, (_v, i) => `${' '.repeat(2 * i)}k${i}:`).join('\n');
+    const dir = project('deep-block', `${APP}x-deep:\n${lines.replace(/^/gm, '  ')} 1\n`);
+    expectBoundedInvalid(await validate(dir), /nests more than 64 levels deep/, /^ {2}sidecar\.yaml:\d+:\d+$/m);
+  });
+});
