@@ -14,6 +14,7 @@ export default class Run extends BaseCommand {
     ...manifestFlags,
     ...runtimeFlag,
     timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
+    build: Flags.boolean({description: 'rebuild images of services with `build` even when their context is unchanged (docker)', default: false}),
   };
 
   async run(): Promise<void> {
@@ -23,7 +24,7 @@ export default class Run extends BaseCommand {
     const {durationOption} = await import('../stack/duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
-    const plan = await prepareUp(flags.file, flags.runtime as 'auto', []);
+    const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build});
     const {runWithStack} = await import('../stack/run-with-stack.js');
     this.exit(await runWithStack(plan, command, timeoutMs !== undefined ? {timeoutMs} : {}));
   }

@@ -21,7 +21,7 @@ export default class Up extends BaseCommand {
     detach: Flags.boolean({char: 'd', description: 'leave a detached supervisor running the stack and return', default: false}),
     wait: Flags.boolean({description: 'return once every service is ready (implies -d); exit 5 if one is not', default: false}),
     timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
-    build: Flags.boolean({description: 'rebuild images of services with `build` (docker)', default: false}),
+    build: Flags.boolean({description: 'rebuild images of services with `build` even when their context is unchanged (docker)', default: false}),
   };
 
   async run(): Promise<void> {
@@ -29,7 +29,7 @@ export default class Up extends BaseCommand {
     const {durationOption} = await import('../stack/duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
-    const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[]);
+    const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});
     if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
     if (plan.live) {
       // Already running: recreate only what changed, as `docker compose up` does.
@@ -45,7 +45,7 @@ export default class Up extends BaseCommand {
       return;
     }
     const {upForeground} = await import('../stack/up-foreground.js');
-    const code = await upForeground(plan, {...(timeoutMs !== undefined ? {timeoutMs} : {}), forceBuild: flags.build});
+    const code = await upForeground(plan, timeoutMs !== undefined ? {timeoutMs} : {});
     this.exit(code);
   }
 }

@@ -51,6 +51,9 @@ export interface BuildSpec {
   context: string;
   dockerfile: string;
   args: Record<string, string>;
+  // Hash of the context's files (minus .dockerignore), dockerfile and args, set
+  // by `up`/`run` for the Docker runtime so a changed context is a changed service.
+  hash?: string;
 }
 
 // Fields the process runtime uses instead of the container ones (`process:` in the manifest).

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {findService, type Manifest} from '../manifest/types.js';
+import {findService, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {readStateRecord} from '../supervisor/state-file.js';
 import {findSupervisor} from './find-supervisor.js';
@@ -18,19 +18,40 @@ export interface UpPlan {
   reaped: number;
   // A supervisor already runs this stack: `up` converges it instead of starting one.
   live?: {socket: string; pid: number};
+  // `--build`: rebuild images of services with `build` even when current.
+  forceBuild: boolean;
+}
+
+export interface PrepareOptions {
+  build?: boolean;
+}
+
+// Docker: each build's content hash goes into the manifest, so a changed
+// context, dockerfile or build arg is a changed service (issue 8.5).
+async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
+  const {buildHash} = await import('../runtime/docker/build-hash.js');
+  const hashed = async (service: Service): Promise<Service> => (service.build ? {...service, build: {...service.build, hash: await buildHash(service.build)}} : service);
+  return {
+    ...manifest,
+    app: await hashed(manifest.app),
+    sidecars: await Promise.all(manifest.sidecars.map(hashed)),
+    init: await Promise.all(manifest.init.map(hashed)),
+  };
 }
 
 // What `up` and `run` do before starting anything: load and check the manifest,
 // refuse a second stack in the same directory, clean up after a dead supervisor
 // (issue 3 point 7: "the next `up` stops every survivor"), pick the runtime.
-export async function prepareUp(file: string, choice: RuntimeChoice, only: string[]): Promise<UpPlan> {
+export async function prepareUp(file: string, choice: RuntimeChoice, only: string[], options: PrepareOptions = {}): Promise<UpPlan> {
   const {loadManifest} = await import('../manifest/load.js');
-  const manifest = await loadManifest(file);
+  let manifest = await loadManifest(file);
+  const forceBuild = options.build ?? false;
   for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
   const files = projectFiles(manifest.dir);
   const live = await findSupervisor(files);
   if (live && only.length === 0) {
-    return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid}};
+    if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
+    return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid}, forceBuild};
   }
   if (live) {
     throw new SidecarError('SIDECAR_ALREADY_RUNNING', `stack ${live.hello.project} is already running in ${files.dir} (supervisor pid ${live.hello.pid})`, {
@@ -43,5 +64,6 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
     reaped = (await reapLeftovers(files, loadManifest, {volumes: false})).reaped.length;
   }
   const runtime = await chooseRuntime(manifest, choice);
-  return {manifest, files, runtime, only, reaped};
+  if (runtime === 'docker') manifest = await withBuildHashes(manifest);
+  return {manifest, files, runtime, only, reaped, forceBuild};
 }

@@ -10,7 +10,7 @@ import {failureError} from './start-failure.js';
 // the host with the stack's endpoints in its env, the stack goes down, and the
 // exit code is CMD's (exit 5 if the stack never became ready).
 export async function runWithStack(plan: UpPlan, command: string[], options: {timeoutMs?: number}): Promise<number> {
-  const runtime = await createRuntime(plan.runtime);
+  const runtime = await createRuntime(plan.runtime, {forceBuild: plan.forceBuild});
   const host = new StackHost({manifest: plan.manifest, runtime, files: plan.files, detached: false, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
   let child: ReturnType<typeof execa> | undefined;
   let interrupted = false;

@@ -17,6 +17,8 @@ export interface SupervisorArgs {
   runtime: RuntimeKind;
   only: string[];
   timeoutMs?: number;
+  // `up -d --build` / `up --wait --build`.
+  forceBuild?: boolean;
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;

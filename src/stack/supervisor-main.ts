@@ -12,7 +12,7 @@ import type {SupervisorArgs} from './spawn-supervisor.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
   const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
-  const runtime = await createRuntime(args.runtime);
+  const runtime = await createRuntime(args.runtime, {forceBuild: args.forceBuild === true});
   const host = new StackHost({
     manifest,
     runtime,

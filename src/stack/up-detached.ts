@@ -21,6 +21,7 @@ export async function upDetached(plan: UpPlan, options: DetachedOptions): Promis
     manifestFile: plan.manifest.file,
     runtime: plan.runtime,
     only: plan.only,
+    ...(plan.forceBuild ? {forceBuild: true} : {}),
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
   }, plan.manifest);
   if (!options.wait) return hello;

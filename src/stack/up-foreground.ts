@@ -17,7 +17,7 @@ const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143};
 // then prefixed logs until the app completes (its exit code) or Ctrl-C / SIGTERM
 // (stop in order, 130 / 143; a second Ctrl-C kills at once).
 export async function upForeground(plan: UpPlan, options: ForegroundOptions): Promise<number> {
-  const runtime = await createRuntime(plan.runtime, {...(options.forceBuild ? {forceBuild: true} : {})});
+  const runtime = await createRuntime(plan.runtime, {forceBuild: options.forceBuild ?? plan.forceBuild});
   const host = new StackHost({
     manifest: plan.manifest,
     runtime,

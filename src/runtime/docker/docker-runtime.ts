@@ -8,7 +8,7 @@ import {infraSpec, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream, type ContainerEvent} from './event-stream.js';
 import {execIn} from './exec.js';
-import {ensureImages, type ImageProgressListener} from './images.js';
+import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
 import {chooseProbeRoute, routeTo, type ProbeRoute} from './probe-route.js';
@@ -67,6 +67,8 @@ export class DockerRuntime implements Runtime {
   private route: ProbeRoute | undefined;
   private readonly units = new UnitRegistry();
   private readonly imageIds = new Map<string, string>();
+  // Build hash of each image built (or found current) from a context, by image name.
+  private readonly builtHashes = new Map<string, string>();
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {}
 
@@ -96,7 +98,11 @@ export class DockerRuntime implements Runtime {
       {service: 'pod', image: this.infraImage},
       ...servicesInStartOrder(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
     ];
-    await Promise.all([this.ensureVolumes(docker, manifest), ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress})]);
+    const [, hashes] = await Promise.all([this.ensureVolumes(docker, manifest), ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress})]);
+    for (const [image, hash] of hashes) {
+      if (this.builtHashes.get(image) !== hash) this.imageIds.delete(image);
+      this.builtHashes.set(image, hash);
+    }
     await this.ensurePod(docker, manifest);
   }
 
@@ -152,6 +158,16 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  // A service recreated by a second `up` whose context changed since prepare()
+  // (build.hash differs): rebuild its image first. Crash restarts keep the image.
+  private async rebuildIfChanged(docker: Docker, manifest: Manifest, service: Service): Promise<void> {
+    const image = imageOf(manifest, service);
+    if (!service.build?.hash || this.builtHashes.get(image) === service.build.hash) return;
+    const hash = await ensureImage(docker, {service: service.name, image, build: service.build}, {forceBuild: false, onProgress: this.options.onImageProgress});
+    this.imageIds.delete(image);
+    if (hash !== undefined) this.builtHashes.set(image, hash);
+  }
+
   private async imageId(docker: Docker, image: string): Promise<string> {
     let id = this.imageIds.get(image);
     if (id === undefined) {
@@ -197,6 +213,7 @@ export class DockerRuntime implements Runtime {
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
     const {manifest, events, infraId} = this.prepared();
+    await this.rebuildIfChanged(docker, manifest, service);
     const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)));
     const existing = await this.inspectByName(docker, containerName(manifest, service));
     if (existing) {

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {BuildSpec} from '../../manifest/types.js';
 import {contextFiles} from './build-context.js';
+import {BUILD_HASH_LABEL, buildHash} from './build-hash.js';
 import {followProgress, type EngineProgressMessage} from './progress-stream.js';
 
 // What the UI (listr2 task list, engineer C) shows while images are pulled or built.
@@ -40,22 +41,38 @@ function progressLine(message: EngineProgressMessage): string | undefined {
   return [message.id, message.status, message.progress].filter(Boolean).join(' ');
 }
 
-// Pull when missing (or build when the service has `build`), never when present
-// unless forceBuild (`up --build`). Failures carry the engine's message (exit 5).
-export async function ensureImage(docker: Docker, request: ImageRequest, options: {forceBuild: boolean; onProgress?: ImageProgressListener}): Promise<void> {
+// The build hash an image of ours carries; undefined when missing or not built by us.
+async function builtHash(docker: Docker, image: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(image).inspect()).Config?.Labels?.[BUILD_HASH_LABEL];
+  } catch (error) {
+    if ((error as {statusCode?: number}).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+// Pull when missing. A service with `build` is built when its image is missing,
+// was built from other content (context files, dockerfile, args: issue 8.5), or
+// with forceBuild (`--build`). Failures carry the engine's message (exit 5).
+// Returns the build hash the image now has, for services with `build`.
+export async function ensureImage(docker: Docker, request: ImageRequest, options: {forceBuild: boolean; onProgress?: ImageProgressListener}): Promise<string | undefined> {
   const {service, image, build} = request;
   const building = build !== undefined;
-  if (!(building && options.forceBuild) && (await imageExists(docker, image))) return;
+  const hash = build ? (build.hash ?? (await buildHash(build))) : undefined;
+  if (build) {
+    if (!options.forceBuild && (await builtHash(docker, image)) === hash) return hash;
+  } else if (await imageExists(docker, image)) return undefined;
   const action = building ? 'build' : 'pull';
   const report = (phase: ImageProgress['phase'], message?: string): void => options.onProgress?.({service, image, action, phase, message});
   report('start');
   try {
-    const stream = building ? await startBuild(docker, image, build) : await docker.pull(image);
+    const stream = building ? await startBuild(docker, image, build, hash!) : await docker.pull(image);
     await followProgress(stream, (message) => {
       const line = progressLine(message);
       if (line !== undefined) report('progress', line);
     });
     report('done');
+    return hash;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     report('failed', reason);
@@ -66,19 +83,25 @@ export async function ensureImage(docker: Docker, request: ImageRequest, options
   }
 }
 
-async function startBuild(docker: Docker, tag: string, build: BuildSpec): Promise<NodeJS.ReadableStream> {
+async function startBuild(docker: Docker, tag: string, build: BuildSpec, hash: string): Promise<NodeJS.ReadableStream> {
   const dockerfile = path.relative(build.context, path.resolve(build.context, build.dockerfile)).split(path.sep).join('/');
   const src = await contextFiles(build.context, dockerfile);
   // dockerode tars `src` from `context` (gzip) and applies .dockerignore once more.
-  return docker.buildImage({context: build.context, src}, {t: tag, dockerfile, buildargs: build.args, rm: true, forcerm: true});
+  return docker.buildImage({context: build.context, src}, {t: tag, dockerfile, buildargs: build.args, labels: {[BUILD_HASH_LABEL]: hash}, rm: true, forcerm: true});
 }
 
 // Several images at once, bounded: pulls and builds are I/O bound but heavy on 2 cores.
-export async function ensureImages(docker: Docker, requests: ImageRequest[], options: {forceBuild: boolean; onProgress?: ImageProgressListener; concurrency?: number}): Promise<void> {
+// Returns the build hash of every image built from a context, by image name.
+export async function ensureImages(docker: Docker, requests: ImageRequest[], options: {forceBuild: boolean; onProgress?: ImageProgressListener; concurrency?: number}): Promise<Map<string, string>> {
   const unique = [...new Map(requests.map((request) => [request.image, request])).values()];
   const queue = [...unique];
+  const hashes = new Map<string, string>();
   const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await ensureImage(docker, next, options);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const hash = await ensureImage(docker, next, options);
+      if (hash !== undefined) hashes.set(next.image, hash);
+    }
   };
   await Promise.all(Array.from({length: Math.min(options.concurrency ?? 3, queue.length)}, worker));
+  return hashes;
 }
