@@ -3,7 +3,7 @@ import path from 'node:path';
 import type {Problem} from '../errors/index.js';
 import {userRegexProblem} from '../health/user-regex.js';
 import {readEnvFile} from './dotenv.js';
-import {parseDuration} from './duration.js';
+import {DURATION_RANGES, durationRangeProblem, parseDurationText} from './duration.js';
 import {parsePort} from './ports.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
 import type {Check, Health, Manifest, Role, Service, VolumeMount} from './types.js';
@@ -32,11 +32,19 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
   const at = (p: PathSegment[], message: string, suggestion: string) => problems.push(problemAt(source, p, message, suggestion));
 
   const service = (name: string, role: Role, raw: Raw, base: PathSegment[]): Service => {
-    const duration = (key: string, value: unknown, fallback: number, p: PathSegment[]): number => {
+    const duration = (key: keyof typeof DURATION_RANGES, value: unknown, fallback: number, p: PathSegment[]): number => {
       if (value === undefined) return fallback;
-      const ms = parseDuration(String(value));
-      if (ms === undefined) at([...p, key], `"${String(value)}" is not a duration`, 'write 250ms, 2s or 1m30s');
-      return ms ?? fallback;
+      const ms = parseDurationText(String(value));
+      if (ms === undefined) {
+        at([...p, key], `"${String(value)}" is not a duration`, 'write 250ms, 2s or 1m30s');
+        return fallback;
+      }
+      const wrong = durationRangeProblem(`${key} ${String(value)}`, ms, DURATION_RANGES[key]);
+      if (wrong) {
+        at([...p, key], wrong.message, wrong.suggestion);
+        return fallback;
+      }
+      return ms;
     };
     const envFiles = raw.envFile === undefined ? [] : Array.isArray(raw.envFile) ? (raw.envFile as string[]) : [raw.envFile as string];
     const env: Record<string, string> = {};
@@ -139,7 +147,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
 function normalizeHealth(
   raw: Raw,
   base: PathSegment[],
-  duration: (key: string, value: unknown, fallback: number, p: PathSegment[]) => number,
+  duration: (key: keyof typeof DURATION_RANGES, value: unknown, fallback: number, p: PathSegment[]) => number,
   at: (p: PathSegment[], message: string, suggestion: string) => void,
 ): Health | undefined {
   const kinds = ['http', 'tcp', 'exec', 'log'].filter((kind) => raw[kind] !== undefined);

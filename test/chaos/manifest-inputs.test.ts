@@ -152,3 +152,24 @@ describe.concurrent('manifest inputs that are costly to parse (issue 9.9)', () =
     expectBoundedInvalid(await validate(dir), /nests more than 64 levels deep/, /^ {2}sidecar\.yaml:\d+:\d+$/m);
   });
 });
+
+describe.concurrent('durations past the timer limit (issue 9.10)', () => {
+  // Before: stopTimeout 1000h became 1 ms (Node's 2^31 ms overflow), startTimeout
+  // 600h failed at once, interval 600h and 0s spun the CPU. Now exit 3 at the field.
+  it.each([
+    ['stopTimeout: 1000h', 'app.stopTimeout', /stopTimeout 1000h is longer than 24h/],
+    ['health: {tcp: {port: 8080}, startTimeout: 600h}', 'app.health.startTimeout', /startTimeout 600h is longer than 24h/],
+    ['health: {tcp: {port: 8080}, interval: 600h}', 'app.health.interval', /interval 600h is longer than 24h/],
+    ['health: {tcp: {port: 8080}, interval: 0s}', 'app.health.interval', /interval 0s is shorter than 100ms/],
+  ])('%s', async (line, at, message) => {
+    const dir = project('duration', `${APP}  ${line}\n`);
+    expectBoundedInvalid(await validate(dir), message, new RegExp(`^ {2}sidecar\\.yaml:4:\\d+ ${at.replaceAll('.', '\\.')}$`, 'm'));
+  });
+
+  it('a --timeout past the timer limit is a usage error, not a 1 ms timer', async () => {
+    const dir = project('flag', APP);
+    const result = await execa(process.execPath, [bin, 'down', '--timeout', '1000h'], {cwd: dir, reject: false, timeout: DEADLINE_MS, env: {NO_COLOR: '1'}});
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/--timeout 1000h/);
+  });
+});

@@ -126,6 +126,31 @@ export const BAD_MANIFESTS: BadManifest[] = [
     line: 4, column: 16, path: 'app.stopTimeout', message: /expected string/, suggestion: /duration/,
   },
   {
+    name: 'stopTimeout past the timer limit (issue 9.10: became 1 ms)',
+    yaml: `${APP}  stopTimeout: 1000h\n`,
+    line: 4, column: 16, path: 'app.stopTimeout', message: /stopTimeout 1000h is longer than 24h/, suggestion: /from 0s to 24h/, cli: true,
+  },
+  {
+    name: 'startTimeout 600h (issue 9.10: failed at once)',
+    yaml: `${APP}  health:\n    tcp: {port: 8080}\n    startTimeout: 600h\n`,
+    line: 6, column: 19, path: 'app.health.startTimeout', message: /longer than 24h/, suggestion: /from 100ms to 24h/,
+  },
+  {
+    name: 'interval 0s (issue 9.10: spun the CPU)',
+    yaml: `${APP}  health:\n    tcp: {port: 8080}\n    interval: 0s\n`,
+    line: 6, column: 15, path: 'app.health.interval', message: /interval 0s is shorter than 100ms/, suggestion: /from 100ms to 24h/, cli: true,
+  },
+  {
+    name: 'interval 600h (issue 9.10: spun the CPU)',
+    yaml: `${APP}  health:\n    tcp: {port: 8080}\n    interval: 600h\n`,
+    line: 6, column: 15, path: 'app.health.interval', message: /longer than 24h/, suggestion: /to 24h/,
+  },
+  {
+    name: 'a duration of 400 digits',
+    yaml: `${APP}  stopTimeout: ${'9'.repeat(400)}h\n`,
+    line: 4, column: 16, path: 'app.stopTimeout', message: /longer than 24h/, suggestion: /to 24h/,
+  },
+  {
     name: 'bad signal: unknown name',
     yaml: `${APP}  stopSignal: SIGFOO\n`,
     line: 4, column: 15, path: 'app.stopSignal', message: /SIGFOO is not a signal/, suggestion: /SIGTERM/, cli: true,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {didYouMean} from '../../../src/manifest/did-you-mean.js';
-import {formatDuration, parseDuration} from '../../../src/manifest/duration.js';
+import {DURATION_RANGES, durationRangeProblem, formatDuration, MAX_TIMER_MS, parseDuration, parseDurationText} from '../../../src/manifest/duration.js';
 import {parsePort} from '../../../src/manifest/ports.js';
 import {parseVolumeMount} from '../../../src/manifest/volumes.js';
 
@@ -17,6 +17,40 @@ describe('parseDuration', () => {
   it.each([[250, '250ms'], [2000, '2s'], [90_000, '90s'], [120_000, '2m'], [3_600_000, '1h'], [0, '0s']] as const)('formatDuration(%i) = %j', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);
+  });
+
+  // Issue 9.10: Node's timers overflow past 2^31 - 1 ms and fire after 1 ms.
+  it('refuses what no timer can wait for (command-line flags parse through it)', () => {
+    expect(parseDuration('596h')).toBe(596 * 3_600_000);
+    expect(parseDuration('597h')).toBeUndefined();
+    expect(parseDuration('1000h')).toBeUndefined();
+    expect(parseDuration(`${'9'.repeat(400)}h`)).toBeUndefined();
+    expect(parseDuration(`${MAX_TIMER_MS}ms`)).toBe(MAX_TIMER_MS);
+    expect(parseDuration(`${MAX_TIMER_MS + 1}ms`)).toBeUndefined();
+    expect(parseDurationText('1000h')).toBe(3_600_000_000);
+    expect(parseDurationText(`${'9'.repeat(400)}h`)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it.each([
+    ['interval', '0s', /shorter than 100ms: probes more often/],
+    ['interval', '99ms', /shorter than 100ms/],
+    ['interval', '600h', /longer than 24h/],
+    ['timeout', '0s', /shorter than 10ms/],
+    ['startTimeout', '600h', /longer than 24h/],
+    ['startTimeout', '0s', /shorter than 100ms/],
+    ['stopTimeout', '1000h', /longer than 24h/],
+    ['startPeriod', '25h', /longer than 24h/],
+  ] as const)('%s %s is out of range', (field, text, message) => {
+    const problem = durationRangeProblem(`${field} ${text}`, parseDurationText(text)!, DURATION_RANGES[field]);
+    expect(problem?.message).toMatch(new RegExp(`^${field} ${text} `));
+    expect(problem?.message).toMatch(message);
+    expect(problem?.suggestion).toMatch(/^use a duration from \S+ to 24h$/);
+  });
+
+  it.each([
+    ['interval', '100ms'], ['interval', '24h'], ['timeout', '10ms'], ['startPeriod', '0s'], ['startTimeout', '100ms'], ['stopTimeout', '0s'], ['stopTimeout', '24h'],
+  ] as const)('%s %s is in range', (field, text) => {
+    expect(durationRangeProblem(text, parseDurationText(text)!, DURATION_RANGES[field])).toBeUndefined();
   });
 });
 
