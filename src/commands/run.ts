@@ -25,6 +25,8 @@ export default class Run extends BaseCommand {
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build});
+    // Issue 8.7: `--runtime auto` says which runtime it chose and why.
+    if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
     const {runWithStack} = await import('../stack/run-with-stack.js');
     this.exit(await runWithStack(plan, command, timeoutMs !== undefined ? {timeoutMs} : {}));
   }

@@ -30,6 +30,8 @@ export default class Up extends BaseCommand {
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});
+    // Issue 8.7: `--runtime auto` says which runtime it chose and why.
+    if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
     if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
     if (plan.live) {
       // Already running: recreate only what changed, as `docker compose up` does.

@@ -6,7 +6,7 @@ import {readStateRecord} from '../supervisor/state-file.js';
 import {findSupervisor} from './find-supervisor.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
 import {reapLeftovers} from './reap-leftovers.js';
-import {chooseRuntime, type RuntimeChoice} from './resolve-runtime.js';
+import {decideRuntime, type RuntimeChoice} from './resolve-runtime.js';
 import {unknownService} from './unknown-service.js';
 
 export interface UpPlan {
@@ -20,6 +20,8 @@ export interface UpPlan {
   live?: {socket: string; pid: number};
   // `--build`: rebuild images of services with `build` even when current.
   forceBuild: boolean;
+  // Why `--runtime auto` chose this runtime (issue 8.7), for one line on stderr.
+  runtimeReason?: string;
 }
 
 export interface PrepareOptions {
@@ -63,7 +65,8 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {
     reaped = (await reapLeftovers(files, loadManifest, {volumes: false})).reaped.length;
   }
-  const runtime = await chooseRuntime(manifest, choice);
+  const decision = await decideRuntime(manifest, choice);
+  const runtime = decision.kind;
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
-  return {manifest, files, runtime, only, reaped, forceBuild};
+  return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
 }

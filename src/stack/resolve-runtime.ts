@@ -3,38 +3,72 @@ import http from 'node:http';
 import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
 import type {Runtime, RuntimeKind} from '../runtime/types.js';
+import {hostExecutable} from './host-executable.js';
 
 export type RuntimeChoice = 'auto' | RuntimeKind;
 
 const hasProcessCommand = (s: Service): boolean => (s.process.command ?? s.command ?? []).length > 0;
 const hasImage = (s: Service): boolean => s.image !== undefined || s.build !== undefined;
 
-// DESIGN "Runtimes: auto": Docker when an engine answers and every service has an
-// image or build; else processes when every service has a command; else exit 4.
-export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeKind> {
+// Why a service cannot run as a host process, or undefined when it can: a
+// `process:` override is the user's word for it; otherwise the command's
+// executable must exist on this host (issue 8.7: an image path such as
+// /app/server.js must not be run on the host).
+export function notRunnableAsProcess(s: Service): string | undefined {
+  if ((s.process.command ?? []).length > 0) return undefined;
+  const command = s.command ?? [];
+  if (command.length === 0) return `${s.name} has no command`;
+  const searchPath = s.process.env.PATH ?? s.env.PATH ?? process.env.PATH;
+  if (hostExecutable(command[0]!, s.workdir, searchPath)) return undefined;
+  return `${s.name}'s command ${JSON.stringify(command[0])} is not on this host${s.image ? ` (it is in the image ${s.image})` : ''}`;
+}
+
+export interface RuntimeDecision {
+  kind: RuntimeKind;
+  // One line for the user: why `auto` chose this runtime (undefined for an explicit choice).
+  reason?: string;
+}
+
+export function engineAddress(): string {
+  return process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'the default socket /var/run/docker.sock';
+}
+
+// DESIGN "Runtimes: auto" (issue 8.7): Docker when an engine answers and every
+// service has an image or build; else processes, but only when every service
+// can really run as one (see notRunnableAsProcess); else exit 4.
+export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeDecision> {
   const services = servicesInStartOrder(manifest);
   const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.name);
   const noImage = services.filter((s) => !hasImage(s)).map((s) => s.name);
   if (choice === 'process') {
     if (noCommand.length > 0) throw missing('process', noCommand, 'add `command: [...]` (or `process: {command: [...]}`) to them');
-    return 'process';
+    return {kind: 'process'};
   }
   if (choice === 'docker') {
     if (noImage.length > 0) throw missing('docker', noImage, 'add `image:` or `build:` to them');
     // Fail fast with exit 4, before any progress is drawn, when no engine answers.
     if (!(await engineAnswers())) {
-      const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'the default socket /var/run/docker.sock';
-      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no Docker engine answers at ${where}`, {
+      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no Docker engine answers at ${engineAddress()}`, {
         suggestion: 'start Docker, point DOCKER_HOST at a running engine, or use `--runtime process` (see `sidecar doctor`)',
       });
     }
-    return 'docker';
+    return {kind: 'docker'};
   }
-  if (noImage.length === 0 && (await engineAnswers())) return 'docker';
-  if (noCommand.length === 0) return 'process';
-  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no runtime can run this stack: ${noCommand.join(', ')} ${noCommand.length === 1 ? 'has' : 'have'} no command for the process runtime, and ${noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image` : 'no Docker engine answers'}`, {
-    suggestion: 'give every service a `command:` (process runtime), or start a Docker engine (see `sidecar doctor`)',
+  const engineUp = noImage.length === 0 && (await engineAnswers());
+  if (engineUp) return {kind: 'docker', reason: `a Docker engine answers at ${engineAddress()} and every service has an image or build`};
+  const blockers = services.map(notRunnableAsProcess).filter((why): why is string => why !== undefined);
+  const notDocker = noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image or build` : `no Docker engine answers at ${engineAddress()}`;
+  if (blockers.length === 0) return {kind: 'process', reason: `${notDocker}, and every service's command runs on this host`};
+  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no runtime can run this stack: ${notDocker}, and ${blockers.join('; ')}`, {
+    suggestion:
+      noImage.length > 0
+        ? 'give every service a command that exists on this host (or `process: {command: [...]}`), or an `image:` for Docker'
+        : 'start Docker or point DOCKER_HOST at a running engine (see `sidecar doctor`), or give those services `process: {command: [...]}` that runs on this host',
   });
+}
+
+export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeKind> {
+  return (await decideRuntime(manifest, choice, engineAnswers)).kind;
 }
 
 export interface RuntimeOptions {

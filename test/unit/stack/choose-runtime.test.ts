@@ -1,5 +1,7 @@
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {chooseRuntime} from '../../../src/stack/resolve-runtime.js';
+import {chooseRuntime, decideRuntime, notRunnableAsProcess} from '../../../src/stack/resolve-runtime.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 
 const both = manifest({app: service('app', 'app', {image: 'x', command: ['node', 'a.js']}), sidecars: [service('proxy', 'sidecar', {image: 'y', command: ['node', 'p.js']})]});
@@ -30,5 +32,41 @@ describe('chooseRuntime', () => {
 
   it('--runtime process refuses services without a command (exit 4)', async () => {
     await expect(chooseRuntime(imagesOnly, 'process', up)).rejects.toMatchObject({exitCode: 4, message: expect.stringContaining('no command')});
+  });
+});
+
+// Issue 8.7: auto fell back to processes silently, then ran image paths on the host.
+describe('decideRuntime (auto): fall back to processes only when every service runs on this host', () => {
+  const inImage = manifest({app: service('app', 'app', {image: 'node:20', command: ['/app/server.js']}), sidecars: [service('proxy', 'sidecar', {image: 'envoy', command: ['envoy']})]});
+  const overridden = manifest({app: service('app', 'app', {image: 'node:20', command: ['/app/server.js'], process: {command: ['node', 'server.js'], env: {}}})});
+  const relative = manifest({app: service('app', 'app', {image: 'x', command: ['./bin/run.js'], workdir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')})});
+
+  it('says why it chose docker or processes', async () => {
+    expect(await decideRuntime(both, 'auto', up)).toEqual({kind: 'docker', reason: expect.stringMatching(/engine answers at .+ every service has an image/)});
+    expect(await decideRuntime(both, 'auto', down)).toEqual({kind: 'process', reason: expect.stringMatching(/^no Docker engine answers at .+, and every service's command runs on this host$/)});
+    expect(await decideRuntime(commandsOnly, 'auto', up)).toMatchObject({kind: 'process', reason: expect.stringContaining('app has no image')});
+  });
+
+  it('an explicit --runtime needs no reason', async () => {
+    expect(await decideRuntime(both, 'docker', up)).toEqual({kind: 'docker'});
+    expect(await decideRuntime(both, 'process', up)).toEqual({kind: 'process'});
+  });
+
+  it('without an engine, a command that exists only in the image is exit 4 naming the engine address and the service', async () => {
+    const failure = decideRuntime(inImage, 'auto', down);
+    await expect(failure).rejects.toMatchObject({code: 'SIDECAR_RUNTIME_UNAVAILABLE', exitCode: 4});
+    const error = (await failure.catch((e: unknown) => e)) as {message: string; suggestion: string};
+    expect(error.message).toMatch(/no Docker engine answers at (DOCKER_HOST=|the default socket)/);
+    expect(error.message).toContain(`app's command "/app/server.js" is not on this host (it is in the image node:20)`);
+    expect(error.message).toContain(`proxy's command "envoy" is not on this host`);
+    expect(error.suggestion).toMatch(/start Docker .*process: \{command/);
+  });
+
+  it('a process: override, or an executable relative to workdir or on PATH, can run as a process', async () => {
+    expect((await decideRuntime(overridden, 'auto', down)).kind).toBe('process');
+    expect((await decideRuntime(relative, 'auto', down)).kind).toBe('process');
+    expect(notRunnableAsProcess(service('a', 'app', {command: ['node']}))).toBeUndefined();
+    expect(notRunnableAsProcess(service('a', 'app', {command: ['no-such-program-here']}))).toMatch(/is not on this host/);
+    expect(notRunnableAsProcess(service('a', 'app', {command: ['./no-such.js'], workdir: '/'}))).toMatch(/is not on this host/);
   });
 });
