@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 
 export interface RotationPolicy {
@@ -15,10 +15,24 @@ export function rotatedNames(file: string, keep: number): string[] {
   return Array.from({length: keep}, (_v, i) => (i === 0 ? file : `${file}.${i}`));
 }
 
+// A write that failed (ENOSPC, EDQUOT, EIO...): `unwritten` is the part of the
+// chunk that is not in the file (whole lines: a torn line is cut off again).
+export class LogWriteError extends Error {
+  override readonly name = 'LogWriteError';
+  constructor(
+    override readonly cause: NodeJS.ErrnoException,
+    readonly unwritten: string,
+  ) {
+    super(cause.message);
+  }
+}
+
 // An append-only file with size-based rotation. Writes are synchronous and whole,
-// so a line is never split between two writes or two files.
+// so a line is never split between two writes or two files. A failed write leaves
+// the file as it was before it (issue 9 point 6) and throws LogWriteError; the
+// next write tries again, reopening the file if a rotation could not.
 export class RotatingFile {
-  private fd: number;
+  private fd: number | undefined;
   private size: number;
   // Bytes written since this object opened the file, counted across rotations,
   // and where each kept file starts in that count (newest first): a reader's
@@ -31,7 +45,7 @@ export class RotatingFile {
     private readonly policy: RotationPolicy = defaultRotation,
   ) {
     mkdirSync(path.dirname(file), {recursive: true});
-    this.fd = openSync(file, 'a', 0o600);
+    this.fd = this.open();
     this.size = fstatSync(this.fd).size;
     this.total = this.size;
     this.starts = [0];
@@ -47,41 +61,77 @@ export class RotatingFile {
   // (only a single line longer than maxBytes gets a file of its own).
   write(chunk: string): void {
     let rest = chunk;
-    while (rest.length > 0) {
-      const room = this.policy.maxBytes - this.size;
-      const bytes = Buffer.byteLength(rest);
-      if (bytes <= room) {
-        this.append(rest, bytes);
-        return;
-      }
-      let cut = rest.lastIndexOf('\n', room - 1) + 1;
-      while (cut > 0 && Buffer.byteLength(rest.slice(0, cut)) > room) cut = rest.lastIndexOf('\n', cut - 2) + 1;
-      if (cut === 0) {
-        if (this.size > 0) {
-          this.rotate();
-          continue;
+    try {
+      while (rest.length > 0) {
+        const room = this.policy.maxBytes - this.size;
+        const bytes = Buffer.byteLength(rest);
+        if (bytes <= room) {
+          this.append(rest);
+          return;
         }
-        cut = rest.indexOf('\n') + 1 || rest.length;
+        let cut = rest.lastIndexOf('\n', room - 1) + 1;
+        while (cut > 0 && Buffer.byteLength(rest.slice(0, cut)) > room) cut = rest.lastIndexOf('\n', cut - 2) + 1;
+        if (cut === 0) {
+          if (this.size > 0) {
+            this.rotate();
+            continue;
+          }
+          cut = rest.indexOf('\n') + 1 || rest.length;
+        }
+        this.append(rest.slice(0, cut));
+        rest = rest.slice(cut);
+        if (rest.length > 0) this.rotate();
       }
-      const head = rest.slice(0, cut);
-      this.append(head, Buffer.byteLength(head));
-      rest = rest.slice(cut);
-      if (rest.length > 0) this.rotate();
+    } catch (error) {
+      throw new LogWriteError(error as NodeJS.ErrnoException, rest);
     }
   }
 
-  private append(text: string, bytes: number): void {
-    writeSync(this.fd, text);
-    this.size += bytes;
-    this.total += bytes;
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    closeSync(fd);
   }
 
-  close(): void {
-    closeSync(this.fd);
+  // The one place the log file is opened (append, owner-only).
+  private open(): number {
+    return openSync(this.file, 'a', 0o600);
+  }
+
+  // All of text or nothing: write(2) may write part of it when the disk fills,
+  // so loop over the rest, and on failure cut the file back to where it was.
+  private append(text: string): void {
+    this.fd ??= this.reopen();
+    const buffer = Buffer.from(text);
+    let done = 0;
+    try {
+      while (done < buffer.length) done += writeSync(this.fd, buffer, done, buffer.length - done);
+    } catch (error) {
+      if (done > 0) {
+        try {
+          ftruncateSync(this.fd, this.size);
+        } catch {
+          // The torn line stays; readers skip nothing but see it cut.
+        }
+      }
+      throw error;
+    }
+    this.size += buffer.length;
+    this.total += buffer.length;
+  }
+
+  // After a failed rotation the current file may be closed or gone: open it again
+  // and go on from its real size.
+  private reopen(): number {
+    const fd = this.open();
+    this.size = fstatSync(fd).size;
+    this.total = this.starts[0]! + this.size;
+    return fd;
   }
 
   private rotate(): void {
-    closeSync(this.fd);
+    this.close();
     const names = rotatedNames(this.file, this.policy.keep);
     rmSync(names[names.length - 1]!, {force: true});
     for (let i = names.length - 2; i >= 0; i--) {
@@ -91,9 +141,10 @@ export class RotatingFile {
         // A missing rotated file is fine: there was less history.
       }
     }
-    this.fd = openSync(this.file, 'a', 0o600);
+    // The current file is renamed away: whatever happens next starts a new one.
     this.size = 0;
     this.starts.unshift(this.total);
     this.starts.length = Math.min(this.starts.length, this.policy.keep);
+    this.fd = this.open();
   }
 }

@@ -18,6 +18,8 @@ export function psJson(ps: PsResult): unknown {
       containerId: s.containerId,
       exitCode: s.exitCode,
       ports: s.ports,
+      // Only when lines were lost (issue 9 point 6), like Kubernetes' optional `reason`.
+      ...(s.logsDropped ? {logsDropped: s.logsDropped} : {}),
     })),
   };
 }

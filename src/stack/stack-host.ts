@@ -1,7 +1,9 @@
 import {mkdirSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
+import {describeWriteError} from '../logs/log-loss.js';
 import {LogStore} from '../logs/log-store.js';
+import {supervisorNote} from '../logs/supervisor-note.js';
 import {ControlServer} from '../supervisor/control/control-server.js';
 import type {StackPhase} from '../supervisor/control/protocol.js';
 import {removeFile, writeJsonAtomic, type FailureRecord, type StateRecord, type SupervisorRecord} from '../supervisor/state-file.js';
@@ -42,13 +44,17 @@ export class StackHost {
   private readonly eventListeners = new Set<(event: LifecycleEvent) => void>();
   private readonly doneListeners = new Set<() => void>();
   private shutdownPromise?: Promise<void>;
+  private stateRetry?: NodeJS.Timeout;
   private resolveFinished!: () => void;
   // Resolves once shutdown is complete: socket closed, supervisor record removed.
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
   constructor(readonly options: StackHostOptions) {
     this.supervisor = new Supervisor({manifest: options.manifest, runtime: options.runtime});
-    this.logs = new LogStore(options.files.logs);
+    this.logs = new LogStore(options.files.logs, undefined, {
+      lossBegan: (service, reason) => this.reportLogLoss(service, `writing its log failed: ${reason}; dropping its lines until writing works again`),
+      lossEnded: (loss) => this.reportLogLoss(loss.service, `writing its log again; ${loss.lines} lines (${loss.bytes} bytes) were dropped (${loss.reason})`),
+    });
     this.server = new ControlServer(options.files.socket, (request, channel) => handleControl(this, request, channel));
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
@@ -122,7 +128,17 @@ export class StackHost {
   }
 
   status(): ServiceStatus[] {
-    return this.supervisor.status();
+    return this.supervisor.status().map((s) => {
+      const dropped = this.logs.dropped(s.name);
+      return dropped > 0 ? {...s, logsDropped: dropped} : s;
+    });
+  }
+
+  // Issue 9 point 6: a log that cannot be written is said once in supervisor.log and as an event.
+  private reportLogLoss(service: string, detail: string): void {
+    supervisorNote(`${service}: ${detail}`);
+    const event: LifecycleEvent = {time: Date.now(), service, type: 'logs-dropped', detail};
+    for (const listener of this.eventListeners) listener(event);
   }
 
   onLog(listener: (line: LogLine) => void): () => void {
@@ -172,7 +188,22 @@ export class StackHost {
       ...(this.options.runtime.runId ? {runId: this.options.runtime.runId} : {}),
       ...(this.failure ? {failure: this.failure} : {}),
     };
-    writeJsonAtomic(this.options.files.state, state);
+    try {
+      writeJsonAtomic(this.options.files.state, state);
+    } catch (error) {
+      // A full disk must not take the stack down (issue 9 point 6): say it once, try again shortly.
+      if (!this.stateRetry) supervisorNote(`state.json could not be written (${describeWriteError(error)}); retrying every second`);
+      this.stateRetry ??= setTimeout(() => {
+        this.stateRetry = undefined;
+        this.writeState();
+      }, 1000).unref();
+      return;
+    }
+    if (this.stateRetry) {
+      clearTimeout(this.stateRetry);
+      this.stateRetry = undefined;
+      supervisorNote('state.json written again');
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
+import {supervisorNote} from '../logs/supervisor-note.js';
 import {renderError} from '../output/render-error.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
@@ -49,9 +50,9 @@ async function main(args: SupervisorArgs): Promise<number> {
   return exitCode;
 }
 
-function log(message: string): void {
-  process.stderr.write(`${new Date().toISOString()} supervisor[${process.pid}] ${message}\n`);
-}
+const log = supervisorNote;
+// A write to supervisor.log that fails (full disk) must not take the stack down.
+process.stderr.on('error', () => undefined);
 
 const args = JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
 main(args).then(

@@ -47,8 +47,14 @@ export interface FailureRecord {
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), {recursive: true});
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', {mode: 0o600});
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', {mode: 0o600});
+    renameSync(tmp, file);
+  } catch (error) {
+    // A full disk: leave no half-written temp file taking the space (issue 9 point 6).
+    rmSync(tmp, {force: true});
+    throw error;
+  }
 }
 
 export function readJson<T>(file: string): T | undefined {

@@ -25,9 +25,11 @@ export interface ServiceStatus {
   // Last probe error or start failure, for `ps` and the `--wait` failure block.
   lastError?: string;
   identity?: UnitIdentity;
+  // Lines of its output that could not be written to its log (full disk), when any.
+  logsDropped?: number;
 }
 
-export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack';
+export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'logs-dropped';
 
 // Every transition is one of these; `events`, the log store and `ps` read them.
 export interface LifecycleEvent {
