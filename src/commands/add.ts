@@ -34,5 +34,7 @@ export default class Add extends BaseCommand {
     }
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(`added sidecar ${result.name} (template ${result.template}) to ${flags.file}${flags.copy ? `; its project is in sidecars/${result.name}/` : ''}\n`);
+    for (const line of result.next) process.stdout.write(`  - ${line}\n`);
+    process.stdout.write('next: sidecar validate && sidecar up\n');
   }
 }

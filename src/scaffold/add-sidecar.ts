@@ -11,6 +11,7 @@ import type {ScaffoldResult} from './scaffold-result.js';
 import {checkName} from './scaffold-name.js';
 import {findTemplate, type Template} from './template-catalog.js';
 import {lenientEnv, requiredVariables, validateManifestText} from './validate-text.js';
+import {wireSidecar} from './wire-sidecar.js';
 import {writePlan} from './write-plan.js';
 
 export interface AddSidecarOptions {
@@ -36,10 +37,10 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   const original = crlf ? read.replaceAll('\r\n', '\n') : read;
   // The manifest must be valid before it is edited (exit 3 otherwise); a
   // required variable left for later (`${JWT_SECRET:?...}`) is not a problem here.
-  await loadManifest(file, {env: lenientEnv(original, file).env});
+  const loaded = await loadManifest(file, {env: lenientEnv(original, file).env});
   const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
   const name = checkName(options.name ?? template.name, 'sidecar name');
-  const {text, files: copied} = placeSidecar(original, options.file, template, name, options.copy);
+  const {text, files: copied, notes} = placeSidecar(original, options.file, template, name, options.copy, loaded.name);
   const warnings = await validateManifestText(text, file, `adding "${name}"`, requiredVariables(original));
   const root = path.dirname(file);
   if (!options.copy && !existsSync(path.join(root, 'sidecars', name))) {
@@ -48,24 +49,28 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   // The rewritten manifest keeps the file's permissions.
   const manifest = textFile(path.basename(file), crlf ? text.replaceAll('\n', '\r\n') : text, 'update', lstatSync(file).mode & 0o777);
   const files = writePlan(root, [...copied, manifest], {force: options.force});
-  return {dir: root, name, template: template.name, files, sidecars: [name], warnings};
+  return {dir: root, name, template: template.name, files, sidecars: [name], warnings, next: notes};
 }
 
 // The manifest text with the sidecar added (inserted into the text when it
 // can be, so every existing byte stays; else reprinted through the Document
 // API, which still keeps comments and order), and the project files for sidecars/<name>/.
-export function placeSidecar(manifestText: string, manifestName: string, template: Template, name: string, copy: boolean): {text: string; files: PlannedFile[]} {
+// Issue 8.5: its image is tagged PROJECT-NAME:dev, so two projects never share (and rebuild over) one tag.
+export function placeSidecar(manifestText: string, manifestName: string, template: Template, name: string, copy: boolean, project: string): {text: string; files: PlannedFile[]; notes: string[]} {
   const doc = parseManifestDocument(manifestText, manifestName);
   const fragmentFile = path.join(template.dir, 'sidecar.fragment.yaml');
-  const fragmentText = substitute(readFileSync(fragmentFile), name).toString('utf8');
+  const tokens = {__IMAGE__: `${project}-${name}:dev`};
+  const fragmentText = substitute(readFileSync(fragmentFile), name, tokens).toString('utf8');
   const placed = placeFragment(fragmentText, {
     projectDir: `./sidecars/${name}`,
     hasDockerfile: existsSync(path.join(template.dir, 'Dockerfile')),
     source: fragmentFile,
   });
+  const notes = wireSidecar(doc, name, placed.node, template.wiring);
   addSidecar(doc, name, placed);
+  // Spliced when only the entry (and volume lines) were added; reprinted when wiring changed other services.
   const text = spliceSidecar(manifestText, name, doc) ?? doc.toString(STRINGIFY);
-  return {text, files: copy ? underDir(`sidecars/${name}`, renderTemplate(template.dir, {name, exclude: ['sidecar.fragment.yaml']})) : []};
+  return {text, notes, files: copy ? underDir(`sidecars/${name}`, renderTemplate(template.dir, {name, tokens, exclude: ['sidecar.fragment.yaml']})) : []};
 }
 
 // The manifest is replaced by rename: a symlinked manifest would be turned into a plain file.

@@ -21,6 +21,7 @@ export function newSidecar(options: NewSidecarOptions): ScaffoldResult {
   const dir = resolveTargetDir(options.dir, options.cwd);
   const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
   const name = options.name === undefined ? checkName(path.basename(dir), `directory name`) : checkName(options.name, 'sidecar name');
-  const files = renderTemplate(template.dir, {name});
-  return {dir, name, template: template.name, files: writePlan(dir, files, {force: options.force}), sidecars: [name], warnings: []};
+  // Standalone, the sidecar is its own project: its image is NAME:dev.
+  const files = renderTemplate(template.dir, {name, tokens: {__IMAGE__: `${name}:dev`}});
+  return {dir, name, template: template.name, files: writePlan(dir, files, {force: options.force}), sidecars: [name], warnings: [], next: []};
 }

@@ -7,6 +7,8 @@ const SKIP = new Set(['template.json', 'node_modules', '.git', '.DS_Store']);
 
 export interface RenderOptions {
   name: string;
+  // More tokens to replace, e.g. `__IMAGE__` (the image tag a fragment names).
+  tokens?: Record<string, string>;
   // Relative paths (inside the template) to leave out.
   exclude?: string[];
 }
@@ -31,7 +33,7 @@ export function renderTemplate(templateDir: string, options: RenderOptions): Pla
       const absolute = path.join(templateDir, source);
       files.push({
         path: renamed(source),
-        content: substitute(readFileSync(absolute), options.name),
+        content: substitute(readFileSync(absolute), options.name, options.tokens),
         mode: lstatSync(absolute).mode & 0o111 ? 0o755 : 0o644,
         action: 'create',
       });
@@ -48,8 +50,14 @@ function renamed(source: string): string {
 }
 
 // Binary files (a NUL byte in them) are copied untouched.
-export function substitute(content: Buffer, name: string): Buffer {
+export function substitute(content: Buffer, name: string, tokens: Record<string, string> = {}): Buffer {
   if (content.includes(0)) return content;
-  const text = content.toString('utf8');
-  return text.includes('__NAME__') ? Buffer.from(text.replaceAll('__NAME__', name), 'utf8') : content;
+  let text = content.toString('utf8');
+  let changed = false;
+  for (const [token, value] of Object.entries({__NAME__: name, ...tokens})) {
+    if (!text.includes(token)) continue;
+    text = text.replaceAll(token, value);
+    changed = true;
+  }
+  return changed ? Buffer.from(text, 'utf8') : content;
 }

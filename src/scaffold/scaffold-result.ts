@@ -8,4 +8,8 @@ export interface ScaffoldResult {
   files: string[];
   sidecars: string[];
   warnings: string[];
+  // What init/add wired and what the user does next, one line each.
+  next: string[];
+  // init: the file that showed an app was already there (it was adopted, not replaced).
+  adopted?: string;
 }

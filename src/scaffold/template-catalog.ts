@@ -3,6 +3,7 @@ import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 import {didYouMean} from '../manifest/did-you-mean.js';
 import {templatesRoot} from './templates-root.js';
+import {readWiring, type Wiring} from './template-wiring.js';
 
 export type TemplateKind = 'sidecar' | 'project';
 
@@ -12,6 +13,7 @@ export interface Template {
   description: string;
   // Absolute directory of the template.
   dir: string;
+  wiring: Wiring;
 }
 
 // Every templates/<name>/ with a readable template.json, sorted: projects first, then by name.
@@ -53,7 +55,7 @@ function readTemplate(dir: string): Template | undefined {
     return undefined;
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const {kind, description} = raw as Record<string, unknown>;
+  const {kind, description, wiring} = raw as Record<string, unknown>;
   if (kind !== 'sidecar' && kind !== 'project') return undefined;
   // The directory name is the name users type; template.json's `name` is informative.
   return {
@@ -61,5 +63,6 @@ function readTemplate(dir: string): Template | undefined {
     kind,
     description: typeof description === 'string' ? description : '',
     dir,
+    wiring: readWiring(wiring),
   };
 }

@@ -1,5 +1,6 @@
 import {readConfig} from './config.js';
 import {ConfigError} from './env.js';
+import {prepareLogDir} from './log-dir.js';
 import {log} from './log.js';
 import {startLogShipper} from './log-shipper.js';
 import {onTerminate} from './shutdown.js';
@@ -8,6 +9,7 @@ import {onTerminate} from './shutdown.js';
 // batch is shipped and its offsets are written.
 try {
   const config = readConfig();
+  if (config.logFiles.length === 0) await prepareLogDir(config.logDir);
   const shipper = await startLogShipper(config);
   log('listening', {
     host: config.host, healthPort: shipper.healthPort, logDir: config.logDir,

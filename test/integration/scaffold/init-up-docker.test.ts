@@ -1,6 +1,7 @@
 import {execFileSync} from 'node:child_process';
-import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {describeDocker, TEST_IMAGES, tempProject} from '../docker/docker-engine.js';
 import {freePort} from '../../helpers/free-port.js';
@@ -10,6 +11,8 @@ import {sidecar} from './run-cli.js';
 // present (auto picks Docker) must get ready. The probes reach the pod's
 // address, so every server in a template's image listens on 0.0.0.0 there.
 // NODE_IMAGE points the templates' Dockerfiles at the local node image (no registry here).
+const CHECK = fileURLToPath(new URL('./fixtures/combos/check.js', import.meta.url));
+
 describeDocker('init then up --wait under the Docker runtime', () => {
   let dir: string;
   let name: string;
@@ -19,6 +22,7 @@ describeDocker('init then up --wait under the Docker runtime', () => {
   });
   afterAll(async () => {
     await sidecar(['down', '--volumes'], dir, env());
+    await sidecar(['down', '--volumes'], path.join(dir, 'combo'), env());
     const images = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${name}*`], {encoding: 'utf8'}).split('\n').filter(Boolean);
     if (images.length > 0) execFileSync('docker', ['image', 'rm', '-f', ...images], {stdio: 'ignore'});
     rmSync(dir, {recursive: true, force: true});
@@ -43,4 +47,21 @@ describeDocker('init then up --wait under the Docker runtime', () => {
     const down = await sidecar(['down'], dir, env());
     expect(down.exitCode, down.stderr).toBe(0);
   }, 240_000);
+
+  // Every sidecar template's image, wired by init, under the same checks as the process runtime's.
+  it('the project with all five sidecars runs its checks under Docker', async () => {
+    const combo = path.join(dir, 'combo');
+    mkdirSync(combo);
+    const all = ['auth-proxy', 'log-shipper', 'metrics-exporter', 'config-reloader', 'http-proxy'];
+    const created = await sidecar(['init', '--name', `${name}-all`, ...all.flatMap((template) => ['--template', template])], combo);
+    expect(created.exitCode, created.stderr).toBe(0);
+    const manifest = path.join(combo, 'sidecar.yaml');
+    let text = readFileSync(manifest, 'utf8');
+    for (const port of [15001, 9464]) text = text.replace(`"${port}:${port}"`, `"${await freePort()}:${port}"`);
+    writeFileSync(manifest, text);
+    copyFileSync(CHECK, path.join(combo, 'check.mjs'));
+    const result = await sidecar(['run', '--timeout', '150s', '--', 'node', 'check.mjs'], combo, {...env(), CHECK_SIDECARS: all.join(',')}, 280_000);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain('ok:');
+  }, 300_000);
 });

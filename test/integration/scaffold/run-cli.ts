@@ -10,8 +10,8 @@ export interface CliResult {
 }
 
 // The built CLI as a user runs it: non-interactive (no TTY, CI=true), never throwing on a non-zero exit.
-export async function sidecar(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [BIN, ...args], {cwd, reject: false, stdin: 'ignore', env: {CI: 'true', NO_COLOR: '1', ...env}, timeout: 60_000});
+export async function sidecar(args: string[], cwd: string, env: Record<string, string> = {}, timeout = 60_000): Promise<CliResult> {
+  const result = await execa(process.execPath, [BIN, ...args], {cwd, reject: false, stdin: 'ignore', env: {CI: 'true', NO_COLOR: '1', ...env}, timeout});
   return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)};
 }
 

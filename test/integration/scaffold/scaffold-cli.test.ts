@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {parseDocument} from 'yaml';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {sidecar} from './run-cli.js';
 
@@ -90,6 +91,19 @@ describe('scaffolding through the CLI', () => {
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
   });
 
+  // Issue 8.5: an image tag names its project, so two projects never build over each other's image.
+  it('init tags every image PROJECT-SERVICE:dev, so two projects share none', async () => {
+    const images = async (project: string): Promise<string[]> => {
+      const result = await sidecar(['init', project, '--template', 'http-proxy', '--template', 'metrics-exporter'], work);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return [...readFileSync(path.join(work, project, 'sidecar.yaml'), 'utf8').matchAll(/^\s*image: (\S+)$/gm)].map((match) => match[1]!).sort();
+    };
+    const shop = await images('shop');
+    expect(shop).toEqual(['shop-app:dev', 'shop-http-proxy:dev', 'shop-metrics-exporter:dev', 'shop-proxy:dev']);
+    const blog = await images('blog');
+    expect(blog.filter((image) => shop.includes(image))).toEqual([]);
+  });
+
   it('init refuses an invalid project name and an unknown template with exit 2', async () => {
     const badName = await sidecar(['init', '--name', 'Bad_Name'], work);
     expect(badName.exitCode).toBe(2);
@@ -121,6 +135,25 @@ describe('scaffolding through the CLI', () => {
     expect(written.match(/(?<!\r)\n/g)).toBeNull();
     expect(written).toBe(fixture('crlf.add-edge.golden.yaml'));
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
+  });
+
+  // Issue 8.3: a second sidecar from one template must not listen where the first does.
+  it('add http-proxy --name edge next to proxy moves edge to ports no service uses, and says so', async () => {
+    writeFileSync(path.join(work, 'sidecar.yaml'), fixture('commented.sidecar.yaml'));
+    expect((await sidecar(['add', 'http-proxy', '--name', 'proxy'], work)).exitCode).toBe(0);
+    const result = await sidecar(['add', 'http-proxy', '--name', 'edge', '--json'], work);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as {next: string[]}).next).toEqual(
+      expect.arrayContaining(['port 15001 is taken by proxy: edge listens on 15002 instead (LISTEN_PORT)', 'port 15000 is taken by proxy: edge listens on 15003 instead (ADMIN_PORT)']),
+    );
+    const doc = parseDocument(readFileSync(path.join(work, 'sidecar.yaml'), 'utf8')).toJS() as {sidecars: Record<string, {env: Record<string, string>; health: {http: {port: number}}; ports?: string[]}>};
+    const {proxy, edge} = doc.sidecars;
+    expect(edge!.env).toMatchObject({LISTEN_PORT: '15002', ADMIN_PORT: '15003'});
+    expect(edge!.health.http.port).toBe(15003);
+    expect(edge!.ports).toEqual(['15002:15002']);
+    expect(proxy!.env).toMatchObject({LISTEN_PORT: '15001', ADMIN_PORT: '15000'});
+    const validate = await sidecar(['validate', '--json'], work);
+    expect(validate.exitCode, validate.stdout).toBe(0);
   });
 
   it('add refuses a name already in use and leaves the manifest alone', async () => {

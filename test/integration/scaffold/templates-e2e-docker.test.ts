@@ -127,6 +127,8 @@ describeDocker('templates end to end under the Docker runtime', () => {
     const doc = parseDocument(readFileSync(path.join(dir, 'sidecar.yaml'), 'utf8'));
     const entry = doc.getIn(['sidecars', c.template], true);
     if (!isMap(entry)) throw new Error('add did not write the sidecar entry');
+    // The check calls the app directly too: keep it published next to a front proxy `add` made the only way in.
+    doc.setIn(['app', 'ports'], doc.createNode([publish(APP_PORT)]));
     doc.setIn(['sidecars', c.template, 'image'], sidecarImage);
     doc.setIn(['sidecars', c.template, 'build'], doc.createNode({context: `./sidecars/${c.template}`, args: {NODE_IMAGE: TEST_IMAGES.node}}));
     if (c.sidecarPorts.length > 0) doc.setIn(['sidecars', c.template, 'ports'], doc.createNode(c.sidecarPorts.map(publish)));

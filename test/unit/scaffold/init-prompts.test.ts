@@ -2,8 +2,9 @@ import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {askInitChoices, parseChoice} from '../../../src/scaffold/init-prompts.js';
 import type {Template} from '../../../src/scaffold/template-catalog.js';
+import {NO_WIRING} from '../../../src/scaffold/template-wiring.js';
 
-const templates: Template[] = ['http-proxy', 'log-shipper', 'metrics-exporter'].map((name) => ({name, kind: 'sidecar', description: name, dir: `/t/${name}`}));
+const templates: Template[] = ['http-proxy', 'log-shipper', 'metrics-exporter'].map((name) => ({name, kind: 'sidecar', description: name, dir: `/t/${name}`, wiring: NO_WIRING}));
 
 describe('parseChoice', () => {
   it.each([
