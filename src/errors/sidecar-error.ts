@@ -23,6 +23,9 @@ export interface SidecarErrorOptions {
   cause?: unknown;
   problems?: Problem[];
   exitCode?: ExitCodeValue;
+  // What failed at run time: a service's name, or null for what no service owns
+  // (the pod, the engine), so a start failure is pinned on the right thing.
+  service?: string | null;
 }
 
 // The one error shape of the project (oclif's code/message/suggestions/ref/cause).
@@ -33,6 +36,7 @@ export class SidecarError extends Error {
   readonly suggestion?: string;
   readonly problems: Problem[];
   readonly exitCode: ExitCodeValue;
+  readonly service?: string | null;
 
   constructor(code: ErrorCode, message: string, options: SidecarErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause});
@@ -42,6 +46,7 @@ export class SidecarError extends Error {
     this.suggestion = options.suggestion;
     this.problems = options.problems ?? [];
     this.exitCode = options.exitCode ?? ErrorCodes[code];
+    if (options.service !== undefined) this.service = options.service;
   }
 
   toJSON(): Record<string, unknown> {

@@ -20,6 +20,10 @@ export function culprit(statuses: ServiceStatus[]): ServiceStatus | undefined {
 // the failing service's probe error and its last 20 log lines.
 export function startFailure(statuses: ServiceStatus[], error: unknown, recentLines: (service: string) => string[]): FailureRecord {
   const reason = error instanceof Error ? error.message : String(error);
+  // The runtime said what failed (issue 8.8: the pod, an image, a service's port).
+  if (error instanceof SidecarError && error.service !== undefined) {
+    return {service: error.service, message: reason, lastLines: [], ...(error.suggestion ? {suggestion: error.suggestion} : {})};
+  }
   // The supervisor's own failure already names the unit and carries its last lines.
   const named = /^(?:app|sidecar|init) "([^"]+)" failed: /.exec(reason);
   if (named) return {service: named[1]!, message: reason, lastLines: []};
@@ -40,6 +44,6 @@ export function failureError(failure: FailureRecord): SidecarError {
   const who = failure.service && !failure.message.includes(`"${failure.service}"`) ? `service "${failure.service}" ` : '';
   const lines = failure.lastLines.length > 0 ? `\n  last ${failure.lastLines.length} log lines of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
   return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {
-    suggestion: failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again',
+    suggestion: failure.suggestion ?? (failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again'),
   });
 }

@@ -41,6 +41,8 @@ export interface FailureRecord {
   service: string | null;
   message: string;
   lastLines: string[];
+  // The fix, when the failure came with one (pod and image failures have no logs to see).
+  suggestion?: string;
 }
 
 // Atomic replace: a reader (or a crash) never sees half a file.

@@ -36,6 +36,23 @@ function engineMessage(error: unknown): string {
   return (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
 }
 
+// The pod publishes every service's ports, so a taken host port fails the pod's
+// start: name the service that declared it (issue 8.8), with the engine's words.
+function podStartError(manifest: Manifest, error: unknown): SidecarError {
+  const message = engineMessage(error);
+  const port = /(?:Bind for [^\s]*:|listen tcp[46]? [^\s]*:)(\d+)[: ]/.exec(message)?.[1];
+  const owners = port === undefined ? [] : servicesInStartOrder(manifest).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
+  if (owners.length > 0) {
+    const names = owners.map((s) => `"${s.name}"`).join(', ');
+    return new SidecarError('SIDECAR_STACK_FAILED', `service ${names} publishes host port ${port}, which the engine could not bind: ${message}`, {
+      cause: error,
+      service: owners[0]!.name,
+      suggestion: `stop what holds port ${port} (\`ss -ltnp 'sport = :${port}'\`), or change the host port in ${owners[0]!.name}'s \`ports:\``,
+    });
+  }
+  return new SidecarError('SIDECAR_STACK_FAILED', `starting the pod's infra container failed: ${message}`, {cause: error, service: null, suggestion: 'see `sidecar doctor`; the engine\'s message above says why'});
+}
+
 const REMOVAL_DEADLINE_MS = 15_000;
 
 // Remove a container and wait until its name is free: after `docker rm -f` by
@@ -134,7 +151,11 @@ export class DockerRuntime implements Runtime {
     } else {
       if (existing) await removeAndWait(docker, existing.Id);
       const container = await this.create(docker, spec, 'pod');
-      await container.start();
+      try {
+        await container.start();
+      } catch (error) {
+        throw podStartError(manifest, error);
+      }
       id = container.id;
     }
     this.infraId = id;

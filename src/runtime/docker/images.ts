@@ -74,10 +74,20 @@ export async function ensureImage(docker: Docker, request: ImageRequest, options
     report('done');
     return hash;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const json = (error as {json?: {message?: string}}).json;
+    const reason = (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
     report('failed', reason);
+    // Issue 8.8: the infra image is the pod's, not the first sidecar's.
+    if (service === 'pod') {
+      throw new SidecarError('SIDECAR_STACK_FAILED', `pulling the pod's infra image ${image} failed: ${reason}`, {
+        cause: error,
+        service: null,
+        suggestion: `point SIDECAR_INFRA_IMAGE at an image this engine has (\`docker images\`), or make ${image} pullable (\`docker pull ${image}\`)`,
+      });
+    }
     throw new SidecarError('SIDECAR_STACK_FAILED', `${building ? 'building' : 'pulling'} image ${image} for ${service} failed: ${reason}`, {
       cause: error,
+      service,
       suggestion: building ? `fix the build (docker build ${path.relative(process.cwd(), build.context) || '.'})` : `check the image name, or build it locally and tag it ${image}`,
     });
   }
