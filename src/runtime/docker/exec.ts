@@ -4,6 +4,10 @@ import type {ExecOptions, ExecResult} from '../../runtime/types.js';
 
 // The conventional "timed out" exit code (coreutils `timeout`).
 const TIMED_OUT = 124;
+// POSIX shells: 127 command not found, 126 found but not executable.
+const NOT_FOUND = 127;
+// runc reports a missing executable as exit 126 with this line on the exec's output.
+const RUNC_NOT_FOUND = /OCI runtime exec failed: .*(executable file not found|no such file or directory)/;
 
 // Run a command inside a container through the engine (exec create/start),
 // exit code from exec inspect: works whatever tools the image has.
@@ -20,6 +24,13 @@ export async function execIn(docker: Docker, container: Docker.Container, comman
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const captured = {stdout: [] as Buffer[], stderr: [] as Buffer[]};
+  // The start of the output, in every mode: where runc says the command was not found.
+  let head = '';
+  const keepHead = (chunk: Buffer): void => {
+    if (head.length < 4096) head += chunk.toString('utf8', 0, Math.min(chunk.length, 4096));
+  };
+  stdout.on('data', keepHead);
+  stderr.on('data', keepHead);
   if (interactive) {
     stdout.pipe(process.stdout, {end: false});
     stderr.pipe(process.stderr, {end: false});
@@ -48,5 +59,10 @@ export async function execIn(docker: Docker, container: Docker.Container, comman
     return {exitCode: TIMED_OUT, stdout: text(captured.stdout), stderr: `${text(captured.stderr)}timed out after ${options.timeoutMs}ms`};
   }
   const info = await exec.inspect();
+  // Issue 8.12: a missing command is 127 as in a shell and under the process
+  // runtime (the engine says 126); its message belongs on stderr.
+  if (info.ExitCode === 126 && RUNC_NOT_FOUND.test(head)) {
+    return {exitCode: NOT_FOUND, stdout: '', stderr: `${text(captured.stdout)}${text(captured.stderr)}`};
+  }
   return {exitCode: info.ExitCode ?? 1, stdout: text(captured.stdout), stderr: text(captured.stderr)};
 }

@@ -107,6 +107,20 @@ describeDocker('DockerRuntime on a real engine', () => {
     await unit.exited;
   });
 
+  // Issue 8.12: a missing command was 126 under Docker (the engine's code), 127 under processes.
+  it('exec of a missing command is 127 with the reason on stderr; a file that is not executable stays 126', async () => {
+    const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('echo data > /plain; sleep 3600')})}));
+    const unit = await runtime.start(m.app);
+    const missing = await runtime.exec(m.app, ['no-such-command'], {});
+    expect(missing).toMatchObject({exitCode: 127, stdout: ''});
+    expect(missing.stderr).toMatch(/no-such-command.*not found/);
+    expect((await runtime.exec(m.app, ['/no/such/path'], {})).exitCode).toBe(127);
+    await until('the plain file exists', async () => ((await runtime.exec(m.app, ['test', '-f', '/plain'], {})).exitCode === 0) || undefined);
+    expect((await runtime.exec(m.app, ['/plain'], {})).exitCode).toBe(126);
+    await runtime.kill(unit);
+    await unit.exited;
+  });
+
   it('stops a container that ignores SIGTERM with SIGKILL once the timeout passed', async () => {
     const {runtime, m, logs} = await prepared(({dir, name}) =>
       manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('trap "echo got-term" TERM; echo ready; while :; do sleep 0.2; done')})}),
