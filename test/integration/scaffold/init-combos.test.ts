@@ -37,6 +37,20 @@ describe('init combinations under the process runtime', () => {
     expect(result.stdout).toContain('ok:');
   }, 180_000);
 
+  // Issue 8.3: `add http-proxy --name edge` next to an http-proxy: both run, on different ports.
+  it('a second http-proxy added next to the first runs beside it (free ports picked by add)', async () => {
+    const dir = path.join(tmp, 'two-proxies');
+    mkdirSync(dir);
+    expect((await sidecar(['init', '--name', 'two', '--template', 'http-proxy'], dir)).exitCode).toBe(0);
+    const added = await sidecar(['add', 'http-proxy', '--name', 'edge'], dir);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stdout).toContain('port 15001 is taken by http-proxy: edge listens on 15002 instead');
+    await movePorts(path.join(dir, 'sidecar.yaml'), [8080, 8000, 15000, 15001, 15002, 15003]);
+    copyFileSync(CHECK, path.join(dir, 'check.mjs'));
+    const result = await sidecar(['run', '--runtime', 'process', '--timeout', '90s', '--', 'node', 'check.mjs'], dir, {CHECK_SIDECARS: 'http-proxy', CHECK_FRONT: 'EDGE'});
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}\n${readFileSync(path.join(dir, 'sidecar.yaml'), 'utf8')}`).toBe(0);
+  }, 180_000);
+
   // Issue 8.9: init where an app already lives adopts it instead of demanding --force.
   it('adopts an app already in the directory: writes only what is missing, and the stack runs', async () => {
     const dir = path.join(tmp, 'adopted');
