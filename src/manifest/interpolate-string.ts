@@ -13,6 +13,9 @@ export interface InterpolationResult {
   value: string;
   issues: InterpolationIssue[];
   unset: string[];
+  // Every variable the expansion read, in order of first use (for messages that
+  // name the variable behind a wrong value).
+  used: string[];
 }
 
 type Lookup = (name: string) => string | undefined;
@@ -25,8 +28,13 @@ export const MAX_NESTING = 32;
 export function interpolateString(input: string, lookup: Lookup): InterpolationResult {
   const issues: InterpolationIssue[] = [];
   const unset: string[] = [];
-  const value = expand(input, 0, lookup, issues, unset, 0);
-  return {value, issues, unset};
+  const used = new Set<string>();
+  const recording: Lookup = (name) => {
+    used.add(name);
+    return lookup(name);
+  };
+  const value = expand(input, 0, recording, issues, unset, 0);
+  return {value, issues, unset, used: [...used]};
 }
 
 function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {

@@ -1,15 +1,25 @@
 import path from 'node:path';
-import {Scalar, isPair, isScalar, isSeq, parseDocument, visit} from 'yaml';
+import {Scalar, isPair, isScalar, isSeq, visit} from 'yaml';
 import type {Problem} from '../errors/index.js';
 import {readEnvFile} from './dotenv.js';
 import {invalid} from './parse.js';
 import {interpolateString} from './interpolate-string.js';
-import {placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
+import {pathToString, placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
+
+// Where an interpolated value came from: the expression as written and the
+// variables it read, so a value that is still wrong later names its variable.
+export interface InterpolationOrigin {
+  expression: string;
+  value: string;
+  variables: {name: string; value: string | undefined}[];
+}
 
 export interface InterpolationOutcome {
   problems: Problem[];
   // Variables used but set nowhere (substituted with "", as Compose does).
   unset: string[];
+  // By manifest path (`app.health.http.port`, `app.ports[0]`).
+  origins: Map<string, InterpolationOrigin>;
 }
 
 // The environment interpolation reads: the process environment wins over a
@@ -25,45 +35,52 @@ export function interpolationEnv(manifestPath: string, env: NodeJS.ProcessEnv = 
 }
 
 // Stage 2: substitute variables in every scalar value, in place, before
-// validation (so `port: ${APP_PORT}` becomes a number). Keys are not interpolated.
+// validation. Keys are not interpolated. Values stay strings whatever the YAML
+// style; the cast stage (cast.ts) gives each the type of its field, as Compose does.
 export function interpolate(source: ManifestSource, env: Record<string, string>): InterpolationOutcome {
   const problems: Problem[] = [];
   const unset = new Set<string>();
+  const origins = new Map<string, InterpolationOrigin>();
   const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined);
+  const indexes = new WeakMap<object, Map<unknown, number>>();
   visit(source.doc, {
     Scalar(key, node, ancestors) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
       const original = node.value;
       const result = interpolateString(original, lookup);
       for (const name of result.unset) unset.add(name);
+      if (result.value === original && result.issues.length === 0) return;
+      const at = yamlPath([...ancestors, node], indexes);
       const start = node.range?.[0] ?? 0;
       const quoteOffset = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : 0;
       const singleLine = node.type === Scalar.PLAIN || quoteOffset === 1;
       for (const issue of result.issues) {
         const offset = singleLine && !original.includes('\n') ? start + quoteOffset + issue.index : start;
-        problems.push({message: issue.message, suggestion: issue.suggestion, place: placeAtOffset(source, offset, yamlPath([...ancestors, node]))});
+        problems.push({message: issue.message, suggestion: issue.suggestion, place: placeAtOffset(source, offset, at)});
       }
-      if (result.value === original) return;
-      node.value = node.type === Scalar.PLAIN ? retype(result.value) : result.value;
+      if (result.used.length > 0) {
+        origins.set(pathToString(at), {expression: original, value: result.value, variables: result.used.map((name) => ({name, value: lookup(name)}))});
+      }
+      node.value = result.value;
     },
   });
-  return {problems, unset: [...unset].sort()};
+  return {problems, unset: [...unset].sort(), origins};
 }
 
-// A plain scalar is typed after substitution, as if the value had been written there.
-function retype(value: string): unknown {
-  if (value === '' || /[\n:#{}[\],&*!|>'"%@`]/.test(value)) return value;
-  const parsed = parseDocument(value).toJS() as unknown;
-  return typeof parsed === 'number' || typeof parsed === 'boolean' ? parsed : value;
-}
-
-function yamlPath(chain: readonly unknown[]): PathSegment[] {
+// The path of the last node of an ancestor chain. A list's index of each item is
+// computed once per list, so long lists stay linear (indexOf per item was quadratic).
+function yamlPath(chain: readonly unknown[], indexes: WeakMap<object, Map<unknown, number>>): PathSegment[] {
   const out: PathSegment[] = [];
   chain.forEach((node, i) => {
     if (isPair(node)) out.push(isScalar(node.key) ? String(node.key.value) : '?');
     else if (isSeq(node)) {
-      const index = node.items.indexOf(chain[i + 1] as never);
-      if (index >= 0) out.push(index);
+      let index = indexes.get(node);
+      if (!index) {
+        index = new Map(node.items.map((item, n) => [item, n]));
+        indexes.set(node, index);
+      }
+      const found = index.get(chain[i + 1]);
+      if (found !== undefined) out.push(found);
     }
   });
   return out;

@@ -1,7 +1,9 @@
 import {SidecarError, type Problem} from '../errors/index.js';
+import {castToFieldTypes} from './cast.js';
 import {checkGraph} from './graph.js';
 import {interpolate, interpolationEnv} from './interpolate.js';
 import {normalize} from './normalize.js';
+import {nameVariables} from './origin-messages.js';
 import {invalid, parseManifest} from './parse.js';
 import type {ManifestSource} from './source.js';
 import type {Manifest} from './types.js';
@@ -22,19 +24,23 @@ export interface LoadResult {
 // problem of the file is collected and thrown at once as SIDECAR_MANIFEST_INVALID.
 export async function loadManifestWithWarnings(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const source = parseManifest(file);
-  const {problems, unset} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
+  const {problems, unset, origins} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
   let data: Record<string, unknown>;
   try {
     data = source.doc.toJS({maxAliasCount: 100}) as Record<string, unknown>;
   } catch (error) {
     throw invalid([{message: `YAML: ${(error as Error).message}`, place: {file, line: 1, column: 1, path: ''}, suggestion: 'check the anchors (&name) and aliases (*name): use fewer, or write the values out'}]);
   }
-  problems.push(...(await validateSchema(source, data)));
-  if (problems.length > 0) throw invalid([...problems, ...laterStageProblems(source, data, problems)]);
+  castToFieldTypes(data);
+  const schemaProblems = await validateSchema(source, data);
+  if (problems.length + schemaProblems.length > 0) {
+    const known = [...problems, ...schemaProblems];
+    throw invalid([...problems, ...nameVariables([...schemaProblems, ...laterStageProblems(source, data, known)], origins)]);
+  }
   const normalized = normalize(source, data);
-  if (normalized.problems.length > 0) throw invalid(normalized.problems);
+  if (normalized.problems.length > 0) throw invalid(nameVariables(normalized.problems, origins));
   const graphProblems = checkGraph(source, normalized.manifest);
-  if (graphProblems.length > 0) throw invalid(graphProblems);
+  if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
   return {manifest: normalized.manifest, warnings};
 }

@@ -177,15 +177,20 @@ function syntaxHint(source: ManifestSource, error: YAMLError, line: number): str
   return YAML_HINTS[error.code] ?? 'fix the YAML syntax at this place';
 }
 
-// `[` or `{` followed by `${` with no quote between them, in one linear pass
-// (the regex /[[{][^'"]*\$\{/ backtracked quadratically on a line of 100k `[`).
+// An unquoted `${` inside `[ ]` or `{ }` on this line, in one linear pass (the
+// regex /[[{][^'"]*\$\{/ backtracked quadratically on a line of 100k `[`).
 function unquotedSubstitutionInFlow(line: string): boolean {
-  let open = false;
+  let depth = 0;
+  let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (ch === '[' || ch === '{') open = true;
-    else if (ch === '"' || ch === "'") open = false;
-    else if (open && ch === '$' && line[i + 1] === '{') return true;
+    if (quote) {
+      if (quote === '"' && ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') depth++;
+    else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+    else if (depth > 0 && ch === '$' && line[i + 1] === '{') return true;
   }
   return false;
 }

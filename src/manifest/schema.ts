@@ -9,6 +9,7 @@ export interface SchemaNode {
   items?: SchemaNode;
   $ref?: string;
   enum?: unknown[];
+  const?: unknown;
   description?: string;
   definitions?: Record<string, SchemaNode>;
 }

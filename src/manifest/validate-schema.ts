@@ -98,6 +98,7 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
       if (value === null && node?.properties?.image) {
         return problemAt(source, path, `service "${String(path[path.length - 1])}" is empty`, 'give it an `image`, a `build` or a `command`');
       }
+      if (typeof value === 'number' && DURATION_FIELDS.includes(String(path[path.length - 1]))) return bareNumber(source, path, value);
       const expected = String(params.type).split(',').join(' or ');
       return problemAt(source, path, `expected ${expected}, got ${describe(value)}`, hintForType(path, node?.description));
     }
@@ -123,7 +124,8 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
     const name = error.propertyName;
     return problemAt(source, [...path, name], `"${name}" is not a valid name`, 'use lowercase letters, digits and dashes (like a DNS label), e.g. "log-shipper"', true);
   }
-  if (['interval', 'timeout', 'startPeriod', 'startTimeout', 'stopTimeout'].includes(last)) {
+  if (DURATION_FIELDS.includes(last)) {
+    if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) return bareNumber(source, path, value.trim());
     return problemAt(source, path, `${describe(value)} is not a duration`, 'write a duration such as 250ms, 2s or 1m30s');
   }
   if (last === 'stopSignal') return problemAt(source, path, `${describe(value)} is not a signal name`, 'write a signal such as SIGTERM, SIGINT or SIGQUIT');
@@ -131,6 +133,14 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
   if (last === 'path') return problemAt(source, path, `${describe(value)} is not an HTTP path`, 'start the path with "/", e.g. /healthz');
   if (path.includes('env')) return problemAt(source, path, `${describe(value)} is not KEY=VALUE`, 'write env as a map (KEY: value) or a list of KEY=VALUE');
   return problemAt(source, path, `${describe(value)} must not be empty`, 'give a value or remove the key');
+}
+
+const DURATION_FIELDS = ['interval', 'timeout', 'startPeriod', 'startTimeout', 'stopTimeout'];
+
+// `interval: 5` or INTERVAL=5: a duration needs its unit (Compose's durations
+// need one too); say which one was probably meant rather than "expected string".
+function bareNumber(source: ManifestSource, path: PathSegment[], value: number | string): Problem {
+  return problemAt(source, path, `${value} has no unit`, `write ${value}s for seconds (or ${value}ms, ${value}m)`);
 }
 
 function hintForType(path: PathSegment[], description?: string): string {

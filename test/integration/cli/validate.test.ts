@@ -97,6 +97,18 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     expect(result.stdout).toMatch(/^stack\.yaml is valid/);
   });
 
+  // Issue 8.1: the error's own fix (quote it) must lead to a valid manifest.
+  it('typed interpolation: {port: "${APP_PORT}"}, retries: "${N:-3}", external: "${EXT:-false}" are valid', async () => {
+    const yaml = 'version: 1\napp:\n  command: [node, server.js]\n  maxRestarts: "${M}"\n  health: {http: {port: "${APP_PORT}"}, retries: "${N:-3}", interval: "${INTERVAL}"}\nvolumes:\n  data: {external: "${EXT:-false}"}\n';
+    const dir = projectDir('typed', yaml);
+    const result = await validate(dir, [], {APP_PORT: '30080', M: '5', INTERVAL: '2s'});
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const unset = await validate(dir, [], {M: '5', INTERVAL: '2s'});
+    expect(unset.exitCode).toBe(3);
+    expect(unset.stderr).toContain('  sidecar.yaml:5:25 app.health.http.port\n    APP_PORT is not set: expected integer, got ""');
+  });
+
   it('an unknown flag is a usage error: exit 2, no stack', async () => {
     const dir = projectDir('bogus', 'version: 1\napp:\n  command: [node]\n');
     const result = await validate(dir, ['--bogus']);

@@ -123,7 +123,7 @@ export const BAD_MANIFESTS: BadManifest[] = [
   {
     name: 'bad duration (a bare number)',
     yaml: `${APP}  stopTimeout: 10\n`,
-    line: 4, column: 16, path: 'app.stopTimeout', message: /expected string/, suggestion: /duration/,
+    line: 4, column: 16, path: 'app.stopTimeout', message: /^10 has no unit$/, suggestion: /write 10s for seconds/,
   },
   {
     name: 'stopTimeout past the timer limit (issue 9.10: became 1 ms)',
@@ -246,6 +246,34 @@ export const BAD_MANIFESTS: BadManifest[] = [
     name: 'invalid ${...} expression',
     yaml: 'version: 1\napp:\n  image: app:${TAG NAME}\n',
     line: 3, column: 14, path: 'app.image', message: /not a valid substitution/, suggestion: /\$\{VAR:-default\}/,
+  },
+  {
+    name: 'flow port from an unquoted ${...}: the fix says to quote it (issue 8.1)',
+    yaml: `${APP}  health: {http: {port: \${APP_PORT}}}\n`,
+    line: 4, column: 26, path: '', message: /YAML/, suggestion: /quote values that hold \$\{\.\.\.\}.*\{port: "\$\{PORT\}"\}: a quoted value still takes the type of its field/, cli: true,
+  },
+  {
+    name: 'an unquoted ${...} after a quoted one in the same flow mapping: the fix still says to quote it',
+    yaml: `${APP}  health: {http: {port: "\${P}"}, interval: \${I}}\n`,
+    line: 4, column: 45, path: '', message: /YAML/, suggestion: /quote values that hold/,
+  },
+  {
+    name: 'flow port from an unset variable, quoted as the fix says (issue 8.1)',
+    yaml: `${APP}  health: {http: {port: "\${APP_PORT}"}}\n`,
+    env: {},
+    line: 4, column: 25, path: 'app.health.http.port', message: /APP_PORT is not set: expected integer, got ""/, suggestion: /set APP_PORT in the environment/, cli: true,
+  },
+  {
+    name: 'port mapping from an unset variable (issue 8.1)',
+    yaml: `${APP}  ports: ["\${HOST_PORT}:8080"]\n`,
+    env: {},
+    line: 4, column: 11, path: 'app.ports[0]', message: /HOST_PORT is not set: ":8080" is not a port mapping/, suggestion: /set HOST_PORT/, cli: true,
+  },
+  {
+    name: 'retries from a variable that is not a number (issue 8.1)',
+    yaml: `${APP}  health:\n    tcp: {port: 8080}\n    retries: \${N:-three}\n`,
+    env: {},
+    line: 6, column: 14, path: 'app.health.retries', message: /N is not set: expected integer, got "three"/, suggestion: /set N/,
   },
   {
     name: 'health with two probes',

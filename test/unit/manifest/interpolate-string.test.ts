@@ -64,7 +64,20 @@ describe('interpolateString (Compose rules)', () => {
   });
 
   it('${EMPTY?} is satisfied by an empty value (no colon: only unset fails)', () => {
-    expect(interpolateString('${EMPTY?}', lookup)).toEqual({value: '', issues: [], unset: []});
+    expect(interpolateString('${EMPTY?}', lookup)).toEqual({value: '', issues: [], unset: [], used: ['EMPTY']});
+  });
+
+  it('lists every variable it read, once, in order (messages name them)', () => {
+    expect(interpolateString('$SET ${UNSET:-${PORT}} ${SET} $$X', lookup).used).toEqual(['SET', 'UNSET', 'PORT']);
+    expect(interpolateString('${SET:-${PORT}}', lookup).used).toEqual(['SET']);
+  });
+
+  it('nesting deeper than 32 defaults is an error, not a stack overflow (issue 9.9)', () => {
+    const deep = `${'${A:-'.repeat(3000)}x${'}'.repeat(3000)}`;
+    const result = interpolateString(deep, lookup);
+    expect(result.issues).toHaveLength(1);
+    expect(result.issues[0]!.message).toMatch(/nested more than 32 levels deep/);
+    expect(interpolateString(`${'${A:-'.repeat(32)}x${'}'.repeat(32)}`, lookup)).toMatchObject({value: 'x', issues: []});
   });
 
   it.each([
