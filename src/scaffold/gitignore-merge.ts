@@ -11,7 +11,9 @@ export function mergeGitignore(existing: string, addition: string): string | und
   }
   if (missing.length === 0) return undefined;
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
-  return `${existing}${separator}${existing === '' ? '' : '\n'}# sidecar\n${missing.join('\n')}\n`;
+  const merged = `${existing}${separator}${existing === '' ? '' : '\n'}# sidecar\n${missing.join('\n')}\n`;
+  // A CRLF file stays CRLF (issue 8.12): the appended block takes its line endings.
+  return existing.includes('\r\n') ? `${existing}${merged.slice(existing.length).replace(/\r?\n/g, '\r\n')}` : merged;
 }
 
 function canonical(line: string): string {

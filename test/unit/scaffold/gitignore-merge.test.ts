@@ -18,6 +18,11 @@ describe('mergeGitignore', () => {
     expect(mergeGitignore('', '# comment\n\n.sidecar/\nnode_modules/\n')).toBe('# sidecar\n.sidecar/\nnode_modules/\n');
   });
 
+  // Issue 8.12, the same cause in init: an appended block follows the file's line endings.
+  it('keeps a CRLF file CRLF', () => {
+    expect(mergeGitignore('dist/\r\nnode_modules/\r\n', '.sidecar/\n')).toBe('dist/\r\nnode_modules/\r\n\r\n# sidecar\r\n.sidecar/\r\n');
+  });
+
   it('is idempotent', () => {
     const once = mergeGitignore('dist/\n', '.sidecar/\n')!;
     expect(mergeGitignore(once, '.sidecar/\n')).toBeUndefined();
