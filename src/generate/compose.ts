@@ -132,7 +132,12 @@ export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {
   const document: ComposeFile = {services};
   const volumes = Object.values(manifest.volumes);
   if (volumes.length > 0) {
-    document.volumes = Object.fromEntries(volumes.map((v) => [v.name, v.external ? {external: true, name: v.name} : {name: volumeName(manifest, v.name)}]));
+    // Issue 8.12: our volumes carry the project label the services carry, so they are
+    // found by label like the containers; external ones are not ours (and Compose
+    // v1 refuses labels beside `external`).
+    document.volumes = Object.fromEntries(
+      volumes.map((v) => [v.name, v.external ? {external: true, name: v.name} : {name: volumeName(manifest, v.name), labels: {'sidecar.project': manifest.name}}]),
+    );
   }
   return {document: escapeDollars(document), losses: losses.list()};
 }

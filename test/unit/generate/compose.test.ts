@@ -100,7 +100,8 @@ describe('compose: services', () => {
     expect(app.restart).toBe('on-failure:3');
     expect(app.stop_signal).toBe('SIGINT');
     expect(app.stop_grace_period).toBe('2s500ms');
-    expect(composeFile(m).document.volumes).toEqual({logs: {name: 'test_logs'}});
+    // Issue 8.12: volumes carry the project label the services carry (external ones are not ours).
+    expect(composeFile(m).document.volumes).toEqual({logs: {name: 'test_logs', labels: {'sidecar.project': 'test'}}});
   });
 
   it('turns http and tcp probes into in-container commands and says so', () => {
