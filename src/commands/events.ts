@@ -11,10 +11,11 @@ export default class Events extends BaseCommand {
     this.jsonMode = flags.json;
     const {filesFor} = await import('../stack/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
-    const {callControl} = await import('../supervisor/control/control-client.js');
+    const {streamFromStack} = await import('../stack/stack-stream.js');
     const {eventLine} = await import('../output/event-line.js');
-    const live = await requireRunningStack(filesFor(flags.file), flags.file);
+    const files = filesFor(flags.file);
+    const live = await requireRunningStack(files, flags.file);
     // Compact JSON: one event per line, so `events --json | jq -c` and line readers work.
-    await callControl(live.socket, {method: 'events'}, {onData: (event) => process.stdout.write((flags.json ? JSON.stringify(event) : eventLine(event as LifecycleEvent)) + '\n')});
+    await streamFromStack(files, live.socket, {method: 'events'}, (event) => process.stdout.write((flags.json ? JSON.stringify(event) : eventLine(event as LifecycleEvent)) + '\n'));
   }
 }

@@ -36,8 +36,9 @@ export default class Up extends BaseCommand {
     if (plan.live) {
       // Already running: recreate only what changed, as `docker compose up` does.
       const {updateStack} = await import('../stack/update-stack.js');
-      const result = await updateStack(plan.live.socket, plan.manifest);
-      process.stdout.write(result.recreated.length === 0 ? `${plan.manifest.name} is up to date (supervisor pid ${plan.live.pid})\n` : `${plan.manifest.name}: recreated ${result.recreated.join(', ')}; unchanged ${result.unchanged.join(', ') || 'none'}\n`);
+      const result = await updateStack(plan.live.socket, plan.manifest, plan.only);
+      const {updateSummary} = await import('../output/update-summary.js');
+      process.stdout.write(updateSummary(plan.manifest.name, plan.live.pid, result) + '\n');
       return;
     }
     if (flags.detach || flags.wait) {

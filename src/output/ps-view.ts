@@ -38,6 +38,8 @@ export function psTable(ps: PsResult, chalk: ChalkInstance, now: number): string
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], paint: (cell: string, i: number) => string) => cells.map((c, i) => paint(c.padEnd(widths[i]!), i)).join('  ').trimEnd();
   const paintState = (cell: string): string => (/^(running)/.test(cell) ? chalk.green(cell) : /^(failed|backoff)/.test(cell) ? chalk.red(cell) : /^(starting|stopping|pending)/.test(cell) ? chalk.yellow(cell) : cell);
-  const title = `${chalk.bold(ps.project)} (${ps.runtime}) ${ps.supervisor ? `supervisor pid ${ps.supervisor.pid}` : chalk.dim('no supervisor running')}`;
+  const orphans = ps.supervisor ? 0 : ps.services.filter((s) => s.state === 'running').length;
+  const unsupervised = orphans > 0 ? chalk.red(`no supervisor running, ${orphans} service(s) left running: \`sidecar down\` stops them`) : chalk.dim('no supervisor running');
+  const title = `${chalk.bold(ps.project)} (${ps.runtime}) ${ps.supervisor ? `supervisor pid ${ps.supervisor.pid}` : unsupervised}`;
   return [title, line(header, (c) => chalk.dim(c)), ...rows.map((r) => line(r, (c, i) => (i === 2 ? paintState(c) : c)))].join('\n');
 }

@@ -49,7 +49,7 @@ export async function handleControl(host: StackHost, request: ControlRequest, ch
       return;
     }
     case 'update':
-      return channel.result(await host.update(request.manifest));
+      return channel.result(await host.update(request.manifest, request.services ?? []));
     case 'down':
       host.onDone(() => channel.result({stopped: true}));
       await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes});
@@ -104,9 +104,11 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
     if (wanted.has(line.service)) schedule();
   });
   const offDrain = channel.onDrain(schedule);
+  // Done: pump now, not on the next tick: the server closes every socket right
+  // after the done listeners ran, and the reader must get the last lines and `end`.
   const offDone = host.onDone(() => {
     finishing = true;
-    schedule();
+    pump();
   });
   channel.onClose(() => {
     off();

@@ -1,19 +1,20 @@
 import {readLogs, servicesWithLogs, type LogQuery} from '../logs/log-reader.js';
 import type {LogLine} from '../runtime/types.js';
-import {callControl} from '../supervisor/control/control-client.js';
 import {followFiles} from './follow-files.js';
 import type {ProjectFiles} from './project-files.js';
 import {lookUpStack} from './stack-lookup.js';
+import {streamFromStack} from './stack-stream.js';
 
 // `logs`: from the supervisor when one runs (past lines then live ones, nothing
 // lost between them); otherwise straight from `.sidecar/logs/`.
 export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[]) => void): Promise<void> {
   const live = await lookUpStack(files, manifestFile, query.services);
   if (live) {
-    await callControl(
+    await streamFromStack(
+      files,
       live.socket,
       {method: 'logs', services: query.services, follow: query.follow, ...(query.tail !== undefined ? {tail: query.tail} : {}), ...(query.since !== undefined ? {since: query.since} : {})},
-      {onData: (data) => onLines(data as LogLine[])},
+      (data) => onLines(data as LogLine[]),
     );
     return;
   }

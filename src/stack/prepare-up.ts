@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs';
-import {SidecarError} from '../errors/index.js';
 import {findService, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {readStateRecord} from '../supervisor/state-file.js';
@@ -51,14 +50,10 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
   const files = projectFiles(manifest.dir);
   const live = await findSupervisor(files);
-  if (live && only.length === 0) {
+  // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
+  if (live) {
     if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
     return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid}, forceBuild};
-  }
-  if (live) {
-    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `stack ${live.hello.project} is already running in ${files.dir} (supervisor pid ${live.hello.pid})`, {
-      suggestion: only.length > 0 ? `\`sidecar restart ${only.join(' ')}\` restarts ${only.length === 1 ? 'it' : 'them'}; \`sidecar down\` stops the stack` : '`sidecar ps` shows it; `sidecar down` stops it; `sidecar restart SERVICE` restarts one service',
-    });
   }
   let reaped = 0;
   const state = readStateRecord(files.state);

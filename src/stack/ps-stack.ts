@@ -1,4 +1,7 @@
+import {servicesWithLogs} from '../logs/log-reader.js';
 import {servicesInStartOrder} from '../manifest/types.js';
+import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
+import type {UnitIdentity} from '../runtime/types.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {PsResult} from '../supervisor/control/protocol.js';
 import {readStateRecord} from '../supervisor/state-file.js';
@@ -8,9 +11,12 @@ import type {ProjectFiles} from './project-files.js';
 
 const FINAL = new Set(['exited', 'failed', 'pending']);
 
-// `ps`: the live view from the supervisor; without one, the last recorded state
-// (anything not final shows as exited: nobody supervises it any more); without
-// that, the manifest's services as pending; without a manifest, an empty stack.
+// `ps`: the live view from the supervisor; without one (it was SIGKILLed), the
+// last recorded state, where a process that still runs (verified by pid + start
+// time + boot, as `down` does before it signals) shows running and anything else
+// not final shows as exited (nobody supervises it any more); without that (never
+// started, or `down` cleaned up), the manifest's services: exited where they have
+// logs, else pending; without a manifest, exit 3.
 export async function psStack(files: ProjectFiles, manifestFile: string): Promise<PsResult> {
   const live = await findSupervisor(files);
   if (live) {
@@ -26,16 +32,27 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
       project: state.project,
       runtime: state.runtime,
       supervisor: null,
-      services: state.services.map((s): ServiceStatus => ({...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null})),
+      services: state.services.map((s): ServiceStatus => survivor(s, state.identities) ?? {...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null}),
     };
   }
   // Never started here (or `down` cleaned up): the manifest's services, none running.
   // No manifest either is exit 3, as for every command that reads one.
   const {loadManifest} = await import('../manifest/load.js');
   const manifest = await loadManifest(manifestFile);
+  // A service with a log file has run here (and `down` stopped it); one without never started.
+  const ran = new Set(servicesWithLogs(files.logs));
   const services = servicesInStartOrder(manifest).map(
-    (s): ServiceStatus => ({name: s.name, role: s.role, state: 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
+    (s): ServiceStatus => ({name: s.name, role: s.role, state: ran.has(s.name) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
   );
   const hasCommands = servicesInStartOrder(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
   return {project: manifest.name, runtime: hasCommands ? 'process' : 'docker', supervisor: null, services};
+}
+
+// A process-runtime unit that outlived its supervisor, found by its recorded identity.
+// Docker containers are not looked up here: that needs the engine.
+function survivor(status: ServiceStatus, identities: UnitIdentity[]): ServiceStatus | undefined {
+  if (status.pid === null || FINAL.has(status.state)) return undefined;
+  const identity = identities.find((i): i is ProcessIdentity => i.kind === 'process' && i.pid === status.pid);
+  if (!identity || !leaderAlive(identity)) return undefined;
+  return {...status, state: 'running', health: 'none'};
 }

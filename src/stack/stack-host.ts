@@ -68,9 +68,9 @@ export class StackHost {
     return this.options.manifest;
   }
 
-  // `up` on a running stack: recreate the changed services, then serve the new manifest.
-  async update(next: Manifest): Promise<UpdateResult> {
-    const result = await this.supervisor.update(next);
+  // `up` on a running stack: recreate the changed services, start the idle ones, then serve the new manifest.
+  async update(next: Manifest, only: string[] = []): Promise<UpdateResult> {
+    const result = await this.supervisor.update(next, only);
     this.options.manifest = next;
     return result;
   }

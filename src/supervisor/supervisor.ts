@@ -164,11 +164,13 @@ export class Supervisor implements SupervisorApi {
     );
   }
 
-  // `up` on a running stack: recreate only the services whose configuration
-  // changed (Compose's convergence), in start order, each ready before the
-  // next. What the pod itself holds (the set of services, published ports,
-  // volumes) cannot change in place. Init jobs already ran and are not rerun.
-  async update(next: Manifest): Promise<UpdateResult> {
+  // `up [SERVICE...]` on a running stack: recreate only the running services
+  // whose configuration changed (Compose's convergence), in start order, each
+  // ready before the next, then start the named services (default: all) and
+  // what they need that do not run yet (`up proxy`, later `up app`). What the
+  // pod itself holds (the set of services, published ports, volumes) cannot
+  // change in place. Init jobs already ran and are not rerun.
+  async update(next: Manifest, only: string[] = []): Promise<UpdateResult> {
     if (this.phase !== 'up') throw new SidecarError('SIDECAR_NOT_RUNNING', 'the stack is not up (starting, stopping or done)', {suggestion: 'wait for it, or `sidecar down` then `sidecar up`'});
     const structural = podShapeChange(this.manifest, next);
     if (structural) {
@@ -176,7 +178,9 @@ export class Supervisor implements SupervisorApi {
     }
     const changed = servicesInStartOrder(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.name).service));
     this.manifest = next;
-    for (const service of changed) {
+    for (const service of changed) this.unitOrThrow(service.name).service = service;
+    const recreated = changed.filter((service) => !isIdle(this.unit(service.name)));
+    for (const service of recreated) {
       const unit = this.unitOrThrow(service.name);
       await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
       unit.service = service;
@@ -185,13 +189,42 @@ export class Supervisor implements SupervisorApi {
       await this.driver.spawn(unit);
       await unit.readiness.promise;
     }
-    const names = new Set(changed.map((s) => s.name));
-    return {recreated: [...names], unchanged: this.units.map((u) => u.name).filter((name) => !names.has(name))};
+    const started = await this.startIdle(only);
+    const names = new Set([...recreated.map((s) => s.name), ...started]);
+    return {recreated: recreated.map((s) => s.name), started, unchanged: this.units.map((u) => u.name).filter((name) => !names.has(name))};
+  }
+
+  // The selected services that do not run (never started, exited, failed), gated
+  // as at start-up on what runs already; if one cannot get ready, the ones started
+  // here are stopped again and the rest of the stack is left as it was.
+  private async startIdle(only: string[]): Promise<string[]> {
+    const wanted = selectServices(this.manifest, only);
+    const idle = wanted.filter((service) => isIdle(this.unit(service.name)));
+    if (idle.length === 0) return [];
+    const selected = new Set([...this.selected, ...wanted].map((s) => s.name));
+    this.selected = [...this.manifest.sidecars, this.manifest.app].filter((s) => selected.has(s.name));
+    const tasks = new Map<string, Promise<void>>();
+    for (const service of idle) {
+      const unit = this.unit(service.name);
+      unit.attempt = 0;
+      unit.readiness = new Deferred<void>();
+      const gates = gatesOf(this.manifest, service).map((name) => tasks.get(name) ?? this.unit(name).readiness.promise);
+      tasks.set(service.name, this.launchAfter(unit, gates));
+    }
+    try {
+      await Promise.all(tasks.values());
+    } catch (error) {
+      await Promise.allSettled(tasks.values());
+      for (const service of [...idle].reverse()) await this.driver.stopUnit(this.unit(service.name), service.stopTimeoutMs);
+      throw error;
+    }
+    return idle.map((s) => s.name);
   }
 
   private async launchAfter(unit: Unit, gates: Promise<void>[]): Promise<void> {
     await Promise.all(gates);
-    if (this.phase !== 'starting') throw new SidecarError('SIDECAR_STACK_FAILED', `stopped before ${unit.name} started`);
+    // Started at start-up, or later by `up SERVICE` on a running stack; never while it stops.
+    if (this.phase !== 'starting' && this.phase !== 'up') throw new SidecarError('SIDECAR_STACK_FAILED', `stopped before ${unit.name} started`);
     const health = unit.service.health;
     // startTimeout bounds the whole start-up of a unit, across crash restarts.
     const deadline = health
@@ -273,7 +306,14 @@ export class Supervisor implements SupervisorApi {
 
 export interface UpdateResult {
   recreated: string[];
+  // Services that did not run and were started (`up app` after `up proxy`).
+  started: string[];
   unchanged: string[];
+}
+
+// A unit that nothing runs or will restart: `up` may start it.
+function isIdle(unit: Unit): boolean {
+  return unit.state === 'pending' || unit.state === 'exited' || unit.state === 'failed';
 }
 
 function configKey(service: Service): string {

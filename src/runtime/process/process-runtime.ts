@@ -149,7 +149,7 @@ export class ProcessRuntime implements Runtime {
       forceKillAfterDelay: 1000,
       ...(options.interactive ? {stdio: 'inherit' as const} : {stdin: 'ignore' as const}),
     });
-    const exitCode = result.exitCode ?? (result.timedOut ? 124 : 1);
+    const exitCode = result.exitCode ?? (result.timedOut ? 124 : spawnFailureCode(result.code));
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     // A command that could not even spawn has no stderr: say why instead.
@@ -179,4 +179,12 @@ export class ProcessRuntime implements Runtime {
     if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.name} is not a process`);
     return running as ProcessUnit;
   }
+}
+
+// A command that could not start exits as a POSIX shell says (and `docker exec`
+// does): 127 not found, 126 found but not executable; anything else is 1.
+function spawnFailureCode(code: string | undefined): number {
+  if (code === 'ENOENT') return 127;
+  if (code === 'EACCES' || code === 'ENOEXEC') return 126;
+  return 1;
 }

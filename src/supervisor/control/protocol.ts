@@ -14,8 +14,9 @@ export type ControlRequest =
   | {method: 'logs'; services: string[]; tail?: number; since?: number; follow: boolean}
   | {method: 'events'}
   | {method: 'down'; timeoutMs?: number; volumes: boolean}
-  // `up` on a running stack: converge onto this manifest (as loaded by the CLI).
-  | {method: 'update'; manifest: Manifest};
+  // `up [SERVICE...]` on a running stack: converge onto this manifest (as loaded
+  // by the CLI) and start the named services (default: all) that do not run.
+  | {method: 'update'; manifest: Manifest; services?: string[]};
 
 export type ControlMethod = ControlRequest['method'];
 

@@ -37,7 +37,7 @@ describe('Supervisor.update', () => {
     const {clock, runtime, supervisor} = await running();
     const before = runtime.log.length;
     const result = await settle(clock, supervisor.update(stack({LEVEL: 'debug'})));
-    expect(result).toEqual({recreated: ['shipper'], unchanged: ['migrate', 'proxy', 'app']});
+    expect(result).toEqual({recreated: ['shipper'], started: [], unchanged: ['migrate', 'proxy', 'app']});
     expect(runtime.log.slice(before).map((l) => `${l.op} ${l.service}`)).toEqual(['stop shipper', 'start shipper']);
     expect(supervisor.status().map((s) => [s.name, s.state])).toEqual([['migrate', 'exited'], ['proxy', 'running'], ['shipper', 'running'], ['app', 'running']]);
   });
@@ -45,7 +45,7 @@ describe('Supervisor.update', () => {
   it('does nothing when nothing changed', async () => {
     const {clock, runtime, supervisor} = await running();
     const before = runtime.log.length;
-    expect(await settle(clock, supervisor.update(stack()))).toEqual({recreated: [], unchanged: ['migrate', 'proxy', 'shipper', 'app']});
+    expect(await settle(clock, supervisor.update(stack()))).toEqual({recreated: [], started: [], unchanged: ['migrate', 'proxy', 'shipper', 'app']});
     expect(runtime.log.length).toBe(before);
   });
 
@@ -57,5 +57,22 @@ describe('Supervisor.update', () => {
     const ported = manifest({sidecars: [cmd('proxy', 'sidecar', {ports: [{hostIp: '127.0.0.1', hostPort: 9, containerPort: 9, protocol: 'tcp'}]}), cmd('shipper', 'sidecar')], app: cmd('app', 'app'), init: [cmd('migrate', 'init')]});
     await expect(settle(clock, supervisor.update(ported))).rejects.toMatchObject({message: expect.stringContaining('published ports')});
     expect(runtime.log.length).toBe(before);
+  });
+
+  // Issue 8.12: `up proxy`, then `up app`, starts the app (and what it waits for) instead of saying it runs.
+  it('starts the named services that do not run yet, gated on the running ones, and touches nothing else', async () => {
+    const clock = new FakeClock();
+    const runtime = new FakeRuntime(clock);
+    const supervisor = new Supervisor({manifest: stack(), runtime, clock, random: () => 0.5});
+    const started = supervisor.start({only: ['proxy']});
+    await clock.advance(10);
+    runtime.exit('migrate', 0);
+    await settle(clock, started);
+    expect(supervisor.status().map((s) => [s.name, s.state])).toEqual([['migrate', 'exited'], ['proxy', 'running'], ['shipper', 'pending'], ['app', 'pending']]);
+    const before = runtime.log.length;
+    expect(await settle(clock, supervisor.update(stack(), ['app']))).toEqual({recreated: [], started: ['shipper', 'app'], unchanged: ['migrate', 'proxy']});
+    expect(runtime.log.slice(before).map((l) => `${l.op} ${l.service}`)).toEqual(['start shipper', 'start app']);
+    expect(supervisor.status().map((s) => s.state)).toEqual(['exited', 'running', 'running', 'running']);
+    expect(await settle(clock, supervisor.update(stack(), ['app']))).toEqual({recreated: [], started: [], unchanged: ['migrate', 'proxy', 'shipper', 'app']});
   });
 });

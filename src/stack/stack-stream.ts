@@ -1,0 +1,26 @@
+import {callControl} from '../supervisor/control/control-client.js';
+import type {ControlRequest} from '../supervisor/control/protocol.js';
+import {readStateRecord} from '../supervisor/state-file.js';
+import type {ProjectFiles} from './project-files.js';
+
+// `logs -f` and `events` end when the stack does. A supervisor that closes the
+// stream on a normal `down` (its last state is `done`, or `down` already removed
+// it) ended it: exit 0, as `docker logs -f` does when its container stops. One
+// that vanished mid-stack (SIGKILL: the state still says it runs) is an error.
+export async function streamFromStack(files: ProjectFiles, socket: string, request: ControlRequest, onData: (data: unknown) => void): Promise<void> {
+  try {
+    await callControl(socket, request, {onData});
+  } catch (error) {
+    if (!(await endedNormally(files))) throw error;
+  }
+}
+
+async function endedNormally(files: ProjectFiles): Promise<boolean> {
+  // The state is written as `done` before the socket closes; give a racing write a moment.
+  for (let i = 0; i < 10; i++) {
+    const state = readStateRecord(files.state);
+    if (!state || state.phase === 'done') return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
