@@ -13,7 +13,18 @@ import {movePorts} from './template-ports.js';
 // guards every way in. fixtures/combos/check.js checks it from outside.
 const CHECK = fileURLToPath(new URL('./fixtures/combos/check.js', import.meta.url));
 const SECRET = 'combo-secret-0123456789abcdef0123456789abcdef';
-const COMBOS: string[][] = [[], ['auth-proxy'], ['http-proxy'], ['log-shipper'], ['metrics-exporter'], ['config-reloader'], ['auth-proxy', 'log-shipper', 'metrics-exporter', 'config-reloader', 'http-proxy']];
+const COMBOS: string[][] = [
+  [],
+  ['auth-proxy'],
+  ['http-proxy'],
+  ['log-shipper'],
+  ['metrics-exporter'],
+  ['config-reloader'],
+  // The pairs that touch each other: a chain of two fronts, two sidecars on one shared volume.
+  ['auth-proxy', 'http-proxy'],
+  ['log-shipper', 'config-reloader'],
+  ['auth-proxy', 'log-shipper', 'metrics-exporter', 'config-reloader', 'http-proxy'],
+];
 
 describe('init combinations under the process runtime', () => {
   let tmp: string;
@@ -35,6 +46,25 @@ describe('init combinations under the process runtime', () => {
     const result = await sidecar(['run', '--runtime', 'process', '--timeout', '90s', '--', 'node', 'check.mjs'], dir, env);
     expect(result.exitCode, `${result.stdout}\n${result.stderr}\n${readFileSync(path.join(dir, 'sidecar.yaml'), 'utf8')}`).toBe(0);
     expect(result.stdout).toContain('ok:');
+  }, 180_000);
+
+  // Issue 8.4, process half: `init` then `up --wait` gets ready, answers, and `down` stops it.
+  it('init then up --wait --runtime process gets ready', async () => {
+    const dir = path.join(tmp, 'up-wait');
+    mkdirSync(dir);
+    expect((await sidecar(['init', '--name', 'upwait'], dir)).exitCode).toBe(0);
+    await movePorts(path.join(dir, 'sidecar.yaml'));
+    try {
+      const up = await sidecar(['up', '--wait', '--runtime', 'process', '--timeout', '90s'], dir, {}, 120_000);
+      expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
+      const ps = JSON.parse((await sidecar(['ps', '--json'], dir)).stdout) as {runtime: string; services: {name: string; health: string; ports: unknown[]}[]};
+      expect(ps.runtime).toBe('process');
+      expect(ps.services.map((service) => [service.name, service.health]).sort()).toEqual([['app', 'healthy'], ['proxy', 'healthy']]);
+      const port = /"(\d+):\1"/.exec(readFileSync(path.join(dir, 'sidecar.yaml'), 'utf8'))![1];
+      expect(await (await fetch(`http://127.0.0.1:${port}/x`)).json()).toEqual({hello: 'upwait', path: '/x'});
+    } finally {
+      expect((await sidecar(['down'], dir)).exitCode).toBe(0);
+    }
   }, 180_000);
 
   // Issue 8.3: `add http-proxy --name edge` next to an http-proxy: both run, on different ports.
