@@ -1,10 +1,10 @@
 import path from 'node:path';
-import {Scalar, isPair, isScalar, isSeq, visit} from 'yaml';
+import {Scalar, visit} from 'yaml';
 import type {Problem} from '../errors/index.js';
 import {readEnvFile} from './dotenv.js';
 import {invalid} from './parse.js';
 import {interpolateString} from './interpolate-string.js';
-import {pathToString, placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
+import {chainPath, pathToString, placeAtOffset, type ManifestSource} from './source.js';
 
 // Where an interpolated value came from: the expression as written and the
 // variables it read, so a value that is still wrong later names its variable.
@@ -50,7 +50,7 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
       const result = interpolateString(original, lookup);
       for (const name of result.unset) unset.add(name);
       if (result.value === original && result.issues.length === 0) return;
-      const at = yamlPath([...ancestors, node], indexes);
+      const at = chainPath([...ancestors, node], indexes);
       const start = node.range?.[0] ?? 0;
       const quoteOffset = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : 0;
       const singleLine = node.type === Scalar.PLAIN || quoteOffset === 1;
@@ -65,23 +65,4 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
     },
   });
   return {problems, unset: [...unset].sort(), origins};
-}
-
-// The path of the last node of an ancestor chain. A list's index of each item is
-// computed once per list, so long lists stay linear (indexOf per item was quadratic).
-function yamlPath(chain: readonly unknown[], indexes: WeakMap<object, Map<unknown, number>>): PathSegment[] {
-  const out: PathSegment[] = [];
-  chain.forEach((node, i) => {
-    if (isPair(node)) out.push(isScalar(node.key) ? String(node.key.value) : '?');
-    else if (isSeq(node)) {
-      let index = indexes.get(node);
-      if (!index) {
-        index = new Map(node.items.map((item, n) => [item, n]));
-        indexes.set(node, index);
-      }
-      const found = index.get(chain[i + 1]);
-      if (found !== undefined) out.push(found);
-    }
-  });
-  return out;
 }

@@ -3,6 +3,7 @@ import {castToFieldTypes} from './cast.js';
 import {checkGraph} from './graph.js';
 import {interpolate, interpolationEnv} from './interpolate.js';
 import {normalize} from './normalize.js';
+import {nulByteProblems} from './nul-bytes.js';
 import {nameVariables} from './origin-messages.js';
 import {invalid, parseManifest} from './parse.js';
 import type {ManifestSource} from './source.js';
@@ -25,6 +26,7 @@ export interface LoadResult {
 export async function loadManifestWithWarnings(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const source = parseManifest(file);
   const {problems, unset, origins} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
+  problems.push(...nulByteProblems(source));
   let data: Record<string, unknown>;
   try {
     data = source.doc.toJS({maxAliasCount: 100}) as Record<string, unknown>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {Problem} from '../errors/index.js';
 import {userRegexProblem} from '../health/user-regex.js';
 import {readEnvFile} from './dotenv.js';
+import {NUL_FIX, nulInEnvFile} from './nul-bytes.js';
 import {DURATION_RANGES, durationRangeProblem, parseDurationText} from './duration.js';
 import {parsePort} from './ports.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
@@ -50,9 +51,11 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     const env: Record<string, string> = {};
     envFiles.forEach((file, index) => {
       const read = readEnvFile(path.resolve(dir, file), file);
-      if (read.ok) Object.assign(env, read.values);
+      const where = [...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])];
+      const nul = read.ok ? nulInEnvFile(read.values) : undefined;
+      if (nul !== undefined) at(where, `${file}: ${nul} holds a NUL byte (\\0)`, NUL_FIX);
+      else if (read.ok) Object.assign(env, read.values);
       else {
-        const where = [...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])];
         if (read.missing) at(where, `env file "${file}" cannot be read`, `create ${file} next to the manifest or remove it from envFile`);
         else at(where, read.message, read.suggestion);
       }
@@ -192,6 +195,7 @@ function envOf(raw: unknown): Record<string, string> {
 }
 
 export function projectNameFromDir(dir: string): string {
-  const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  // A DNS label, as the pod's hostname must be: at most 63 characters (issue 9.12).
+  const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
   return name === '' ? 'sidecar' : name;
 }

@@ -67,3 +67,23 @@ export function problemAt(source: ManifestSource, path: readonly PathSegment[], 
   return {message, place: locate(source, path, atKey), ...(suggestion ? {suggestion} : {})};
 }
 
+
+// The manifest path of the last node of a visitor's ancestor chain. A list's
+// index of each item is computed once per list (`indexes` is shared across one
+// walk), so long lists stay linear where indexOf per item was quadratic.
+export function chainPath(chain: readonly unknown[], indexes: WeakMap<object, Map<unknown, number>>): PathSegment[] {
+  const out: PathSegment[] = [];
+  chain.forEach((node, i) => {
+    if (isPair(node)) out.push(isScalar(node.key) ? String(node.key.value) : '?');
+    else if (isSeq(node)) {
+      let index = indexes.get(node);
+      if (!index) {
+        index = new Map(node.items.map((item, n) => [item, n]));
+        indexes.set(node, index);
+      }
+      const found = index.get(chain[i + 1]);
+      if (found !== undefined) out.push(found);
+    }
+  });
+  return out;
+}

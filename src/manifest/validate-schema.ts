@@ -122,6 +122,7 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
   const last = String(path[path.length - 1] ?? '');
   if (error.propertyName !== undefined) {
     const name = error.propertyName;
+    if (name.length > 63) return problemAt(source, [...path, name], `the name "${name}" is longer than 63 characters`, 'names become hostnames and container names (DNS labels): use at most 63 characters', true);
     return problemAt(source, [...path, name], `"${name}" is not a valid name`, 'use lowercase letters, digits and dashes (like a DNS label), e.g. "log-shipper"', true);
   }
   if (DURATION_FIELDS.includes(last)) {
@@ -129,7 +130,10 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
     return problemAt(source, path, `${describe(value)} is not a duration`, 'write a duration such as 250ms, 2s or 1m30s');
   }
   if (last === 'stopSignal') return problemAt(source, path, `${describe(value)} is not a signal name`, 'write a signal such as SIGTERM, SIGINT or SIGQUIT');
-  if (last === 'name') return problemAt(source, path, `project name ${describe(value)} is invalid`, 'use lowercase letters, digits and dashes, e.g. "orders"');
+  if (last === 'name' && typeof value === 'string' && value.length > 63) {
+    return problemAt(source, path, `project name ${describe(value)} is longer than 63 characters`, 'the project name is the pod\'s hostname (a DNS label): use at most 63 characters');
+  }
+  if (last === 'name') return problemAt(source, path, `project name ${describe(value)} is invalid`, 'use lowercase letters, digits and dashes, starting and ending with a letter or digit, e.g. "orders"');
   if (last === 'path') return problemAt(source, path, `${describe(value)} is not an HTTP path`, 'start the path with "/", e.g. /healthz');
   if (path.includes('env')) return problemAt(source, path, `${describe(value)} is not KEY=VALUE`, 'write env as a map (KEY: value) or a list of KEY=VALUE');
   return problemAt(source, path, `${describe(value)} must not be empty`, 'give a value or remove the key');

@@ -276,6 +276,48 @@ export const BAD_MANIFESTS: BadManifest[] = [
     line: 6, column: 14, path: 'app.health.retries', message: /N is not set: expected integer, got "three"/, suggestion: /set N/,
   },
   {
+    name: 'project name longer than a hostname (issue 9.12: passed validate, failed at up)',
+    yaml: `name: ${'a'.repeat(64)}\n${APP}`,
+    line: 1, column: 7, path: 'name', message: /longer than 63 characters/, suggestion: /hostname/, cli: true,
+  },
+  {
+    name: 'project name ending in a dash',
+    yaml: `name: shop-\n${APP}`,
+    line: 1, column: 7, path: 'name', message: /project name "shop-" is invalid/, suggestion: /ending with a letter or digit/,
+  },
+  {
+    name: 'sidecar name longer than a hostname',
+    yaml: `${APP}sidecars:\n  ${'s'.repeat(64)}: {image: x}\n`,
+    line: 5, column: 3, path: `sidecars.${'s'.repeat(64)}`, message: /longer than 63 characters/, suggestion: /at most 63/,
+  },
+  {
+    name: 'volume name longer than 63 characters',
+    yaml: `${APP}volumes:\n  ${'v'.repeat(64)}: {}\n`,
+    line: 5, column: 3, path: `volumes.${'v'.repeat(64)}`, message: /longer than 63 characters/, suggestion: /at most 63/,
+  },
+  {
+    name: 'NUL byte in a command argument (issue 9.12)',
+    yaml: 'version: 1\napp:\n  command: [node, "a\\0b"]\n',
+    line: 3, column: 19, path: 'app.command[1]', message: /the value holds a NUL byte/, suggestion: /cannot hold a NUL byte/, cli: true,
+  },
+  {
+    name: 'raw NUL byte in an env value',
+    yaml: `${APP}  env:\n    A: "x\0y"\n`,
+    line: 5, column: 8, path: 'app.env.A', message: /NUL byte/, suggestion: /remove it/,
+  },
+  {
+    name: 'NUL byte from a variable in .env',
+    yaml: `${APP}  env:\n    A: \${FROM_DOTENV}\n`,
+    files: {'.env': 'FROM_DOTENV="x\0y"\n'},
+    line: 5, column: 8, path: 'app.env.A', message: /NUL byte/, suggestion: /remove it/,
+  },
+  {
+    name: 'NUL byte in an env file',
+    yaml: `${APP}  envFile: [app.env]\n`,
+    files: {'app.env': 'A=x\0y\n'},
+    line: 4, column: 13, path: 'app.envFile[0]', message: /app\.env: A holds a NUL byte/, suggestion: /remove it/,
+  },
+  {
     name: 'health with two probes',
     yaml: `${APP}  health:\n    tcp: {port: 8080}\n    http: {port: 8080}\n`,
     line: 5, column: 5, path: 'app.health', message: /2 probes \(http, tcp\)/, suggestion: /exactly one/, cli: true,
