@@ -1,9 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {HttpCheck} from '../manifest/types.js';
+import type {ProbeEndpoint} from '../runtime/types.js';
 import {ProbeError, type Probe} from './probe.js';
+import {refusedHint} from './refused-hint.js';
 
-type Endpoint = () => Promise<{host: string; port: number}>;
+type Endpoint = () => Promise<ProbeEndpoint>;
 
 // Passes on any 2xx/3xx answer, like a Kubernetes httpGet probe.
 export class HttpProbe implements Probe {
@@ -14,7 +16,8 @@ export class HttpProbe implements Probe {
   }
 
   async check(signal: AbortSignal): Promise<void> {
-    const {host, port} = await this.endpoint();
+    const endpoint = await this.endpoint();
+    const {host, port} = endpoint;
     const client = this.check_.scheme === 'https' ? https : http;
     const status = await new Promise<number>((resolve, reject) => {
       const request = client.get(
@@ -24,7 +27,7 @@ export class HttpProbe implements Probe {
           resolve(response.statusCode ?? 0);
         },
       );
-      request.on('error', (error) => reject(new ProbeError(`${this.description}: ${error.message}`)));
+      request.on('error', (error) => void refusedHint(endpoint, error).then((hint) => reject(new ProbeError(`${this.description}: ${error.message}${hint}`))));
     });
     if (status < 200 || status >= 400) throw new ProbeError(`${this.description}: HTTP ${status}`);
   }

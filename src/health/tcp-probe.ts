@@ -1,8 +1,10 @@
 import net from 'node:net';
 import type {TcpCheck} from '../manifest/types.js';
+import type {ProbeEndpoint} from '../runtime/types.js';
 import {ProbeError, type Probe} from './probe.js';
+import {refusedHint} from './refused-hint.js';
 
-type Endpoint = () => Promise<{host: string; port: number}>;
+type Endpoint = () => Promise<ProbeEndpoint>;
 
 // Passes when a TCP connection opens (Kubernetes tcpSocket probe).
 export class TcpProbe implements Probe {
@@ -13,7 +15,8 @@ export class TcpProbe implements Probe {
   }
 
   async check(signal: AbortSignal): Promise<void> {
-    const {host, port} = await this.endpoint();
+    const endpoint = await this.endpoint();
+    const {host, port} = endpoint;
     await new Promise<void>((resolve, reject) => {
       const socket = net.connect({host, port});
       const fail = (message: string) => {
@@ -25,7 +28,7 @@ export class TcpProbe implements Probe {
         socket.destroy();
         resolve();
       });
-      socket.once('error', (error) => fail(error.message));
+      socket.once('error', (error) => void refusedHint(endpoint, error).then((hint) => fail(`${error.message}${hint}`)));
     });
   }
 }

@@ -56,11 +56,20 @@ export interface RuntimeEvents {
   podLost?(reason: string): void;
 }
 
+// A host and port the supervisor can connect to for a service's container port.
+export interface ProbeEndpoint {
+  host: string;
+  port: number;
+  // Why a refused connection was refused, with the fix, when the runtime can
+  // tell (docker: the service listens on its loopback only; issue 8.4).
+  explainRefused?: () => Promise<string | undefined>;
+}
+
 // Where a probe reaches a service from the supervisor's side.
 export interface ProbeAccess {
   // Host and port on which the supervisor can open a TCP connection to the
   // service's container port (process runtime: 127.0.0.1 and the same port).
-  endpoint(service: Service, containerPort: number): Promise<{host: string; port: number}>;
+  endpoint(service: Service, containerPort: number): Promise<ProbeEndpoint>;
   // Run a command where the service runs (its container, or its environment on the host).
   exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult>;
 }

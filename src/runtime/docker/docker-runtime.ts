@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {servicesInStartOrder} from '../../manifest/types.js';
-import type {ExecOptions, ExecResult, ExitInfo, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
+import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
+import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
 import {infraSpec, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
@@ -300,9 +301,23 @@ export class DockerRuntime implements Runtime {
     return execIn(docker, docker.getContainer(info.Id), command, options);
   }
 
-  async endpoint(service: Service, containerPort: number): Promise<{host: string; port: number}> {
+  async endpoint(service: Service, containerPort: number): Promise<ProbeEndpoint> {
     if (!this.route) throw new Error('DockerRuntime.prepare() must run first');
-    return routeTo(this.route, service.name, containerPort);
+    return {...routeTo(this.route, service.name, containerPort), explainRefused: () => this.explainRefused(service, containerPort)};
+  }
+
+  // Issue 8.4: refused at the pod's address while the service runs. A server
+  // bound to 127.0.0.1 works on the host (process runtime) but not in a pod:
+  // probes come from outside the container's loopback, as Kubernetes probes do.
+  private async explainRefused(service: Service, containerPort: number): Promise<string | undefined> {
+    const docker = await this.docker();
+    const info = this.manifest ? await this.inspectByName(docker, containerName(this.manifest, service)) : undefined;
+    if (!info?.State.Running) return undefined;
+    const listeners = await listenersOn(info.State.Pid, containerPort);
+    const fix = 'listen on 0.0.0.0 (every address) in a container: probes reach the pod\'s address, not its loopback, as Kubernetes probes do';
+    if (listeners === undefined) return `${service.name} runs but refuses connections on the pod's address; if it listens on 127.0.0.1 only, ${fix}`;
+    if (listeners.length > 0 && listeners.every(isLoopback)) return `${service.name} listens on ${listeners[0]!.includes(':') ? `[${listeners[0]}]` : listeners[0]}:${containerPort} only: ${fix}`;
+    return undefined;
   }
 
   async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
