@@ -14,6 +14,10 @@ export const ErrorCodes = {
   // Existing files need an explicit --force: a usage problem, not a bug.
   SIDECAR_SCAFFOLD_CONFLICT: ExitCode.usage,
   SIDECAR_SCAFFOLD_INVALID: ExitCode.usage,
+  // A path of ours in the state tree is a symlink or not what we made (issue 9.7).
+  SIDECAR_UNSAFE_PATH: ExitCode.usage,
+  // The OS refused a file operation (EACCES, EROFS, ENOSPC...): named with its path and a fix (issue 9.12).
+  SIDECAR_FILESYSTEM: ExitCode.usage,
 } as const satisfies Record<string, ExitCodeValue>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

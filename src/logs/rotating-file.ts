@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 
 export interface RotationPolicy {
@@ -9,6 +9,9 @@ export interface RotationPolicy {
 }
 
 export const defaultRotation: RotationPolicy = {maxBytes: 10 * 1024 * 1024, keep: 3};
+
+// Append, and never through a symlink put in a log's place (issue 9.7): that fails with ELOOP.
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 // Rotated names, newest first: `x.log`, `x.log.1`, `x.log.2`.
 export function rotatedNames(file: string, keep: number): string[] {
@@ -96,7 +99,7 @@ export class RotatingFile {
 
   // The one place the log file is opened (append, owner-only).
   private open(): number {
-    return openSync(this.file, 'a', 0o600);
+    return openSync(this.file, APPEND_NO_FOLLOW, 0o600);
   }
 
   // All of text or nothing: write(2) may write part of it when the disk fills,

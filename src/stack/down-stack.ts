@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
 import {callControl} from '../supervisor/control/control-client.js';
+import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {readStateRecord, removeFile} from '../supervisor/state-file.js';
 import {findSupervisor} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
@@ -18,6 +19,8 @@ export interface DownResult {
 // stop the survivors recorded in state.json, identity-checked. Removes the runtime
 // files (supervisor.json, state.json, socket); keeps `.sidecar/logs` for a post-mortem.
 export async function downStack(files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult> {
+  // Removes files and volumes only in a .sidecar/ with no symlink in it (issue 9.7).
+  assertStateTree(files.dir);
   const live = await findSupervisor(files);
   if (live) {
     try {

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs';
 import {findService, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
+import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {readStateRecord} from '../supervisor/state-file.js';
 import {findSupervisor} from './find-supervisor.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
@@ -49,6 +50,8 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   const forceBuild = options.build ?? false;
   for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
   const files = projectFiles(manifest.dir);
+  // Nothing is written through a symlink in .sidecar/ (issue 9.7): refuse before anything starts.
+  assertStateTree(files.dir);
   const live = await findSupervisor(files);
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
   if (live) {

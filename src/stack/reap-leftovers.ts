@@ -1,4 +1,4 @@
-import {rmSync} from 'node:fs';
+import {lstatSync, rmSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {UnitIdentity} from '../runtime/types.js';
 import {readJson, readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
@@ -45,7 +45,16 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
   }
   removeFile(files.supervisor);
   removeFile(files.manifest);
-  if (record?.socket) rmSync(record.socket, {force: true});
-  rmSync(files.socket, {force: true});
+  // A recorded path is removed only if it is a socket: a stale or forged record must not delete a file of the user's.
+  if (record?.socket) removeSocket(record.socket);
+  removeSocket(files.socket);
   return {...(record ? {supervisorPid: record.pid} : {}), reaped};
+}
+
+function removeSocket(file: string): void {
+  try {
+    if (lstatSync(file).isSocket()) rmSync(file, {force: true});
+  } catch {
+    // Not there: nothing to remove.
+  }
 }

@@ -1,9 +1,10 @@
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
+import {ensureRealDir, openAppendNoFollow} from '../runtime/safe-state-dir.js';
 import {writeJsonAtomic} from '../supervisor/state-file.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {HelloResult} from '../supervisor/control/protocol.js';
@@ -26,12 +27,12 @@ const ANSWER_TIMEOUT_MS = 15_000;
 // Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
 // unref'd) and returns once it answers on its socket.
 export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<HelloResult> {
-  mkdirSync(files.root, {recursive: true});
+  ensureRealDir(files.dir, ['.sidecar']);
   if (manifest) {
     args = {...args, manifestJson: files.manifest};
     writeJsonAtomic(args.manifestJson!, manifest);
   }
-  const out = openSync(files.supervisorLog, 'a', 0o600);
+  const out = openAppendNoFollow(files.supervisorLog);
   const entry = supervisorEntry();
   const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
   closeSync(out);
@@ -60,7 +61,7 @@ function supervisorDied(files: ProjectFiles, code: number | null): SidecarError 
   const tail = lastLines(files.supervisorLog, 12);
   return new SidecarError('SIDECAR_STACK_FAILED', `the supervisor exited (code ${code ?? 'signal'}) before answering${tail ? `:\n${tail}` : ''}`, {
     suggestion: `see ${files.supervisorLog}`,
-    ...(code === 3 || code === 4 ? {exitCode: code} : {}),
+    ...(code === 2 || code === 3 || code === 4 ? {exitCode: code} : {}),
   });
 }
 

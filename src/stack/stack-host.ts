@@ -1,4 +1,3 @@
-import {mkdirSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
 import {describeWriteError} from '../logs/log-loss.js';
@@ -11,6 +10,7 @@ import {Supervisor} from '../supervisor/supervisor.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
 import {handleControl} from './control-handlers.js';
 import {currentBootId} from '../runtime/process/proc-table.js';
+import {assertStateTree, ensureRealDir} from '../runtime/safe-state-dir.js';
 import {processStartTime} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {DeadlineError, startFailure} from './start-failure.js';
@@ -77,7 +77,9 @@ export class StackHost {
 
   // Files and socket first, so `ps`/`logs`/`down` work while the stack starts.
   async open(): Promise<void> {
-    mkdirSync(this.options.files.logs, {recursive: true});
+    // No write through a symlink in .sidecar (issue 9.7): checked before the first one.
+    assertStateTree(this.options.files.dir);
+    ensureRealDir(this.options.files.dir, ['.sidecar', 'logs']);
     this.supervisor.on('log', (line) => {
       this.logs.write(line);
       for (const listener of this.logListeners) listener(line);

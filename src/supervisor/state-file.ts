@@ -1,5 +1,6 @@
-import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {symlinkRefusal} from '../runtime/safe-state-dir.js';
 import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
 import type {StackPhase} from './control/protocol.js';
 import type {ServiceStatus} from './types.js';
@@ -45,12 +46,26 @@ export interface FailureRecord {
   suggestion?: string;
 }
 
-// Atomic replace: a reader (or a crash) never sees half a file.
+// Atomic replace: a reader (or a crash) never sees half a file. Never through a
+// symlinked directory or temp file (issue 9.7); rename replaces a link at `file` itself.
 export function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), {recursive: true});
+  const dir = path.dirname(file);
+  mkdirSync(dir, {recursive: true});
+  if (lstatSync(dir).isSymbolicLink()) throw symlinkRefusal(dir);
   const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number;
   try {
-    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', {mode: 0o600});
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefusal(tmp);
+    throw error;
+  }
+  try {
+    try {
+      writeFileSync(fd, JSON.stringify(value, null, 2) + '\n');
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } catch (error) {
     // A full disk: leave no half-written temp file taking the space (issue 9 point 6).

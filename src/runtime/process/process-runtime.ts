@@ -1,13 +1,13 @@
-import {mkdir, rm} from 'node:fs/promises';
 import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../types.js';
 import {groupMembers, killGroupUntilGone, leaderAlive, signalGroup, type ProcessIdentity} from './group-signal.js';
 import {LineSplitter} from '../line-splitter.js';
+import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
 import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
-import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
+import {serviceCommand, serviceEnv, serviceWorkdir} from './service-env.js';
 import {newRunId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 
@@ -44,7 +44,8 @@ export class ProcessRuntime implements Runtime {
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.manifest = manifest;
     this.events = events;
-    await Promise.all(Object.keys(manifest.volumes).map((name) => mkdir(volumeDir(manifest, name), {recursive: true})));
+    // Created and deleted without following links: never outside .sidecar/ (issue 9.7).
+    for (const name of Object.keys(manifest.volumes)) ensureRealDir(manifest.dir, ['.sidecar', 'volumes', name]);
     installExitHook();
   }
 
@@ -123,7 +124,7 @@ export class ProcessRuntime implements Runtime {
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
     if (!options.removeVolumes) return;
     const named = Object.values(manifest.volumes).filter((v) => !v.external);
-    await Promise.all(named.map((v) => rm(volumeDir(manifest, v.name), {recursive: true, force: true})));
+    for (const v of named) removeInsideStateDir(manifest.dir, ['.sidecar', 'volumes', v.name]);
   }
 
   // Our own run counts too: a live supervisor reaps its escaped children on stop.
