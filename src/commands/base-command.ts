@@ -1,5 +1,5 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
-import {ExitCode, SidecarError, isSidecarError} from '../errors/index.js';
+import {ExitCode, SidecarError, fromOsError, isSidecarError} from '../errors/index.js';
 import {renderError} from '../output/render-error.js';
 
 // Flags every manifest-reading command takes (DESIGN "Commands").
@@ -57,6 +57,8 @@ export function toSidecarError(error: unknown): SidecarError {
       cause: error,
     });
   }
+  const osError = fromOsError(error);
+  if (osError) return osError;
   const message = error instanceof Error ? error.message : String(error);
   return new SidecarError('SIDECAR_UNEXPECTED', message, {
     suggestion: 'this is a bug in sidecar; rerun with DEBUG=sidecar* and report it',

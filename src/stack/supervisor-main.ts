@@ -2,7 +2,7 @@
 // it starts fast and stays small. It owns the stack until `down`, a signal, or the
 // app's completion, then removes its socket and record and exits.
 import {readFileSync} from 'node:fs';
-import {SidecarError} from '../errors/index.js';
+import {SidecarError, fromOsError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
 import {renderError} from '../output/render-error.js';
@@ -57,7 +57,8 @@ process.stderr.on('error', () => undefined);
 const args = JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
 main(args).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  (thrown: unknown) => {
+    const error = fromOsError(thrown) ?? thrown;
     const block = error instanceof SidecarError ? renderError(error) : String((error as Error)?.stack ?? error);
     process.stderr.write(block + '\n');
     process.exit(error instanceof SidecarError ? error.exitCode : 1);
