@@ -54,6 +54,8 @@ export interface RuntimeEvents {
   // removed): every unit lost its network. Kubernetes treats it as a sandbox
   // failure: kill the containers, recreate the sandbox, start them again.
   podLost?(reason: string): void;
+  // Something the user should know about how the runtime set the stack up (one line).
+  notice?(message: string): void;
 }
 
 // A host and port the supervisor can connect to for a service's container port.

@@ -99,7 +99,11 @@ export class Supervisor implements SupervisorApi {
 
   // Shared resources, init jobs in order, sidecars gated on readiness, app last.
   private async bringUp(selected: Service[]): Promise<void> {
-    await this.runtime.prepare(this.manifest, {log: (line) => this.onLog(line), podLost: (reason) => void this.recreatePod(reason)});
+    await this.runtime.prepare(this.manifest, {
+      log: (line) => this.onLog(line),
+      podLost: (reason) => void this.recreatePod(reason),
+      notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
+    });
     for (const service of this.manifest.init) await this.runInit(this.unit(service.name));
     const tasks = new Map<string, Promise<void>>();
     for (const service of selected) {

@@ -7,8 +7,8 @@ import {containerName, imageOf, Label, podName, projectLabels, shortHash, volume
 type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
 
 // Ports the supervisor probes (http/tcp health): published on loopback with an
-// engine-chosen host port, the fallback route when container IPs are not
-// reachable from the host (Docker Desktop, rootless). See docs/docker-runtime.md.
+// engine-chosen host port only where container IPs are not reachable from the
+// host (Docker Desktop, rootless). See docs/docker-runtime.md.
 export function probePorts(manifest: Manifest): number[] {
   const ports = new Set<number>();
   for (const service of servicesInStartOrder(manifest)) {
@@ -25,7 +25,7 @@ function withHash(spec: ContainerCreateOptions, labels: Record<string, string>, 
 
 // The pod: owns the network namespace, the hostname and every published port,
 // so restarting the app never takes the sidecars' network with it (Compose #10263).
-export function infraSpec(manifest: Manifest, infraImage: string): ContainerCreateOptions {
+export function infraSpec(manifest: Manifest, infraImage: string, publishProbePorts: boolean): ContainerCreateOptions {
   const bindings: PortBindings = {};
   const bind = (key: string, HostIp: string, HostPort: string): void => {
     (bindings[key] ??= []).push({HostIp, HostPort});
@@ -33,7 +33,7 @@ export function infraSpec(manifest: Manifest, infraImage: string): ContainerCrea
   for (const service of servicesInStartOrder(manifest)) {
     for (const port of service.ports) bind(`${port.containerPort}/${port.protocol}`, port.hostIp, String(port.hostPort));
   }
-  for (const port of probePorts(manifest)) bind(`${port}/tcp`, '127.0.0.1', '');
+  if (publishProbePorts) for (const port of probePorts(manifest)) bind(`${port}/tcp`, '127.0.0.1', '');
   const spec: ContainerCreateOptions = {
     name: podName(manifest),
     Image: infraImage,

@@ -5,14 +5,14 @@ import {servicesInStartOrder} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
-import {infraSpec, serviceSpec} from './container-spec.js';
+import {infraSpec, probePorts, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream, type ContainerEvent} from './event-stream.js';
 import {execIn} from './exec.js';
 import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
-import {chooseProbeRoute, routeTo, type ProbeRoute} from './probe-route.js';
+import {directRoute, forcedPublished, publishedRoute, routeTo, unreachableWhy, type ProbeRoute} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
@@ -141,26 +141,46 @@ export class DockerRuntime implements Runtime {
   }
 
   // Reuse a running pod with the same config (a second `up`), else (re)create it.
+  // Probe ports are published only where container addresses are unreachable
+  // (issue 8.12): first without, then once more with them if the check says so.
   private async ensurePod(docker: Docker, manifest: Manifest): Promise<void> {
-    const spec = infraSpec(manifest, this.infraImage);
+    const probed = probePorts(manifest);
+    const variants = [infraSpec(manifest, this.infraImage, false), infraSpec(manifest, this.infraImage, true)];
+    const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
     const existing = await this.inspectByName(docker, podName(manifest));
     // Removing the old pod ourselves is not a lost pod.
     this.infraId = undefined;
-    let id: string;
-    if (existing && existing.State.Running && existing.Config.Labels[Label.configHash] === spec.Labels?.[Label.configHash]) {
-      id = existing.Id;
+    let info: Docker.ContainerInspectInfo;
+    let published: boolean;
+    const reused = existing?.State.Running ? variants.findIndex((spec) => hashOf(spec) === existing.Config.Labels[Label.configHash]) : -1;
+    if (existing && reused >= 0) {
+      info = existing;
+      published = reused === 1;
     } else {
-      if (existing) await removeAndWait(docker, existing.Id);
-      const container = await this.create(docker, spec, 'pod');
-      try {
-        await container.start();
-      } catch (error) {
-        throw podStartError(manifest, error);
-      }
-      id = container.id;
+      published = forcedPublished() && probed.length > 0;
+      info = await this.createPod(docker, manifest, variants[published ? 1 : 0]!, existing?.Id);
     }
-    this.infraId = id;
-    this.route = await chooseProbeRoute(await docker.getContainer(id).inspect());
+    const why = await unreachableWhy(info);
+    if (why !== undefined && !published && probed.length > 0) {
+      published = true;
+      info = await this.createPod(docker, manifest, variants[1]!, info.Id);
+    }
+    if (why !== undefined && published) {
+      this.events?.notice?.(`published probe port${probed.length === 1 ? '' : 's'} ${probed.join(', ')} on 127.0.0.1 (engine-chosen host ports), because ${why}`);
+    }
+    this.infraId = info.Id;
+    this.route = why === undefined ? directRoute(info) : publishedRoute(info);
+  }
+
+  private async createPod(docker: Docker, manifest: Manifest, spec: Docker.ContainerCreateOptions, replaces: string | undefined): Promise<Docker.ContainerInspectInfo> {
+    if (replaces) await removeAndWait(docker, replaces);
+    const container = await this.create(docker, spec, 'pod');
+    try {
+      await container.start();
+    } catch (error) {
+      throw podStartError(manifest, error);
+    }
+    return container.inspect();
   }
 
   private async inspectByName(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {

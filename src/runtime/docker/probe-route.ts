@@ -36,9 +36,24 @@ function publishedHost(): string {
   return '127.0.0.1';
 }
 
-export async function chooseProbeRoute(infra: ContainerInspectInfo): Promise<ProbeRoute> {
+export function forcedPublished(): boolean {
+  return process.env.SIDECAR_DOCKER_PROBE_ROUTE === 'published';
+}
+
+// Why probes cannot reach the pod at its own address, or undefined when they can.
+export async function unreachableWhy(infra: ContainerInspectInfo): Promise<string | undefined> {
+  if (forcedPublished()) return 'SIDECAR_DOCKER_PROBE_ROUTE=published asks for it';
   const ip = containerIp(infra);
-  if (ip && process.env.SIDECAR_DOCKER_PROBE_ROUTE !== 'published' && (await reachable(ip))) return {kind: 'direct', ip};
+  if (!ip) return 'the pod has no container address';
+  if (!(await reachable(ip))) return `the pod's address ${ip} is not reachable from this host (Docker Desktop, rootless Docker or a remote engine)`;
+  return undefined;
+}
+
+export function directRoute(infra: ContainerInspectInfo): ProbeRoute {
+  return {kind: 'direct', ip: containerIp(infra)!};
+}
+
+export function publishedRoute(infra: ContainerInspectInfo): ProbeRoute {
   const ports = new Map<number, number>();
   for (const [key, bindings] of Object.entries(infra.NetworkSettings.Ports ?? {})) {
     const [port, protocol] = key.split('/');
