@@ -1,4 +1,4 @@
-import type {Problem} from '../errors/index.js';
+import {formatPlace, type Problem} from '../errors/index.js';
 import {locate, problemAt, type ManifestSource, type PathSegment} from './source.js';
 import {servicesInStartOrder, type Manifest, type Service} from './types.js';
 import {volumeRefs} from './volume-refs.js';
@@ -32,7 +32,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
   }
 
   const published = new Map<string, string>();
-  const listening = new Map<string, string>();
+  const listening = new Map<string, Listener>();
   for (const service of inFileOrder) {
     const base = basePath(service);
     service.volumes.forEach((mount, index) => {
@@ -55,17 +55,38 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       if (clash) at([...base, 'ports', index], `host port ${port.hostPort} is already published by ${clash}`, 'publish a different host port, e.g. "18080:8080"');
       published.set(`${port.hostIp} ${key}`, service.name);
       published.set(`* ${key}`, service.name);
-      const inPod = `${port.containerPort}/${port.protocol}`;
-      const owner = listening.get(inPod);
-      if (owner && owner !== service.name) {
-        at([...base, 'ports', index], `port ${port.containerPort} is already used by ${owner} in the shared pod network`, 'services of one pod share one network: give each its own port');
-      }
-      listening.set(inPod, service.name);
     });
+    checkListeners(source, service, base, listening, at);
   }
 
   checkAfter(manifest, at);
   return problems;
+}
+
+interface Listener {
+  service: string;
+  path: PathSegment[];
+}
+
+// Issue 8.3: the services of a pod share one network (under the process runtime,
+// the host's loopback), so a port a service declares or is probed on belongs to
+// it alone. Two services on one port is an error at the later one, naming the
+// first one's place too: otherwise a probe passes on the other service's listener.
+function checkListeners(source: ManifestSource, service: Service, base: PathSegment[], listening: Map<string, Listener>, at: (p: PathSegment[], m: string, s: string) => void): void {
+  const own: [string, number, PathSegment[], string][] = service.ports.map((port, index) => [`${port.containerPort}/${port.protocol}`, port.containerPort, [...base, 'ports', index], 'declares']);
+  const check = service.health?.check;
+  if (check?.kind === 'http' || check?.kind === 'tcp') own.push([`${check.port}/tcp`, check.port, [...base, 'health', check.kind, 'port'], 'is probed on']);
+  const mine = new Set<string>();
+  for (const [key, port, path, verb] of own) {
+    if (mine.has(key)) continue;
+    mine.add(key);
+    const first = listening.get(key);
+    if (!first) {
+      listening.set(key, {service: service.name, path});
+      continue;
+    }
+    at(path, `port ${port} is already used by ${first.service} (${formatPlace(locate(source, first.path))}); ${service.name} ${verb} it too, in the shared pod network`, 'services of one pod share one network (the host loopback under the process runtime): give each its own port');
+  }
 }
 
 // Where `${volumes.NAME}` may stand: env values and command arguments.

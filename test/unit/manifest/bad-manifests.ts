@@ -186,6 +186,16 @@ export const BAD_MANIFESTS: BadManifest[] = [
     line: 8, column: 13, path: 'sidecars.proxy.ports[0]', message: /port 8080 is already used by app/, suggestion: /own port/,
   },
   {
+    name: 'two sidecars probing one port (issue 8.3: the second passed on the first one\'s listener)',
+    yaml: `${APP}sidecars:\n  proxy:\n    image: envoy\n    health: {tcp: {port: 15001}}\n  edge:\n    image: envoy\n    health: {http: {port: 15001}}\n`,
+    line: 10, column: 27, path: 'sidecars.edge.health.http.port', message: /port 15001 is already used by proxy \(\S*sidecar\.yaml:7:26 sidecars\.proxy\.health\.tcp\.port\); edge is probed on it too/, suggestion: /give each its own port/, cli: true,
+  },
+  {
+    name: 'a probe on a port another service declares (issue 8.3)',
+    yaml: `${APP}  ports: ["8080:8080"]\nsidecars:\n  proxy:\n    image: envoy\n    health:\n      tcp:\n        port: 8080\n`,
+    line: 10, column: 15, path: 'sidecars.proxy.health.tcp.port', message: /port 8080 is already used by app \(\S*sidecar\.yaml:4:11 app\.ports\[0\]\)/, suggestion: /host loopback under the process runtime/,
+  },
+  {
     name: 'after cycle',
     yaml: `${APP}sidecars:\n  a:\n    image: x\n    after: [b]\n  b:\n    image: x\n    after: [a]\n`,
     line: 7, column: 12, path: 'sidecars.a.after', message: /cycle: a -> b -> a/, suggestion: /remove one/, cli: true,
