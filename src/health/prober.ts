@@ -32,7 +32,16 @@ export class Prober {
   private inFlight?: AbortController;
   private lastBegan = -Infinity;
 
-  constructor(private readonly probe: Probe, private readonly health: Health, private readonly clock: Clock, private readonly events: ProberEvents) {}
+  // `running`: whether the probed service's own process runs; a check that passes
+  // while it does not (after it exited, in backoff) is discarded, neither pass nor
+  // failure (issue 8.3: someone else's listener answers on its port).
+  constructor(
+    private readonly probe: Probe,
+    private readonly health: Health,
+    private readonly clock: Clock,
+    private readonly events: ProberEvents,
+    private readonly running: () => boolean = () => true,
+  ) {}
 
   // The last failed check's message, if any check failed yet.
   get lastFailure(): string | undefined {
@@ -74,8 +83,8 @@ export class Prober {
     const error = await this.checkWithTimeout();
     this.inFlight = undefined;
     if (this.phase === 'stopped') return;
-    if (error === undefined) this.onPass();
-    else this.onFail(error);
+    if (error !== undefined) this.onFail(error);
+    else if (this.running()) this.onPass();
     const cadence = this.phase === 'starting' ? FAST_PROBE_INTERVAL_MS : this.health.intervalMs;
     this.schedule(cadence - (this.clock.now() - began));
   }

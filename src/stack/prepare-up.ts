@@ -1,7 +1,9 @@
 import {existsSync} from 'node:fs';
 import {findService, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
+import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
+import {selectServices} from '../supervisor/start-plan.js';
 import {readStateRecord} from '../supervisor/state-file.js';
 import {findSupervisor} from './find-supervisor.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
@@ -65,6 +67,8 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   }
   const decision = await decideRuntime(manifest, choice);
   const runtime = decision.kind;
+  // Issue 8.3: a port someone else holds fails the start before anything runs.
+  if (runtime === 'process') assertStackPortsFree(selectServices(manifest, only));
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
 }

@@ -1,6 +1,7 @@
 import {SidecarError} from '../errors/index.js';
 import {makeProbe} from '../health/make-probe.js';
 import {Prober} from '../health/prober.js';
+import {unitAlive} from '../health/unit-alive.js';
 import type {ExitInfo, Runtime} from '../runtime/types.js';
 import {attemptAfterExit, backoffDelay} from './backoff.js';
 import type {Clock, Random} from './clock.js';
@@ -79,13 +80,14 @@ export class UnitDriver {
       probeFailed: (error) => generation === unit.generation && this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'probe-failed', detail: error}),
       unhealthy: (error) => this.onUnhealthy(unit, generation, error),
       startTimedOut: (error) => this.onUnhealthy(unit, generation, error),
-    });
+    }, () => generation === unit.generation && unit.running === running && unitAlive(running.identity));
     unit.prober = prober;
     prober.start();
   }
 
   private onReady(unit: Unit, generation: number): void {
-    if (generation !== unit.generation || unit.state !== 'starting') return;
+    // Issue 8.3: never ready while its own process is gone (exited, or in backoff).
+    if (generation !== unit.generation || unit.state !== 'starting' || !unit.running) return;
     unit.transition('running');
     unit.setHealth(unit.service.health ? 'healthy' : 'none');
     unit.healthySince = this.host.clock.now();

@@ -7,8 +7,9 @@ import {LineSplitter} from '../line-splitter.js';
 import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
 import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
+import {assertPortsFree} from './port-check.js';
 import {serviceCommand, serviceEnv, serviceWorkdir} from './service-env.js';
-import {newRunId} from './stack-marker.js';
+import {carriesMarker, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 
 interface ProcessUnit extends RunningUnit {
@@ -57,6 +58,7 @@ export class ProcessRuntime implements Runtime {
         suggestion: `add command: [...] (or process: {command: [...]}) to ${service.name} in ${manifest.file}`,
       });
     }
+    assertPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
     const subprocess = execa(file, args, {
       cwd: serviceWorkdir(service),
       env: serviceEnv(manifest, service, {runId: this.runId}),

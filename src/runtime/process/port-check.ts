@@ -1,0 +1,61 @@
+import {SidecarError} from '../../errors/index.js';
+import type {Service} from '../../manifest/types.js';
+import {holdersOf, socketsOnPorts, type BoundSocket, type SocketHolder} from './port-holders.js';
+
+// A port a service will listen on (its declared ports; the process runtime does
+// not remap them) or that its http/tcp probe connects to.
+export interface ServicePort {
+  port: number;
+  protocol: 'tcp' | 'udp';
+  why: string;
+}
+
+export function portsOf(service: Service): ServicePort[] {
+  const ports: ServicePort[] = service.ports.map((p) => ({port: p.containerPort, protocol: p.protocol, why: 'in its ports'}));
+  const check = service.health?.check;
+  if ((check?.kind === 'http' || check?.kind === 'tcp') && !ports.some((p) => p.protocol === 'tcp' && p.port === check.port)) {
+    ports.push({port: check.port, protocol: 'tcp', why: `probed by its ${check.kind} health check`});
+  }
+  return ports;
+}
+
+// Issue 8.3: before a service starts, every port it declares or probes must be
+// free, or a probe answered by someone else's listener passes while the service
+// crash-loops on EADDRINUSE (Compose refuses to start on a taken port too: "port
+// is already allocated"). Sockets held by our own processes of this run (`ours`)
+// do not count: a sidecar may probe the app's port, a restart follows its own exit.
+export function assertPortsFree(service: Service, ours: (pid: number) => boolean): void {
+  const ports = portsOf(service);
+  if (ports.length === 0) return;
+  const sockets = socketsOnPorts(ports);
+  if (sockets.length === 0) return;
+  const holders = holdersOf(new Set(sockets.map((s) => s.inode)));
+  for (const socket of sockets) {
+    const held = holders.get(socket.inode) ?? [];
+    if (held.some((h) => ours(h.pid))) continue;
+    const port = ports.find((p) => p.port === socket.port && p.protocol === socket.protocol)!;
+    // The driver keeps only the message of a failed start: the fix goes into it.
+    const fix = `stop that program, or change the port of ${service.name} in the manifest`;
+    throw new SidecarError('SIDECAR_STACK_FAILED', `port ${port.port}/${port.protocol} (${port.why}) is already in use by ${describeHolder(socket, held)}; ${fix}`, {suggestion: fix});
+  }
+}
+
+function describeHolder(socket: BoundSocket, held: SocketHolder[]): string {
+  const where = `${socket.address.includes(':') ? `[${socket.address}]` : socket.address}:${socket.port}`;
+  if (held.length === 0) return `another program (listening on ${where}, uid ${socket.uid}; its process is not readable here)`;
+  const who = held.slice(0, 3).map((h) => `pid ${h.pid} (${h.command})`).join(', ');
+  return `${who}${held.length > 3 ? ` and ${held.length - 3} more` : ''}, listening on ${where}`;
+}
+
+// `up`/`run` before anything starts (no stack of this project runs then, so every
+// holder is someone else): the first taken port fails the whole start, naming the service.
+export function assertStackPortsFree(services: Service[]): void {
+  for (const service of services) {
+    try {
+      assertPortsFree(service, () => false);
+    } catch (error) {
+      if (!(error instanceof SidecarError)) throw error;
+      throw new SidecarError('SIDECAR_STACK_FAILED', `${service.role} "${service.name}" cannot start: ${error.message}`, {...(error.suggestion ? {suggestion: error.suggestion} : {})});
+    }
+  }
+}
