@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {closeSync, readFileSync} from 'node:fs';
+import {closeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
@@ -9,6 +9,7 @@ import {writeJsonAtomic} from '../supervisor/state-file.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {HelloResult} from '../supervisor/control/protocol.js';
 import type {ProjectFiles} from './project-files.js';
+import {earlyExitError, markRun} from './start-failure.js';
 
 export interface SupervisorArgs {
   manifestFile: string;
@@ -32,6 +33,7 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
     args = {...args, manifestJson: files.manifest};
     writeJsonAtomic(args.manifestJson!, manifest);
   }
+  const mark = markRun(files);
   const out = openAppendNoFollow(files.supervisorLog);
   const entry = supervisorEntry();
   const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
@@ -44,7 +46,7 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
     try {
       return await callControl<HelloResult>(files.socket, {method: 'hello'}, {connectTimeoutMs: 1000});
     } catch {
-      if (exited !== undefined) throw supervisorDied(files, exited);
+      if (exited !== undefined) throw earlyExitError(files, exited, mark);
       if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
@@ -55,21 +57,4 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
 // sits two levels under the package root both in dist/stack/ and in dist/bundle/.
 function supervisorEntry(): string {
   return fileURLToPath(new URL('../../bin/supervisor.js', import.meta.url));
-}
-
-function supervisorDied(files: ProjectFiles, code: number | null): SidecarError {
-  const tail = lastLines(files.supervisorLog, 12);
-  return new SidecarError('SIDECAR_STACK_FAILED', `the supervisor exited (code ${code ?? 'signal'}) before answering${tail ? `:\n${tail}` : ''}`, {
-    suggestion: `see ${files.supervisorLog}`,
-    ...(code === 2 || code === 3 || code === 4 ? {exitCode: code} : {}),
-  });
-}
-
-export function lastLines(file: string, count: number): string {
-  try {
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    return lines.slice(-count).map((l) => `    ${l}`).join('\n');
-  } catch {
-    return '';
-  }
 }

@@ -1,7 +1,9 @@
+import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {formatDuration} from '../manifest/duration.js';
-import type {FailureRecord} from '../supervisor/state-file.js';
+import {readStateRecord, type FailureRecord} from '../supervisor/state-file.js';
 import type {ServiceStatus} from '../supervisor/types.js';
+import type {ProjectFiles} from './project-files.js';
 
 const isReady = (s: ServiceStatus): boolean =>
   s.role === 'init' ? s.state === 'exited' && s.exitCode === 0 : s.state === 'running' && (s.health === 'healthy' || s.health === 'none');
@@ -46,4 +48,54 @@ export function failureError(failure: FailureRecord): SidecarError {
   return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {
     suggestion: failure.suggestion ?? (failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again'),
   });
+}
+
+// Where this run begins in the files an earlier run left: taken before the
+// detached supervisor is spawned, so that only what this run wrote is read.
+export interface RunMark {
+  time: number;
+  logOffset: number;
+}
+
+export function markRun(files: ProjectFiles): RunMark {
+  let logOffset = 0;
+  try {
+    logOffset = statSync(files.supervisorLog).size;
+  } catch {
+    // No log yet: this run starts it.
+  }
+  return {time: Date.now(), logOffset};
+}
+
+// A detached supervisor that exited before it answered (issue 8.6): the failure
+// it recorded in state.json in this run, the same block foreground `up` prints;
+// else what it printed in this run (a manifest it could not read, a lock), never
+// the lines of earlier runs.
+export function earlyExitError(files: ProjectFiles, code: number | null, mark: RunMark): SidecarError {
+  const state = readStateRecord(files.state);
+  if (state?.failure && state.updatedAt >= mark.time) return failureError(state.failure);
+  const printed = readFrom(files.supervisorLog, mark.logOffset).trimEnd().split('\n').filter((line) => line !== '').slice(-12);
+  const how = code === null ? 'was killed by a signal' : `exited with code ${code}`;
+  return new SidecarError('SIDECAR_STACK_FAILED', `the supervisor ${how} before it answered${printed.length > 0 ? `:\n${printed.map((line) => `    ${line}`).join('\n')}` : ''}`, {
+    suggestion: `see ${files.supervisorLog}`,
+    ...(code === 2 || code === 3 || code === 4 ? {exitCode: code} : {}),
+  });
+}
+
+function readFrom(file: string, offset: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = statSync(file).size;
+    // Capped: only the end of it is shown anyway.
+    const start = Math.max(offset, size - 64 * 1024);
+    if (size <= start) return '';
+    const buffer = Buffer.alloc(size - start);
+    readSync(fd, buffer, 0, buffer.length, start);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

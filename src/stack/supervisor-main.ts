@@ -35,7 +35,9 @@ async function main(args: SupervisorArgs): Promise<number> {
   await host.open();
   log(`supervising ${manifest.name} (${runtime.kind}) on ${host.options.files.socket}`);
   void host.supervisor.completion.then((completion) => {
-    if (host.phase === 'stopping' || host.phase === 'done') return;
+    // Only a stack that was ready can complete: a failed start stops the supervisor
+    // too (reason 'stopped', code 0), and is reported below as the failure it is (issue 8.6).
+    if (host.phase !== 'ready' || completion.reason !== 'completed') return;
     exitCode = completion.exitCode;
     log(`the app completed with exit code ${completion.exitCode}: stopping the sidecars`);
     void host.shutdown();

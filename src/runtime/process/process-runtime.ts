@@ -8,6 +8,7 @@ import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
 import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
 import {assertPortsFree} from './port-check.js';
+import {spawnFailure} from './spawn-failure.js';
 import {serviceCommand, serviceEnv, serviceWorkdir} from './service-env.js';
 import {carriesMarker, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
@@ -74,9 +75,7 @@ export class ProcessRuntime implements Runtime {
     const pid = subprocess.pid;
     if (pid === undefined) {
       const result = await subprocess;
-      throw new SidecarError('SIDECAR_STACK_FAILED', `service "${service.name}" could not start: ${result.originalMessage ?? result.shortMessage}`, {
-        suggestion: `check the command (${[file, ...args].join(' ')}) and workdir (${serviceWorkdir(service)})`,
-      });
+      throw spawnFailure(service.name, [file, ...args], serviceWorkdir(service), result);
     }
     const bootId = currentBootId();
     const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};

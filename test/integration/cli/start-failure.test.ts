@@ -1,0 +1,66 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {cli, ensureBuilt, project, survivors, type Project} from './cli-harness.js';
+
+// Issue 8 point 6: `up --wait` / `up -d` report a failed start once, with the
+// cause from this run (never older supervisor.log lines), as foreground `up` does.
+const live: Project[] = [];
+beforeAll(() => ensureBuilt(), 120_000);
+afterEach(async () => {
+  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
+});
+
+const occurrences = (text: string, needle: string): number => text.split(needle).length - 1;
+
+function expectOneCleanFailure(result: {exitCode?: number; stderr: string; all?: string}, cause: string): void {
+  expect(result.exitCode, result.all).toBe(5);
+  expect(occurrences(result.stderr, 'SIDECAR_STACK_FAILED'), result.stderr).toBe(1);
+  expect(occurrences(result.stderr, cause), result.stderr).toBe(1);
+  // No dump of the supervisor's own log, no "completed" for a stack that never started.
+  expect(result.stderr).not.toMatch(/supervisor\[\d+\]/);
+  expect(result.stderr).not.toContain('completed');
+  expect(result.stderr).not.toContain('code 0');
+}
+
+describe('a failed detached start', () => {
+  it('a failing init job gives the same one message on every try', async () => {
+    const p = project(`version: 1
+name: failing
+init:
+  migrate:
+    command: [sh, -c, "echo migrating; echo boom >&2; exit 3"]
+    env: {SIDECAR_TEST_MARK: "\${MARK}"}
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+`);
+    live.push(p);
+    for (let i = 0; i < 3; i++) {
+      const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+      expectOneCleanFailure(up, 'init "migrate" failed: exited with code 3');
+      expect(up.stderr).toContain('boom');
+    }
+    const detached = await cli(p, ['up', '-d', '--runtime', 'process']);
+    // -d may return before the init job ran (exit 0, `ps` tells); if the supervisor was gone first, the same one message.
+    if (detached.exitCode !== 0) expectOneCleanFailure(detached, 'init "migrate" failed: exited with code 3');
+    expect(readFileSync(path.join(p.dir, '.sidecar/supervisor.log'), 'utf8')).not.toContain('the app completed');
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
+  it('a workdir that does not exist is a start failure naming the path', async () => {
+    const p = project(`version: 1
+name: nowhere
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  workdir: ./no-such-dir
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+`);
+    live.push(p);
+    for (let i = 0; i < 2; i++) {
+      const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+      expectOneCleanFailure(up, `${path.join(p.dir, 'no-such-dir')} does not exist`);
+    }
+    expect(survivors(p.mark)).toEqual([]);
+  });
+});
