@@ -130,7 +130,7 @@ export class DockerRuntime implements Runtime {
         const name = volumeName(manifest, volume.name);
         if (volume.external) {
           await docker.getVolume(name).inspect().catch(() => {
-            throw new SidecarError('SIDECAR_STACK_FAILED', `external volume ${name} does not exist`, {suggestion: `create it: docker volume create ${name}`});
+            throw new SidecarError('SIDECAR_STACK_FAILED', `external volume ${name} does not exist`, {service: null, suggestion: `create it: docker volume create ${name}`});
           });
           return;
         }
@@ -196,7 +196,8 @@ export class DockerRuntime implements Runtime {
     try {
       return await docker.createContainer(spec);
     } catch (error) {
-      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service} failed: ${engineMessage(error)}`, {cause: error});
+      // The pod's container is no service's (issue 8.8); a unit's failure is pinned by the supervisor.
+      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service === 'pod' ? "the pod's infra" : service} failed: ${engineMessage(error)}`, {cause: error, ...(service === 'pod' ? {service: null} : {})});
     }
   }
 

@@ -43,6 +43,17 @@ describeDocker('Docker start failures name what failed', () => {
     await cli(p, ['down']);
   });
 
+  it('a missing external volume is the pod\'s failure, with the command that creates it', async () => {
+    const p = project(`${stack('attr-vol', 0).replace(/ {2}ports: .*\n/, '  volumes: ["gone:/data"]\n')}volumes:\n  gone: {external: true}\n`);
+    p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+    const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
+    expect(up.exitCode, up.all).toBe(5);
+    expect(up.stderr).toMatch(/external volume \S*gone does not exist/);
+    expect(up.stderr).toContain('docker volume create');
+    expect(up.stderr).not.toMatch(/"proxy"|logs proxy/);
+    await cli(p, ['down']);
+  });
+
   it('a host port already taken is the failure of the service that publishes it, with the engine\'s message', async () => {
     const p = project(stack('attr-port', held));
     p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
