@@ -12,7 +12,7 @@ export default class Validate extends BaseCommand {
     const {loadManifestWithWarnings} = await import('../manifest/load.js');
     let loaded: Awaited<ReturnType<typeof loadManifestWithWarnings>>;
     try {
-      loaded = await loadManifestWithWarnings(flags.file);
+      loaded = await loadManifestWithWarnings(flags.file, {checkPaths: true});
     } catch (error) {
       // --json: the same problem list as the human output, as data.
       if (flags.json && error instanceof SidecarError && error.code === 'SIDECAR_MANIFEST_INVALID') {

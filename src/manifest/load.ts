@@ -4,6 +4,7 @@ import {checkGraph} from './graph.js';
 import {interpolate, interpolationEnv} from './interpolate.js';
 import {normalize} from './normalize.js';
 import {nulByteProblems} from './nul-bytes.js';
+import {missingPaths} from './paths-exist.js';
 import {nameVariables} from './origin-messages.js';
 import {invalid, parseManifest} from './parse.js';
 import type {ManifestSource} from './source.js';
@@ -13,6 +14,10 @@ import {validateSchema} from './validate-schema.js';
 export interface LoadOptions {
   // Environment for interpolation (default: process.env, plus `.env` beside the manifest).
   env?: NodeJS.ProcessEnv;
+  // Check that the directories the manifest names (workdir, build context) exist
+  // (issue 8.6). Off by default: scaffolding validates a manifest before it has
+  // written the directories that manifest names.
+  checkPaths?: boolean;
 }
 
 export interface LoadResult {
@@ -41,7 +46,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   }
   const normalized = normalize(source, data);
   if (normalized.problems.length > 0) throw invalid(nameVariables(normalized.problems, origins));
-  const graphProblems = checkGraph(source, normalized.manifest);
+  const graphProblems = [...checkGraph(source, normalized.manifest), ...(options.checkPaths ? missingPaths(source, normalized.manifest, data) : [])];
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
   return {manifest: normalized.manifest, warnings};

@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -107,6 +107,19 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     const unset = await validate(dir, [], {M: '5', INTERVAL: '2s'});
     expect(unset.exitCode).toBe(3);
     expect(unset.stderr).toContain('  sidecar.yaml:5:25 app.health.http.port\n    APP_PORT is not set: expected integer, got ""');
+  });
+
+  // Issue 8.6: a missing workdir surfaced at `up` as "the app completed with exit code 0".
+  it('a missing workdir or build context is exit 3 at its line; once created, valid', async () => {
+    const dir = projectDir('paths', 'version: 1\napp:\n  build: ./web\n  command: [node, server.js]\n  workdir: ./web\n');
+    const missing = await validate(dir);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toContain('  sidecar.yaml:3:10 app.build\n    build context ./web does not exist\n    fix: create it (mkdir -p ./web)');
+    expect(missing.stderr).toContain('  sidecar.yaml:5:12 app.workdir\n    workdir ./web does not exist\n');
+    mkdirSync(path.join(dir, 'web'));
+    const created = await validate(dir);
+    expect(created.stderr).toBe('');
+    expect(created.exitCode).toBe(0);
   });
 
   it('an unknown flag is a usage error: exit 2, no stack', async () => {
