@@ -1,6 +1,7 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
 import {ExitCode, SidecarError, fromOsError, isSidecarError} from '../errors/index.js';
 import {renderError} from '../output/render-error.js';
+import {safeJson} from '../output/safe-json.js';
 
 // Flags every manifest-reading command takes (DESIGN "Commands").
 export const manifestFlags = {
@@ -27,7 +28,7 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.ExitError) throw error;
     const sidecarError = toSidecarError(error);
     if (this.jsonMode || this.argv.includes('--json')) {
-      process.stdout.write(JSON.stringify({error: sidecarError.toJSON()}, null, 2) + '\n');
+      process.stdout.write(safeJson({error: sidecarError.toJSON()}, 2) + '\n');
     } else {
       process.stderr.write(renderError(sidecarError) + '\n');
     }
@@ -38,7 +39,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected printJson(value: unknown): void {
-    process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    process.stdout.write(safeJson(value, 2) + '\n');
   }
 }
 

@@ -26,13 +26,14 @@ export default class Logs extends BaseCommand {
     const {streamLogs} = await import('../stack/logs-stack.js');
     const {LogPrefixer} = await import('../output/log-prefixer.js');
     const {stdoutChalk} = await import('../output/stdout-colors.js');
+    const {safeJson} = await import('../output/safe-json.js');
     const services = argv as string[];
     let prefixer: InstanceType<typeof LogPrefixer> | undefined;
     let count = 0;
     await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
       count += lines.length;
       if (flags.json) {
-        process.stdout.write(lines.map((line) => JSON.stringify(line) + '\n').join(''));
+        process.stdout.write(lines.map((line) => safeJson(line) + '\n').join(''));
         return;
       }
       prefixer ??= new LogPrefixer(services.length > 0 ? services : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
