@@ -11,7 +11,7 @@ const MAX_REAP_GRACE_MS = 10_000;
 // After the grace: SIGKILL, rescan, SIGKILL what appeared meanwhile (a forking loop), until
 // nothing of ours is left or this much time has passed.
 const KILL_ROUNDS_MS = 3000;
-const SCAN_STEP_MS = 50;
+const SCAN_STEP_MS = 100;
 
 export interface ReapOptions {
   graceMs?: number;
