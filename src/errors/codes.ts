@@ -10,6 +10,10 @@ export const ErrorCodes = {
   SIDECAR_STACK_FAILED: ExitCode.stackFailed,
   SIDECAR_NOT_RUNNING: ExitCode.stackFailed,
   SIDECAR_ALREADY_RUNNING: ExitCode.stackFailed,
+  // A supervisor that is alive but gives no sign of life within its deadline (stopped or busy).
+  SIDECAR_NOT_RESPONDING: ExitCode.stackFailed,
+  // A control socket (or its directory) that another user owns or could replace: never talked to.
+  SIDECAR_SOCKET_UNTRUSTED: ExitCode.usage,
   SIDECAR_UNKNOWN_SERVICE: ExitCode.usage,
   // Existing files need an explicit --force: a usage problem, not a bug.
   SIDECAR_SCAFFOLD_CONFLICT: ExitCode.usage,

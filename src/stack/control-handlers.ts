@@ -9,6 +9,8 @@ import {failureError} from './start-failure.js';
 import type {StackHost} from './stack-host.js';
 
 const BATCH_LINES = 2000;
+// A batch is also cut near this many characters, so every frame stays far under the client's cap.
+const BATCH_CHARS = 1024 * 1024;
 const FOLLOW_HIGH_WATER = 4 * 1024 * 1024;
 
 // What the supervisor answers on its control socket; one request per connection.
@@ -72,7 +74,7 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
   request.services.forEach((name) => requireService(host, name));
   host.logs.flush();
   const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
-  for (let i = 0; i < past.length; i += BATCH_LINES) channel.data(past.slice(i, i + BATCH_LINES));
+  for (const batch of batches(past)) channel.data(batch);
   if (!request.follow || host.phase === 'done') return channel.end();
   const services = request.services.length > 0 ? request.services : servicesInStartOrder(host.manifest).map((s) => s.name);
   const follower = new FileFollower(host.logs, services);
@@ -87,7 +89,7 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
       const {lines, lostBytes} = follower.read();
       if (lostBytes > 0) channel.data([rotatedAwayNotice(lostBytes)]);
       if (lines.length === 0 && lostBytes === 0) break;
-      for (let i = 0; i < lines.length; i += BATCH_LINES) channel.data(lines.slice(i, i + BATCH_LINES));
+      for (const batch of batches(lines)) channel.data(batch);
     }
     if (finishing && channel.bufferedBytes < FOLLOW_HIGH_WATER) {
       ended = true;
@@ -115,6 +117,21 @@ function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: '
     offDrain();
     offDone();
   });
+}
+
+function* batches(lines: LogLine[]): Generator<LogLine[]> {
+  let batch: LogLine[] = [];
+  let chars = 0;
+  for (const line of lines) {
+    batch.push(line);
+    chars += line.line.length + 64;
+    if (batch.length >= BATCH_LINES || chars >= BATCH_CHARS) {
+      yield batch;
+      batch = [];
+      chars = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function rotatedAwayNotice(bytes: number): LogLine {

@@ -1,15 +1,22 @@
 import net from 'node:net';
 import {SidecarError} from '../../errors/index.js';
 import {LineSplitter} from './line-splitter.js';
-import type {ControlFrame, ControlRequest} from './protocol.js';
+import {MAX_FRAME_CHARS, type ControlFrame, type ControlRequest} from './protocol.js';
 import {fromWireError} from './wire-error.js';
 
 export interface CallOptions {
-  // Give up connecting (not answering) after this long.
+  // Give up connecting after this long.
   connectTimeoutMs?: number;
+  // Give up after this long without a frame (answer, data or heartbeat): the
+  // supervisor is stopped or busy (issue 9.3). Streams stay open while it beats.
+  silenceTimeoutMs?: number;
+  // Who answers there, for the messages (e.g. `the supervisor (pid 42)`).
+  peer?: string;
   // Called for every `data` frame of a streaming request.
   onData?: (data: unknown) => void;
 }
+
+export const DEFAULT_SILENCE_MS = 10_000;
 
 // True for the errors that mean "nobody listens there" (no supervisor).
 export function isNotListening(error: unknown): boolean {
@@ -17,12 +24,22 @@ export function isNotListening(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'ETIMEDOUT_CONNECT';
 }
 
+export function notResponding(peer: string, silenceMs: number): SidecarError {
+  return new SidecarError('SIDECAR_NOT_RESPONDING', `${peer} does not answer (nothing for ${silenceMs / 1000}s): it is stopped or busy`, {
+    suggestion: '`sidecar down` kills it (after checking it is ours) and stops the stack',
+  });
+}
+
 // One request over the control socket: resolves with the `result` frame (or
 // undefined after `end` for streams), rejects with the supervisor's SidecarError.
+// Callers check the socket's owner and the peer's identity before (find-supervisor).
 export function callControl<T>(socketPath: string, request: ControlRequest, options: CallOptions = {}): Promise<T> {
+  const peer = options.peer ?? 'the supervisor';
+  const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_MS;
   return new Promise<T>((resolve, reject) => {
     const socket = net.createConnection(socketPath);
     let settled = false;
+    let timer: NodeJS.Timeout;
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
@@ -30,29 +47,38 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
       fn();
       socket.destroy();
     };
-    const timer = setTimeout(() => {
-      const error = Object.assign(new Error(`no answer from ${socketPath}`), {code: 'ETIMEDOUT_CONNECT'});
-      finish(() => reject(error));
-    }, options.connectTimeoutMs ?? 2000);
+    const arm = (ms: number, error: () => Error): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(() => reject(error())), ms);
+    };
+    arm(options.connectTimeoutMs ?? 2000, () => Object.assign(new Error(`no answer from ${socketPath}`), {code: 'ETIMEDOUT_CONNECT'}));
     socket.setEncoding('utf8');
     socket.on('connect', () => {
-      clearTimeout(timer);
+      arm(silenceMs, () => notResponding(peer, silenceMs));
       socket.write(JSON.stringify(request) + '\n');
     });
-    const splitter = new LineSplitter();
-    socket.on('data', (chunk: string) =>
-      splitter.push(chunk, (line) => {
-        if (settled || line === '') return;
-        const frame = JSON.parse(line) as ControlFrame;
-        if (frame.type === 'data') options.onData?.(frame.data);
-        else if (frame.type === 'result') finish(() => resolve(frame.result as T));
-        else if (frame.type === 'end') finish(() => resolve(undefined as T));
-        else finish(() => reject(fromWireError(frame.error)));
-      }),
-    );
+    const splitter = new LineSplitter(MAX_FRAME_CHARS);
+    const onLine = (line: string): void => {
+      if (settled || line === '') return;
+      arm(silenceMs, () => notResponding(peer, silenceMs));
+      let frame: ControlFrame;
+      try {
+        frame = JSON.parse(line) as ControlFrame;
+      } catch {
+        return finish(() => reject(new SidecarError('SIDECAR_UNEXPECTED', `${peer} sent a line that is not JSON`)));
+      }
+      if (frame.type === 'beat') return;
+      if (frame.type === 'data') options.onData?.(frame.data);
+      else if (frame.type === 'result') finish(() => resolve(frame.result as T));
+      else if (frame.type === 'end') finish(() => resolve(undefined as T));
+      else if (frame.type === 'error') finish(() => reject(fromWireError(frame.error)));
+    };
+    socket.on('data', (chunk: string) => {
+      if (!splitter.push(chunk, onLine)) finish(() => reject(new SidecarError('SIDECAR_UNEXPECTED', `${peer} sent a frame over ${MAX_FRAME_CHARS / 1024 / 1024} MB: connection dropped`)));
+    });
     socket.on('error', (error) => finish(() => reject(error)));
     socket.on('close', () =>
-      finish(() => reject(new SidecarError('SIDECAR_NOT_RUNNING', 'the supervisor closed the connection before answering', {suggestion: 'see .sidecar/supervisor.log, then run `sidecar down` to clean up'}))),
+      finish(() => reject(new SidecarError('SIDECAR_NOT_RUNNING', `${peer} closed the connection before answering`, {suggestion: 'see .sidecar/supervisor.log, then run `sidecar down` to clean up'}))),
     );
   });
 }

@@ -2,7 +2,7 @@ import {chmodSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import {SidecarError, toWireError} from './wire-error.js';
 import {LineSplitter} from './line-splitter.js';
-import type {ControlFrame, ControlRequest} from './protocol.js';
+import {HEARTBEAT_MS, MAX_REQUEST_CHARS, type ControlFrame, type ControlRequest} from './protocol.js';
 
 // What a handler uses to answer: one result or error, or data frames then end.
 export interface ControlChannel {
@@ -60,27 +60,24 @@ export class ControlServer {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setEncoding('utf8');
-    const splitter = new LineSplitter();
+    const splitter = new LineSplitter(MAX_REQUEST_CHARS);
     let handled = false;
     const closeListeners: Array<() => void> = [];
     let closed = false;
+    let beat: NodeJS.Timeout | undefined;
+    const finish = (frame: ControlFrame): void => {
+      clearInterval(beat);
+      send(frame);
+      socket.end();
+    };
     const send = (frame: ControlFrame): void => {
-      if (!closed) socket.write(JSON.stringify(frame) + '\n');
+      if (!closed && !socket.writableEnded) socket.write(JSON.stringify(frame) + '\n');
     };
     const channel: ControlChannel = {
-      result: (value) => {
-        send({type: 'result', result: value});
-        socket.end();
-      },
-      error: (error) => {
-        send({type: 'error', error: toWireError(error)});
-        socket.end();
-      },
+      result: (value) => finish({type: 'result', result: value}),
+      error: (error) => finish({type: 'error', error: toWireError(error)}),
       data: (value) => send({type: 'data', data: value}),
-      end: () => {
-        send({type: 'end'});
-        socket.end();
-      },
+      end: () => finish({type: 'end'}),
       onClose: (listener) => closeListeners.push(listener),
       get closed() {
         return closed;
@@ -95,14 +92,20 @@ export class ControlServer {
     };
     socket.on('close', () => {
       closed = true;
+      clearInterval(beat);
       this.sockets.delete(socket);
       for (const listener of closeListeners) listener();
     });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: string) => {
-      splitter.push(chunk, (line) => {
+      // One request per connection: whatever follows it is neither parsed nor kept.
+      if (handled) return;
+      const whole = splitter.push(chunk, (line) => {
         if (handled || line.trim() === '') return;
         handled = true;
+        // A sign of life while the answer is being prepared: the client's deadline is for silence, not for work.
+        beat = setInterval(() => send({type: 'beat'}), HEARTBEAT_MS);
+        beat.unref();
         let request: ControlRequest;
         try {
           request = JSON.parse(line) as ControlRequest;
@@ -112,6 +115,13 @@ export class ControlServer {
         }
         Promise.resolve(this.handler(request, channel)).catch((error: unknown) => channel.error(error));
       });
+      if (!whole) {
+        handled = true;
+        const error = new SidecarError('SIDECAR_USAGE', `the control socket got a request over ${MAX_REQUEST_CHARS / 1024 / 1024} MB: connection dropped`);
+        // Say why, then stop reading at once (the rest of the line is never buffered).
+        socket.end(JSON.stringify({type: 'error', error: toWireError(error)} satisfies ControlFrame) + '\n', () => socket.destroy());
+        socket.pause();
+      }
     });
   }
 }

@@ -44,11 +44,25 @@ export interface WireError {
   suggestion?: string;
 }
 
+// `beat` is the supervisor's sign of life while a request is open (a stream, a
+// `wait`, a `down` that stops services): a client that hears nothing for its
+// deadline knows the supervisor is stopped or busy (issue 9.3).
 export type ControlFrame =
   | {type: 'result'; result: unknown}
   | {type: 'error'; error: WireError}
   | {type: 'data'; data: unknown}
+  | {type: 'beat'}
   | {type: 'end'};
+
+export const HEARTBEAT_MS = 1000;
+
+// Issue 9.9: a request line is at most this long (the largest real one is
+// `update` carrying a manifest, itself capped far below); longer ones are dropped.
+export const MAX_REQUEST_CHARS = 16 * 1024 * 1024;
+
+// An answer frame is at most this long (log batches are cut near 1 MB; `exec`
+// output is the largest single result).
+export const MAX_FRAME_CHARS = 64 * 1024 * 1024;
 
 export type LogBatch = LogLine[];
 export type EventBatch = LifecycleEvent[];
