@@ -1,5 +1,6 @@
 import type {ChalkInstance} from 'chalk';
 import type {LogLine} from '../runtime/types.js';
+import {sanitizeForTerminal} from './sanitize-terminal.js';
 
 const PALETTE = ['cyan', 'yellow', 'green', 'magenta', 'blue', 'redBright', 'cyanBright', 'yellowBright', 'greenBright', 'magentaBright'] as const;
 
@@ -28,10 +29,11 @@ export class LogPrefixer {
     let prefix = this.prefixes.get(line.service);
     if (prefix === undefined) {
       const color = this.chalk[PALETTE[colorIndex(line.service)]!];
-      prefix = color(`${line.service.padEnd(this.width)} |`) + ' ';
+      prefix = color(`${sanitizeForTerminal(line.service).padEnd(this.width)} |`) + ' ';
       this.prefixes.set(line.service, prefix);
     }
     const time = this.timestamps && line.time > 0 ? this.chalk.dim(new Date(line.time).toISOString()) + ' ' : '';
-    return `${prefix}${time}${line.line}\n`;
+    // Service output may keep its colours, nothing else that would drive the terminal.
+    return `${prefix}${time}${sanitizeForTerminal(line.line, {keepColors: true})}\n`;
   }
 }

@@ -1,4 +1,5 @@
 import {ErrorCodes, SidecarError, type ExitCodeValue} from '../../errors/index.js';
+import {sanitizeForTerminal} from '../../output/sanitize-terminal.js';
 import type {WireError} from './protocol.js';
 
 export {SidecarError};
@@ -12,10 +13,11 @@ export function toWireError(error: unknown): WireError {
   return {code: 'SIDECAR_UNEXPECTED', message: error instanceof Error ? error.message : String(error)};
 }
 
+// Its text is printed: no terminal control characters get through (issue 9.1).
 export function fromWireError(wire: WireError): SidecarError {
-  const code = wire.code in ErrorCodes ? wire.code : 'SIDECAR_UNEXPECTED';
-  return new SidecarError(code, wire.message, {
-    ...(wire.suggestion ? {suggestion: wire.suggestion} : {}),
+  const code = typeof wire.code === 'string' && wire.code in ErrorCodes ? wire.code : 'SIDECAR_UNEXPECTED';
+  return new SidecarError(code, sanitizeForTerminal(String(wire.message)), {
+    ...(wire.suggestion ? {suggestion: sanitizeForTerminal(String(wire.suggestion))} : {}),
     ...(wire.exitCode !== undefined ? {exitCode: wire.exitCode as ExitCodeValue} : {}),
   });
 }
