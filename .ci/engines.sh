@@ -29,6 +29,14 @@ if [ "${#need[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# A second local user for the chaos suite (test/chaos/host-socket-squat.test.ts):
+# it squats control sockets the way another user of a shared machine could.
+CHAOS_USER="${SIDECAR_CHAOS_USER:-sidecar-chaos}"
+if ! id -u "$CHAOS_USER" >/dev/null 2>&1; then
+  log "creating local user $CHAOS_USER (chaos tests)"
+  as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$CHAOS_USER"
+fi
+
 # Podman: runc fails on rlimits in these sandboxes unless default ulimits are emptied.
 conf=/etc/containers/containers.conf
 if ! grep -qs 'default_ulimits *= *\[\]' "$conf"; then

@@ -24,7 +24,7 @@ export default class Run extends BaseCommand {
     const {durationOption} = await import('../stack/duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
-    const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build});
+    const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build, role: 'run'});
     // Issue 8.7: `--runtime auto` says which runtime it chose and why.
     if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
     const {runWithStack} = await import('../stack/run-with-stack.js');

@@ -1,10 +1,15 @@
 import {existsSync} from 'node:fs';
+import {SidecarError} from '../errors/index.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {readStateRecord, removeFile} from '../supervisor/state-file.js';
-import {findSupervisor} from './find-supervisor.js';
+import {readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
+import {SETTLE_WAIT_MS, unsettled} from './claim-project.js';
+import {findSupervisor, supervisorPeer, type LiveSupervisor} from './find-supervisor.js';
+import {isRecordedProcess, isSameProcess} from './process-start-time.js';
+import {tryLock} from './project-lock.js';
 import type {ProjectFiles} from './project-files.js';
 import {reapLeftovers} from './reap-leftovers.js';
+import {checkProcessOwner} from './socket-trust.js';
 import {waitForExit} from './wait-exit.js';
 
 export interface DownResult {
@@ -15,24 +20,76 @@ export interface DownResult {
   reaped: number;
 }
 
-// `down`: ask the supervisor to stop in order and exit; if it is gone (SIGKILL),
-// stop the survivors recorded in state.json, identity-checked. Removes the runtime
-// files (supervisor.json, state.json, socket); keeps `.sidecar/logs` for a post-mortem.
+// `down`: ask the supervisor to stop in order and exit; if it is gone (SIGKILL)
+// or does not answer (stopped, busy: killed here, after an identity check, as
+// systemd escalates a stop that times out), stop the survivors recorded in
+// state.json, identity-checked, holding the project lock so that no `up` starts
+// meanwhile. A stack still starting is waited for, then stopped. Removes the
+// runtime files (supervisor.json, state.json, socket); keeps `.sidecar/logs`.
 export async function downStack(files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult> {
   // Removes files and volumes only in a .sidecar/ with no symlink in it (issue 9.7).
   assertStateTree(files.dir);
-  const live = await findSupervisor(files);
-  if (live) {
+  const deadline = Date.now() + SETTLE_WAIT_MS;
+  for (;;) {
+    let live: LiveSupervisor | undefined;
+    let hung = false;
     try {
-      await callControl(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
-      await waitForExit(live.hello.pid, live.record?.startTime, 2000);
-      removeFile(files.state);
-      removeFile(files.manifest);
-      return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
-    } catch {
-      // The supervisor died mid-way: fall through to the crash path.
+      live = await findSupervisor(files);
+    } catch (error) {
+      if (!isNotResponding(error)) throw error;
+      hung = true;
     }
+    if (live) {
+      const stopped = await askToStop(live, files, options);
+      if (stopped) return stopped;
+      // It died mid-way, or went silent: the crash path below.
+      hung = isSameProcess(live.record.pid, live.record.startTime);
+    }
+    if (hung) await killHungSupervisor(files);
+    const attempt = tryLock(files, 'down');
+    if ('lock' in attempt) {
+      try {
+        return await reapUnderLock(files, options);
+      } finally {
+        attempt.lock.release();
+      }
+    }
+    // Held by a live command that does not answer yet: an `up` spawning its supervisor, or another `down` reaping.
+    if (Date.now() > deadline) throw unsettled(files, attempt.heldBy, SETTLE_WAIT_MS);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult | undefined> {
+  try {
+    await callControl(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, {peer: supervisorPeer(live.hello.pid)});
+  } catch (error) {
+    if (isNotResponding(error)) return undefined;
+    // The supervisor closed the connection: it may still finish its shutdown; if not, it is reaped.
+    if (!(await waitForExit(live.hello.pid, live.record.startTime, 5000))) return undefined;
+    if (existsSync(files.supervisor)) return undefined;
+  }
+  await waitForExit(live.hello.pid, live.record.startTime, 5000);
+  removeFile(files.state);
+  removeFile(files.manifest);
+  return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
+}
+
+// SIGKILL the recorded host, only if it is still that process (pid + start time) and ours.
+async function killHungSupervisor(files: ProjectFiles): Promise<void> {
+  const record = readSupervisorRecord(files.supervisor);
+  if (!record || record.pid === process.pid || !isRecordedProcess(record.pid, record.startTime, record.bootId)) return;
+  checkProcessOwner(record.pid);
+  process.stderr.write(`${supervisorPeer(record.pid)} does not answer: killing it, then stopping what it started\n`);
+  try {
+    process.kill(record.pid, 'SIGKILL');
+  } catch {
+    // Gone in between: fine.
+  }
+  await waitForExit(record.pid, record.startTime, 5000);
+}
+
+async function reapUnderLock(files: ProjectFiles, options: {volumes: boolean}): Promise<DownResult> {
   const state = readStateRecord(files.state);
   if (!state && !existsSync(files.supervisor)) return {outcome: 'nothing', reaped: 0};
   const {loadManifest} = await import('../manifest/load.js');
@@ -44,4 +101,8 @@ export async function downStack(files: ProjectFiles, options: {timeoutMs?: numbe
     ...(result.supervisorPid !== undefined ? {supervisorPid: result.supervisorPid} : {}),
     reaped: result.reaped.length,
   };
+}
+
+function isNotResponding(error: unknown): boolean {
+  return error instanceof SidecarError && error.code === 'SIDECAR_NOT_RESPONDING';
 }

@@ -1,15 +1,21 @@
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
-import {callControl} from '../supervisor/control/control-client.js';
+import {sanitizeDeep} from '../output/sanitize-terminal.js';
+import {callControl, isNotListening, notResponding} from '../supervisor/control/control-client.js';
 import type {HelloResult} from '../supervisor/control/protocol.js';
 import {readSupervisorRecord, type SupervisorRecord} from '../supervisor/state-file.js';
+import {isSameProcess} from './process-start-time.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
+import {checkProcessOwner, checkSocketTrust, untrusted} from './socket-trust.js';
 
 export interface LiveSupervisor {
   socket: string;
   hello: HelloResult;
-  record?: SupervisorRecord;
+  record: SupervisorRecord;
 }
+
+// `hello` is answered at once by a supervisor that runs; silence this long means stopped or busy.
+export const HELLO_SILENCE_MS = 5000;
 
 // The project of a command is the directory of its manifest; commands that only
 // talk to a running stack do not need the manifest to parse.
@@ -17,16 +23,36 @@ export function filesFor(manifestFile: string): ProjectFiles {
   return projectFiles(path.dirname(path.resolve(manifestFile)));
 }
 
-// The supervisor of this project, if one answers on its socket.
+export function supervisorPeer(pid: number): string {
+  return `the supervisor (pid ${pid})`;
+}
+
+// The supervisor of this project, if one runs and answers. Nothing is sent to a
+// socket before it is known to be ours (issue 9.1): supervisor.json names the
+// host (pid + start time, alive, ours) and its socket (ours, in a directory no
+// one else can write); the `hello` answer must come from that same pid.
+// Throws SIDECAR_NOT_RESPONDING when it is alive but silent (issue 9.3) and
+// SIDECAR_SOCKET_UNTRUSTED when something there is not ours.
 export async function findSupervisor(files: ProjectFiles): Promise<LiveSupervisor | undefined> {
   const record = readSupervisorRecord(files.supervisor);
-  const socket = record?.socket ?? files.socket;
+  if (!record || typeof record.socket !== 'string' || typeof record.pid !== 'number') return undefined;
+  // A dead host (or its pid reused by another process) left this record: leftovers, not a supervisor.
+  if (!isSameProcess(record.pid, record.startTime)) return undefined;
+  checkSocketTrust(record.socket, files);
+  checkProcessOwner(record.pid);
+  const peer = supervisorPeer(record.pid);
+  let hello: HelloResult;
   try {
-    const hello = await callControl<HelloResult>(socket, {method: 'hello'}, {connectTimeoutMs: 2000});
-    return {socket, hello, ...(record ? {record} : {})};
-  } catch {
-    return undefined;
+    hello = await callControl<HelloResult>(record.socket, {method: 'hello'}, {connectTimeoutMs: HELLO_SILENCE_MS, silenceTimeoutMs: HELLO_SILENCE_MS, peer});
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ETIMEDOUT_CONNECT') throw notResponding(peer, HELLO_SILENCE_MS);
+    // Alive but no longer listening: it is closing down (the record goes last).
+    if (isNotListening(error) || (error instanceof SidecarError && error.code === 'SIDECAR_NOT_RUNNING')) return undefined;
+    throw error;
   }
+  if (hello.pid !== record.pid) throw untrusted(`the control socket ${record.socket} answers as pid ${hello.pid}, not as the recorded supervisor (pid ${record.pid})`);
+  // Its project name ends up in messages: nothing in it may drive the terminal.
+  return {socket: record.socket, hello: sanitizeDeep(hello), record};
 }
 
 export async function requireSupervisor(files: ProjectFiles): Promise<LiveSupervisor> {

@@ -1,11 +1,13 @@
 import {existsSync} from 'node:fs';
+import {SidecarError} from '../errors/index.js';
 import {findService, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {selectServices} from '../supervisor/start-plan.js';
 import {readStateRecord} from '../supervisor/state-file.js';
-import {findSupervisor} from './find-supervisor.js';
+import {claimProject} from './claim-project.js';
+import type {ProjectLock} from './project-lock.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
 import {reapLeftovers} from './reap-leftovers.js';
 import {decideRuntime, type RuntimeChoice} from './resolve-runtime.js';
@@ -19,7 +21,10 @@ export interface UpPlan {
   // Survivors of a supervisor that died, stopped before this start.
   reaped: number;
   // A supervisor already runs this stack: `up` converges it instead of starting one.
-  live?: {socket: string; pid: number};
+  live?: {socket: string; pid: number; phase: string; manifestFile: string};
+  // Otherwise this process holds the project (one stack per directory) until it
+  // exits or hands the lock to the detached supervisor.
+  lock?: ProjectLock;
   // `--build`: rebuild images of services with `build` even when current.
   forceBuild: boolean;
   // Why `--runtime auto` chose this runtime (issue 8.7), for one line on stderr.
@@ -28,6 +33,8 @@ export interface UpPlan {
 
 export interface PrepareOptions {
   build?: boolean;
+  // Who takes the project lock (`run` hosts a stack that goes down with CMD).
+  role?: 'up' | 'run';
 }
 
 // Docker: each build's content hash goes into the manifest, so a changed
@@ -54,12 +61,28 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
   const files = projectFiles(manifest.dir);
   // Nothing is written through a symlink in .sidecar/ (issue 9.7): refuse before anything starts.
   assertStateTree(files.dir);
-  const live = await findSupervisor(files);
-  // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
-  if (live) {
-    if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
-    return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid}, forceBuild};
+  const claim = await claimProject(files, options.role ?? 'up');
+  if ('lock' in claim) {
+    try {
+      return {...(await prepareFresh(manifest, files, choice, only, forceBuild, loadManifest)), lock: claim.lock};
+    } catch (error) {
+      claim.lock.release();
+      throw error;
+    }
   }
+  const live = claim.live;
+  if (live.record.transient) {
+    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `\`sidecar run\` (pid ${live.hello.pid}) owns the stack in ${files.dir}; it stops when its command ends`, {
+      suggestion: 'wait for that `sidecar run` to finish, or stop it',
+    });
+  }
+  // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
+  if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
+  return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild};
+}
+
+// Under the project lock (issue 9.5): clean up after a dead supervisor, pick the runtime.
+async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: RuntimeChoice, only: string[], forceBuild: boolean, loadManifest: (file: string) => Promise<Manifest>): Promise<UpPlan> {
   let reaped = 0;
   const state = readStateRecord(files.state);
   if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {

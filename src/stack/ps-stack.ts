@@ -6,7 +6,8 @@ import {callControl} from '../supervisor/control/control-client.js';
 import type {PsResult} from '../supervisor/control/protocol.js';
 import {readStateRecord} from '../supervisor/state-file.js';
 import type {ServiceStatus} from '../supervisor/types.js';
-import {findSupervisor} from './find-supervisor.js';
+import {sanitizeDeep} from '../output/sanitize-terminal.js';
+import {findSupervisor, supervisorPeer} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
 
 const FINAL = new Set(['exited', 'failed', 'pending']);
@@ -21,8 +22,10 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
   const live = await findSupervisor(files);
   if (live) {
     try {
-      return await callControl<PsResult>(live.socket, {method: 'ps'});
-    } catch {
+      // Printed as a table: nothing in it may drive the terminal.
+      return sanitizeDeep(await callControl<PsResult>(live.socket, {method: 'ps'}, {peer: supervisorPeer(live.hello.pid)}));
+    } catch (error) {
+      if ((error as {code?: string}).code === 'SIDECAR_NOT_RESPONDING') throw error;
       // It went away between hello and ps: report from the files.
     }
   }

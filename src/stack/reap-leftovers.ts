@@ -1,10 +1,10 @@
-import {lstatSync, rmSync} from 'node:fs';
 import type {Manifest} from '../manifest/types.js';
 import type {UnitIdentity} from '../runtime/types.js';
 import {readJson, readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
 import {isRecordedProcess} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
+import {removeSocket} from './socket-path.js';
 
 export interface ReapResult {
   // The dead (or hung) supervisor's pid, if one was recorded.
@@ -45,16 +45,8 @@ export async function reapLeftovers(files: ProjectFiles, loadManifest: (file: st
   }
   removeFile(files.supervisor);
   removeFile(files.manifest);
-  // A recorded path is removed only if it is a socket: a stale or forged record must not delete a file of the user's.
-  if (record?.socket) removeSocket(record.socket);
-  removeSocket(files.socket);
+  // A recorded path is removed only if it is a socket we own: a stale or forged record must not delete a file of the user's.
+  if (typeof record?.socket === 'string') removeSocket(record.socket, files);
+  removeSocket(files.socket, files);
   return {...(record ? {supervisorPid: record.pid} : {}), reaped};
-}
-
-function removeSocket(file: string): void {
-  try {
-    if (lstatSync(file).isSocket()) rmSync(file, {force: true});
-  } catch {
-    // Not there: nothing to remove.
-  }
 }

@@ -1,5 +1,6 @@
 import {constants} from 'node:os';
 import {execa} from 'execa';
+import {SidecarError} from '../errors/index.js';
 import type {UpPlan} from './prepare-up.js';
 import {createRuntime} from './resolve-runtime.js';
 import {StackHost} from './stack-host.js';
@@ -8,10 +9,13 @@ import {failureError} from './start-failure.js';
 
 // `run -- CMD`: the stack comes up in this process (like `up --wait`), CMD runs on
 // the host with the stack's endpoints in its env, the stack goes down, and the
-// exit code is CMD's (exit 5 if the stack never became ready).
+// exit code is CMD's (exit 5 if the stack never became ready). With a stack of
+// the same manifest already up and ready (`up -d`, `up` in another terminal),
+// CMD runs against it and it is left running (issue 8.2).
 export async function runWithStack(plan: UpPlan, command: string[], options: {timeoutMs?: number}): Promise<number> {
+  if (plan.live) return runOnLiveStack(plan, command);
   const runtime = await createRuntime(plan.runtime, {forceBuild: plan.forceBuild});
-  const host = new StackHost({manifest: plan.manifest, runtime, files: plan.files, detached: false, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
+  const host = new StackHost({manifest: plan.manifest, runtime, files: plan.files, detached: false, transient: true, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
   let child: ReturnType<typeof execa> | undefined;
   let interrupted = false;
   // The terminal's Ctrl-C reaches CMD itself; we stop the stack once CMD is gone.
@@ -35,19 +39,42 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
       throw failureError(host.failure!);
     }
     process.stderr.write(`sidecar: ${plan.manifest.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runtime.kind}); running ${command.join(' ')}\n`);
-    const [file, ...args] = command;
-    child = execa(file!, args, {stdio: 'inherit', reject: false, env: {...process.env, ...stackEnv(plan.manifest, runtime.kind)}});
+    child = runCommand(command, {...process.env, ...stackEnv(plan.manifest, runtime.kind)});
     const result = await child;
     child = undefined;
     await host.shutdown();
-    if (result.exitCode !== undefined) return result.exitCode;
-    if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
-    // CMD could not start at all (not found): say so like a shell would.
-    process.stderr.write(`sidecar: ${result.shortMessage}\n`);
-    return 127;
+    return commandExit(result);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (host.phase !== 'done') await host.shutdown();
   }
+}
+
+// Only a ready stack started from this very manifest file: anything else could
+// give CMD endpoints that are not (yet) there, or another project's.
+async function runOnLiveStack(plan: UpPlan, command: string[]): Promise<number> {
+  const live = plan.live!;
+  const refuse = (why: string): SidecarError =>
+    new SidecarError('SIDECAR_ALREADY_RUNNING', `a stack is already running in ${plan.files.dir} (supervisor pid ${live.pid}) ${why}; \`run\` did not start CMD`, {
+      suggestion: '`sidecar down` first (then `sidecar run` brings up its own stack), or run CMD against the running stack once it is ready',
+    });
+  if (live.manifestFile !== plan.manifest.file) throw refuse(`from another manifest (${live.manifestFile})`);
+  if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
+  process.stderr.write(`sidecar: using the running stack ${plan.manifest.name} (supervisor pid ${live.pid}); running ${command.join(' ')}; the stack is left running (\`sidecar down\` stops it)\n`);
+  const result = await runCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
+  return commandExit(result);
+}
+
+function runCommand(command: string[], env: NodeJS.ProcessEnv): ReturnType<typeof execa> {
+  const [file, ...args] = command;
+  return execa(file!, args, {stdio: 'inherit', reject: false, env});
+}
+
+function commandExit(result: Awaited<ReturnType<typeof execa>>): number {
+  if (result.exitCode !== undefined) return result.exitCode;
+  if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
+  // CMD could not start at all (not found): say so like a shell would.
+  process.stderr.write(`sidecar: ${result.shortMessage}\n`);
+  return 127;
 }

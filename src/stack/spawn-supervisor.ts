@@ -5,9 +5,8 @@ import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {ensureRealDir, openAppendNoFollow} from '../runtime/safe-state-dir.js';
-import {writeJsonAtomic} from '../supervisor/state-file.js';
-import {callControl} from '../supervisor/control/control-client.js';
-import type {HelloResult} from '../supervisor/control/protocol.js';
+import {readSupervisorRecord, writeJsonAtomic} from '../supervisor/state-file.js';
+import {findSupervisor, type LiveSupervisor} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
 import {earlyExitError, markRun} from './start-failure.js';
 
@@ -21,13 +20,15 @@ export interface SupervisorArgs {
   timeoutMs?: number;
   // `up -d --build` / `up --wait --build`.
   forceBuild?: boolean;
+  // The project lock the CLI holds, which the supervisor takes over (project-lock.ts).
+  lockToken?: string;
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;
 
 // Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
 // unref'd) and returns once it answers on its socket.
-export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<HelloResult> {
+export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<LiveSupervisor> {
   ensureRealDir(files.dir, ['.sidecar']);
   if (manifest) {
     args = {...args, manifestJson: files.manifest};
@@ -43,13 +44,14 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
   child.unref();
   const deadline = Date.now() + ANSWER_TIMEOUT_MS;
   for (;;) {
-    try {
-      return await callControl<HelloResult>(files.socket, {method: 'hello'}, {connectTimeoutMs: 1000});
-    } catch {
-      if (exited !== undefined) throw earlyExitError(files, exited, mark);
-      if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
-      await new Promise((resolve) => setTimeout(resolve, 15));
+    // Its record names its socket (which may be in a private temp dir); only our child counts.
+    if (readSupervisorRecord(files.supervisor)?.pid === child.pid) {
+      const live = await findSupervisor(files);
+      if (live) return live;
     }
+    if (exited !== undefined) throw earlyExitError(files, exited, mark);
+    if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
+    await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }
 

@@ -13,6 +13,7 @@ import {currentBootId} from '../runtime/process/proc-table.js';
 import {assertStateTree, ensureRealDir} from '../runtime/safe-state-dir.js';
 import {processStartTime} from './process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
+import {removeSocket, socketPathToBind} from './socket-path.js';
 import {DeadlineError, startFailure} from './start-failure.js';
 import type {UpdateResult} from '../supervisor/supervisor.js';
 
@@ -25,6 +26,8 @@ export interface StackHostOptions {
   only?: string[];
   // Overall readiness deadline (`up --timeout`).
   timeoutMs?: number;
+  // `run`: the stack goes down when CMD ends, so no other command may adopt it.
+  transient?: boolean;
 }
 
 // Owns one running stack, in the CLI process (foreground `up`, `run`) or in the
@@ -39,7 +42,9 @@ export class StackHost {
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private rejectReady!: (failure: FailureRecord) => void;
-  private readonly server: ControlServer;
+  private server?: ControlServer;
+  // Where the control socket is bound (recorded in supervisor.json), set by open().
+  socketPath?: string;
   private readonly logListeners = new Set<(line: LogLine) => void>();
   private readonly eventListeners = new Set<(event: LifecycleEvent) => void>();
   private readonly doneListeners = new Set<() => void>();
@@ -55,7 +60,6 @@ export class StackHost {
       lossBegan: (service, reason) => this.reportLogLoss(service, `writing its log failed: ${reason}; dropping its lines until writing works again`),
       lossEnded: (loss) => this.reportLogLoss(loss.service, `writing its log again; ${loss.lines} lines (${loss.bytes} bytes) were dropped (${loss.reason})`),
     });
-    this.server = new ControlServer(options.files.socket, (request, channel) => handleControl(this, request, channel));
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -88,17 +92,20 @@ export class StackHost {
       if (event.type !== 'probe-failed') this.writeState();
       for (const listener of this.eventListeners) listener(event);
     });
+    this.socketPath = socketPathToBind(this.options.files);
+    this.server = new ControlServer(this.socketPath, (request, channel) => handleControl(this, request, channel));
     await this.server.listen();
     const record: SupervisorRecord = {
       pid: process.pid,
       startTime: processStartTime(process.pid),
       ...(currentBootId() ? {bootId: currentBootId()} : {}),
-      socket: this.options.files.socket,
+      socket: this.socketPath,
       project: this.manifest.name,
       runtime: this.options.runtime.kind,
       manifestFile: this.manifest.file,
       startedAt: Date.now(),
       detached: this.options.detached,
+      ...(this.options.transient ? {transient: true} : {}),
     };
     writeJsonAtomic(this.options.files.supervisor, record);
     this.writeState();
@@ -172,7 +179,8 @@ export class StackHost {
       this.writeState();
       this.logs.close();
       for (const listener of this.doneListeners) listener();
-      await this.server.close();
+      await this.server?.close();
+      if (this.socketPath) removeSocket(this.socketPath, this.options.files);
       removeFile(this.options.files.supervisor);
       this.resolveFinished();
     }

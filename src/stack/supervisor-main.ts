@@ -6,6 +6,7 @@ import {SidecarError, fromOsError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
 import {renderError} from '../output/render-error.js';
+import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime} from './resolve-runtime.js';
 import {StackHost} from './stack-host.js';
@@ -13,11 +14,17 @@ import type {SupervisorArgs} from './spawn-supervisor.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
   const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
+  const files = projectFiles(manifest.dir);
+  // One stack per project directory (issue 9.5): take over the lock our CLI holds, held until this process exits.
+  const attempt = args.lockToken ? adoptLock(files, args.lockToken) : tryLock(files, 'supervisor');
+  if (!attempt || 'heldBy' in attempt) {
+    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `another sidecar holds the stack in ${files.dir}${attempt && 'heldBy' in attempt ? ` (pid ${attempt.heldBy.pid})` : ''}`, {suggestion: '`sidecar ps` shows it; `sidecar down` stops it'});
+  }
   const runtime = await createRuntime(args.runtime, {forceBuild: args.forceBuild === true});
   const host = new StackHost({
     manifest,
     runtime,
-    files: projectFiles(manifest.dir),
+    files,
     detached: true,
     ...(args.only.length > 0 ? {only: args.only} : {}),
     ...(args.timeoutMs !== undefined ? {timeoutMs: args.timeoutMs} : {}),
@@ -33,7 +40,7 @@ async function main(args: SupervisorArgs): Promise<number> {
   stopOn('SIGINT');
   process.on('SIGHUP', () => undefined);
   await host.open();
-  log(`supervising ${manifest.name} (${runtime.kind}) on ${host.options.files.socket}`);
+  log(`supervising ${manifest.name} (${runtime.kind}) on ${host.socketPath}`);
   void host.supervisor.completion.then((completion) => {
     // Only a stack that was ready can complete: a failed start stops the supervisor
     // too (reason 'stopped', code 0), and is reported below as the failure it is (issue 8.6).

@@ -2,7 +2,8 @@ import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder} from '../manifest/types.js';
 import {callControl} from '../supervisor/control/control-client.js';
 import type {HelloResult} from '../supervisor/control/protocol.js';
-import {readStateRecord, readSupervisorRecord} from '../supervisor/state-file.js';
+import {readStateRecord} from '../supervisor/state-file.js';
+import {supervisorPeer, type LiveSupervisor} from './find-supervisor.js';
 import type {UpPlan} from './prepare-up.js';
 import {spawnSupervisor} from './spawn-supervisor.js';
 import {failureError} from './start-failure.js';
@@ -17,17 +18,24 @@ export interface DetachedOptions {
 // service is ready, or throws the failure (exit 5) after the supervisor has
 // torn the stack down, so nothing is left running when CI sees the error.
 export async function upDetached(plan: UpPlan, options: DetachedOptions): Promise<HelloResult> {
-  const hello = await spawnSupervisor(plan.files, {
-    manifestFile: plan.manifest.file,
-    runtime: plan.runtime,
-    only: plan.only,
-    ...(plan.forceBuild ? {forceBuild: true} : {}),
-    ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
-  }, plan.manifest);
-  if (!options.wait) return hello;
-  const socket = readSupervisorRecord(plan.files.supervisor)?.socket ?? plan.files.socket;
+  let live: LiveSupervisor;
   try {
-    await callControl(socket, {method: 'wait'});
+    live = await spawnSupervisor(plan.files, {
+      manifestFile: plan.manifest.file,
+      runtime: plan.runtime,
+      only: plan.only,
+      ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+      ...(plan.forceBuild ? {forceBuild: true} : {}),
+      ...(plan.lock ? {lockToken: plan.lock.token} : {}),
+    }, plan.manifest);
+  } finally {
+    // The supervisor took the lock over (or died: then it is stale, or still ours and removed).
+    plan.lock?.release();
+  }
+  const hello = live.hello;
+  if (!options.wait) return hello;
+  try {
+    await callControl(live.socket, {method: 'wait'}, {peer: supervisorPeer(hello.pid)});
     return {...hello, phase: 'ready'};
   } catch (error) {
     const teardownMs = servicesInStartOrder(plan.manifest).reduce((sum, s) => sum + s.stopTimeoutMs + 1000, 2000);

@@ -18,6 +18,8 @@ export interface SupervisorRecord {
   manifestFile: string;
   startedAt: number;
   detached: boolean;
+  // Hosted by `run`: it goes down when CMD ends, so neither `run` nor `up` may adopt it.
+  transient?: boolean;
 }
 
 // `.sidecar/state.json`: every unit's last known status and identity, rewritten on

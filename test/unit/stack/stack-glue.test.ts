@@ -1,7 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {LogPrefixer, colorIndex} from '../../../src/output/log-prefixer.js';
 import {psJson} from '../../../src/output/ps-view.js';
-import {socketPathFor} from '../../../src/stack/project-files.js';
+import {existsSync, lstatSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import {projectFiles} from '../../../src/stack/project-files.js';
+import {removeSocket, socketPathToBind} from '../../../src/stack/socket-path.js';
+import path from 'node:path';
 import {sinceOption} from '../../../src/stack/since-option.js';
 import {stackEnv} from '../../../src/stack/stack-env.js';
 import {culprit, failureError} from '../../../src/stack/start-failure.js';
@@ -24,13 +28,38 @@ const status = (name: string, extra: Partial<ServiceStatus> = {}): ServiceStatus
 });
 
 describe('socket path', () => {
-  it('is .sidecar/control.sock when short, a hashed temp path when too long for a unix socket', () => {
-    expect(socketPathFor('/p', '/p/.sidecar', '/tmp')).toBe('/p/.sidecar/control.sock');
-    const long = '/x'.repeat(60);
-    const fallback = socketPathFor(long, `${long}/.sidecar`, '/tmp');
-    expect(fallback).toMatch(/^\/tmp\/sidecar-[0-9a-f]{16}\.sock$/);
-    expect(socketPathFor(long, `${long}/.sidecar`, '/tmp')).toBe(fallback);
-    expect(socketPathFor(`${long}y`, `${long}y/.sidecar`, '/tmp')).not.toBe(fallback);
+  it('is .sidecar/control.sock when short, else a fresh private 0700 directory (never a predictable path)', () => {
+    expect(socketPathToBind(projectFiles('/p'))).toBe('/p/.sidecar/control.sock');
+    const long = projectFiles('/x'.repeat(60));
+    const first = socketPathToBind(long, {});
+    const second = socketPathToBind(long, {});
+    expect(first).not.toBe(second);
+    for (const socket of [first, second]) {
+      expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100);
+      const dir = lstatSync(path.dirname(socket));
+      expect(dir.isDirectory()).toBe(true);
+      expect(dir.mode & 0o777).toBe(0o700);
+      expect(dir.uid).toBe(process.getuid!());
+      removeSocket(socket, long);
+      expect(existsSync(path.dirname(socket))).toBe(false);
+    }
+  });
+
+  it('removeSocket removes only a socket we own, never another file a record names', async () => {
+    const long = projectFiles('/x'.repeat(60));
+    const socket = socketPathToBind(long, {});
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const decoy = path.join(path.dirname(socket), 'not-a-socket');
+    writeFileSync(decoy, 'keep me');
+    removeSocket(decoy, long);
+    expect(existsSync(decoy)).toBe(true);
+    removeSocket(socket, long);
+    expect(existsSync(socket)).toBe(false);
+    // The directory still holds the decoy: it is not forced away.
+    expect(existsSync(path.dirname(socket))).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(path.dirname(socket), {recursive: true, force: true});
   });
 });
 
@@ -93,5 +122,16 @@ describe('output', () => {
     splitter.push('{"a":1}\n{"b"', (l) => lines.push(l));
     splitter.push(':2}\n\n', (l) => lines.push(l));
     expect(lines).toEqual(['{"a":1}', '{"b":2}', '']);
+  });
+
+  it('line splitter refuses a line over its cap, in linear time', () => {
+    const splitter = new LineSplitter(1000);
+    const lines: string[] = [];
+    expect(splitter.push('x'.repeat(600), (l) => lines.push(l))).toBe(true);
+    expect(splitter.push('x'.repeat(600), (l) => lines.push(l))).toBe(false);
+    expect(new LineSplitter(1000).push('y'.repeat(1001) + '\n', (l) => lines.push(l))).toBe(false);
+    const exact = new LineSplitter(1000);
+    expect(exact.push('z'.repeat(500), (l) => lines.push(l)) && exact.push('z'.repeat(500) + '\nrest', (l) => lines.push(l))).toBe(true);
+    expect(lines).toEqual(['z'.repeat(1000)]);
   });
 });
