@@ -118,9 +118,11 @@ export class ControlServer {
       if (!whole) {
         handled = true;
         const error = new SidecarError('SIDECAR_USAGE', `the control socket got a request over ${MAX_REQUEST_CHARS / 1024 / 1024} MB: connection dropped`);
-        // Say why, then stop reading at once (the rest of the line is never buffered).
-        socket.end(JSON.stringify({type: 'error', error: toWireError(error)} satisfies ControlFrame) + '\n', () => socket.destroy());
+        // Say why and stop reading at once (the rest of the line is never buffered);
+        // close a moment later, so that a client still writing gets to read why.
         socket.pause();
+        socket.end(JSON.stringify({type: 'error', error: toWireError(error)} satisfies ControlFrame) + '\n');
+        setTimeout(() => socket.destroy(), 1000).unref();
       }
     });
   }
