@@ -47,6 +47,7 @@ sidecars:
     // Each command gives up on its own (the ceiling here is only the test's safety net).
     for (const args of [['ps'], ['logs'], ['logs', '-f'], ['events']]) {
       const result = await timedCli(p, args, 60_000);
+      console.log(`SIGSTOPped supervisor: ${args.join(' ')} -> exit ${result.exitCode} in ${result.ms}ms`);
       expect(result.timedOut, `${args.join(' ')} hung`).toBe(false);
       expect(result.exitCode, result.all).toBe(5);
       expect(result.all).toMatch(new RegExp(`supervisor \\(pid ${pid}\\) does not answer`));
@@ -55,6 +56,7 @@ sidecars:
 
     const down = await timedCli(p, ['down'], 60_000);
     expect(down.timedOut, 'down hung').toBe(false);
+    console.log(`SIGSTOPped supervisor: down -> exit ${down.exitCode} in ${down.ms}ms`);
     expect(down.exitCode, down.all).toBe(0);
     // hello deadline + stopTimeout (2s) + a few seconds, generous under load.
     expect(down.ms).toBeLessThan(30_000);

@@ -18,10 +18,11 @@ export interface CallOptions {
 
 export const DEFAULT_SILENCE_MS = 10_000;
 
-// True for the errors that mean "nobody listens there" (no supervisor).
+// True for the errors that mean "nobody listens there" (no supervisor, or one
+// closing its socket as it shuts down: the connection is reset under us).
 export function isNotListening(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'ETIMEDOUT_CONNECT';
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'ETIMEDOUT_CONNECT' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 export function notResponding(peer: string, silenceMs: number): SidecarError {

@@ -1,0 +1,62 @@
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {ensureBuilt, eventually, freePort, project, survivors, type Project} from '../integration/cli/cli-harness.js';
+import {commandLine, timedCli} from './host-chaos-harness.js';
+
+// Issue 8.2 / 9.5 audit: `down` while `up` starts, and `up` while `down` runs,
+// each end in one stack or none, never an orphan (a supervisor or a service no
+// command can reach). Compose serialises these per project; so do we, with the
+// project lock and by waiting for a starting or stopping stack to settle.
+const live: Project[] = [];
+beforeAll(() => ensureBuilt(), 120_000);
+afterEach(async () => {
+  for (const p of live.splice(0)) await timedCli(p, ['down', '--timeout', '1s']);
+});
+
+async function slowStarter(): Promise<Project> {
+  const port = await freePort();
+  const p = project(`version: 1
+name: racing
+app:
+  command: [node, \${PROGRAMS}/http-server.js]
+  env: {PORT: "${port}", NAME: app, READY_DELAY_MS: "1500", SIDECAR_TEST_MARK: "\${MARK}"}
+  health: {http: {port: ${port}, path: /healthz}, interval: 100ms}
+  stopTimeout: 1s
+`);
+  live.push(p);
+  return p;
+}
+
+const supervisors = (p: Project): number => survivors(p.mark).map(commandLine).filter((l) => l.includes('supervisor')).length;
+
+describe('chaos: up and down racing in one directory', () => {
+  it('down while up --wait starts: nothing is left running, whichever wins', async () => {
+    const p = await slowStarter();
+    const up = timedCli(p, ['up', '--wait', '--runtime', 'process'], 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const down = await timedCli(p, ['down'], 90_000);
+    const upResult = await up;
+    expect(down.timedOut || upResult.timedOut).toBe(false);
+    console.log(`down while up starts: down ${down.exitCode} in ${down.ms}ms, up ${upResult.exitCode} in ${upResult.ms}ms: ${upResult.all.trim().split('\n')[0]}`);
+    expect(down.exitCode, down.all).toBe(0);
+    // `up` either finished first (0) or saw its stack stopped under it (5): never a hang, never a leftover.
+    expect([0, 5]).toContain(upResult.exitCode);
+    await eventually(() => survivors(p.mark).length === 0, 15_000, 'nothing left');
+  });
+
+  it('up -d while down runs: one stack afterwards, reachable, and one down stops it', async () => {
+    const p = await slowStarter();
+    expect((await timedCli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const down = timedCli(p, ['down'], 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const up = await timedCli(p, ['up', '--wait', '--runtime', 'process'], 90_000);
+    expect((await down).exitCode).toBe(0);
+    expect(up.exitCode, up.all).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(supervisors(p)).toBe(1);
+    const ps = await timedCli(p, ['ps', '--json']);
+    expect(ps.exitCode, ps.all).toBe(0);
+    expect(JSON.parse(ps.all.slice(ps.all.indexOf('{'))).services[0]).toMatchObject({state: 'running', health: 'healthy'});
+    expect((await timedCli(p, ['down'])).exitCode).toBe(0);
+    await eventually(() => survivors(p.mark).length === 0, 15_000, 'nothing left');
+  });
+});
