@@ -18,9 +18,7 @@ const YAML_HINTS: Record<string, string> = {
 // Stage 1: read and parse, keeping positions for every later message.
 export function parseManifest(file: string): ManifestSource {
   const absolutePath = path.resolve(file);
-  const read = readTextFile(absolutePath, file, MAX_MANIFEST_BYTES);
-  if (!read.ok) throw unreadable(file, absolutePath, read);
-  const text = read.text;
+  const text = readManifestText(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, merge: true});
   const source: ManifestSource = {displayPath: file, absolutePath, text, doc, lineCounter};
@@ -45,6 +43,15 @@ export function parseManifest(file: string): ManifestSource {
   }
   if (problems.length > 0) throw invalid(problems);
   return source;
+}
+
+// The manifest's text, read as a bounded regular file (issue 9.9); `file` as the
+// user gave it. Whoever reads a manifest's raw text (add edits it) goes through here.
+export function readManifestText(file: string): string {
+  const absolutePath = path.resolve(file);
+  const read = readTextFile(absolutePath, file, MAX_MANIFEST_BYTES);
+  if (!read.ok) throw unreadable(file, absolutePath, read);
+  return read.text;
 }
 
 // Why a manifest could not be read: missing and directories keep their own

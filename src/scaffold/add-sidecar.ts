@@ -2,6 +2,7 @@ import {existsSync, lstatSync, readFileSync, realpathSync} from 'node:fs';
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 import {loadManifest} from '../manifest/load.js';
+import {readManifestText} from '../manifest/parse.js';
 import {textFile, underDir, type PlannedFile} from './file-plan.js';
 import {placeFragment} from './fragment-node.js';
 import {addSidecar, parseManifestDocument, STRINGIFY} from './manifest-edit.js';
@@ -31,7 +32,8 @@ export interface AddSidecarOptions {
 export async function addSidecarToManifest(options: AddSidecarOptions): Promise<ScaffoldResult> {
   const file = path.resolve(options.file);
   checkManifestFile(file, options.file);
-  const read = readFileSync(file, 'utf8');
+  // Bounded, regular files only: `add -f /dev/zero` grew past 2.8 GB (issue 9.9).
+  const read = readManifestText(options.file);
   // Issue 8.12: edited as LF text, written back with the file's own line endings.
   const crlf = read.includes('\r\n');
   const original = crlf ? read.replaceAll('\r\n', '\n') : read;

@@ -109,6 +109,18 @@ describe.concurrent('manifest inputs that are not bounded files (issue 9.9)', ()
     expectBoundedInvalid(await validate(dir), /conf is a directory, not a regular file/, /^ {2}sidecar\.yaml:4:13 app\.envFile\[0\]$/m);
   });
 
+  it('add -f /dev/zero and add -f FIFO are refused too (add reads the raw text to edit it)', async () => {
+    const dir = project('add-inputs');
+    execFileSync('mkfifo', [path.join(dir, 'fifo.yaml')]);
+    for (const file of ['/dev/zero', 'fifo.yaml']) {
+      const started = Date.now();
+      const result = await execa(process.execPath, [bin, 'add', 'http-proxy', '-f', file], {cwd: dir, reject: false, timeout: DEADLINE_MS, killSignal: 'SIGKILL', env: {NO_COLOR: '1'}});
+      expect(result.exitCode, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/not a regular file/);
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
+    }
+  });
+
   it('a manifest over 10 MB is refused before parsing', async () => {
     const dir = project('huge', `${APP}x-pad: "${'a'.repeat(11 * 1024 * 1024)}"\n`);
     expectBoundedInvalid(await validate(dir), /sidecar\.yaml is larger than 10 MB/, /^ {2}sidecar\.yaml:1:1$/m);

@@ -88,6 +88,7 @@ describe('scaffolding through the CLI', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(readFileSync(path.join(work, 'sidecar.yaml'), 'utf8')).toMatch(/^ {2}log-shipper:$/m);
     expect(existsSync(path.join(work, 'sidecars/log-shipper/package.json'))).toBe(true);
+    mkdirSync(path.join(work, 'app'), {recursive: true}); // the fixture's workdir: validate checks it exists (issue 8.6)
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
   });
 
@@ -123,6 +124,7 @@ describe('scaffolding through the CLI', () => {
     expect(written).toBe(fixture('commented.add-edge.golden.yaml'));
     expect(existsSync(path.join(work, 'sidecars/edge/src/main.js'))).toBe(true);
     expect(readdirSync(work).filter((name) => name.endsWith('.tmp') || name.includes('.check.'))).toEqual([]);
+    mkdirSync(path.join(work, 'app'), {recursive: true}); // the fixture's workdir: validate checks it exists (issue 8.6)
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
   });
 
@@ -134,6 +136,7 @@ describe('scaffolding through the CLI', () => {
     const written = readFileSync(path.join(work, 'sidecar.yaml'), 'utf8');
     expect(written.match(/(?<!\r)\n/g)).toBeNull();
     expect(written).toBe(fixture('crlf.add-edge.golden.yaml'));
+    mkdirSync(path.join(work, 'app'), {recursive: true}); // the fixture's workdir: validate checks it exists (issue 8.6)
     expect((await sidecar(['validate'], work)).exitCode).toBe(0);
   });
 
@@ -152,6 +155,7 @@ describe('scaffolding through the CLI', () => {
     expect(edge!.health.http.port).toBe(15003);
     expect(edge!.ports).toEqual(['15002:15002']);
     expect(proxy!.env).toMatchObject({LISTEN_PORT: '15001', ADMIN_PORT: '15000'});
+    mkdirSync(path.join(work, 'app'), {recursive: true}); // the fixture's workdir: validate checks it exists (issue 8.6)
     const validate = await sidecar(['validate', '--json'], work);
     expect(validate.exitCode, validate.stdout).toBe(0);
   });
