@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('chaos: a SIGSTOPped supervisor', () => {
-  it('ps, logs, events and down return within their deadline; down kills and reaps the stack', async () => {
+  it('ps, logs, events, up and down return within their deadline; down kills and reaps the stack', async () => {
     const p = project(`version: 1
 name: frozen
 app:
@@ -45,7 +45,7 @@ sidecars:
     await eventually(() => isStopped(pid), 5000, 'supervisor stopped');
 
     // Each command gives up on its own (the ceiling here is only the test's safety net).
-    for (const args of [['ps'], ['logs'], ['logs', '-f'], ['events']]) {
+    for (const args of [['ps'], ['logs'], ['logs', '-f'], ['events'], ['up', '-d', '--runtime', 'process']]) {
       const result = await timedCli(p, args, 60_000);
       console.log(`SIGSTOPped supervisor: ${args.join(' ')} -> exit ${result.exitCode} in ${result.ms}ms`);
       expect(result.timedOut, `${args.join(' ')} hung`).toBe(false);

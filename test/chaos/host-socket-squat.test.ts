@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {lstatSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, expect, it} from 'vitest';
@@ -67,6 +67,8 @@ describeWithSecondUser('chaos: another local user squats the control socket', ()
     expect(down.exitCode, down.all).toBe(0);
     expect(squatter.received()).toBe('');
     expect(survivors(p.mark)).toEqual([]);
+    // The private directory goes with the stack.
+    expect(existsSync(path.dirname(socket))).toBe(false);
   });
 
   it('a record pointing at a socket of another user is refused before anything is sent; nothing it says is printed', async () => {
