@@ -82,3 +82,12 @@ describe('names are hostnames (issue 9.12)', () => {
     expect(m.name).toBe('x'.repeat(63));
   });
 });
+
+describe('the implicit .env beside the manifest', () => {
+  it('a .env directory (a Python virtualenv) is no .env, not an error', async () => {
+    const file = project({'sidecar.yaml': 'version: 1\napp:\n  command: [node, "${A:-default}"]\n'});
+    mkdirSync(path.join(path.dirname(file), '.env'));
+    const m = await loadManifest(file, {env: {}});
+    expect(m.app.command).toEqual(['node', 'default']);
+  });
+});
