@@ -39,7 +39,7 @@ export function tryLock(files: ProjectFiles, role: LockRole): LockAttempt {
     const aside = `${files.lock}.${process.pid}.${owner.token}`;
     writeFileSync(aside, JSON.stringify(owner) + '\n', {mode: 0o600, flag: 'wx'});
     try {
-      linkSync(aside, files.lock);
+      createExclusive(aside, files.lock, owner);
       return {lock: new ProjectLock(files.lock, owner)};
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -59,6 +59,19 @@ export function tryLock(files: ProjectFiles, role: LockRole): LockAttempt {
     breakStale(files.lock, held.token);
   }
   return {heldBy: seen};
+}
+
+// Hard link of the fully written file: the lock appears with its content or not
+// at all. Filesystems without hard links get an O_EXCL create; a reader that
+// catches it empty sees it as unreadable, which is held until it is old.
+function createExclusive(aside: string, lockFile: string, owner: LockOwner): void {
+  try {
+    linkSync(aside, lockFile);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    writeFileSync(lockFile, JSON.stringify(owner) + '\n', {mode: 0o600, flag: 'wx'});
+  }
 }
 
 // The detached supervisor takes the lock its CLI acquired (same token) and
