@@ -3,6 +3,6 @@
 // the bundled supervisor when current, else the plain build. Both run at load.
 import {currentBundle, loadBundle, plainEntry} from './load-bundle.js';
 
-const bundle = currentBundle('supervisor', 'stack/supervisor-main.js');
+const bundle = currentBundle('supervisor', 'host/supervisor-main.js');
 if (bundle) loadBundle(bundle);
-else await import(plainEntry('stack/supervisor-main.js'));
+else await import(plainEntry('host/supervisor-main.js'));

@@ -27,7 +27,7 @@ const common = {
 };
 // The CLI, and the detached supervisor (bin/supervisor.js), which must start fast too.
 await build({...common, entryPoints: {cli: 'dist/cli.js'}});
-await build({...common, entryPoints: {supervisor: 'dist/stack/supervisor-main.js'}});
+await build({...common, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});
 copyFileSync('dist/manifest/schema-validator.cjs', 'dist/bundle/schema-validator.cjs');
 // Record the code cache from a representative run: load + validate + generate.
 execFileSync(process.execPath, ['bin/run.js', 'generate', 'k8s', '-f', 'schema/code-cache-sample.yaml'], {

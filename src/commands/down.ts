@@ -15,9 +15,9 @@ export default class Down extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Down);
     this.jsonMode = flags.json;
-    const {durationOption} = await import('../stack/duration-option.js');
+    const {durationOption} = await import('./duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {requireStackOrManifest} = await import('../stack/stack-lookup.js');
     const files = filesFor(flags.file);
     requireStackOrManifest(files, flags.file);

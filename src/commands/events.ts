@@ -9,7 +9,7 @@ export default class Events extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Events);
     this.jsonMode = flags.json;
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
     const {streamFromStack} = await import('../stack/stack-stream.js');
     const {eventLine} = await import('../output/event-line.js');

@@ -14,9 +14,9 @@ export default class Exec extends BaseCommand {
     const {flags, args, argv} = await this.parse(Exec);
     const command = (argv as string[]).slice(1);
     if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command after the service', {suggestion: `sidecar exec ${args.service} -- CMD [ARGS...]`});
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
-    const {callControl} = await import('../supervisor/control/control-client.js');
+    const {callControl} = await import('../host/control/control-client.js');
     const live = await requireRunningStack(filesFor(flags.file), flags.file, [args.service]);
     const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: args.service, command});
     if (result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');

@@ -20,9 +20,9 @@ export default class Logs extends BaseCommand {
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Logs);
     this.jsonMode = flags.json;
-    const {sinceOption} = await import('../stack/since-option.js');
+    const {sinceOption} = await import('./since-option.js');
     const since = sinceOption(flags.since, Date.now());
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {streamLogs} = await import('../stack/logs-stack.js');
     const {LogPrefixer} = await import('../output/log-prefixer.js');
     const {stdoutChalk} = await import('../output/stdout-colors.js');

@@ -8,7 +8,7 @@ export default class Ps extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Ps);
     this.jsonMode = flags.json;
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {psStack} = await import('../stack/ps-stack.js');
     const ps = await psStack(filesFor(flags.file), flags.file);
     const {psJson, psTable} = await import('../output/ps-view.js');

@@ -12,9 +12,9 @@ export default class Restart extends BaseCommand {
     const {flags, argv} = await this.parse(Restart);
     this.jsonMode = flags.json;
     const services = argv as string[];
-    const {filesFor} = await import('../stack/find-supervisor.js');
+    const {filesFor} = await import('../host/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
-    const {callControl} = await import('../supervisor/control/control-client.js');
+    const {callControl} = await import('../host/control/control-client.js');
     const live = await requireRunningStack(filesFor(flags.file), flags.file, services);
     await callControl(live.socket, {method: 'restart', services});
     if (flags.json) return this.printJson({restarted: services});

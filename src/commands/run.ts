@@ -21,7 +21,7 @@ export default class Run extends BaseCommand {
     const {flags, argv} = await this.parse(Run);
     const command = argv as string[];
     if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'run needs a command', {suggestion: 'sidecar run -- CMD [ARGS...]'});
-    const {durationOption} = await import('../stack/duration-option.js');
+    const {durationOption} = await import('./duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build, role: 'run'});

@@ -26,7 +26,7 @@ export default class Up extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Up);
-    const {durationOption} = await import('../stack/duration-option.js');
+    const {durationOption} = await import('./duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});

@@ -1,5 +1,5 @@
 import type {Health} from '../manifest/types.js';
-import type {Clock, TimerHandle} from '../supervisor/clock.js';
+import type {Clock, TimerHandle} from '../time/clock.js';
 import type {Probe} from './probe.js';
 
 // DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.

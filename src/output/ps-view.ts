@@ -1,6 +1,6 @@
 import type {ChalkInstance} from 'chalk';
 import type {PortMapping} from '../manifest/types.js';
-import type {PsResult} from '../supervisor/control/protocol.js';
+import type {PsResult} from '../host/control/protocol.js';
 
 // `ps --json`: exactly the DESIGN shape, nothing internal (identity, errors) leaks.
 export function psJson(ps: PsResult): unknown {

@@ -1,16 +1,16 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {callControl} from '../supervisor/control/control-client.js';
+import {callControl} from '../host/control/control-client.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
-import {SETTLE_WAIT_MS, unsettled} from './claim-project.js';
-import {findSupervisor, supervisorPeer, type LiveSupervisor} from './find-supervisor.js';
-import {isRecordedProcess, isSameProcess} from './process-start-time.js';
-import {tryLock} from './project-lock.js';
-import type {ProjectFiles} from './project-files.js';
-import {reapLeftovers} from './reap-leftovers.js';
-import {checkProcessOwner} from './socket-trust.js';
-import {waitForExit} from './wait-exit.js';
+import {readStateRecord, readSupervisorRecord, removeFile} from '../host/state-file.js';
+import {SETTLE_WAIT_MS, unsettled} from '../host/claim-project.js';
+import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
+import {isRecordedProcess, isSameProcess} from '../runtime/process/process-start-time.js';
+import {tryLock} from '../host/project-lock.js';
+import type {ProjectFiles} from '../host/project-files.js';
+import {reapLeftovers} from '../host/reap-leftovers.js';
+import {checkProcessOwner} from '../host/socket-trust.js';
+import {waitForExit} from '../runtime/process/wait-exit.js';
 
 export interface DownResult {
   // What was found: a live supervisor that stopped the stack, leftovers of a dead one, or nothing.

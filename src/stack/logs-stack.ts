@@ -1,7 +1,7 @@
 import {readLogs, servicesWithLogs, type LogQuery} from '../logs/log-reader.js';
 import type {LogLine} from '../runtime/types.js';
 import {followFiles} from './follow-files.js';
-import type {ProjectFiles} from './project-files.js';
+import type {ProjectFiles} from '../host/project-files.js';
 import {lookUpStack} from './stack-lookup.js';
 import {streamFromStack} from './stack-stream.js';
 

@@ -5,13 +5,13 @@ import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {selectServices} from '../supervisor/start-plan.js';
-import {readStateRecord} from '../supervisor/state-file.js';
-import {claimProject} from './claim-project.js';
-import type {ProjectLock} from './project-lock.js';
-import {projectFiles, type ProjectFiles} from './project-files.js';
-import {reapLeftovers} from './reap-leftovers.js';
-import {decideRuntime, type RuntimeChoice} from './resolve-runtime.js';
-import {unknownService} from './unknown-service.js';
+import {readStateRecord} from '../host/state-file.js';
+import {claimProject} from '../host/claim-project.js';
+import type {ProjectLock} from '../host/project-lock.js';
+import {projectFiles, type ProjectFiles} from '../host/project-files.js';
+import {reapLeftovers} from '../host/reap-leftovers.js';
+import {decideRuntime, type RuntimeChoice} from '../runtime/resolve-runtime.js';
+import {unknownService} from '../manifest/unknown-service.js';
 
 export interface UpPlan {
   manifest: Manifest;

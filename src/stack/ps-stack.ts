@@ -2,13 +2,13 @@ import {servicesWithLogs} from '../logs/log-reader.js';
 import {servicesInStartOrder} from '../manifest/types.js';
 import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
 import type {UnitIdentity} from '../runtime/types.js';
-import {callControl} from '../supervisor/control/control-client.js';
-import type {PsResult} from '../supervisor/control/protocol.js';
-import {readStateRecord} from '../supervisor/state-file.js';
+import {callControl} from '../host/control/control-client.js';
+import type {PsResult} from '../host/control/protocol.js';
+import {readStateRecord} from '../host/state-file.js';
 import type {ServiceStatus} from '../supervisor/types.js';
 import {sanitizeDeep} from '../output/sanitize-terminal.js';
-import {findSupervisor, supervisorPeer} from './find-supervisor.js';
-import type {ProjectFiles} from './project-files.js';
+import {findSupervisor, supervisorPeer} from '../host/find-supervisor.js';
+import type {ProjectFiles} from '../host/project-files.js';
 
 const FINAL = new Set(['exited', 'failed', 'pending']);
 

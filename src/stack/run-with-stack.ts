@@ -2,10 +2,10 @@ import {constants} from 'node:os';
 import {execa} from 'execa';
 import {SidecarError} from '../errors/index.js';
 import type {UpPlan} from './prepare-up.js';
-import {createRuntime} from './resolve-runtime.js';
-import {StackHost} from './stack-host.js';
+import {createRuntime} from '../runtime/resolve-runtime.js';
+import {StackHost} from '../host/stack-host.js';
 import {stackEnv} from './stack-env.js';
-import {failureError} from './start-failure.js';
+import {failureError} from '../host/start-failure.js';
 
 // `run -- CMD`: the stack comes up in this process (like `up --wait`), CMD runs on
 // the host with the stack's endpoints in its env, the stack goes down, and the

@@ -1,10 +1,10 @@
 import {existsSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder} from '../manifest/types.js';
-import {readStateRecord} from '../supervisor/state-file.js';
-import {findSupervisor, type LiveSupervisor} from './find-supervisor.js';
-import type {ProjectFiles} from './project-files.js';
-import {unknownServiceName} from './unknown-service.js';
+import {readStateRecord} from '../host/state-file.js';
+import {findSupervisor, type LiveSupervisor} from '../host/find-supervisor.js';
+import type {ProjectFiles} from '../host/project-files.js';
+import {unknownServiceName} from '../manifest/unknown-service.js';
 
 // How commands that act on a stack (ps, down, logs, restart, exec, events) find
 // it, so that none of them passes silently when there is nothing to act on

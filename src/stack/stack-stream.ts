@@ -1,7 +1,7 @@
-import {callControl} from '../supervisor/control/control-client.js';
-import type {ControlRequest} from '../supervisor/control/protocol.js';
-import {readStateRecord} from '../supervisor/state-file.js';
-import type {ProjectFiles} from './project-files.js';
+import {callControl} from '../host/control/control-client.js';
+import type {ControlRequest} from '../host/control/protocol.js';
+import {readStateRecord} from '../host/state-file.js';
+import type {ProjectFiles} from '../host/project-files.js';
 
 // `logs -f` and `events` end when the stack does. A supervisor that closes the
 // stream on a normal `down` (its last state is `done`, or `down` already removed

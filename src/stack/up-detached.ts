@@ -1,13 +1,13 @@
 import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder} from '../manifest/types.js';
-import {callControl} from '../supervisor/control/control-client.js';
-import type {HelloResult} from '../supervisor/control/protocol.js';
-import {readStateRecord} from '../supervisor/state-file.js';
-import {supervisorPeer, type LiveSupervisor} from './find-supervisor.js';
+import {callControl} from '../host/control/control-client.js';
+import type {HelloResult} from '../host/control/protocol.js';
+import {readStateRecord} from '../host/state-file.js';
+import {supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import type {UpPlan} from './prepare-up.js';
-import {spawnSupervisor} from './spawn-supervisor.js';
-import {failureError} from './start-failure.js';
-import {waitForExit} from './wait-exit.js';
+import {spawnSupervisor} from '../host/spawn-supervisor.js';
+import {failureError} from '../host/start-failure.js';
+import {waitForExit} from '../runtime/process/wait-exit.js';
 
 export interface DetachedOptions {
   wait: boolean;

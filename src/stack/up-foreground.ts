@@ -2,9 +2,9 @@ import {servicesInStartOrder} from '../manifest/types.js';
 import {showStartProgress} from '../output/start-progress.js';
 import {LogPrinter} from './log-printer.js';
 import type {UpPlan} from './prepare-up.js';
-import {createRuntime} from './resolve-runtime.js';
-import {StackHost} from './stack-host.js';
-import {failureError} from './start-failure.js';
+import {createRuntime} from '../runtime/resolve-runtime.js';
+import {StackHost} from '../host/stack-host.js';
+import {failureError} from '../host/start-failure.js';
 
 export interface ForegroundOptions {
   timeoutMs?: number;

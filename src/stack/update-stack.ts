@@ -1,5 +1,5 @@
 import type {Manifest} from '../manifest/types.js';
-import {callControl} from '../supervisor/control/control-client.js';
+import {callControl} from '../host/control/control-client.js';
 import type {UpdateResult} from '../supervisor/supervisor.js';
 
 // `up` on a running stack: hand the supervisor the manifest as loaded now; it

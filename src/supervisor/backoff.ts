@@ -1,4 +1,4 @@
-import type {Random} from './clock.js';
+import type {Random} from '../time/clock.js';
 
 // DESIGN 4: 250ms, doubling, capped at 30s, ±10% jitter, reset after 30s healthy.
 export const BACKOFF = {initialMs: 250, maxMs: 30_000, jitter: 0.1, resetAfterMs: 30_000} as const;

@@ -1,7 +1,7 @@
 import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
-import {realClock, type Clock, type Random} from './clock.js';
+import {realClock, type Clock, type Random} from '../time/clock.js';
 import {Deferred} from './deferred.js';
 import {stackFailed} from './stack-failed.js';
 import {gatesOf, selectServices} from './start-plan.js';

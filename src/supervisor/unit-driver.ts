@@ -4,7 +4,7 @@ import {Prober} from '../health/prober.js';
 import {unitAlive} from '../health/unit-alive.js';
 import type {ExitInfo, Runtime} from '../runtime/types.js';
 import {attemptAfterExit, backoffDelay} from './backoff.js';
-import type {Clock, Random} from './clock.js';
+import type {Clock, Random} from '../time/clock.js';
 import {exitCodeOf} from './exit-code.js';
 import {shouldRestart} from './restart-policy.js';
 import {stackFailed} from './stack-failed.js';

@@ -1,7 +1,7 @@
 import type {Service} from '../manifest/types.js';
 import type {Prober} from '../health/prober.js';
 import type {RunningUnit} from '../runtime/types.js';
-import type {Clock, TimerHandle} from './clock.js';
+import type {Clock, TimerHandle} from '../time/clock.js';
 import {Deferred} from './deferred.js';
 import type {HealthState, LifecycleEvent, ServiceStatus, UnitState} from './types.js';
 import {assertTransition} from './unit-state.js';

@@ -17,7 +17,7 @@ export function ensureBuilt(): void {
     Math.max(0, ...readdirSync(dir, {withFileTypes: true}).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
   let built = -1;
   try {
-    built = statSync(path.join(root, 'dist/stack/supervisor-main.js')).mtimeMs;
+    built = statSync(path.join(root, 'dist/host/supervisor-main.js')).mtimeMs;
   } catch {
     // Not built yet.
   }

@@ -1,9 +1,9 @@
 import type {Manifest} from '../manifest/types.js';
 import type {UnitIdentity} from '../runtime/types.js';
-import {readJson, readStateRecord, readSupervisorRecord, removeFile} from '../supervisor/state-file.js';
-import {isRecordedProcess} from './process-start-time.js';
+import {readJson, readStateRecord, readSupervisorRecord, removeFile} from './state-file.js';
+import {isRecordedProcess} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
-import {createRuntime} from './resolve-runtime.js';
+import {createRuntime} from '../runtime/resolve-runtime.js';
 import {removeSocket} from './socket-path.js';
 
 export interface ReapResult {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {chooseRuntime, decideRuntime, notRunnableAsProcess} from '../../../src/stack/resolve-runtime.js';
+import {chooseRuntime, decideRuntime, notRunnableAsProcess} from '../../../src/runtime/resolve-runtime.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 
 const both = manifest({app: service('app', 'app', {image: 'x', command: ['node', 'a.js']}), sidecars: [service('proxy', 'sidecar', {image: 'y', command: ['node', 'p.js']})]});

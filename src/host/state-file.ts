@@ -3,7 +3,7 @@ import path from 'node:path';
 import {symlinkRefusal} from '../runtime/safe-state-dir.js';
 import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
 import type {StackPhase} from './control/protocol.js';
-import type {ServiceStatus} from './types.js';
+import type {ServiceStatus} from '../supervisor/types.js';
 
 // `.sidecar/supervisor.json`: who owns the stack and where to reach it.
 export interface SupervisorRecord {

@@ -2,8 +2,8 @@ import {existsSync} from 'node:fs';
 import http from 'node:http';
 import {SidecarError} from '../errors/index.js';
 import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
-import type {Runtime, RuntimeKind} from '../runtime/types.js';
-import {hostExecutable} from './host-executable.js';
+import type {Runtime, RuntimeKind} from './types.js';
+import {hostExecutable} from './process/host-executable.js';
 
 export type RuntimeChoice = 'auto' | RuntimeKind;
 
@@ -78,7 +78,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(kind: RuntimeKind, options: RuntimeOptions = {}): Promise<Runtime> {
   if (kind === 'process') {
-    const {ProcessRuntime} = await import('../runtime/process/process-runtime.js');
+    const {ProcessRuntime} = await import('./process/process-runtime.js');
     return new ProcessRuntime();
   }
   return createDockerRuntime(options);
@@ -91,7 +91,7 @@ export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice, 
 // The Docker runtime lives in its own folder (the only one importing dockerode),
 // loaded only when chosen.
 async function createDockerRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const {DockerRuntime} = await import('../runtime/docker/index.js');
+  const {DockerRuntime} = await import('./docker/index.js');
   return new DockerRuntime({...(options.forceBuild ? {forceBuild: true} : {})});
 }
 
@@ -106,7 +106,7 @@ function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError 
 export async function dockerEngineAnswers(): Promise<boolean> {
   const host = process.env.DOCKER_HOST;
   if (host && !host.startsWith('unix://')) {
-    const {probeEngine} = await import('../runtime/docker/index.js');
+    const {probeEngine} = await import('./docker/index.js');
     return (await probeEngine()).ok;
   }
   const socketPath = host ? host.slice('unix://'.length) : '/var/run/docker.sock';

@@ -1,5 +1,5 @@
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder, type Manifest} from '../manifest/types.js';
+import {servicesInStartOrder, type Manifest} from './types.js';
 
 // A service name on the command line that the manifest does not have.
 export function unknownService(manifest: Manifest, name: string): SidecarError {

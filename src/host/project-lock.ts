@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto';
 import {linkSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs';
 import {currentBootId as bootId} from '../runtime/process/proc-table.js';
 import {ensureRealDir} from '../runtime/safe-state-dir.js';
-import {isSameProcess, processStartTime} from './process-start-time.js';
+import {isSameProcess, processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 
 // Who holds a project: `up`/`run` in the CLI (foreground, or while it spawns the

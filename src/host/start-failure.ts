@@ -1,7 +1,7 @@
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {formatDuration} from '../manifest/duration.js';
-import {readStateRecord, type FailureRecord} from '../supervisor/state-file.js';
+import {readStateRecord, type FailureRecord} from './state-file.js';
 import type {ServiceStatus} from '../supervisor/types.js';
 import type {ProjectFiles} from './project-files.js';
 

@@ -8,7 +8,7 @@ import {supervisorNote} from '../logs/supervisor-note.js';
 import {renderError} from '../output/render-error.js';
 import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
-import {createRuntime} from './resolve-runtime.js';
+import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from './stack-host.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 

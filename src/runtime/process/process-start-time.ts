@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs';
-import {isCurrentBoot} from '../runtime/process/proc-table.js';
+import {isCurrentBoot} from './proc-table.js';
 
 // A pid is only the same process while its start time matches (pids are reused):
 // field 22 of /proc/<pid>/stat, in clock ticks since boot. Undefined when the

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 import {sanitizeDeep} from '../output/sanitize-terminal.js';
-import {callControl, isNotListening, notResponding} from '../supervisor/control/control-client.js';
-import type {HelloResult} from '../supervisor/control/protocol.js';
-import {readSupervisorRecord, type SupervisorRecord} from '../supervisor/state-file.js';
-import {isSameProcess} from './process-start-time.js';
+import {callControl, isNotListening, notResponding} from './control/control-client.js';
+import type {HelloResult} from './control/protocol.js';
+import {readSupervisorRecord, type SupervisorRecord} from './state-file.js';
+import {isSameProcess} from '../runtime/process/process-start-time.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
 import {checkProcessOwner, checkSocketTrust, untrusted} from './socket-trust.js';
 

@@ -5,7 +5,7 @@ import {SidecarError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {ensureRealDir, openAppendNoFollow} from '../runtime/safe-state-dir.js';
-import {readSupervisorRecord, writeJsonAtomic} from '../supervisor/state-file.js';
+import {readSupervisorRecord, writeJsonAtomic} from './state-file.js';
 import {findSupervisor, type LiveSupervisor} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
 import {earlyExitError, markRun} from './start-failure.js';
@@ -56,7 +56,7 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
 }
 
 // bin/supervisor.js picks the bundled supervisor or the plain build. This module
-// sits two levels under the package root both in dist/stack/ and in dist/bundle/.
+// sits two levels under the package root both in dist/host/ and in dist/bundle/.
 function supervisorEntry(): string {
   return fileURLToPath(new URL('../../bin/supervisor.js', import.meta.url));
 }

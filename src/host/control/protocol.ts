@@ -1,7 +1,7 @@
 import type {ErrorCode} from '../../errors/index.js';
 import type {Manifest} from '../../manifest/types.js';
 import type {RuntimeKind} from '../../runtime/types.js';
-import type {LifecycleEvent, LogLine, ServiceStatus} from '../types.js';
+import type {LifecycleEvent, LogLine, ServiceStatus} from '../../supervisor/types.js';
 
 // The control socket speaks newline-delimited JSON: one request per connection,
 // answered by one `result` or `error` frame, or by `data` frames then `end` for streams.

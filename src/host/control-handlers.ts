@@ -1,20 +1,41 @@
 import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
-import {findService, servicesInStartOrder, type Service} from '../manifest/types.js';
-import type {ControlChannel} from '../supervisor/control/control-server.js';
-import type {ControlRequest, HelloResult, PsResult} from '../supervisor/control/protocol.js';
-import type {LogLine} from '../supervisor/types.js';
-import {unknownService} from './unknown-service.js';
+import {findService, servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import type {ControlChannel} from './control/control-server.js';
+import type {ControlRequest, HelloResult, PsResult, StackPhase} from './control/protocol.js';
+import type {LogStore} from '../logs/log-store.js';
+import type {Runtime} from '../runtime/types.js';
+import type {Supervisor, UpdateResult} from '../supervisor/supervisor.js';
+import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
+import type {FailureRecord} from './state-file.js';
+import {unknownService} from '../manifest/unknown-service.js';
 import {failureError} from './start-failure.js';
-import type {StackHost} from './stack-host.js';
 
 const BATCH_LINES = 2000;
 // A batch is also cut near this many characters, so every frame stays far under the client's cap.
 const BATCH_CHARS = 1024 * 1024;
 const FOLLOW_HIGH_WATER = 4 * 1024 * 1024;
 
+// What the handlers need of the host. StackHost implements it; naming it here
+// instead of importing StackHost keeps the dependency one way (host -> handlers).
+export interface ControlledHost {
+  readonly manifest: Manifest;
+  readonly options: {readonly runtime: Runtime};
+  readonly phase: StackPhase;
+  readonly failure?: FailureRecord;
+  readonly ready: Promise<void>;
+  readonly logs: LogStore;
+  readonly supervisor: Pick<Supervisor, 'restart'>;
+  status(): ServiceStatus[];
+  update(next: Manifest, only?: string[]): Promise<UpdateResult>;
+  shutdown(options?: {timeoutMs?: number; volumes?: boolean; immediate?: boolean}): Promise<void>;
+  onLog(listener: (line: LogLine) => void): () => void;
+  onEvent(listener: (event: LifecycleEvent) => void): () => void;
+  onDone(listener: () => void): () => void;
+}
+
 // What the supervisor answers on its control socket; one request per connection.
-export async function handleControl(host: StackHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
+export async function handleControl(host: ControlledHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
   switch (request.method) {
     case 'hello': {
       const hello: HelloResult = {pid: process.pid, project: host.manifest.name, runtime: host.options.runtime.kind, dir: host.manifest.dir, phase: host.phase};
@@ -59,7 +80,7 @@ export async function handleControl(host: StackHost, request: ControlRequest, ch
   }
 }
 
-function requireService(host: StackHost, name: string): Service {
+function requireService(host: ControlledHost, name: string): Service {
   const service = findService(host.manifest, name);
   if (!service) throw unknownService(host.manifest, name);
   return service;
@@ -70,7 +91,7 @@ function requireService(host: StackHost, name: string): Service {
 // services costs the supervisor no memory and still gets every line (unless it
 // falls behind by more than the rotation keeps, which it is told). Reading is
 // paced by the socket: no more than FOLLOW_HIGH_WATER bytes wait for the reader.
-function streamLogs(host: StackHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
+function streamLogs(host: ControlledHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
   request.services.forEach((name) => requireService(host, name));
   host.logs.flush();
   const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
