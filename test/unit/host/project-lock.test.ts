@@ -3,9 +3,9 @@ import {mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync} from 'n
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {processStartTime} from '../../../src/stack/process-start-time.js';
-import {projectFiles} from '../../../src/stack/project-files.js';
-import {adoptLock, readLockOwner, tryLock} from '../../../src/stack/project-lock.js';
+import {processStartTime} from '../../../src/runtime/process/process-start-time.js';
+import {projectFiles} from '../../../src/host/project-files.js';
+import {adoptLock, readLockOwner, tryLock} from '../../../src/host/project-lock.js';
 
 const fresh = () => projectFiles(mkdtempSync(path.join(os.tmpdir(), 'sidecar-lock-')));
 
