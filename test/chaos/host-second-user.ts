@@ -1,5 +1,5 @@
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, it} from 'vitest';
@@ -47,6 +47,8 @@ export function uidOf(user: string): number {
 
 export interface Squatter {
   process: ChildProcess;
+  // Kills the squatter and removes what it left (its socket, its work dir).
+  remove(): void;
   // Everything any client sent to the squatter's socket.
   received(): string;
 }
@@ -78,5 +80,10 @@ net.createServer((s) => s.on('data', (d) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`squatter exited with ${code}`)));
   });
-  return {process: child, received: () => readFileSync(log, 'utf8')};
+  const remove = (): void => {
+    child.kill('SIGKILL');
+    rmSync(socketPath, {force: true});
+    rmSync(work, {recursive: true, force: true});
+  };
+  return {process: child, remove, received: () => readFileSync(log, 'utf8')};
 }

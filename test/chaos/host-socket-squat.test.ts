@@ -18,7 +18,7 @@ const live: Project[] = [];
 const squatters: Squatter[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
 afterEach(async () => {
-  for (const s of squatters.splice(0)) s.process.kill('SIGKILL');
+  for (const s of squatters.splice(0)) s.remove();
   for (const p of live.splice(0)) await timedCli(p, ['down', '--timeout', '1s']);
 });
 
