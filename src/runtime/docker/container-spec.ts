@@ -1,7 +1,7 @@
 import type {ContainerCreateOptions} from 'dockerode';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {servicesInStartOrder} from '../../manifest/types.js';
-import {containerPathOf, resolveVolumeRefs} from '../../manifest/volume-refs.js';
+import {containerCommand, containerEnv} from '../../generate/container-env.js';
 import {containerName, imageOf, Label, podName, projectLabels, shortHash, volumeName} from './naming.js';
 
 type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
@@ -44,11 +44,10 @@ export function infraSpec(manifest: Manifest, infraImage: string, publishProbePo
   return withHash(spec, {...projectLabels(manifest), [Label.service]: 'pod', [Label.role]: 'infra'}, '');
 }
 
+// `${volumes.NAME}` is the mount path here, in env and command alike, exactly as
+// the generators write it (one manifest serves both runtimes and every output).
 function environment(service: Service): string[] {
-  return Object.entries(service.env).map(([key, value]) => {
-    const resolved = resolveVolumeRefs(value, (volume) => containerPathOf(service, volume) ?? `\${volumes.${volume}}`);
-    return `${key}=${resolved}`;
-  });
+  return Object.entries(containerEnv(service)).map(([key, value]) => `${key}=${value}`);
 }
 
 function binds(manifest: Manifest, service: Service): string[] {
@@ -65,7 +64,7 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
   const spec: ContainerCreateOptions = {
     name: containerName(manifest, service),
     Image: imageOf(manifest, service),
-    ...(service.command ? {Cmd: service.command} : {}),
+    ...(service.command ? {Cmd: containerCommand(service)} : {}),
     Env: environment(service),
     StopSignal: service.stopSignal,
     StopTimeout: Math.ceil(service.stopTimeoutMs / 1000),
