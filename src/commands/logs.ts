@@ -30,7 +30,7 @@ export default class Logs extends BaseCommand {
     const services = argv as string[];
     let prefixer: InstanceType<typeof LogPrefixer> | undefined;
     let count = 0;
-    await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
+    const {live} = await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
       count += lines.length;
       if (flags.json) {
         process.stdout.write(lines.map((line) => safeJson(line) + '\n').join(''));
@@ -40,6 +40,8 @@ export default class Logs extends BaseCommand {
       process.stdout.write(lines.map((line) => prefixer!.format(line)).join(''));
     });
     // Nothing matched: say so on stderr, so that an empty answer is not taken for a lost one.
+    // -f with no stack: nothing new can come; say why it ended rather than follow forever.
+    if (flags.follow && !live) process.stderr.write('no stack is running: printed the past logs, nothing to follow\n');
     if (count === 0 && !flags.json) process.stderr.write(`no log lines${services.length > 0 ? ` of ${services.join(', ')}` : ''}${flags.since !== undefined ? ` since ${flags.since}` : ''}\n`);
   }
 }

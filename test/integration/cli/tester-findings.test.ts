@@ -1,0 +1,41 @@
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {cli, ensureBuilt, project, type Project} from './cli-harness.js';
+
+// Findings of the wave's tester, each reproduced through the built CLI.
+const live: Project[] = [];
+beforeAll(() => ensureBuilt(), 120_000);
+afterEach(async () => {
+  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
+});
+
+const printing = (): Project => {
+  const p = project(`version: 1
+name: findings
+app:
+  command: [node, -e, "console.log('hello from app'); setInterval(() => {}, 1000)"]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+  stopTimeout: 1s
+sidecars:
+  a:
+    command: [node, \${PROGRAMS}/forever.js]
+    env: {SIDECAR_TEST_MARK: "\${MARK}"}
+    stopTimeout: 1s
+`);
+  live.push(p);
+  return p;
+};
+
+describe('tester findings', () => {
+  it('logs -f with no stack running prints the past lines and exits instead of hanging', async () => {
+    const p = printing();
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect((await cli(p, ['down', '--timeout', '1s'])).exitCode).toBe(0);
+    const started = cli(p, ['logs', '-f']);
+    const timer = setTimeout(() => started.kill('SIGKILL'), 20_000);
+    const result = await started;
+    clearTimeout(timer);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain('hello from app');
+    expect(result.stderr).toContain('no stack is running');
+  }, 60_000);
+});
