@@ -76,6 +76,14 @@ export async function prepareUp(file: string, choice: RuntimeChoice, only: strin
       suggestion: 'wait for that `sidecar run` to finish, or stop it',
     });
   }
+  // A runtime named (flag or SIDECAR_RUNTIME) that is not the running stack's cannot
+  // be honoured in place: say so rather than converge on the other runtime and
+  // exit 0 (Compose refuses a project's changed network driver the same way).
+  if (choice !== 'auto' && choice !== live.hello.runtime) {
+    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the stack in ${files.dir} runs on the ${live.hello.runtime} runtime (supervisor pid ${live.hello.pid}), not ${choice}`, {
+      suggestion: `\`sidecar down\` first, then \`sidecar up --runtime ${choice}\``,
+    });
+  }
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
   if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild};

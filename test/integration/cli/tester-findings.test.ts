@@ -38,4 +38,20 @@ describe('tester findings', () => {
     expect(result.stdout).toContain('hello from app');
     expect(result.stderr).toContain('no stack is running');
   }, 60_000);
+
+  it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
+    const p = printing();
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const other = await cli(p, ['up', '--runtime', 'docker']);
+    expect(other.exitCode, other.all).toBe(5);
+    expect(other.stderr).toContain('SIDECAR_ALREADY_RUNNING');
+    expect(other.stderr).toContain('process runtime');
+    expect(other.stderr).toContain('sidecar down');
+    expect(other.stdout).not.toContain('recreated');
+    // The same runtime, or none named, still converges the running stack.
+    const same = await cli(p, ['up', '--runtime', 'process']);
+    expect(same.exitCode, same.all).toBe(0);
+    const auto = await cli(p, ['up']);
+    expect(auto.exitCode, auto.all).toBe(0);
+  }, 60_000);
 });
