@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import type {DownResult} from '../stack/down-stack.js';
 import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
 
 export default class Down extends BaseCommand {
@@ -27,6 +28,20 @@ export default class Down extends BaseCommand {
     const what = result.project ?? 'the stack';
     if (result.outcome === 'nothing') process.stdout.write('nothing is running\n');
     else if (result.outcome === 'stopped') process.stdout.write(`stopped ${what}\n`);
-    else process.stdout.write(`the supervisor of ${what} was gone; stopped ${result.reaped} leftover process(es)\n`);
+    else process.stdout.write(`the supervisor of ${what} was gone; ${leftovers(result)}\n`);
   }
+}
+
+// What a reap stopped, as it was: containers or processes, and of how many services
+// (the pod, or a process's escaped children, are units of no service of their own).
+function leftovers(result: DownResult): string {
+  const n = result.reaped;
+  if (n === 0) return 'nothing of it was still running';
+  const services = result.reapedServices?.length ?? 0;
+  const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+  if (result.runtime === 'docker') {
+    const pod = n > services ? ' and the pod' : '';
+    return `stopped ${plural(n, 'leftover container', 'leftover containers')} (${plural(services, 'service', 'services')}${pod})`;
+  }
+  return `stopped ${plural(n, 'leftover process', 'leftover processes')} in ${plural(services, 'service', 'services')}`;
 }

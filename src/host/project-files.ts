@@ -14,6 +14,8 @@ export interface ProjectFiles {
   // Where the control socket is bound when the path fits a unix socket; the
   // socket actually in use is the one supervisor.json records (socket-path.ts).
   socket: string;
+  // The runtime the stack last ran with, left by `down` (which removes state.json) for `ps`.
+  lastRun: string;
   // One stack per project directory: held by whoever hosts it (project-lock.ts).
   lock: string;
 }
@@ -31,5 +33,6 @@ export function projectFiles(projectDir: string): ProjectFiles {
     manifest: path.join(root, 'manifest.json'),
     socket: path.join(root, 'control.sock'),
     lock: path.join(root, 'lock'),
+    lastRun: path.join(root, 'last-run.json'),
   };
 }

@@ -90,3 +90,19 @@ export const readStateRecord = (file: string): StateRecord | undefined => readJs
 export function removeFile(file: string): void {
   rmSync(file, {force: true});
 }
+
+// `.sidecar/last-run.json`: what `ps` reports once `down` removed state.json.
+export interface LastRunRecord {
+  project: string;
+  runtime: RuntimeKind;
+  stoppedAt: number;
+  // Services that had started (a silent one leaves no log file to tell).
+  ran: string[];
+}
+
+export const readLastRunRecord = (file: string): LastRunRecord | undefined => readJson<LastRunRecord>(file);
+
+// Before state.json goes: the runtime it names is the one the stack last ran with.
+export function rememberLastRun(state: StateRecord | undefined, file: string, now = Date.now()): void {
+  if (state) writeJsonAtomic(file, {project: state.project, runtime: state.runtime, stoppedAt: now, ran: state.services.filter((s) => s.state !== 'pending').map((s) => s.name)} satisfies LastRunRecord);
+}

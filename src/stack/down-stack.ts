@@ -2,7 +2,8 @@ import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {callControl} from '../host/control/control-client.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {readStateRecord, readSupervisorRecord, removeFile} from '../host/state-file.js';
+import {readStateRecord, readSupervisorRecord, rememberLastRun, removeFile, type StateRecord} from '../host/state-file.js';
+import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
 import {SETTLE_WAIT_MS, unsettled} from '../host/claim-project.js';
 import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import {isRecordedProcess, isSameProcess} from '../runtime/process/process-start-time.js';
@@ -17,7 +18,12 @@ export interface DownResult {
   outcome: 'stopped' | 'reaped' | 'nothing';
   project?: string;
   supervisorPid?: number;
+  // Units stopped after a supervisor death (containers or processes, escaped children included)...
   reaped: number;
+  // ...and the services they belonged to, as far as state.json names them.
+  reapedServices?: string[];
+  // The runtime the stack ran with (state.json), when known.
+  runtime?: RuntimeKind;
 }
 
 // `down`: ask the supervisor to stop in order and exit; if it is gone (SIGKILL)
@@ -70,9 +76,11 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
     if (existsSync(files.supervisor)) return undefined;
   }
   await waitForExit(live.hello.pid, live.record.startTime, 5000);
+  const state = readStateRecord(files.state);
+  rememberLastRun(state, files.lastRun);
   removeFile(files.state);
   removeFile(files.manifest);
-  return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
+  return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0, ...(state ? {runtime: state.runtime} : {})};
 }
 
 // SIGKILL the recorded host, only if it is still that process (pid + start time) and ours.
@@ -94,13 +102,22 @@ async function reapUnderLock(files: ProjectFiles, options: {volumes: boolean}): 
   if (!state && !existsSync(files.supervisor)) return {outcome: 'nothing', reaped: 0};
   const {loadManifest} = await import('../manifest/load.js');
   const result = await reapLeftovers(files, loadManifest, {volumes: options.volumes});
+  rememberLastRun(state, files.lastRun);
   removeFile(files.state);
   return {
     outcome: state?.phase === 'done' && result.reaped.length === 0 ? 'nothing' : 'reaped',
-    ...(state ? {project: state.project} : {}),
+    ...(state ? {project: state.project, runtime: state.runtime, reapedServices: servicesOf(state, result.reaped)} : {}),
     ...(result.supervisorPid !== undefined ? {supervisorPid: result.supervisorPid} : {}),
     reaped: result.reaped.length,
   };
+}
+
+// The services whose recorded unit (pid or container id) is among those stopped;
+// escaped children and the pod count as units but name no service of their own.
+function servicesOf(state: StateRecord, reaped: UnitIdentity[]): string[] {
+  const pids = new Set(reaped.flatMap((i) => (i.kind === 'process' ? [i.pid] : [])));
+  const containers = new Set(reaped.flatMap((i) => (i.kind === 'docker' ? [i.containerId] : [])));
+  return state.services.filter((s) => (s.pid !== null && pids.has(s.pid)) || (s.containerId !== null && containers.has(s.containerId))).map((s) => s.name);
 }
 
 function isNotResponding(error: unknown): boolean {

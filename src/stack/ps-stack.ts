@@ -4,7 +4,7 @@ import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal
 import type {UnitIdentity} from '../runtime/types.js';
 import {callControl} from '../host/control/control-client.js';
 import type {PsResult} from '../host/control/protocol.js';
-import {readStateRecord} from '../host/state-file.js';
+import {readLastRunRecord, readStateRecord} from '../host/state-file.js';
 import type {ServiceStatus} from '../supervisor/types.js';
 import {sanitizeDeep} from '../output/sanitize-terminal.js';
 import {findSupervisor, supervisorPeer} from '../host/find-supervisor.js';
@@ -31,31 +31,45 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
   }
   const state = readStateRecord(files.state);
   if (state) {
+    const recorded = [...(state.identities ?? []), ...state.services.flatMap((s) => (s.identity ? [s.identity] : []))];
+    const containers = state.runtime === 'docker' ? await (await import('../runtime/docker/survivors.js')).survivingContainers(state.project, recorded) : new Map<string, string>();
     return {
       project: state.project,
       runtime: state.runtime,
       supervisor: null,
-      services: state.services.map((s): ServiceStatus => survivor(s, state.identities) ?? {...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null}),
+      services: state.services.map((s): ServiceStatus => survivor(s, state.identities) ?? containerSurvivor(s, containers) ?? {...s, state: FINAL.has(s.state) ? s.state : 'exited', health: 'none', pid: null, containerId: null}),
     };
   }
   // Never started here (or `down` cleaned up): the manifest's services, none running.
   // No manifest either is exit 3, as for every command that reads one.
   const {loadManifest} = await import('../manifest/load.js');
   const manifest = await loadManifest(manifestFile);
-  // A service with a log file has run here (and `down` stopped it); one without never started.
-  const ran = new Set(servicesWithLogs(files.logs));
+  // A service with a log file, or that the last run started, has run here (and
+  // `down` stopped it); one without never started.
+  const last = readLastRunRecord(files.lastRun);
+  const lastRun = last?.project === manifest.name ? last : undefined;
+  const ran = new Set([...servicesWithLogs(files.logs), ...(lastRun?.ran ?? [])]);
   const services = servicesInStartOrder(manifest).map(
     (s): ServiceStatus => ({name: s.name, role: s.role, state: ran.has(s.name) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
   );
+  // The runtime it last ran with (left by `down`); never run: the one `up` would pick by default.
   const hasCommands = servicesInStartOrder(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
-  return {project: manifest.name, runtime: hasCommands ? 'process' : 'docker', supervisor: null, services};
+  const runtime = lastRun ? lastRun.runtime : hasCommands ? 'process' : 'docker';
+  return {project: manifest.name, runtime, supervisor: null, services};
 }
 
 // A process-runtime unit that outlived its supervisor, found by its recorded identity.
-// Docker containers are not looked up here: that needs the engine.
 function survivor(status: ServiceStatus, identities: UnitIdentity[]): ServiceStatus | undefined {
   if (status.pid === null || FINAL.has(status.state)) return undefined;
   const identity = identities.find((i): i is ProcessIdentity => i.kind === 'process' && i.pid === status.pid);
   if (!identity || !leaderAlive(identity)) return undefined;
   return {...status, state: 'running', health: 'none'};
+}
+
+// A container that outlived its supervisor (found by label and recorded id, survivors.ts).
+// An init job that completed stays completed even if the engine still lists it.
+function containerSurvivor(status: ServiceStatus, containers: Map<string, string>): ServiceStatus | undefined {
+  const containerId = containers.get(status.name);
+  if (containerId === undefined || FINAL.has(status.state)) return undefined;
+  return {...status, state: 'running', health: 'none', pid: null, containerId};
 }
