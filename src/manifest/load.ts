@@ -42,30 +42,64 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   const schemaProblems = await validateSchema(source, data);
   if (problems.length + schemaProblems.length > 0) {
     const known = [...problems, ...schemaProblems];
-    throw invalid([...problems, ...nameVariables([...schemaProblems, ...laterStageProblems(source, data, known)], origins)]);
+    throw invalid([...problems, ...nameVariables([...schemaProblems, ...laterStageProblems(source, data, known, options)], origins)]);
   }
   const normalized = normalize(source, data);
-  if (normalized.problems.length > 0) throw invalid(nameVariables(normalized.problems, origins));
+  // Graph checks run on what normalize could read, so that a bad port spec and an
+  // undeclared volume are reported together (DESIGN: "every problem found").
   const graphProblems = [...checkGraph(source, normalized.manifest), ...(options.checkPaths ? missingPaths(source, normalized.manifest, data) : [])];
+  if (normalized.problems.length > 0) throw invalid(nameVariables([...normalized.problems, ...unrelatedTo(graphProblems, normalized.problems)], origins));
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
   return {manifest: normalized.manifest, warnings};
 }
 
-// Report every problem at once: what normalize finds (bad signals, port specs,
-// mounts, durations' units) is added to the schema's problems, except where the
-// schema already complained about the same place or around it. Normalize trusts
-// schema-valid data, so on invalid data it may throw: then only the schema speaks.
-function laterStageProblems(source: ManifestSource, data: Record<string, unknown>, known: Problem[]): Problem[] {
-  const paths = known.map((problem) => problem.place?.path ?? '');
-  let found: Problem[];
+// Report every problem at once: what normalize and the graph checks find (bad
+// signals, port specs, mounts, nothing to run, clashing names, undeclared volumes)
+// on the values the schema accepted is added to the schema's problems, except
+// where the schema already complained about the same place or around it. The later
+// stages trust schema-valid data, so on invalid data they may throw: then only the
+// stages that finished speak.
+function laterStageProblems(source: ManifestSource, data: Record<string, unknown>, known: Problem[], options: LoadOptions): Problem[] {
+  let kept: Record<string, unknown>;
+  let normalized: ReturnType<typeof normalize>;
   try {
-    found = normalize(source, without(data, paths)).problems;
+    kept = without(data, known.map((problem) => problem.place?.path ?? ''));
+    normalized = normalize(source, kept);
   } catch {
     return [];
   }
-  const related = (a: string, b: string) => a === b || a === '' || b === '' || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
-  return found.filter((problem) => !paths.some((path) => related(problem.place?.path ?? '', path)));
+  let graph: Problem[] = [];
+  try {
+    graph = [...checkGraph(source, normalized.manifest), ...(options.checkPaths ? missingPaths(source, normalized.manifest, kept) : [])];
+  } catch {
+    // A shape the graph checks did not expect: normalize's problems still count.
+  }
+  const found = [...unrelatedTo(normalized.problems, known), ...unrelatedTo(graph, known)];
+  return unrelatedTo(found, [], true);
+}
+
+// The problems not at, inside or around a place already reported. An unknown key
+// (\`helth\`) removed from a service leaves it as complete as before, so it hides only
+// problems at or inside itself, not the service's own ("nothing to run"). With
+// \`dedupe\`, also drops repeats of the same message at the same place.
+function unrelatedTo(found: Problem[], known: Problem[], dedupe = false): Problem[] {
+  const inside = (a: string, b: string) => a === b || b === '' || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  const related = (problem: Problem, other: Problem): boolean => {
+    const a = problem.place?.path ?? '';
+    const b = other.place?.path ?? '';
+    if (a === '' || inside(a, b)) return true;
+    return !other.message.startsWith('unknown key "') && inside(b, a);
+  };
+  const kept = found.filter((problem) => !known.some((other) => related(problem, other)));
+  if (!dedupe) return kept;
+  const seen = new Set<string>();
+  return kept.filter((problem) => {
+    const key = `${problem.place?.path ?? ''}\u0000${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // A copy of the data without the values the schema rejected (`app.command`,
@@ -76,7 +110,8 @@ function without(data: Record<string, unknown>, paths: string[]): Record<string,
     const segments = path.split(/\.|(?=\[)/).filter((segment) => segment !== '').map((segment) => (/^\[\d+\]$/.test(segment) ? Number(segment.slice(1, -1)) : segment));
     let node: unknown = copy;
     for (const [i, segment] of segments.entries()) {
-      if (node === null || typeof node !== 'object') break;
+      // Only maps and lists are cut into (a !!binary value is a Uint8Array).
+      if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) break;
       const container = node as Record<string | number, unknown>;
       if (i < segments.length - 1) node = container[segment];
       else if (Array.isArray(container)) container[segment as number] = undefined;

@@ -68,3 +68,34 @@ describe('bad manifests (issue 2 point 11)', () => {
     expect(error.suggestion).toMatch(/sidecar\.yaml/);
   });
 });
+
+// Tester finding: with schema problems present, the later stages (nothing to
+// run, clashing names, undeclared volumes) showed up only after a first fix.
+describe('every problem at once, across stages', () => {
+  const yaml = `version: 1
+name: Bad_Name
+app:
+  command: [node, server.js]
+  stopTimeout: 5 parsecs
+  volumes: ["data:/data"]
+sidecars:
+  proxy:
+    helth: {tcp: {port: 9901}}
+  migrate:
+    command: [node, tail.js]
+init:
+  migrate: {command: [node, migrate.js]}
+`;
+
+  it('reports the schema problems and the later stages on what is valid, once each', async () => {
+    const error = await loadError(writeCase('stages', yaml));
+    const messages = error.problems.map((p) => `${p.place?.path}: ${p.message}`);
+    const expectOne = (pattern: RegExp) => expect(messages.filter((m) => pattern.test(m)), messages.join('\n')).toHaveLength(1);
+    expectOne(/^name: /);
+    expectOne(/helth/);
+    expectOne(/^app\.stopTimeout: /);
+    expectOne(/proxy.*nothing to run/);
+    expectOne(/"migrate" is already used/);
+    expectOne(/volume "data" is not declared/);
+  });
+});
