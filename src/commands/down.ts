@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {Flags} from '@oclif/core';
 import type {DownResult} from '../stack/down-stack.js';
 import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
@@ -9,7 +10,7 @@ export default class Down extends BaseCommand {
   static override flags = {
     ...manifestFlags,
     ...jsonFlag,
-    volumes: Flags.boolean({description: 'also remove named volumes', default: false}),
+    volumes: Flags.boolean({description: 'also remove named volumes (never external ones), even when the stack is already stopped', default: false}),
     timeout: Flags.string({description: 'stop timeout for every service, overriding stopTimeout (e.g. 5s)'}),
   };
 
@@ -23,10 +24,16 @@ export default class Down extends BaseCommand {
     const files = filesFor(flags.file);
     requireStackOrManifest(files, flags.file);
     const {downStack} = await import('../stack/down-stack.js');
-    const result = await downStack(files, {volumes: flags.volumes, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+    const result: DownResult = await downStack(files, {volumes: flags.volumes, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+    // Nothing ran, so nothing removed the volumes: do it here (Compose's `down -v` on a stopped project).
+    if (result.outcome === 'nothing' && flags.volumes && existsSync(flags.file)) {
+      const {loadManifest} = await import('../manifest/load.js');
+      const {removeStoppedVolumes} = await import('../stack/down-volumes.js');
+      result.volumesRemoved = await removeStoppedVolumes(await loadManifest(flags.file));
+    }
     if (flags.json) return this.printJson(result);
     const what = result.project ?? 'the stack';
-    if (result.outcome === 'nothing') process.stdout.write('nothing is running\n');
+    if (result.outcome === 'nothing') process.stdout.write(`nothing is running${removedVolumes(result.volumesRemoved)}\n`);
     else if (result.outcome === 'stopped') process.stdout.write(`stopped ${what}\n`);
     else process.stdout.write(`the supervisor of ${what} was gone; ${leftovers(result)}\n`);
   }
@@ -44,4 +51,10 @@ function leftovers(result: DownResult): string {
     return `stopped ${plural(n, 'leftover container', 'leftover containers')} (${plural(services, 'service', 'services')}${pod})`;
   }
   return `stopped ${plural(n, 'leftover process', 'leftover processes')} in ${plural(services, 'service', 'services')}`;
+}
+
+function removedVolumes(names: string[] | undefined): string {
+  if (names === undefined) return '';
+  if (names.length === 0) return '; no volume to remove';
+  return `; removed ${names.length} ${names.length === 1 ? 'volume' : 'volumes'}: ${names.join(', ')}`;
 }

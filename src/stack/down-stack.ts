@@ -24,6 +24,8 @@ export interface DownResult {
   reapedServices?: string[];
   // The runtime the stack ran with (state.json), when known.
   runtime?: RuntimeKind;
+  // `down --volumes` with nothing running: the named volumes removed (down-volumes.ts).
+  volumesRemoved?: string[];
 }
 
 // `down`: ask the supervisor to stop in order and exit; if it is gone (SIGKILL)

@@ -1,0 +1,50 @@
+import {existsSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {cli, ensureBuilt, project} from './cli-harness.js';
+
+// Compose's `down -v` under the process runtime: the named volumes' directories
+// under .sidecar/volumes go whether or not a stack runs; external ones stay,
+// and nothing is deleted through a symlink.
+beforeAll(() => ensureBuilt(), 120_000);
+
+const yaml = `version: 1
+name: downv
+volumes:
+  data: {}
+  ext: {external: true}
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}", DATA: "\${volumes.data}"}
+  volumes: ["data:/data", "ext:/ext"]
+  stopTimeout: 1s
+`;
+
+describe('down --volumes with no stack running (process runtime)', () => {
+  it('removes the named volume directories, keeps the external one', async () => {
+    const p = project(yaml);
+    const volumes = path.join(p.dir, '.sidecar', 'volumes');
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    writeFileSync(path.join(volumes, 'data', 'note'), 'kept');
+    mkdirSync(path.join(volumes, 'ext'), {recursive: true});
+    const downV = await cli(p, ['down', '--volumes']);
+    expect(downV.exitCode, downV.all).toBe(0);
+    expect(downV.stdout).toContain('removed 1 volume');
+    expect(existsSync(path.join(volumes, 'data'))).toBe(false);
+    expect(existsSync(path.join(volumes, 'ext'))).toBe(true);
+  });
+
+  it('refuses a volume directory that is a symlink out of .sidecar, deleting nothing', async () => {
+    const p = project(yaml);
+    const outside = path.join(os.tmpdir(), `downv-outside-${p.mark}`);
+    mkdirSync(outside, {recursive: true});
+    writeFileSync(path.join(outside, 'precious'), 'x');
+    mkdirSync(path.join(p.dir, '.sidecar', 'volumes'), {recursive: true});
+    symlinkSync(outside, path.join(p.dir, '.sidecar', 'volumes', 'data'));
+    const downV = await cli(p, ['down', '--volumes']);
+    expect(downV.exitCode, downV.all).not.toBe(0);
+    expect(existsSync(path.join(outside, 'precious'))).toBe(true);
+  });
+});
