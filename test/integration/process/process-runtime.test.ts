@@ -113,7 +113,7 @@ describe('ProcessRuntime', () => {
   it('says which service could not start and why', async () => {
     const s = service('app', 'app', {command: ['/nonexistent/program']});
     const {runtime} = await setup([s]);
-    await expect(runtime.start(s)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringMatching(/service "app" could not start: .*ENOENT/)});
+    await expect(runtime.start(s)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringMatching(/service "app" could not start: command \/nonexistent\/program not found/)});
     const none = service('web', 'app', {});
     await expect(runtime.start(none)).rejects.toMatchObject({code: 'SIDECAR_RUNTIME_UNAVAILABLE'});
   });
