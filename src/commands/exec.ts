@@ -18,7 +18,10 @@ export default class Exec extends BaseCommand {
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
     const {callControl} = await import('../host/control/control-client.js');
     const live = await requireRunningStack(filesFor(flags.file), flags.file, [args.service]);
-    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: args.service, command});
+    // stdin is passed through when it is not a terminal (`printf abc | sidecar exec a -- wc -c`),
+    // as `docker compose exec` does; a terminal would need a TTY in the container.
+    const stdin = process.stdin.isTTY !== true;
+    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: args.service, command, stdin}, stdin ? {input: process.stdin} : {});
     if (result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
     if (result.stderr) process.stderr.write(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
     this.exit(result.exitCode);

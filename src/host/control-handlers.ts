@@ -1,3 +1,4 @@
+import {PassThrough} from 'node:stream';
 import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
 import {findService, servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
@@ -58,7 +59,7 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       return channel.result({restarted: request.services});
     case 'exec': {
       const service = requireService(host, request.service);
-      return channel.result(await host.options.runtime.exec(service, request.command, {}));
+      return channel.result(await host.options.runtime.exec(service, request.command, request.stdin ? {stdin: inputStream(channel)} : {}));
     }
     case 'logs':
       return streamLogs(host, request, channel);
@@ -157,4 +158,19 @@ function* batches(lines: LogLine[]): Generator<LogLine[]> {
 
 function rotatedAwayNotice(bytes: number): LogLine {
   return {service: 'sidecar', stream: 'stderr', time: Date.now(), line: `${bytes} bytes of log were rotated away before this reader got them (it fell more than the kept log files behind)`};
+}
+
+// The client's stdin, as sent after an exec request; ends when the client says so or goes away.
+function inputStream(channel: ControlChannel): PassThrough {
+  const stream = new PassThrough();
+  channel.onInput((frame) => {
+    if (stream.writableEnded) return;
+    const input = frame as Partial<{stdin: unknown; stdinEnd: unknown}>;
+    if (typeof input.stdin === 'string') stream.write(Buffer.from(input.stdin, 'base64'));
+    else if (input.stdinEnd === true) stream.end();
+  });
+  channel.onClose(() => {
+    if (!stream.writableEnded) stream.end();
+  });
+  return stream;
 }

@@ -36,6 +36,8 @@ export interface ExecOptions {
   // Stream output to the caller's terminal instead of capturing it (`sidecar exec`).
   interactive?: boolean;
   env?: Record<string, string>;
+  // The command's stdin (`sidecar exec` passes the CLI's own through the supervisor).
+  stdin?: NodeJS.ReadableStream;
 }
 
 // A unit that was started and has not been seen to exit yet.

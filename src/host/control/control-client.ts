@@ -1,7 +1,7 @@
 import net from 'node:net';
 import {SidecarError} from '../../errors/index.js';
 import {LineSplitter} from './line-splitter.js';
-import {MAX_FRAME_CHARS, type ControlFrame, type ControlRequest} from './protocol.js';
+import {MAX_FRAME_CHARS, type ControlFrame, type ControlRequest, type InputFrame} from './protocol.js';
 import {fromWireError} from './wire-error.js';
 
 export interface CallOptions {
@@ -14,6 +14,8 @@ export interface CallOptions {
   peer?: string;
   // Called for every `data` frame of a streaming request.
   onData?: (data: unknown) => void;
+  // Sent after the request as input frames (exec's stdin), then its end.
+  input?: NodeJS.ReadableStream;
 }
 
 export const DEFAULT_SILENCE_MS = 10_000;
@@ -46,6 +48,7 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
       settled = true;
       clearTimeout(timer);
       fn();
+      if (options.input) stopInput(options.input);
       socket.destroy();
     };
     const arm = (ms: number, error: () => Error): void => {
@@ -57,6 +60,7 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
     socket.on('connect', () => {
       arm(silenceMs, () => notResponding(peer, silenceMs));
       socket.write(JSON.stringify(request) + '\n');
+      if (options.input) sendInput(options.input, socket);
     });
     const splitter = new LineSplitter(MAX_FRAME_CHARS);
     const onLine = (line: string): void => {
@@ -82,4 +86,26 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
       finish(() => reject(new SidecarError('SIDECAR_NOT_RUNNING', `${peer} closed the connection before answering`, {suggestion: 'see .sidecar/supervisor.log, then run `sidecar down` to clean up'}))),
     );
   });
+}
+
+function sendInput(input: NodeJS.ReadableStream, socket: net.Socket): void {
+  input.on('data', (chunk: Buffer | string) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    // Backpressure: a command that reads slowly slows the reader of our stdin.
+    if (!socket.write(JSON.stringify({stdin: bytes.toString('base64')} satisfies InputFrame) + '\n')) {
+      input.pause();
+      socket.once('drain', () => input.resume());
+    }
+  });
+  input.on('end', () => {
+    if (!socket.destroyed) socket.write(JSON.stringify({stdinEnd: true} satisfies InputFrame) + '\n');
+  });
+  input.on('error', () => undefined);
+}
+
+// The answer came: stop reading our stdin, so that an open pipe nobody closes does not keep us alive.
+function stopInput(input: NodeJS.ReadableStream): void {
+  input.removeAllListeners('data');
+  input.pause();
+  (input as Partial<{destroy: () => void}>).destroy?.();
 }

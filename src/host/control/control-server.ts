@@ -5,6 +5,9 @@ import {LineSplitter} from './line-splitter.js';
 import {HEARTBEAT_MS, MAX_REQUEST_CHARS, type ControlFrame, type ControlRequest} from './protocol.js';
 
 // What a handler uses to answer: one result or error, or data frames then end.
+// Input frames kept while the handler is not listening yet (exec's first chunks).
+const MAX_EARLY_INPUT = 64;
+
 export interface ControlChannel {
   result(value: unknown): void;
   error(error: unknown): void;
@@ -17,6 +20,9 @@ export interface ControlChannel {
   readonly bufferedBytes: number;
   // Called whenever that backlog has been taken; returns an unsubscribe.
   onDrain(listener: () => void): () => void;
+  // The lines the client sends after its request (parsed JSON, e.g. exec's stdin);
+  // those that came before a listener are handed to the first one.
+  onInput(listener: (frame: unknown) => void): void;
 }
 
 export type ControlHandler = (request: ControlRequest, channel: ControlChannel) => void | Promise<void>;
@@ -63,6 +69,8 @@ export class ControlServer {
     const splitter = new LineSplitter(MAX_REQUEST_CHARS);
     let handled = false;
     const closeListeners: Array<() => void> = [];
+    let inputListener: ((frame: unknown) => void) | undefined;
+    const earlyInput: unknown[] = [];
     let closed = false;
     let beat: NodeJS.Timeout | undefined;
     const finish = (frame: ControlFrame): void => {
@@ -89,6 +97,22 @@ export class ControlServer {
         socket.on('drain', listener);
         return () => socket.off('drain', listener);
       },
+      onInput: (listener) => {
+        inputListener = listener;
+        for (const frame of earlyInput.splice(0)) listener(frame);
+      },
+    };
+    // After the request, each line is one input frame; a line that is not JSON is dropped.
+    const input = (line: string): void => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (inputListener) inputListener(frame);
+      // A request that takes no input gets none kept: a client writing on is cut off.
+      else if (earlyInput.push(frame) > MAX_EARLY_INPUT) socket.destroy();
     };
     socket.on('close', () => {
       closed = true;
@@ -98,10 +122,10 @@ export class ControlServer {
     });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: string) => {
-      // One request per connection: whatever follows it is neither parsed nor kept.
-      if (handled) return;
+      // One request per connection; what follows it is input for that request.
       const whole = splitter.push(chunk, (line) => {
-        if (handled || line.trim() === '') return;
+        if (line.trim() === '') return;
+        if (handled) return input(line);
         handled = true;
         // A sign of life while the answer is being prepared: the client's deadline is for silence, not for work.
         beat = setInterval(() => send({type: 'beat'}), HEARTBEAT_MS);

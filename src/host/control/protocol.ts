@@ -10,7 +10,9 @@ export type ControlRequest =
   | {method: 'ps'}
   | {method: 'wait'}
   | {method: 'restart'; services: string[]}
-  | {method: 'exec'; service: string; command: string[]}
+  // With `stdin`, the client then sends InputFrames on the same connection (the
+  // CLI's stdin, as `docker exec -i` streams it), ending with `{stdinEnd: true}`.
+  | {method: 'exec'; service: string; command: string[]; stdin?: boolean}
   | {method: 'logs'; services: string[]; tail?: number; since?: number; follow: boolean}
   | {method: 'events'}
   | {method: 'down'; timeoutMs?: number; volumes: boolean}
@@ -19,6 +21,9 @@ export type ControlRequest =
   | {method: 'update'; manifest: Manifest; services?: string[]};
 
 export type ControlMethod = ControlRequest['method'];
+
+// What a client may send after its request: a chunk of input (base64), or its end.
+export type InputFrame = {stdin: string} | {stdinEnd: true};
 
 export type StackPhase = 'starting' | 'ready' | 'failed' | 'stopping' | 'done';
 

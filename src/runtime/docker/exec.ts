@@ -13,14 +13,16 @@ const RUNC_NOT_FOUND = /OCI runtime exec failed: .*(executable file not found|no
 // exit code from exec inspect: works whatever tools the image has.
 export async function execIn(docker: Docker, container: Docker.Container, command: string[], options: ExecOptions): Promise<ExecResult> {
   const interactive = options.interactive === true;
+  // The caller's stdin (exec -i), or this process's own in interactive mode when it is not a terminal.
+  const input = options.stdin ?? (interactive && !process.stdin.isTTY ? process.stdin : undefined);
   const exec = await container.exec({
     Cmd: command,
     AttachStdout: true,
     AttachStderr: true,
-    AttachStdin: interactive && !process.stdin.isTTY,
+    AttachStdin: input !== undefined,
     Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
   });
-  const stream = await exec.start({hijack: true, stdin: interactive && !process.stdin.isTTY});
+  const stream = await exec.start({hijack: true, stdin: input !== undefined});
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const captured = {stdout: [] as Buffer[], stderr: [] as Buffer[]};
@@ -34,12 +36,13 @@ export async function execIn(docker: Docker, container: Docker.Container, comman
   if (interactive) {
     stdout.pipe(process.stdout, {end: false});
     stderr.pipe(process.stderr, {end: false});
-    if (!process.stdin.isTTY) process.stdin.pipe(stream);
   } else {
     stdout.on('data', (chunk: Buffer) => captured.stdout.push(chunk));
     stderr.on('data', (chunk: Buffer) => captured.stderr.push(chunk));
   }
   docker.modem.demuxStream(stream, stdout, stderr);
+  // The end of the input half-closes the hijacked connection: the command reads EOF.
+  if (input) input.pipe(stream as NodeJS.WritableStream);
   const ended = new Promise<'ended'>((resolve) => {
     stream.on('end', () => resolve('ended'));
     stream.on('close', () => resolve('ended'));
@@ -51,7 +54,7 @@ export async function execIn(docker: Docker, container: Docker.Container, comman
   });
   const outcome = await Promise.race([ended, timedOut]);
   clearTimeout(timer);
-  if (interactive && !process.stdin.isTTY) process.stdin.unpipe(stream);
+  input?.unpipe(stream as NodeJS.WritableStream);
   const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
   if (outcome === 'timeout') {
     // The engine cannot kill an exec; dropping the stream is all we can do.

@@ -142,15 +142,22 @@ export class ProcessRuntime implements Runtime {
     const manifest = this.requireManifest();
     const [file, ...args] = command;
     if (file === undefined) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command');
-    const result = await execa(file, args, {
+    const child = execa(file, args, {
       cwd: serviceWorkdir(service),
       env: serviceEnv(manifest, service, {runId: this.runId, ...(options.env ? {extra: options.env} : {})}),
       extendEnv: false,
       reject: false,
       timeout: options.timeoutMs,
       forceKillAfterDelay: 1000,
-      ...(options.interactive ? {stdio: 'inherit' as const} : {stdin: 'ignore' as const}),
+      ...(options.interactive ? {stdio: 'inherit' as const} : {stdin: options.stdin ? ('pipe' as const) : ('ignore' as const)}),
     });
+    if (options.stdin && child.stdin) {
+      // A command that exits without reading all of it closes the pipe: not an error.
+      child.stdin.on('error', () => undefined);
+      options.stdin.pipe(child.stdin);
+    }
+    const result = await child;
+    options.stdin?.unpipe();
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : spawnFailureCode(result.code));
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';

@@ -1,5 +1,7 @@
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, project, type Project} from './cli-harness.js';
+import {execa} from 'execa';
+import path from 'node:path';
+import {cli, ensureBuilt, project, root, type Project} from './cli-harness.js';
 
 // Findings of the wave's tester, each reproduced through the built CLI.
 const live: Project[] = [];
@@ -53,5 +55,21 @@ describe('tester findings', () => {
     expect(same.exitCode, same.all).toBe(0);
     const auto = await cli(p, ['up']);
     expect(auto.exitCode, auto.all).toBe(0);
+  }, 60_000);
+
+  it('exec passes the CLI stdin to the command, and does not wait for stdin to end when the command does not read it', async () => {
+    const p = printing();
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const bin = path.join(root, 'bin/run.js');
+    const piped = await execa(process.execPath, [bin, 'exec', 'a', '--', 'wc', '-c'], {reject: false, cwd: p.dir, env: p.env, input: 'abc'});
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    expect(piped.stdout.trim()).toBe('3');
+    // stdin left open (a CI runner's pipe): a command that does not read it still ends.
+    const open = execa(process.execPath, [bin, 'exec', 'a', '--', 'node', '-e', 'console.log("done")'], {reject: false, cwd: p.dir, env: p.env, stdin: 'pipe'});
+    const timer = setTimeout(() => open.kill('SIGKILL'), 20_000);
+    const result = await open;
+    clearTimeout(timer);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('done');
   }, 60_000);
 });
