@@ -42,8 +42,11 @@ export default class Up extends BaseCommand {
       return;
     }
     if (flags.detach || flags.wait) {
-      const {upDetached} = await import('../stack/up-detached.js');
-      const hello = await upDetached(plan, {wait: flags.wait, ...(timeoutMs !== undefined ? {timeoutMs} : {})});
+      const {upDetached, InterruptedError} = await import('../stack/up-detached.js');
+      const hello = await upDetached(plan, {wait: flags.wait, ...(timeoutMs !== undefined ? {timeoutMs} : {})}).catch((error: unknown) => {
+        if (error instanceof InterruptedError) this.exit(error.exitCode);
+        throw error;
+      });
       process.stdout.write(`${plan.manifest.name} ${flags.wait ? 'is ready' : 'is starting'} (${plan.runtime} runtime, supervisor pid ${hello.pid}); \`sidecar ps\` to see it, \`sidecar down\` to stop it\n`);
       return;
     }

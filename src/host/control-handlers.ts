@@ -29,7 +29,7 @@ export interface ControlledHost {
   readonly supervisor: Pick<Supervisor, 'restart'>;
   status(): ServiceStatus[];
   update(next: Manifest, only?: string[]): Promise<UpdateResult>;
-  shutdown(options?: {timeoutMs?: number; volumes?: boolean; immediate?: boolean}): Promise<void>;
+  shutdown(options?: {timeoutMs?: number; volumes?: boolean; immediate?: boolean; requestedBy?: string}): Promise<void>;
   onLog(listener: (line: LogLine) => void): () => void;
   onEvent(listener: (event: LifecycleEvent) => void): () => void;
   onDone(listener: () => void): () => void;
@@ -76,7 +76,7 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       return channel.result(await host.update(request.manifest, request.services ?? []));
     case 'down':
       host.onDone(() => channel.result({stopped: true}));
-      await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes});
+      await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes, requestedBy: '`sidecar down`'});
       return;
   }
 }

@@ -30,6 +30,14 @@ export interface StackHostOptions {
   transient?: boolean;
 }
 
+export interface ShutdownOptions {
+  timeoutMs?: number;
+  volumes?: boolean;
+  immediate?: boolean;
+  // Said when the stop interrupts start-up: "stopped by <requestedBy> before the stack was ready".
+  requestedBy?: string;
+}
+
 // Owns one running stack, in the CLI process (foreground `up`, `run`) or in the
 // detached supervisor: the Supervisor, the log files, the state files that make
 // a crash recoverable, and the control socket every other command talks to.
@@ -49,6 +57,8 @@ export class StackHost {
   private readonly eventListeners = new Set<(event: LifecycleEvent) => void>();
   private readonly doneListeners = new Set<() => void>();
   private shutdownPromise?: Promise<void>;
+  // Who asked for the stop, once one was asked for: `sidecar down`, SIGINT, SIGTERM...
+  stopRequestedBy?: string;
   private stateRetry?: NodeJS.Timeout;
   private resolveFinished!: () => void;
   // Resolves once shutdown is complete: socket closed, supervisor record removed.
@@ -121,6 +131,14 @@ export class StackHost {
       this.resolveReady();
     } catch (error) {
       started.catch(() => undefined);
+      // A stop asked for while starting ends start-up; it is not a service failure
+      // (whatever a unit reported while being torn down, e.g. a pod already gone).
+      if (this.stopRequestedBy !== undefined) {
+        this.failure = {service: null, message: `stopped by ${this.stopRequestedBy} before the stack was ready`, lastLines: [], stopped: true};
+        this.writeState();
+        this.rejectReady(this.failure);
+        return;
+      }
       this.failure = startFailure(this.supervisor.status(), error, (service) => this.logs.recentLines(service));
       this.phase = 'failed';
       this.writeState();
@@ -130,7 +148,8 @@ export class StackHost {
 
   // Stop in lifecycle order, remove what `up` created, close the socket and the
   // supervisor record; state.json stays with the final statuses for `ps`.
-  shutdown(options: {timeoutMs?: number; volumes?: boolean; immediate?: boolean} = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    this.stopRequestedBy ??= options.requestedBy ?? 'a stop request';
     if (options.immediate) void this.supervisor.stop({immediate: true}).catch(() => undefined);
     this.shutdownPromise ??= this.doShutdown(options);
     return this.shutdownPromise;
@@ -166,7 +185,7 @@ export class StackHost {
     return () => this.doneListeners.delete(listener);
   }
 
-  private async doShutdown(options: {timeoutMs?: number; volumes?: boolean; immediate?: boolean}): Promise<void> {
+  private async doShutdown(options: ShutdownOptions): Promise<void> {
     this.phase = 'stopping';
     try {
       await this.supervisor.stop({

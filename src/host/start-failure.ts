@@ -43,6 +43,8 @@ export class DeadlineError extends Error {
 
 // The one error block for a failed start; the log lines go below the message.
 export function failureError(failure: FailureRecord): SidecarError {
+  // Not a failure of the stack: nothing to fix, say what happened (still exit 5: it is not ready).
+  if (failure.stopped) return new SidecarError('SIDECAR_STACK_FAILED', `the stack was ${failure.message}`, {suggestion: '`sidecar up` starts it again'});
   const who = failure.service && !failure.message.includes(`"${failure.service}"`) ? `service "${failure.service}" ` : '';
   const lines = failure.lastLines.length > 0 ? `\n  last ${failure.lastLines.length} log lines of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
   return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {

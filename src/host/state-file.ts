@@ -46,6 +46,8 @@ export interface FailureRecord {
   lastLines: string[];
   // The fix, when the failure came with one (pod and image failures have no logs to see).
   suggestion?: string;
+  // A stop was asked for (`down`, a signal) before the stack was ready: not a failure of a service.
+  stopped?: boolean;
 }
 
 // Atomic replace: a reader (or a crash) never sees half a file. Never through a

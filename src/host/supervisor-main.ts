@@ -33,7 +33,7 @@ async function main(args: SupervisorArgs): Promise<number> {
   const stopOn = (signal: NodeJS.Signals): void => {
     process.on(signal, () => {
       log(`${signal}: stopping the stack`);
-      void host.shutdown({immediate: host.phase === 'stopping'});
+      void host.shutdown({immediate: host.phase === 'stopping', requestedBy: signal});
     });
   };
   stopOn('SIGTERM');

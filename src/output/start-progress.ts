@@ -1,12 +1,17 @@
 import {Listr} from 'listr2';
 import type {Service} from '../manifest/types.js';
-import type {ServiceStatus} from '../supervisor/types.js';
+import type {LogLine, ServiceStatus} from '../supervisor/types.js';
+import {sanitizeForTerminal} from './sanitize-terminal.js';
 
 // What the progress view needs from a starting stack.
 export interface StartWatch {
   status(): ServiceStatus[];
   onEvent(listener: () => void): () => void;
   readonly ready: Promise<void>;
+  // A stop was asked for (Ctrl-C, `sidecar down`): what is not ready yet was stopped, it did not fail.
+  stopping(): boolean;
+  // With the terminal progress, each row shows its service's latest log line.
+  onLog?(listener: (line: LogLine) => void): () => void;
 }
 
 type Outcome = 'ready' | 'failed' | 'skipped';
@@ -21,22 +26,33 @@ const outcomeOf = (s: ServiceStatus | undefined): Outcome | undefined => {
 // listr2 progress while the stack starts: one task per service, done when it is
 // ready. A plain line renderer when not on a TTY or under CI (STYLE "Output").
 export async function showStartProgress(watch: StartWatch, services: Service[]): Promise<void> {
-  const fancy = process.stdout.isTTY === true && !process.env.CI;
+  const fancy = fancyProgress();
   const started = Date.now();
   const list = new Listr(
     services.map((service) => ({
       title: `${service.name} (${service.role})`,
-      task: async (_ctx: unknown, task: {title: string; skip: (message: string) => void}) => {
-        const outcome = await waitFor(watch, service.name);
+      task: async (_ctx: unknown, task: {title: string; output: string; skip: (message: string) => void}) => {
+        const offLog = fancy ? watch.onLog?.((line) => {
+          if (line.service === service.name) task.output = sanitizeForTerminal(line.line).trimEnd().slice(0, 200);
+        }) : undefined;
+        const outcome = await waitFor(watch, service.name).finally(() => offLog?.());
         const status = watch.status().find((s) => s.name === service.name);
         if (outcome === 'skipped') return task.skip(`${service.name}: not started`);
+        if (outcome === 'failed' && watch.stopping()) return task.skip(`${service.name}: stopped before it was ready`);
         if (outcome === 'failed') throw new Error(`${service.name}: ${status?.lastError ?? status?.state ?? 'failed'}`);
         task.title = `${service.name} ${service.role === 'init' ? 'completed' : 'ready'} ${dim(`(${((Date.now() - started) / 1000).toFixed(1)}s)`, fancy)}`;
       },
     })),
-    {concurrent: true, exitOnError: false, renderer: fancy ? 'default' : 'simple', rendererOptions: {}, collectErrors: false},
+    // No listr2 signal listener: it would process.exit(127) on Ctrl-C, leaving the stack
+    // running; the caller owns SIGINT (stop in order, exit 130).
+    {concurrent: true, exitOnError: false, registerSignalListeners: false, renderer: fancy ? 'default' : 'simple', rendererOptions: {}, collectErrors: false},
   );
   await list.run().catch(() => undefined);
+}
+
+// The redrawing view on a terminal; plain lines (and logs as they come) otherwise.
+export function fancyProgress(): boolean {
+  return process.stdout.isTTY === true && !process.env.CI;
 }
 
 function dim(text: string, fancy: boolean): string {

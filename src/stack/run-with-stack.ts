@@ -17,15 +17,16 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
   const runtime = await createRuntime(plan.runtime, {forceBuild: plan.forceBuild});
   const host = new StackHost({manifest: plan.manifest, runtime, files: plan.files, detached: false, transient: true, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
   let child: ReturnType<typeof execa> | undefined;
-  let interrupted = false;
+  let interrupted: NodeJS.Signals | undefined;
   // The terminal's Ctrl-C reaches CMD itself; we stop the stack once CMD is gone.
   const onSignal = (signal: NodeJS.Signals): void => {
     if (child) {
       if (signal !== 'SIGINT') child.kill(signal);
       return;
     }
-    interrupted = true;
-    void host.shutdown({immediate: interrupted && host.phase === 'stopping'});
+    const again = interrupted !== undefined;
+    interrupted ??= signal;
+    void host.shutdown({immediate: again && host.phase === 'stopping', requestedBy: signal});
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -33,10 +34,10 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
     await host.open();
     const started = Date.now();
     await host.start();
-    if (host.phase === 'failed') {
+    if (host.failure) {
       await host.shutdown();
-      if (interrupted) return 130;
-      throw failureError(host.failure!);
+      if (interrupted) return interrupted === 'SIGTERM' ? 143 : 130;
+      throw failureError(host.failure);
     }
     process.stderr.write(`sidecar: ${plan.manifest.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runtime.kind}); running ${command.join(' ')}\n`);
     child = runCommand(command, {...process.env, ...stackEnv(plan.manifest, runtime.kind)});

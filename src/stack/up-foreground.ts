@@ -1,5 +1,5 @@
 import {servicesInStartOrder} from '../manifest/types.js';
-import {showStartProgress} from '../output/start-progress.js';
+import {fancyProgress, showStartProgress} from '../output/start-progress.js';
 import {LogPrinter} from './log-printer.js';
 import type {UpPlan} from './prepare-up.js';
 import {createRuntime} from '../runtime/resolve-runtime.js';
@@ -33,25 +33,34 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) {
       process.stderr.write('\nkilling everything now\n');
-      void host.shutdown({immediate: true});
+      void host.shutdown({immediate: true, requestedBy: signal});
       return;
     }
     interrupted = signal;
     process.stderr.write(`\nstopping ${plan.manifest.name} (press Ctrl-C again to kill at once)\n`);
-    void host.shutdown();
+    void host.shutdown({requestedBy: signal});
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     await host.open();
+    // Plain output: logs as they come, start-up included (a crash loop is seen while
+    // waiting). The redrawing view shows each service's last line in its row instead.
+    if (!fancyProgress()) printer.release();
     const starting = host.start();
-    await showStartProgress({status: () => host.status(), onEvent: (l) => host.onEvent(l), ready: host.ready}, services);
+    await showStartProgress({status: () => host.status(), onEvent: (l) => host.onEvent(l), onLog: (l) => host.onLog(l), ready: host.ready, stopping: () => host.stopRequestedBy !== undefined}, services);
     await starting;
     printer.release();
-    if (host.phase === 'failed') {
+    const failure = host.failure;
+    if (failure) {
       await host.shutdown();
       if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
-      throw failureError(host.failure!);
+      // `sidecar down` from another terminal: a normal stop, said as one.
+      if (failure.stopped) {
+        process.stderr.write(`${plan.manifest.name} ${failure.message}\n`);
+        return 0;
+      }
+      throw failureError(failure);
     }
     const completion = await Promise.race([host.supervisor.completion, new Promise<undefined>((resolve) => host.onDone(() => resolve(undefined)))]);
     await host.shutdown();
