@@ -1,3 +1,4 @@
+import {inContainer} from './container-env.js';
 import type {HttpCheck, Service} from '../manifest/types.js';
 import {goDuration} from './durations.js';
 import type {LossList} from './loss.js';
@@ -36,7 +37,7 @@ export function composeHealthcheck(service: Service, losses: LossList): ComposeH
   if (!health) return undefined;
   const check = health.check;
   let test: string[];
-  if (check.kind === 'exec') test = ['CMD', ...check.command];
+  if (check.kind === 'exec') test = ['CMD', ...check.command.map((arg) => inContainer(service, arg))];
   else if (check.kind === 'http') {
     test = ['CMD-SHELL', httpCommand(check)];
     losses.add(service.name, 'health.http', 'Compose cannot probe HTTP from outside the image: the healthcheck runs wget, curl or node inside the container, and the image must have one of them');

@@ -7,6 +7,11 @@ export function containerEnv(service: Service): Record<string, string> {
   return Object.fromEntries(Object.entries(service.env).map(([key, value]) => [key, resolveVolumeRefs(value, (volume) => containerPathOf(service, volume) ?? `\${volumes.${volume}}`)]));
 }
 
+// One argument as the container sees it (a health exec command's, say).
+export function inContainer(service: Service, value: string): string {
+  return resolveVolumeRefs(value, (volume) => containerPathOf(service, volume) ?? `\${volumes.${volume}}`);
+}
+
 export function containerCommand(service: Service): string[] | undefined {
   return service.command?.map((arg) => resolveVolumeRefs(arg, (volume) => containerPathOf(service, volume) ?? `\${volumes.${volume}}`));
 }

@@ -1,3 +1,4 @@
+import {inContainer} from './container-env.js';
 import type {Check, Health, Service} from '../manifest/types.js';
 import {goDuration, wholeSeconds} from './durations.js';
 import type {LossList} from './loss.js';
@@ -21,7 +22,7 @@ export interface K8sProbes {
 }
 
 // One-to-one: http → httpGet, tcp → tcpSocket, exec → exec. A log probe has no equivalent.
-function handler(check: Check): K8sHandler | undefined {
+function handler(service: Service, check: Check): K8sHandler | undefined {
   switch (check.kind) {
     case 'http': {
       const headers = Object.entries(check.headers).map(([name, value]) => ({name, value}));
@@ -30,7 +31,7 @@ function handler(check: Check): K8sHandler | undefined {
     case 'tcp':
       return {tcpSocket: {port: check.port}};
     case 'exec':
-      return {exec: {command: check.command}};
+      return {exec: {command: check.command.map((arg) => inContainer(service, arg))}};
     case 'log':
       return undefined;
   }
@@ -49,7 +50,7 @@ function reportRounding(service: string, health: Health, losses: LossList): void
 export function k8sProbes(service: Service, losses: LossList): K8sProbes {
   const health = service.health;
   if (!health) return {};
-  const action = handler(health.check);
+  const action = handler(service, health.check);
   if (!action) {
     losses.add(service.name, 'health.log', 'Kubernetes has no log-line probe: dropped, so the pod starts what comes next without waiting for it to be ready');
     return {};

@@ -1,4 +1,5 @@
 import type {Service} from '../manifest/types.js';
+import {resolveVolumeRefs} from '../manifest/volume-refs.js';
 import type {ProbeAccess} from '../runtime/types.js';
 import {ExecProbe} from './exec-probe.js';
 import {HttpProbe} from './http-probe.js';
@@ -17,7 +18,11 @@ export function makeProbe(service: Service, access: ProbeAccess, subscribeLogs: 
     case 'tcp':
       return new TcpProbe(check, () => access.endpoint(service, check.port));
     case 'exec':
-      return new ExecProbe(check, (command, timeoutMs) => access.exec(service, command, {timeoutMs}), health.timeoutMs);
+      {
+      // `${volumes.NAME}` as the runtime places it, as in command and env (DESIGN).
+      const resolved = {...check, command: check.command.map((arg) => resolveVolumeRefs(arg, (volume) => access.volumePath(service, volume)))};
+      return new ExecProbe(resolved, (command, timeoutMs) => access.exec(service, command, {timeoutMs}), health.timeoutMs);
+    }
     case 'log':
       return new LogProbe(check, subscribeLogs);
   }

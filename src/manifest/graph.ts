@@ -89,13 +89,15 @@ function checkListeners(source: ManifestSource, service: Service, base: PathSegm
   }
 }
 
-// Where `${volumes.NAME}` may stand: env values and command arguments.
+// Where `${volumes.NAME}` may stand: env values, command arguments, a health exec command.
 function referenceSites(service: Service): [PathSegment[], string][] {
   const sites: [PathSegment[], string][] = [];
   for (const [key, value] of Object.entries(service.env)) sites.push([['env', key], value]);
   for (const [key, value] of Object.entries(service.process.env)) sites.push([['process', 'env', key], value]);
   service.command?.forEach((arg, i) => sites.push([['command', i], arg]));
   service.process.command?.forEach((arg, i) => sites.push([['process', 'command', i], arg]));
+  const check = service.health?.check;
+  if (check?.kind === 'exec') check.command.forEach((arg, i) => sites.push([['health', 'exec', i], arg]));
   return sites;
 }
 

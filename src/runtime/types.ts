@@ -76,6 +76,9 @@ export interface ProbeAccess {
   endpoint(service: Service, containerPort: number): Promise<ProbeEndpoint>;
   // Run a command where the service runs (its container, or its environment on the host).
   exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult>;
+  // Where `${volumes.NAME}` points for this service: its mount path in the container,
+  // or the host directory under the process runtime (health exec commands use it).
+  volumePath(service: Service, volume: string): string;
 }
 
 // The seam between the supervisor and where units run. The supervisor never

@@ -91,6 +91,10 @@ export class FakeRuntime implements Runtime {
     return [];
   }
 
+  volumePath(_service: Service, volume: string): string {
+    return `/volumes/${volume}`;
+  }
+
   async endpoint(_service: Service, port: number): Promise<{host: string; port: number}> {
     return {host: '127.0.0.1', port};
   }

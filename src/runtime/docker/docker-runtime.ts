@@ -9,6 +9,7 @@ import {infraSpec, probePorts, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream, type ContainerEvent} from './event-stream.js';
 import {execIn} from './exec.js';
+import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
@@ -309,6 +310,10 @@ export class DockerRuntime implements Runtime {
       if (status !== 404 && status !== 409) throw error;
       if (this.units.has(id)) await this.units.reconcile(docker);
     }
+  }
+
+  volumePath(service: Service, volume: string): string {
+    return containerPathOf(service, volume) ?? `\${volumes.${volume}}`;
   }
 
   async exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult> {

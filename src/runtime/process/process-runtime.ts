@@ -9,7 +9,7 @@ import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
 import {assertPortsFree} from './port-check.js';
 import {spawnFailure} from './spawn-failure.js';
-import {serviceCommand, serviceEnv, serviceWorkdir} from './service-env.js';
+import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
 import {carriesMarker, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 
@@ -131,6 +131,10 @@ export class ProcessRuntime implements Runtime {
   // Our own run counts too: a live supervisor reaps its escaped children on stop.
   async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number; runIds?: string[]} = {}): Promise<UnitIdentity[]> {
     return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])]});
+  }
+
+  volumePath(_service: Service, volume: string): string {
+    return volumeDir(this.requireManifest(), volume);
   }
 
   async endpoint(_service: Service, containerPort: number): Promise<{host: string; port: number}> {

@@ -232,6 +232,7 @@ function deaf(runtime: Runtime): Runtime {
     reap: (manifest, known) => runtime.reap(manifest, known),
     endpoint: (service, port) => runtime.endpoint(service, port),
     exec: (service, command, options) => runtime.exec(service, command, options),
+    volumePath: (service, volume) => runtime.volumePath(service, volume),
   };
 }
 
