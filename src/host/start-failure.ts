@@ -1,3 +1,4 @@
+import {lastLines} from '../output/last-lines.js';
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {formatDuration} from '../manifest/duration.js';
@@ -46,7 +47,7 @@ export function failureError(failure: FailureRecord): SidecarError {
   // Not a failure of the stack: nothing to fix, say what happened (still exit 5: it is not ready).
   if (failure.stopped) return new SidecarError('SIDECAR_STACK_FAILED', `the stack was ${failure.message}`, {suggestion: '`sidecar up` starts it again'});
   const who = failure.service && !failure.message.includes(`"${failure.service}"`) ? `service "${failure.service}" ` : '';
-  const lines = failure.lastLines.length > 0 ? `\n  last ${failure.lastLines.length} log lines of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
+  const lines = failure.lastLines.length > 0 ? `\n  ${lastLines(failure.lastLines.length)} of ${failure.service}:\n${failure.lastLines.map((l) => `    | ${l}`).join('\n')}` : '';
   return new SidecarError('SIDECAR_STACK_FAILED', `the stack failed to start: ${who}${failure.message}${lines}`, {
     suggestion: failure.suggestion ?? (failure.service ? `see \`sidecar logs ${failure.service}\`, fix it, then run \`sidecar up\` again` : 'see `sidecar logs`, then run `sidecar up` again'),
   });
