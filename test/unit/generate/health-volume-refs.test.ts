@@ -29,7 +29,7 @@ describe('${volumes.NAME} in a health exec command', () => {
       },
       volumePath: (_s: unknown, volume: string) => `/host/.sidecar/volumes/${volume}`,
     };
-    await makeProbe(app, access, () => () => undefined)!.check();
+    await makeProbe(app, access, () => () => undefined)!.check(new AbortController().signal);
     expect(ran).toEqual([['test', '-f', '/host/.sidecar/volumes/data/ready']]);
   });
 });
