@@ -165,8 +165,8 @@ export class ProcessRuntime implements Runtime {
     const exitCode = result.exitCode ?? (result.timedOut ? 124 : spawnFailureCode(result.code));
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-    // A command that could not even spawn has no stderr: say why instead.
-    const why = result.exitCode === undefined ? (result.shortMessage ?? '') : '';
+    // A command that could not even spawn has no stderr: say why in one line, as a shell does.
+    const why = result.exitCode === undefined ? spawnFailureLine(file, result.code, result.shortMessage) : '';
     return {exitCode, stdout, stderr: stderr || why};
   }
 
@@ -196,6 +196,13 @@ export class ProcessRuntime implements Runtime {
 
 // A command that could not start exits as a POSIX shell says (and `docker exec`
 // does): 127 not found, 126 found but not executable; anything else is 1.
+function spawnFailureLine(file: string, code: string | undefined, fallback: string | undefined): string {
+  if (code === 'ENOENT') return `${file}: command not found`;
+  if (code === 'EACCES') return `${file}: permission denied`;
+  if (code === 'ENOEXEC') return `${file}: cannot execute (not a program or script)`;
+  return fallback ?? `${file}: could not be run`;
+}
+
 function spawnFailureCode(code: string | undefined): number {
   if (code === 'ENOENT') return 127;
   if (code === 'EACCES' || code === 'ENOEXEC') return 126;

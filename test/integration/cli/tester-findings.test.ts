@@ -72,4 +72,12 @@ describe('tester findings', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe('done');
   }, 60_000);
+
+  it('exec of a missing command says so in one line, exit 127, no spawn jargon', async () => {
+    const p = printing();
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const missing = await cli(p, ['exec', 'a', '--', 'no-such-command-xyz']);
+    expect(missing.exitCode, missing.all).toBe(127);
+    expect(missing.stderr.trim()).toBe('no-such-command-xyz: command not found');
+  }, 60_000);
 });
