@@ -114,4 +114,16 @@ describe('stopping a stack that is still starting', () => {
     expect(ps.stdout).not.toMatch(/"state": "running"/);
     expect(survivors(p.mark)).toEqual([]);
   });
+
+  it('Ctrl-C of `run` while the stack starts: exit 130, CMD never runs, nothing left', async () => {
+    const p = starting();
+    const run = cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', 'console.log("CMD RAN")']);
+    await untilStarting(p);
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode, result.all).toBe(130);
+    expect(result.all).not.toContain('CMD RAN');
+    expect(result.all).not.toMatch(/FAILED|SIDECAR_STACK_FAILED/);
+    expect(survivors(p.mark)).toEqual([]);
+  });
 });
