@@ -159,8 +159,10 @@ export class Supervisor implements SupervisorApi {
     const units = names.map((name) => this.unitOrThrow(name));
     await Promise.all(
       units.map(async (unit) => {
+        const failed = unit.state === 'failed';
         await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
         unit.attempt = 0;
+        if (failed) unit.budgetFrom = unit.restarts;
         unit.readiness = new Deferred<void>();
         await this.driver.spawn(unit);
         await unit.readiness.promise;

@@ -152,8 +152,8 @@ export class UnitDriver {
   // DESIGN 4: 250ms doubling to 30s with jitter; maxRestarts exceeded turns the unit failed.
   private scheduleRestart(unit: Unit, why: string): void {
     const max = unit.service.maxRestarts;
-    if (max !== undefined && unit.restarts >= max) {
-      this.fail(unit, `${why}; gave up after ${unit.restarts} restarts (maxRestarts ${max})`);
+    if (max !== undefined && unit.restarts - unit.budgetFrom >= max) {
+      this.fail(unit, `${why}; gave up after ${unit.restarts - unit.budgetFrom} restarts (maxRestarts ${max})`);
       return;
     }
     const now = this.host.clock.now();

@@ -15,6 +15,9 @@ export class Unit {
   state: UnitState = 'pending';
   health: HealthState;
   restarts = 0;
+  // `restarts` when the maxRestarts budget last started: a manual restart of a
+  // failed unit starts a new one (as `systemctl restart` resets the start limit).
+  budgetFrom = 0;
   // Backoff attempt counter (0: the next restart is the first).
   attempt = 0;
   exitCode: number | null = null;

@@ -224,3 +224,28 @@ describe('Supervisor stop (DESIGN 6)', () => {
     await expect(supervisor.restart(['nope'])).rejects.toMatchObject({code: 'SIDECAR_UNKNOWN_SERVICE'});
   });
 });
+
+// Tester finding: `restart` of a unit failed past maxRestarts gives it a fresh
+// budget, as `systemctl restart` resets the start limit; the count shown stays.
+describe('restart of a failed unit', () => {
+  it('resets its restart budget but keeps its restart count', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('proxy', 'sidecar', {maxRestarts: 1})], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    runtime.exit('proxy', 1);
+    await clock.advance(1000);
+    runtime.exit('proxy', 1);
+    await clock.advance(0);
+    expect(state('proxy')).toMatchObject({state: 'failed', restarts: 1});
+    await supervisor.restart(['proxy']);
+    expect(state('proxy').state).toBe('running');
+    runtime.exit('proxy', 1);
+    await clock.advance(0);
+    // A fresh budget of one: this crash is restarted, not the end.
+    expect(state('proxy').state).toBe('backoff');
+    await clock.advance(1000);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 2});
+    runtime.exit('proxy', 1);
+    await clock.advance(0);
+    expect(state('proxy').state).toBe('failed');
+  });
+});
