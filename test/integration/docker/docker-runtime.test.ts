@@ -1,5 +1,6 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
+import {Readable} from 'node:stream';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
@@ -103,6 +104,17 @@ describeDocker('DockerRuntime on a real engine', () => {
     const unit = await runtime.start(m.app);
     const result = await runtime.exec(m.app, sh('echo out-$GREETING; echo err >&2; exit 3'), {env: {GREETING: 'hi'}});
     expect(result).toEqual({exitCode: 3, stdout: 'out-hi\n', stderr: 'err\n'});
+    await runtime.kill(unit);
+    await unit.exited;
+  });
+
+  // Tester finding: `printf abc | sidecar exec a -- wc -c` printed 0 (stdin not attached).
+  it('exec passes the given stdin to the command and ends it at the input\'s end', async () => {
+    const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
+    const unit = await runtime.start(m.app);
+    const result = await runtime.exec(m.app, ['wc', '-c'], {stdin: Readable.from([Buffer.from('abc')]), timeoutMs: 30_000});
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('3');
     await runtime.kill(unit);
     await unit.exited;
   });
