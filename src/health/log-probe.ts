@@ -1,7 +1,7 @@
 import type {LogCheck} from '../manifest/types.js';
 import {CONTINUED_MARKER} from '../runtime/line-splitter.js';
 import {ProbeError, type Probe} from './probe.js';
-import {compileUserRegex, type UserRegex} from './user-regex.js';
+import {compileUserRegex, type UserRegex} from '../manifest/user-regex.js';
 
 export type LogSubscribe = (onLine: (line: string) => void) => () => void;
 

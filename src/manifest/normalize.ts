@@ -1,7 +1,7 @@
 import {constants} from 'node:os';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
-import {userRegexProblem} from '../health/user-regex.js';
+import {userRegexProblem} from './user-regex.js';
 import {readEnvFile} from './dotenv.js';
 import {NUL_FIX, nulInEnvFile} from './nul-bytes.js';
 import {DURATION_RANGES, durationRangeProblem, parseDurationText} from './duration.js';

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {SidecarError} from '../../../src/errors/index.js';
-import {compileUserRegex, userRegexProblem} from '../../../src/health/user-regex.js';
+import {compileUserRegex, userRegexProblem} from '../../../src/manifest/user-regex.js';
 import {loadManifest} from '../../../src/manifest/load.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sidecar-regex-'));
