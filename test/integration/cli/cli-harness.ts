@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa, type ResultPromise} from 'execa';
+import {afterEach, beforeAll} from 'vitest';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const programs = path.join(root, 'test/fixtures/programs');
@@ -64,4 +65,24 @@ export {freePort} from '../../helpers/free-port.js';
 
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+// A test file's projects: the CLI is built once before the file, and every
+// project handed to the returned function is brought down after each test.
+export function trackProjects(): (p: Project) => Project {
+  const live: Project[] = [];
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterEach(async () => {
+    for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
+  });
+  return (p) => {
+    live.push(p);
+    return p;
+  };
+}
+
+// An app and one sidecar that run until stopped, each carrying the test's mark.
+export function appAndSidecar(name: string, sidecar = 'proxy'): string {
+  const forever = (indent: string) => `${indent}command: [node, \${PROGRAMS}/forever.js]\n${indent}env: {SIDECAR_TEST_MARK: "\${MARK}"}\n${indent}stopTimeout: 1s\n`;
+  return `version: 1\nname: ${name}\napp:\n${forever('  ')}sidecars:\n  ${sidecar}:\n${forever('    ')}`;
 }

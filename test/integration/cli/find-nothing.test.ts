@@ -1,33 +1,14 @@
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, project, survivors, type Project} from './cli-harness.js';
+import {describe, expect, it} from 'vitest';
+import {appAndSidecar, cli, project, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 8 point 10: a command that finds nothing to act on says so with an exit
 // code (2 for an unknown service, with the names there are; 3 for no manifest).
-const live: Project[] = [];
-beforeAll(() => ensureBuilt(), 120_000);
-afterEach(async () => {
-  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
-});
+const track = trackProjects();
 
-const twoServices = (): Project => {
-  const p = project(`version: 1
-name: lookup
-app:
-  command: [node, \${PROGRAMS}/forever.js]
-  env: {SIDECAR_TEST_MARK: "\${MARK}"}
-  stopTimeout: 1s
-sidecars:
-  proxy:
-    command: [node, \${PROGRAMS}/forever.js]
-    env: {SIDECAR_TEST_MARK: "\${MARK}"}
-    stopTimeout: 1s
-`);
-  live.push(p);
-  return p;
-};
+const twoServices = (): Project => track(project(appAndSidecar('lookup')));
 
 function expectUnknown(result: {exitCode?: number; stderr: string; all?: string}, name: string): void {
   expect(result.exitCode, result.all).toBe(2);

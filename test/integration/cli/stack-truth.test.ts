@@ -1,13 +1,9 @@
 import path from 'node:path';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, eventually, project, readJson, survivors, type Project} from './cli-harness.js';
+import {describe, expect, it} from 'vitest';
+import {appAndSidecar, cli, eventually, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 8 point 12 (the small ones of the commands): each shows what is true.
-const live: Project[] = [];
-beforeAll(() => ensureBuilt(), 120_000);
-afterEach(async () => {
-  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
-});
+const track = trackProjects();
 
 interface PsService {
   name: string;
@@ -15,22 +11,7 @@ interface PsService {
   pid: number | null;
 }
 
-const stack = (): Project => {
-  const p = project(`version: 1
-name: truth
-app:
-  command: [node, \${PROGRAMS}/forever.js]
-  env: {SIDECAR_TEST_MARK: "\${MARK}"}
-  stopTimeout: 1s
-sidecars:
-  proxy:
-    command: [node, \${PROGRAMS}/forever.js]
-    env: {SIDECAR_TEST_MARK: "\${MARK}"}
-    stopTimeout: 1s
-`);
-  live.push(p);
-  return p;
-};
+const stack = (): Project => track(project(appAndSidecar('truth')));
 
 async function ps(p: Project): Promise<{supervisor: unknown; services: PsService[]}> {
   const result = await cli(p, ['ps', '--json']);

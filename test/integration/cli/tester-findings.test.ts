@@ -1,14 +1,10 @@
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
 import path from 'node:path';
-import {cli, ensureBuilt, project, root, type Project} from './cli-harness.js';
+import {cli, project, root, trackProjects, type Project} from './cli-harness.js';
 
 // Findings of the wave's tester, each reproduced through the built CLI.
-const live: Project[] = [];
-beforeAll(() => ensureBuilt(), 120_000);
-afterEach(async () => {
-  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
-});
+const track = trackProjects();
 
 const printing = (): Project => {
   const p = project(`version: 1
@@ -23,7 +19,7 @@ sidecars:
     env: {SIDECAR_TEST_MARK: "\${MARK}"}
     stopTimeout: 1s
 `);
-  live.push(p);
+  track(p);
   return p;
 };
 
