@@ -4,6 +4,7 @@ import type {Runtime} from '../runtime/types.js';
 import {realClock, type Clock, type Random} from '../time/clock.js';
 import {Deferred} from './deferred.js';
 import {stackFailed} from './stack-failed.js';
+import {configKey, podShapeChange} from './pod-shape.js';
 import {gatesOf, selectServices} from './start-plan.js';
 import type {LifecycleEvent, LogLine, ServiceStatus, StackCompletion, StartOptions, StopOptions, SupervisorApi, SupervisorListener, UnitIdentity} from './types.js';
 import {Unit} from './unit.js';
@@ -320,19 +321,4 @@ export interface UpdateResult {
 // A unit that nothing runs or will restart: `up` may start it.
 function isIdle(unit: Unit): boolean {
   return unit.state === 'pending' || unit.state === 'exited' || unit.state === 'failed';
-}
-
-function configKey(service: Service): string {
-  return JSON.stringify(service);
-}
-
-// What makes a new manifest a different pod rather than changed services.
-function podShapeChange(current: Manifest, next: Manifest): string | undefined {
-  const names = (m: Manifest) => servicesInStartOrder(m).map((s) => `${s.role}:${s.name}`).join(',');
-  if (names(current) !== names(next)) return 'adds, removes or reorders services';
-  if (JSON.stringify(current.volumes) !== JSON.stringify(next.volumes)) return 'changes the volumes';
-  const ports = (m: Manifest) => JSON.stringify(servicesInStartOrder(m).map((s) => s.ports));
-  if (ports(current) !== ports(next)) return 'changes published ports';
-  if (current.name !== next.name || current.startup !== next.startup) return 'changes the project name or start-up mode';
-  return undefined;
 }

@@ -15,6 +15,7 @@ import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
 import {directRoute, forcedPublished, publishedRoute, routeTo, unreachableWhy, type ProbeRoute} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
+import {engineMessage, podStartError, removeAndWait, statusOf} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
 // The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
@@ -27,51 +28,6 @@ export interface DockerRuntimeOptions {
   onImageProgress?: ImageProgressListener;
   // An already created client (tests, doctor); default: DOCKER_HOST or the default socket.
   client?: Docker;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as {statusCode?: number}).statusCode;
-}
-
-function engineMessage(error: unknown): string {
-  const json = (error as {json?: {message?: string}}).json;
-  return (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
-}
-
-// The pod publishes every service's ports, so a taken host port fails the pod's
-// start: name the service that declared it (issue 8.8), with the engine's words.
-function podStartError(manifest: Manifest, error: unknown): SidecarError {
-  const message = engineMessage(error);
-  const port = /(?:Bind for [^\s]*:|listen tcp[46]? [^\s]*:)(\d+)[: ]/.exec(message)?.[1];
-  const owners = port === undefined ? [] : servicesInStartOrder(manifest).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
-  if (owners.length > 0) {
-    const names = owners.map((s) => `"${s.name}"`).join(', ');
-    return new SidecarError('SIDECAR_STACK_FAILED', `service ${names} publishes host port ${port}, which the engine could not bind: ${message}`, {
-      cause: error,
-      service: owners[0]!.name,
-      suggestion: `stop what holds port ${port} (\`ss -ltnp 'sport = :${port}'\`), or change the host port in ${owners[0]!.name}'s \`ports:\``,
-    });
-  }
-  return new SidecarError('SIDECAR_STACK_FAILED', `starting the pod's infra container failed: ${message}`, {cause: error, service: null, suggestion: 'see `sidecar doctor`; the engine\'s message above says why'});
-}
-
-const REMOVAL_DEADLINE_MS = 15_000;
-
-// Remove a container and wait until its name is free: after `docker rm -f` by
-// someone else the engine answers 409 (removal in progress) for a while.
-async function removeAndWait(docker: Docker, id: string): Promise<void> {
-  const deadline = Date.now() + REMOVAL_DEADLINE_MS;
-  for (;;) {
-    try {
-      await docker.getContainer(id).remove({force: true, v: true});
-      return;
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 404) return;
-      if (status !== 409 || Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 // One pod per project: an infra container owns the network namespace and the

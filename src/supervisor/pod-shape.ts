@@ -1,0 +1,18 @@
+import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+
+// `up` on a running stack (Compose's convergence): which services changed, and
+// whether the change is to the pod itself, which cannot be taken in place.
+export function configKey(service: Service): string {
+  return JSON.stringify(service);
+}
+
+// What makes a new manifest a different pod rather than changed services.
+export function podShapeChange(current: Manifest, next: Manifest): string | undefined {
+  const names = (m: Manifest) => servicesInStartOrder(m).map((s) => `${s.role}:${s.name}`).join(',');
+  if (names(current) !== names(next)) return 'adds, removes or reorders services';
+  if (JSON.stringify(current.volumes) !== JSON.stringify(next.volumes)) return 'changes the volumes';
+  const ports = (m: Manifest) => JSON.stringify(servicesInStartOrder(m).map((s) => s.ports));
+  if (ports(current) !== ports(next)) return 'changes published ports';
+  if (current.name !== next.name || current.startup !== next.startup) return 'changes the project name or start-up mode';
+  return undefined;
+}
