@@ -78,11 +78,21 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
     if (existsSync(files.supervisor)) return undefined;
   }
   await waitForExit(live.hello.pid, live.record.startTime, 5000);
-  const state = readStateRecord(files.state);
-  rememberLastRun(state, files.lastRun);
-  removeFile(files.state);
-  removeFile(files.manifest);
-  return {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0, ...(state ? {runtime: state.runtime} : {})};
+  const stopped: DownResult = {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
+  // The stopped supervisor released the project when it exited: an `up` waiting
+  // for it may already hold it and have written its own manifest.json and
+  // state.json. Only under the lock are these files still the stopped stack's.
+  const attempt = tryLock(files, 'down');
+  if (!('lock' in attempt)) return stopped;
+  try {
+    const state = readStateRecord(files.state);
+    rememberLastRun(state, files.lastRun);
+    removeFile(files.state);
+    removeFile(files.manifest);
+    return {...stopped, ...(state ? {runtime: state.runtime} : {})};
+  } finally {
+    attempt.lock.release();
+  }
 }
 
 // SIGKILL the recorded host, only if it is still that process (pid + start time) and ours.

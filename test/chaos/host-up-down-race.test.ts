@@ -1,6 +1,10 @@
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, eventually, freePort, project, survivors, type Project} from '../integration/cli/cli-harness.js';
-import {commandLine, timedCli} from './host-chaos-harness.js';
+import {existsSync, writeFileSync} from 'node:fs';
+import {projectFiles} from '../../src/host/project-files.js';
+import {tryLock} from '../../src/host/project-lock.js';
+import {isSameProcess} from '../../src/runtime/process/process-start-time.js';
+import {commandLine, supervisorPid, timedCli} from './host-chaos-harness.js';
 
 // Issue 8.2 / 9.5 audit: `down` while `up` starts, and `up` while `down` runs,
 // each end in one stack or none, never an orphan (a supervisor or a service no
@@ -58,5 +62,32 @@ describe('chaos: up and down racing in one directory', () => {
     expect(JSON.parse(ps.all.slice(ps.all.indexOf('{'))).services[0]).toMatchObject({state: 'running', health: 'healthy'});
     expect((await timedCli(p, ['down'])).exitCode).toBe(0);
     await eventually(() => survivors(p.mark).length === 0, 15_000, 'nothing left');
+  });
+});
+
+describe('chaos: down cleaning up after a stack that another up replaced', () => {
+  it('down never removes the files of the stack that took the project once the one it stopped exited', async () => {
+    const p = await slowStarter();
+    expect((await timedCli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const files = projectFiles(p.dir);
+    const first = supervisorPid(p);
+    const down = timedCli(p, ['down'], 90_000);
+    // The moment the stopped supervisor is gone, a new `up` takes the project
+    // and hands its supervisor a manifest (as prepare-up/spawn-supervisor do).
+    const deadline = Date.now() + 60_000;
+    while (isSameProcess(first, undefined) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    let attempt = tryLock(files, 'up');
+    while (!('lock' in attempt) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      attempt = tryLock(files, 'up');
+    }
+    if (!('lock' in attempt)) throw new Error(`the project lock never came free: held by ${JSON.stringify(attempt.heldBy)}`);
+    try {
+      writeFileSync(files.manifest, '{"the":"next stack"}\n');
+      expect((await down).exitCode).toBe(0);
+      expect(existsSync(files.manifest)).toBe(true);
+    } finally {
+      attempt.lock.release();
+    }
   });
 });
