@@ -22,13 +22,15 @@ export default class Validate extends BaseCommand {
       throw error;
     }
     const {manifest, warnings} = loaded;
-    const services = 1 + manifest.sidecars.length + manifest.init.length;
+    const sum = (key: 'sidecars' | 'init') => manifest.pods.reduce((n, pod) => n + pod[key].length, 0);
+    const [inits, sidecars, apps] = [sum('init'), sum('sidecars'), manifest.pods.length];
+    const services = inits + sidecars + apps;
     if (flags.json) {
       this.printJson({valid: true, file: flags.file, project: manifest.name, services, warnings, problems: []});
       return;
     }
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-    process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${count(services, 'service')} (${count(manifest.init.length, 'init job')}, ${count(manifest.sidecars.length, 'sidecar')}, 1 app)\n`);
+    process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${manifest.form === 'pods' ? `${count(apps, 'pod')}, ` : ''}${count(services, 'service')} (${count(inits, 'init job')}, ${count(sidecars, 'sidecar')}, ${count(apps, 'app')})\n`);
   }
 }

@@ -1,4 +1,4 @@
-import {servicesInStartOrder, type Manifest, type PortMapping, type Service} from '../manifest/types.js';
+import {allServices, onlyPod, type Manifest, type PortMapping, type Service} from '../manifest/types.js';
 import {imageOf, volumeName} from '../runtime/docker/naming.js';
 import {composeHealthcheck, type ComposeHealthcheck} from './compose-healthcheck.js';
 import {containerCommand, containerEnv} from './container-env.js';
@@ -33,7 +33,7 @@ const RESTART: Record<Service['restart'], string> = {always: 'always', 'on-failu
 
 // The infra service's name: `pod`, unless a service already has it.
 function infraName(manifest: Manifest): string {
-  const taken = new Set(servicesInStartOrder(manifest).map((s) => s.name));
+  const taken = new Set(allServices(manifest).map((s) => s.name));
   let name = 'pod';
   for (let i = 2; taken.has(name); i++) name = `pod-${i}`;
   return name;
@@ -76,8 +76,8 @@ export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {
   const losses = new LossList();
   const outputDir = options.outputDir ?? manifest.dir;
   const infra = infraName(manifest);
-  const deps = startDependencies(manifest, (s) => s.health !== undefined && s.health.check.kind !== 'log');
-  const all = servicesInStartOrder(manifest);
+  const deps = startDependencies(onlyPod(manifest), (s) => s.health !== undefined && s.health.check.kind !== 'log');
+  const all = allServices(manifest);
 
   const services: Record<string, ComposeService> = {};
   services[infra] = {
@@ -123,7 +123,7 @@ export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {
     }
   }
 
-  if (manifest.sidecars.length > 0) {
+  if (onlyPod(manifest).sidecars.length > 0) {
     losses.add(undefined, 'lifecycle', 'Compose does not stop the sidecars when the app exits; run `up --exit-code-from app` to end the stack with the app');
   }
   losses.add(undefined, 'restart', 'Docker restarts with its own backoff (100ms doubling, no jitter, no reset after 30s healthy), not sidecar\'s');

@@ -1,5 +1,5 @@
 import {sidecarStartOrder} from '../manifest/graph.js';
-import {servicesInStartOrder, type Manifest} from '../manifest/types.js';
+import {allServices, onlyPod, type Manifest} from '../manifest/types.js';
 import {relativeTo} from './paths.js';
 import {startDependencies, type WaitCondition} from './start-deps.js';
 
@@ -43,17 +43,17 @@ export function topology(manifest: Manifest): Topology {
     return id;
   };
 
-  const ordered = [...manifest.init, ...sidecarStartOrder(manifest), manifest.app];
+  const ordered = [...onlyPod(manifest).init, ...sidecarStartOrder(onlyPod(manifest)), onlyPod(manifest).app];
   for (const service of ordered) node(`service:${service.name}`, service.role, `${service.role === 'init' ? 'init' : service.role}: ${service.name}`, true);
   for (const volume of Object.values(manifest.volumes)) node(`volume:${volume.name}`, 'volume', `volume: ${volume.name}${volume.external ? ' (external)' : ''}`, false);
 
-  const deps = startDependencies(manifest, (s) => s.health !== undefined);
+  const deps = startDependencies(onlyPod(manifest), (s) => s.health !== undefined);
   for (const service of ordered) {
     for (const dep of deps.get(service.name) ?? []) {
       edges.push({from: ids.get(`service:${dep.on}`)!, to: ids.get(`service:${service.name}`)!, kind: 'order', label: WAIT_LABEL[dep.condition], dashed: false});
     }
   }
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     const from = ids.get(`service:${service.name}`)!;
     for (const mount of service.volumes) {
       const to = mount.type === 'volume' ? ids.get(`volume:${mount.source}`)! : node(`bind:${mount.hostPath}`, 'bind', `host dir: ${relativeTo(manifest.dir, mount.hostPath)}`, false);

@@ -1,4 +1,4 @@
-import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {allServices, type Manifest, type Service} from '../manifest/types.js';
 import type {LossList} from './loss.js';
 import {relativeTo} from './paths.js';
 import {shortHash} from '../runtime/docker/naming.js';
@@ -37,7 +37,7 @@ export function k8sVolumes(manifest: Manifest, losses: LossList): {volumes: K8sV
     names.set(`volume:${spec.name}`, name);
     if (spec.external) losses.add(undefined, `volumes.${spec.name}`, 'an external volume became an emptyDir: its data does not survive the pod; use a PersistentVolumeClaim for that');
   }
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     for (const mount of service.volumes) {
       if (mount.type !== 'bind' || names.has(`bind:${mount.hostPath}`)) continue;
       const name = bindVolumeName(manifest, mount.hostPath);

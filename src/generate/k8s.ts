@@ -1,5 +1,5 @@
 import {sidecarStartOrder} from '../manifest/graph.js';
-import type {Manifest, Service} from '../manifest/types.js';
+import {onlyPod, type Manifest, type Service} from '../manifest/types.js';
 import {wholeSeconds} from './durations.js';
 import {k8sContainer, type K8sContainer} from './k8s-container.js';
 import {k8sVolumes, type K8sVolume} from './k8s-volumes.js';
@@ -52,28 +52,28 @@ function podRestartPolicy(app: Service, kind: K8sKind, losses: LossList): PodRes
 // (KEP-753), as `sidecar down` does: the worst case is the sum of their
 // stopTimeouts. Plain containers are all signalled at once: the longest one.
 function gracePeriodSeconds(manifest: Manifest, native: boolean): number {
-  const timeouts = [manifest.app, ...manifest.sidecars].map((s) => s.stopTimeoutMs);
+  const timeouts = [onlyPod(manifest).app, ...onlyPod(manifest).sidecars].map((s) => s.stopTimeoutMs);
   return wholeSeconds(native ? timeouts.reduce((a, b) => a + b, 0) : Math.max(...timeouts));
 }
 
 function orderLosses(manifest: Manifest, kind: K8sKind, native: boolean, policy: PodRestartPolicy, losses: LossList): void {
-  if (manifest.init.length > 0 && policy !== 'Never') {
+  if (onlyPod(manifest).init.length > 0 && policy !== 'Never') {
     losses.add(undefined, 'init', `with restartPolicy ${policy} the kubelet retries a failed init container instead of failing the pod`);
   }
   if (native) {
-    if (manifest.startup === 'parallel' && manifest.sidecars.filter((s) => s.health).length > 1) {
+    if (onlyPod(manifest).startup === 'parallel' && onlyPod(manifest).sidecars.filter((s) => s.health).length > 1) {
       losses.add(undefined, 'startup', 'native sidecars start one after another, each gated on its startupProbe: `startup: parallel` is lost');
     }
-    for (const sidecar of manifest.sidecars) {
+    for (const sidecar of onlyPod(manifest).sidecars) {
       if (sidecar.restart !== 'always') losses.add(sidecar.name, 'restart', `native sidecars always restart: "restart: ${sidecar.restart}" is lost`);
     }
     return;
   }
-  if (manifest.sidecars.length === 0) return;
+  if (onlyPod(manifest).sidecars.length === 0) return;
   losses.add(undefined, 'startup', 'without native sidecars all containers start together: sidecars no longer start before the app, nor wait for each other\'s probes');
   losses.add(undefined, 'stop', 'without native sidecars all containers are stopped at once, not the app first and the sidecars after it');
   if (kind === 'job') losses.add(undefined, 'lifecycle', 'without native sidecars the Job does not complete while the sidecars keep running after the app exits');
-  for (const sidecar of manifest.sidecars) {
+  for (const sidecar of onlyPod(manifest).sidecars) {
     if (POLICY[sidecar.restart] !== policy) losses.add(sidecar.name, 'restart', `plain containers follow the pod's restartPolicy ${policy}: "restart: ${sidecar.restart}" is lost`);
   }
 }
@@ -89,10 +89,10 @@ export function k8sDocument(manifest: Manifest, options: K8sOptions = {}): {docu
   const {volumes, mountsOf} = k8sVolumes(manifest, losses);
   const container = (service: Service, probes: boolean, nativeSidecar: boolean): K8sContainer => k8sContainer(manifest, service, mountsOf(service), {probes, nativeSidecar}, losses);
 
-  const inits = manifest.init.map((job) => container(job, false, false));
-  const sidecars = sidecarStartOrder(manifest).map((sidecar) => container(sidecar, true, native));
-  const app = container(manifest.app, true, false);
-  const restartPolicy = podRestartPolicy(manifest.app, kind, losses);
+  const inits = onlyPod(manifest).init.map((job) => container(job, false, false));
+  const sidecars = sidecarStartOrder(onlyPod(manifest)).map((sidecar) => container(sidecar, true, native));
+  const app = container(onlyPod(manifest).app, true, false);
+  const restartPolicy = podRestartPolicy(onlyPod(manifest).app, kind, losses);
   orderLosses(manifest, kind, native, restartPolicy, losses);
 
   const initContainers = native ? [...inits, ...sidecars] : inits;
@@ -110,9 +110,9 @@ export function k8sDocument(manifest: Manifest, options: K8sOptions = {}): {docu
   else if (kind === 'deployment') {
     document = {apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: {replicas: 1, selector: {matchLabels: {'app.kubernetes.io/name': manifest.name}}, template: {metadata: {labels}, spec}}};
   } else {
-    const backoffLimit = manifest.app.restart === 'never' ? 0 : manifest.app.maxRestarts;
+    const backoffLimit = onlyPod(manifest).app.restart === 'never' ? 0 : onlyPod(manifest).app.maxRestarts;
     document = {apiVersion: 'batch/v1', kind: 'Job', metadata, spec: {...(backoffLimit === undefined ? {} : {backoffLimit}), template: {metadata: {labels}, spec}}};
   }
-  if (manifest.app.maxRestarts !== undefined && kind !== 'job') losses.add(manifest.app.name, 'maxRestarts', 'a Pod restarts its containers without a cap: maxRestarts is dropped (a Job has backoffLimit: use --kind job)');
+  if (onlyPod(manifest).app.maxRestarts !== undefined && kind !== 'job') losses.add(onlyPod(manifest).app.name, 'maxRestarts', 'a Pod restarts its containers without a cap: maxRestarts is dropped (a Job has backoffLimit: use --kind job)');
   return {document, losses: losses.list()};
 }

@@ -1,11 +1,11 @@
 import {SidecarError} from '../errors/index.js';
 import {placeInManifestFile} from '../manifest/parse.js';
-import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {allServices, type Manifest, type Service} from '../manifest/types.js';
 
 // A container target needs something to run in a container: a command alone
 // only serves the process runtime. All offenders are reported at once.
 export function requireImages(manifest: Manifest, target: string): void {
-  const missing = servicesInStartOrder(manifest).filter((service) => !service.image && !service.build);
+  const missing = allServices(manifest).filter((service) => !service.image && !service.build);
   if (missing.length === 0) return;
   const places = missing.map((service) => placeInManifestFile(manifest.file, pathOf(service), true));
   throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.name).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {

@@ -1,5 +1,5 @@
 import {sidecarStartOrder} from '../manifest/graph.js';
-import type {Manifest, Service} from '../manifest/types.js';
+import type {Pod, Service} from '../manifest/types.js';
 
 // What one service waits for before it starts: `completed` (an init job exited 0),
 // `ready` (its probe passed once) or `started` (it runs and has no usable probe).
@@ -14,9 +14,9 @@ export interface StartDependency {
 // the init jobs, `after` still applies), then the app. Only direct predecessors
 // are listed: the rest follows transitively. `probed` says whether the target can
 // run a service's probe (a log probe cannot be expressed in Compose or Kubernetes).
-export function startDependencies(manifest: Manifest, probed: (service: Service) => boolean): Map<string, StartDependency[]> {
+export function startDependencies(pod: Pod, probed: (service: Service) => boolean): Map<string, StartDependency[]> {
   const deps = new Map<string, StartDependency[]>();
-  const byName = new Map([...manifest.init, ...manifest.sidecars].map((s) => [s.name, s]));
+  const byName = new Map([...pod.init, ...pod.sidecars].map((s) => [s.name, s]));
   const waitFor = (service: Service): StartDependency => ({
     on: service.name,
     condition: service.role === 'init' ? 'completed' : probed(service) ? 'ready' : 'started',
@@ -26,25 +26,25 @@ export function startDependencies(manifest: Manifest, probed: (service: Service)
     deps.set(service.name, unique);
   };
 
-  manifest.init.forEach((job, index) => add(job, index === 0 ? [] : [waitFor(manifest.init[index - 1]!)]));
-  const lastInit = manifest.init.at(-1);
+  pod.init.forEach((job, index) => add(job, index === 0 ? [] : [waitFor(pod.init[index - 1]!)]));
+  const lastInit = pod.init.at(-1);
   const afterInit = lastInit ? [waitFor(lastInit)] : [];
-  const order = sidecarStartOrder(manifest);
+  const order = sidecarStartOrder(pod);
   const explicit = (service: Service): StartDependency[] => service.after.flatMap((name) => (byName.has(name) ? [waitFor(byName.get(name)!)] : []));
 
-  if (manifest.startup === 'parallel') {
+  if (pod.startup === 'parallel') {
     for (const sidecar of order) {
       const after = explicit(sidecar);
       add(sidecar, after.length > 0 ? after : afterInit);
     }
-    add(manifest.app, order.length > 0 ? order.map(waitFor) : afterInit);
+    add(pod.app, order.length > 0 ? order.map(waitFor) : afterInit);
   } else {
     order.forEach((sidecar, index) => {
       const previous = index === 0 ? afterInit : [waitFor(order[index - 1]!)];
       add(sidecar, [...previous, ...explicit(sidecar)]);
     });
     const last = order.at(-1);
-    add(manifest.app, last ? [waitFor(last)] : afterInit);
+    add(pod.app, last ? [waitFor(last)] : afterInit);
   }
   return deps;
 }

@@ -1,7 +1,7 @@
 import {PassThrough} from 'node:stream';
 import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
-import {findService, servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {findService, allServices, type Manifest, type Service} from '../manifest/types.js';
 import type {ControlChannel} from './control/control-server.js';
 import type {ControlRequest, HelloResult, PsResult, StackPhase} from './control/protocol.js';
 import type {LogStore} from '../logs/log-store.js';
@@ -98,7 +98,7 @@ function streamLogs(host: ControlledHost, request: Extract<ControlRequest, {meth
   const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
   for (const batch of batches(past)) channel.data(batch);
   if (!request.follow || host.phase === 'done') return channel.end();
-  const services = request.services.length > 0 ? request.services : servicesInStartOrder(host.manifest).map((s) => s.name);
+  const services = request.services.length > 0 ? request.services : allServices(host.manifest).map((s) => s.name);
   const follower = new FileFollower(host.logs, services);
   let scheduled = false;
   let finishing = false;

@@ -1,6 +1,6 @@
 import {formatPlace, type Problem} from '../errors/index.js';
 import {locate, problemAt, type ManifestSource, type PathSegment} from './source.js';
-import {servicesInStartOrder, type Manifest, type Service} from './types.js';
+import {allServices, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
 import {volumeRefs} from './volume-refs.js';
 
 const ROLE_NOUN = {app: 'the app', sidecar: 'a sidecar', init: 'an init job'} as const;
@@ -10,29 +10,33 @@ function offsetOf(source: ManifestSource, service: Service): number {
   return source.lineCounter.lineStarts[place.line - 1]! + place.column - 1;
 }
 
-function basePath(service: Service): PathSegment[] {
-  return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
+// Where a service is declared: at the top level, or under `pods.POD` (its id is then POD/NAME).
+export function basePath(service: Service): PathSegment[] {
+  const within: PathSegment[] = service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
+  return service.id === service.name ? within : ['pods', service.pod, ...within];
 }
 
 // Stage 5: cross-references the schema cannot see, checked once so the rest can trust them.
 export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
   const at = (p: PathSegment[], message: string, suggestion: string, atKey = false) => problems.push(problemAt(source, p, message, suggestion, atKey));
-  const all = servicesInStartOrder(manifest);
-
-  // The app keeps its name; otherwise the declaration further down the file is the one to rename.
   // Clashes are reported on the later declaration in the file, the one just added.
-  const inFileOrder = [...all].sort((a, b) => offsetOf(source, a) - offsetOf(source, b));
-  const seen = new Map<string, Service>();
-  for (const service of [manifest.app, ...inFileOrder.filter((s) => s !== manifest.app)]) {
-    const first = seen.get(service.name);
-    if (first) {
-      at(basePath(service), `the name "${service.name}" is already used by ${ROLE_NOUN[first.role]}`, 'names must be unique across app, sidecars and init; rename one', true);
-    } else seen.set(service.name, service);
+  const inFileOrder = [...allServices(manifest)].sort((a, b) => offsetOf(source, a) - offsetOf(source, b));
+  // Names are unique within a pod. The app keeps its name; otherwise the
+  // declaration further down the file is the one to rename.
+  for (const pod of manifest.pods) {
+    const seen = new Map<string, Service>();
+    for (const service of [pod.app, ...inFileOrder.filter((s) => s.pod === pod.name && s !== pod.app)]) {
+      const first = seen.get(service.name);
+      if (first) {
+        at(basePath(service), `the name "${service.name}" is already used by ${ROLE_NOUN[first.role]}`, 'names must be unique across app, sidecars and init; rename one', true);
+      } else seen.set(service.name, service);
+    }
   }
 
+  // Host ports belong to the host, whatever the pod; container ports and probe ports to one pod's network.
   const published = new Map<string, string>();
-  const listening = new Map<string, Listener>();
+  const listening = new Map<string, Map<string, Listener>>();
   for (const service of inFileOrder) {
     const base = basePath(service);
     service.volumes.forEach((mount, index) => {
@@ -53,13 +57,14 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       const key = `${port.hostPort}/${port.protocol}`;
       const clash = published.get(`${port.hostIp} ${key}`) ?? (wildcard ? published.get(`* ${key}`) : published.get(`* ${key}`) ?? published.get(`0.0.0.0 ${key}`));
       if (clash) at([...base, 'ports', index], `host port ${port.hostPort} is already published by ${clash}`, 'publish a different host port, e.g. "18080:8080"');
-      published.set(`${port.hostIp} ${key}`, service.name);
-      published.set(`* ${key}`, service.name);
+      published.set(`${port.hostIp} ${key}`, service.id);
+      published.set(`* ${key}`, service.id);
     });
-    checkListeners(source, service, base, listening, at);
+    if (!listening.has(service.pod)) listening.set(service.pod, new Map());
+    checkListeners(source, service, base, listening.get(service.pod)!, at);
   }
 
-  checkAfter(manifest, at);
+  for (const pod of manifest.pods) checkAfter(pod, at);
   return problems;
 }
 
@@ -101,10 +106,11 @@ function referenceSites(service: Service): [PathSegment[], string][] {
   return sites;
 }
 
-function checkAfter(manifest: Manifest, at: (p: PathSegment[], m: string, s: string) => void): void {
-  const sidecars = new Set(manifest.sidecars.map((s) => s.name));
-  const inits = new Set(manifest.init.map((s) => s.name));
-  for (const service of servicesInStartOrder(manifest)) {
+// `after` between the services of one pod.
+function checkAfter(pod: Pod, at: (p: PathSegment[], m: string, s: string) => void): void {
+  const sidecars = new Set(pod.sidecars.map((s) => s.name));
+  const inits = new Set(pod.init.map((s) => s.name));
+  for (const service of servicesInStartOrder(pod)) {
     service.after.forEach((name, index) => {
       const p = [...basePath(service), 'after', index];
       if (name === service.name) at(p, `"${service.name}" cannot start after itself`, 'remove it from after');
@@ -115,10 +121,10 @@ function checkAfter(manifest: Manifest, at: (p: PathSegment[], m: string, s: str
       }
     });
   }
-  const cycle = findCycle(manifest.sidecars);
+  const cycle = findCycle(pod.sidecars);
   if (cycle) {
-    const first = manifest.sidecars.find((s) => s.name === cycle[0])!;
-    at(['sidecars', first.name, 'after'], `start order has a cycle: ${cycle.join(' -> ')}`, 'remove one of the `after` entries in the cycle');
+    const first = pod.sidecars.find((s) => s.name === cycle[0])!;
+    at([...basePath(first), 'after'], `start order has a cycle: ${cycle.join(' -> ')}`, 'remove one of the `after` entries in the cycle');
   }
 }
 
@@ -149,9 +155,9 @@ function findCycle(sidecars: Service[]): string[] | undefined {
 
 // Sidecars in start order: declaration order, except that a sidecar waits for
 // its `after` dependencies (a stable topological sort). Assumes checkGraph passed.
-export function sidecarStartOrder(manifest: Manifest): Service[] {
-  const done = new Set<string>(manifest.init.map((s) => s.name));
-  const pending = [...manifest.sidecars];
+export function sidecarStartOrder(pod: Pod): Service[] {
+  const done = new Set<string>(pod.init.map((s) => s.name));
+  const pending = [...pod.sidecars];
   const order: Service[] = [];
   while (pending.length > 0) {
     const index = pending.findIndex((s) => s.after.every((dep) => done.has(dep)));

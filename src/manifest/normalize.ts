@@ -7,7 +7,7 @@ import {NUL_FIX, nulInEnvFile} from './nul-bytes.js';
 import {DURATION_RANGES, durationRangeProblem, parseDurationText} from './duration.js';
 import {parsePort} from './ports.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
-import type {Check, Health, Manifest, Role, Service, VolumeMount} from './types.js';
+import type {Check, Health, Manifest, Pod, Role, Service, StartupMode, VolumeMount} from './types.js';
 import {parseVolumeMount} from './volumes.js';
 
 type Raw = Record<string, unknown>;
@@ -32,7 +32,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
   const dir = path.dirname(source.absolutePath);
   const at = (p: PathSegment[], message: string, suggestion: string) => problems.push(problemAt(source, p, message, suggestion));
 
-  const service = (name: string, role: Role, raw: Raw, base: PathSegment[]): Service => {
+  const service = (pod: string, id: string, name: string, role: Role, raw: Raw, base: PathSegment[]): Service => {
     const duration = (key: keyof typeof DURATION_RANGES, value: unknown, fallback: number, p: PathSegment[]): number => {
       if (value === undefined) return fallback;
       const ms = parseDurationText(String(value));
@@ -85,6 +85,8 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     const processRaw = (raw.process as Raw | undefined) ?? {};
     const result: Service = {
       name,
+      pod,
+      id,
       role,
       workdir: path.resolve(dir, (raw.workdir as string | undefined) ?? '.'),
       env,
@@ -121,27 +123,36 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     return result;
   };
 
-  const mapOf = (key: 'sidecars' | 'init', role: Role): Service[] =>
-    Object.entries((data[key] as Record<string, Raw | null> | undefined) ?? {}).map(([name, raw]) => {
-      if (raw === null) {
-        at([key, name], `${role} "${name}" is empty`, 'give it an `image`, a `build` or a `command`');
-        return service(name, role, {}, [key, name]);
-      }
-      return service(name, role, raw, [key, name]);
-    });
+  const projectName = (data.name as string | undefined) ?? projectNameFromDir(dir);
+  // One pod's app, sidecars and init at `base` (the top level, or `pods.NAME`).
+  const pod = (podName: string, raw: Raw, base: PathSegment[], single: boolean): Pod => {
+    const idOf = (name: string): string => (single ? name : `${podName}/${name}`);
+    const mapOf = (key: 'sidecars' | 'init', role: Role): Service[] =>
+      Object.entries((raw[key] as Record<string, Raw | null> | undefined) ?? {}).map(([name, value]) => {
+        if (value === null) at([...base, key, name], `${role} "${name}" is empty`, 'give it an `image`, a `build` or a `command`');
+        return service(podName, idOf(name), name, role, value ?? {}, [...base, key, name]);
+      });
+    return {
+      name: podName,
+      startup: (raw.startup as StartupMode | undefined) ?? 'ordered',
+      after: (raw.after as string[] | undefined) ?? [],
+      app: service(podName, idOf('app'), 'app', 'app', (raw.app as Raw | null) ?? {}, [...base, 'app']),
+      sidecars: mapOf('sidecars', 'sidecar'),
+      init: mapOf('init', 'init'),
+    };
+  };
 
   const volumes = Object.fromEntries(
     Object.entries((data.volumes as Record<string, Raw | null> | undefined) ?? {}).map(([name, raw]) => [name, {name, external: raw?.external === true}]),
   );
+  const podsRaw = data.pods as Record<string, Raw | null> | undefined;
   const manifest: Manifest = {
     version: 1,
-    name: (data.name as string | undefined) ?? projectNameFromDir(dir),
+    name: projectName,
     file: source.absolutePath,
     dir,
-    startup: (data.startup as Manifest['startup'] | undefined) ?? 'ordered',
-    app: service('app', 'app', (data.app as Raw | null) ?? {}, ['app']),
-    sidecars: mapOf('sidecars', 'sidecar'),
-    init: mapOf('init', 'init'),
+    form: podsRaw === undefined ? 'single' : 'pods',
+    pods: podsRaw === undefined ? [pod(projectName, data, [], true)] : Object.entries(podsRaw).map(([name, raw]) => pod(name, raw ?? {}, ['pods', name], false)),
     volumes,
   };
   return {manifest, problems};

@@ -2,14 +2,14 @@ import {statSync} from 'node:fs';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
-import {servicesInStartOrder, type Manifest, type Service} from './types.js';
+import {allServices, type Manifest, type Service} from './types.js';
 
 // Issue 8.6: a missing `workdir` surfaced at `up` as "the app completed with exit
 // code 0", a missing build context only when Docker built. Both are manifest
 // errors at their line, as Compose refuses a build context that does not exist.
 export function missingPaths(source: ManifestSource, manifest: Manifest, data: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     const base = basePath(service);
     const raw = rawService(data, base);
     if (raw.workdir !== undefined) checkDirectory(source, manifest, service.workdir, [...base, 'workdir'], 'workdir', problems);

@@ -65,6 +65,12 @@ export interface ProcessOverrides {
 
 export interface Service {
   name: string;
+  // The pod it belongs to, and its id in the stack: the bare name in the
+  // single-pod form, `POD/SERVICE` in the `pods:` form. Everything keyed by a
+  // service (units, log files, log lines, events, state, control requests) uses
+  // the id, so a single-pod stack reads exactly as before pods existed.
+  pod: string;
+  id: string;
   role: Role;
   image?: string;
   build?: BuildSpec;
@@ -90,24 +96,79 @@ export interface VolumeSpec {
   external: boolean;
 }
 
+// One pod: an app, its sidecars and init jobs, with the single-pod lifecycle of DESIGN.md.
+export interface Pod {
+  name: string;
+  startup: StartupMode;
+  // Pods that must be ready before this one starts (`after:` in the `pods:` form).
+  after: string[];
+  app: Service;
+  sidecars: Service[];
+  init: Service[];
+}
+
 export interface Manifest {
   version: 1;
   name: string;
   // Absolute path of the manifest file, and its directory (the project directory).
   file: string;
   dir: string;
-  startup: StartupMode;
-  app: Service;
-  sidecars: Service[];
-  init: Service[];
+  // `single`: top-level app/sidecars/init, a stack of one pod named after the
+  // project. `pods`: the `pods:` form, one or more pods.
+  form: 'single' | 'pods';
+  pods: Pod[];
   volumes: Record<string, VolumeSpec>;
 }
 
-// Every service in start order: init jobs, sidecars (declaration order), app.
-export function servicesInStartOrder(manifest: Manifest): Service[] {
-  return [...manifest.init, ...manifest.sidecars, manifest.app];
+// Every service of one pod in start order: init jobs, sidecars (declaration order), app.
+export function servicesInStartOrder(pod: Pod): Service[] {
+  return [...pod.init, ...pod.sidecars, pod.app];
 }
 
-export function findService(manifest: Manifest, name: string): Service | undefined {
-  return servicesInStartOrder(manifest).find((service) => service.name === name);
+// Pods in an order that respects `after` (a pod after every pod it is after),
+// declaration order otherwise. Cycles are rejected when the manifest loads.
+export function podsInStartOrder(manifest: Manifest): Pod[] {
+  const byName = new Map(manifest.pods.map((pod) => [pod.name, pod]));
+  const ordered: Pod[] = [];
+  const seen = new Set<string>();
+  const visit = (pod: Pod, path: Set<string>): void => {
+    if (seen.has(pod.name) || path.has(pod.name)) return;
+    path.add(pod.name);
+    for (const name of pod.after) {
+      const before = byName.get(name);
+      if (before) visit(before, path);
+    }
+    seen.add(pod.name);
+    ordered.push(pod);
+  };
+  for (const pod of manifest.pods) visit(pod, new Set());
+  return ordered;
+}
+
+// Every service of every pod: pods in start order, each pod's services in start order.
+export function allServices(manifest: Manifest): Service[] {
+  return podsInStartOrder(manifest).flatMap(servicesInStartOrder);
+}
+
+export function podOf(manifest: Manifest, service: Service): Pod {
+  const pod = manifest.pods.find((p) => p.name === service.pod);
+  if (!pod) throw new Error(`service ${service.id} names pod ${service.pod}, which the manifest does not have`);
+  return pod;
+}
+
+// A service by its id (`POD/SERVICE` or, in the single form, its name), or by its
+// bare name where exactly one pod has it. Use resolveServiceRef for the user's words.
+export function findService(manifest: Manifest, ref: string): Service | undefined {
+  const services = allServices(manifest);
+  const byId = services.find((service) => service.id === ref);
+  if (byId) return byId;
+  const named = services.filter((service) => service.name === ref);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+// The single pod of a single-form manifest, or of a stack that has only one;
+// for code that has not learnt pods yet it throws rather than ignore the others.
+export function onlyPod(manifest: Manifest): Pod {
+  if (manifest.pods.length !== 1) throw new Error(`${manifest.name} has ${manifest.pods.length} pods where one was expected`);
+  return manifest.pods[0]!;
 }

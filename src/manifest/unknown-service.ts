@@ -1,9 +1,9 @@
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder, type Manifest} from './types.js';
+import {allServices, type Manifest} from './types.js';
 
 // A service name on the command line that the manifest does not have.
 export function unknownService(manifest: Manifest, name: string): SidecarError {
-  return unknownServiceName(name, servicesInStartOrder(manifest).map((s) => s.name), manifest.file);
+  return unknownServiceName(name, allServices(manifest).map((s) => s.name), manifest.file);
 }
 
 // The same, when the names come from a recorded state rather than a loaded manifest.

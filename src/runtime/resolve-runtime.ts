@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import http from 'node:http';
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {allServices, type Manifest, type Service} from '../manifest/types.js';
 import type {Runtime, RuntimeKind} from './types.js';
 import {hostExecutable} from './process/host-executable.js';
 
@@ -37,7 +37,7 @@ export function engineAddress(): string {
 // service has an image or build; else processes, but only when every service
 // can really run as one (see notRunnableAsProcess); else exit 4.
 export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeDecision> {
-  const services = servicesInStartOrder(manifest);
+  const services = allServices(manifest);
   const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.name);
   const noImage = services.filter((s) => !hasImage(s)).map((s) => s.name);
   if (choice === 'process') {

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {findService, type Manifest, type Service} from '../manifest/types.js';
+import {findService, onlyPod, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
@@ -42,12 +42,15 @@ export interface PrepareOptions {
 async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
   const {buildHash} = await import('../runtime/docker/build-hash.js');
   const hashed = async (service: Service): Promise<Service> => (service.build ? {...service, build: {...service.build, hash: await buildHash(service.build)}} : service);
-  return {
-    ...manifest,
-    app: await hashed(manifest.app),
-    sidecars: await Promise.all(manifest.sidecars.map(hashed)),
-    init: await Promise.all(manifest.init.map(hashed)),
-  };
+  const pods = await Promise.all(
+    manifest.pods.map(async (pod) => ({
+      ...pod,
+      app: await hashed(pod.app),
+      sidecars: await Promise.all(pod.sidecars.map(hashed)),
+      init: await Promise.all(pod.init.map(hashed)),
+    })),
+  );
+  return {...manifest, pods};
 }
 
 // What `up` and `run` do before starting anything: load and check the manifest,
@@ -99,7 +102,7 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   const decision = await decideRuntime(manifest, choice);
   const runtime = decision.kind;
   // Issue 8.3: a port someone else holds fails the start before anything runs.
-  if (runtime === 'process') assertStackPortsFree(selectServices(manifest, only));
+  if (runtime === 'process') assertStackPortsFree(selectServices(onlyPod(manifest), only));
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
 }

@@ -1,5 +1,5 @@
 import {servicesWithLogs} from '../logs/log-reader.js';
-import {servicesInStartOrder} from '../manifest/types.js';
+import {allServices} from '../manifest/types.js';
 import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
 import type {UnitIdentity} from '../runtime/types.js';
 import {callControl} from '../host/control/control-client.js';
@@ -49,11 +49,11 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
   const last = readLastRunRecord(files.lastRun);
   const lastRun = last?.project === manifest.name ? last : undefined;
   const ran = new Set([...servicesWithLogs(files.logs), ...(lastRun?.ran ?? [])]);
-  const services = servicesInStartOrder(manifest).map(
+  const services = allServices(manifest).map(
     (s): ServiceStatus => ({name: s.name, role: s.role, state: ran.has(s.name) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
   );
   // The runtime it last ran with (left by `down`); never run: the one `up` would pick by default.
-  const hasCommands = servicesInStartOrder(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
+  const hasCommands = allServices(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
   const runtime = lastRun ? lastRun.runtime : hasCommands ? 'process' : 'docker';
   return {project: manifest.name, runtime, supervisor: null, services};
 }

@@ -1,5 +1,5 @@
 import {isIP} from 'node:net';
-import {servicesInStartOrder, type Manifest} from '../manifest/types.js';
+import {allServices, type Manifest} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 
 // `SIDECAR_<SERVICE>_PORT` / `_HOST` for `run -- CMD`: where the first published
@@ -8,7 +8,7 @@ import type {RuntimeKind} from '../runtime/types.js';
 // there it is the container port; under Docker the published host port.
 export function stackEnv(manifest: Manifest, runtime: RuntimeKind = 'docker'): Record<string, string> {
   const env: Record<string, string> = {SIDECAR_PROJECT: manifest.name};
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     const port = service.ports[0];
     if (!port) continue;
     const key = service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');

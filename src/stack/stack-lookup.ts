@@ -1,6 +1,6 @@
 import {existsSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder} from '../manifest/types.js';
+import {allServices} from '../manifest/types.js';
 import {readStateRecord} from '../host/state-file.js';
 import {findSupervisor, type LiveSupervisor} from '../host/find-supervisor.js';
 import type {ProjectFiles} from '../host/project-files.js';
@@ -36,7 +36,7 @@ async function recordedServiceNames(files: ProjectFiles, manifestFile: string): 
   const state = readStateRecord(files.state);
   if (state) return state.services.map((s) => s.name);
   const {loadManifest} = await import('../manifest/load.js');
-  return servicesInStartOrder(await loadManifest(manifestFile)).map((s) => s.name);
+  return allServices(await loadManifest(manifestFile)).map((s) => s.name);
 }
 
 function isFile(file: string): boolean {

@@ -1,5 +1,5 @@
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder} from '../manifest/types.js';
+import {allServices} from '../manifest/types.js';
 import {callControl} from '../host/control/control-client.js';
 import type {HelloResult} from '../host/control/protocol.js';
 import {readStateRecord} from '../host/state-file.js';
@@ -111,5 +111,5 @@ async function waitReady(plan: UpPlan, live: LiveSupervisor): Promise<HelloResul
 
 // Long enough for the supervisor to stop every service in order.
 function teardownBudget(plan: UpPlan): number {
-  return servicesInStartOrder(plan.manifest).reduce((sum, s) => sum + s.stopTimeoutMs + 1000, 2000);
+  return allServices(plan.manifest).reduce((sum, s) => sum + s.stopTimeoutMs + 1000, 2000);
 }

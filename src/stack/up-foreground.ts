@@ -1,4 +1,4 @@
-import {servicesInStartOrder} from '../manifest/types.js';
+import {allServices} from '../manifest/types.js';
 import {fancyProgress, showStartProgress} from '../output/start-progress.js';
 import {LogPrinter} from './log-printer.js';
 import type {UpPlan} from './prepare-up.js';
@@ -26,7 +26,7 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     ...(plan.only.length > 0 ? {only: plan.only} : {}),
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
   });
-  const services = servicesInStartOrder(plan.manifest);
+  const services = allServices(plan.manifest);
   const printer = new LogPrinter(services.map((s) => s.name));
   host.onLog((line) => printer.push(line));
   let interrupted: NodeJS.Signals | undefined;

@@ -1,16 +1,16 @@
 import {SidecarError} from '../errors/index.js';
-import type {Manifest, Service} from '../manifest/types.js';
+import type {Pod, Service} from '../manifest/types.js';
 
 // What must be ready before a sidecar or the app starts (DESIGN 1): the previous
 // sidecar (ordered startup), every sidecar (for the app), and `after`.
-export function gatesOf(manifest: Manifest, service: Service): string[] {
+export function gatesOf(pod: Pod, service: Service): string[] {
   const gates = new Set<string>();
-  const names = new Set(manifest.sidecars.map((s) => s.name).concat(manifest.app.name));
+  const names = new Set(pod.sidecars.map((s) => s.name).concat(pod.app.name));
   if (service.role === 'app') {
-    for (const sidecar of manifest.sidecars) gates.add(sidecar.name);
-  } else if (service.role === 'sidecar' && manifest.startup === 'ordered') {
-    const index = manifest.sidecars.findIndex((s) => s.name === service.name);
-    if (index > 0) gates.add(manifest.sidecars[index - 1]!.name);
+    for (const sidecar of pod.sidecars) gates.add(sidecar.name);
+  } else if (service.role === 'sidecar' && pod.startup === 'ordered') {
+    const index = pod.sidecars.findIndex((s) => s.name === service.name);
+    if (index > 0) gates.add(pod.sidecars[index - 1]!.name);
   }
   // `after` may name init jobs; those are done before any sidecar starts.
   for (const name of service.after) if (names.has(name)) gates.add(name);
@@ -18,11 +18,11 @@ export function gatesOf(manifest: Manifest, service: Service): string[] {
 }
 
 // Sidecars and app to start for `up [SERVICE...]`: the named ones and what they wait for.
-export function selectServices(manifest: Manifest, only: string[] | undefined): Service[] {
-  const longRunning = [...manifest.sidecars, manifest.app];
+export function selectServices(pod: Pod, only: string[] | undefined): Service[] {
+  const longRunning = [...pod.sidecars, pod.app];
   if (!only || only.length === 0) return longRunning;
   const byName = new Map(longRunning.map((s) => [s.name, s]));
-  const initNames = new Set(manifest.init.map((s) => s.name));
+  const initNames = new Set(pod.init.map((s) => s.name));
   const wanted = new Set<string>();
   const visit = (name: string) => {
     if (wanted.has(name) || initNames.has(name)) return;
@@ -33,7 +33,7 @@ export function selectServices(manifest: Manifest, only: string[] | undefined): 
       });
     }
     wanted.add(name);
-    for (const gate of gatesOf(manifest, service)) visit(gate);
+    for (const gate of gatesOf(pod, service)) visit(gate);
   };
   for (const name of only) visit(name);
   return longRunning.filter((s) => wanted.has(s.name));

@@ -1,5 +1,5 @@
 import {SidecarError} from '../errors/index.js';
-import {servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {allServices, onlyPod, type Manifest, type Pod, type Service} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
 import {realClock, type Clock, type Random} from '../time/clock.js';
 import {Deferred} from './deferred.js';
@@ -24,6 +24,10 @@ const LEFTOVER_GRACE_MS = 500;
 // Owns the co-lifecycle of one stack (DESIGN "Lifecycle semantics" 1-7) over an injected Runtime.
 export class Supervisor implements SupervisorApi {
   private manifest: Manifest;
+  // The one pod this supervisor runs (the Stack -> Pod split comes with `pods:`).
+  private get pod(): Pod {
+    return onlyPod(this.manifest);
+  }
   private readonly runtime: Runtime;
   private readonly clock: Clock;
   private readonly random: Random;
@@ -44,7 +48,7 @@ export class Supervisor implements SupervisorApi {
     this.runtime = options.runtime;
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
-    const services = [...this.manifest.init, ...this.manifest.sidecars, this.manifest.app];
+    const services = [...this.pod.init, ...this.pod.sidecars, this.pod.app];
     this.units = services.map((service) => new Unit(service, this.clock, (event) => this.emit(event)));
     this.driver = new UnitDriver({
       runtime: this.runtime,
@@ -79,7 +83,7 @@ export class Supervisor implements SupervisorApi {
   // DESIGN 1: volumes, init jobs in order, sidecars gated on readiness, app last.
   async start(options: StartOptions = {}): Promise<void> {
     if (this.phase !== 'idle') throw new SidecarError('SIDECAR_ALREADY_RUNNING', 'this supervisor was already started');
-    const selected = selectServices(this.manifest, options.only);
+    const selected = selectServices(this.pod, options.only);
     this.selected = selected;
     this.phase = 'starting';
     this.emitStack('starting');
@@ -105,10 +109,10 @@ export class Supervisor implements SupervisorApi {
       podLost: (reason) => void this.recreatePod(reason),
       notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
     });
-    for (const service of this.manifest.init) await this.runInit(this.unit(service.name));
+    for (const service of this.pod.init) await this.runInit(this.unit(service.name));
     const tasks = new Map<string, Promise<void>>();
     for (const service of selected) {
-      const gates = gatesOf(this.manifest, service).filter((name) => selected.some((s) => s.name === name));
+      const gates = gatesOf(this.pod, service).filter((name) => selected.some((s) => s.name === name));
       tasks.set(service.name, this.launchAfter(this.unit(service.name), gates.map((name) => tasks.get(name)!)));
     }
     await Promise.all(tasks.values());
@@ -124,7 +128,7 @@ export class Supervisor implements SupervisorApi {
     this.phase = 'starting';
     this.emitStack('recreating', `${reason}: stopping every service and recreating the pod`);
     try {
-      const order = [this.manifest.app, ...[...this.manifest.sidecars].reverse(), ...[...this.manifest.init].reverse()];
+      const order = [this.pod.app, ...[...this.pod.sidecars].reverse(), ...[...this.pod.init].reverse()];
       for (const service of order) await this.driver.stopUnit(this.unit(service.name), service.stopTimeoutMs);
       if (this.phase !== 'starting') return;
       for (const unit of this.units) {
@@ -183,7 +187,7 @@ export class Supervisor implements SupervisorApi {
     if (structural) {
       throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the change ${structural}, which the running pod cannot take in place`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
     }
-    const changed = servicesInStartOrder(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.name).service));
+    const changed = allServices(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.name).service));
     this.manifest = next;
     for (const service of changed) this.unitOrThrow(service.name).service = service;
     const recreated = changed.filter((service) => !isIdle(this.unit(service.name)));
@@ -205,17 +209,17 @@ export class Supervisor implements SupervisorApi {
   // as at start-up on what runs already; if one cannot get ready, the ones started
   // here are stopped again and the rest of the stack is left as it was.
   private async startIdle(only: string[]): Promise<string[]> {
-    const wanted = selectServices(this.manifest, only);
+    const wanted = selectServices(this.pod, only);
     const idle = wanted.filter((service) => isIdle(this.unit(service.name)));
     if (idle.length === 0) return [];
     const selected = new Set([...this.selected, ...wanted].map((s) => s.name));
-    this.selected = [...this.manifest.sidecars, this.manifest.app].filter((s) => selected.has(s.name));
+    this.selected = [...this.pod.sidecars, this.pod.app].filter((s) => selected.has(s.name));
     const tasks = new Map<string, Promise<void>>();
     for (const service of idle) {
       const unit = this.unit(service.name);
       unit.attempt = 0;
       unit.readiness = new Deferred<void>();
-      const gates = gatesOf(this.manifest, service).map((name) => tasks.get(name) ?? this.unit(name).readiness.promise);
+      const gates = gatesOf(this.pod, service).map((name) => tasks.get(name) ?? this.unit(name).readiness.promise);
       tasks.set(service.name, this.launchAfter(unit, gates));
     }
     try {
@@ -267,7 +271,7 @@ export class Supervisor implements SupervisorApi {
     this.phase = 'stopping';
     this.emitStack('stopping');
     for (const unit of this.units) unit.readiness.reject(new SidecarError('SIDECAR_STACK_FAILED', `the stack was stopped before ${unit.name} was ready`));
-    const order = [this.manifest.app, ...[...this.manifest.sidecars].reverse(), ...[...this.manifest.init].reverse()];
+    const order = [this.pod.app, ...[...this.pod.sidecars].reverse(), ...[...this.pod.init].reverse()];
     for (const service of order) {
       const unit = this.unit(service.name);
       await this.driver.stopUnit(unit, options.timeoutMs ?? service.stopTimeoutMs);

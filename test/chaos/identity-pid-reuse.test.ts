@@ -121,7 +121,7 @@ describe('a stale record of an earlier run of the same project (issue 9.2)', () 
     const m = manifest({name: 'stale', dir, app: service('app', 'app', {command: [process.execPath, path.join(programs, 'forever.js')], stopTimeoutMs: 1000})});
     const today = new ProcessRuntime();
     await today.prepare(m, {log: () => undefined});
-    const unit = await today.start(m.app);
+    const unit = await today.start(m.pods[0]!.app);
     const identity = unit.identity as {pid: number};
     await eventually(() => alive(identity.pid), 5000, 'the app');
     // Same project, same stack id, but the record is of another run: nothing of today's matches.

@@ -1,10 +1,12 @@
 import path from 'node:path';
-import type {Manifest, Service} from '../../src/manifest/types.js';
+import type {Manifest, Pod, Service} from '../../src/manifest/types.js';
 
 // Builds typed manifests by hand for tests that must not depend on the loader.
 export function service(name: string, role: Service['role'], overrides: Partial<Service> = {}): Service {
   return {
     name,
+    pod: 'test',
+    id: name,
     role,
     workdir: overrides.workdir ?? process.cwd(),
     env: {},
@@ -19,17 +21,18 @@ export function service(name: string, role: Service['role'], overrides: Partial<
   };
 }
 
-export function manifest(parts: {name?: string; dir?: string; app: Service; sidecars?: Service[]; init?: Service[]; volumes?: string[]; startup?: Manifest['startup']}): Manifest {
+// A single-form manifest: one pod named after the project, services keyed by their bare names.
+export function manifest(parts: {name?: string; dir?: string; app: Service; sidecars?: Service[]; init?: Service[]; volumes?: string[]; startup?: Pod['startup']}): Manifest {
   const dir = parts.dir ?? process.cwd();
+  const name = parts.name ?? 'test';
+  const own = (s: Service): Service => ({...s, pod: name, id: s.name});
   return {
     version: 1,
-    name: parts.name ?? 'test',
+    name,
     file: path.join(dir, 'sidecar.yaml'),
     dir,
-    startup: parts.startup ?? 'ordered',
-    app: parts.app,
-    sidecars: parts.sidecars ?? [],
-    init: parts.init ?? [],
+    form: 'single',
+    pods: [{name, startup: parts.startup ?? 'ordered', after: [], app: own(parts.app), sidecars: (parts.sidecars ?? []).map(own), init: (parts.init ?? []).map(own)}],
     volumes: Object.fromEntries((parts.volumes ?? []).map((v) => [v, {name: v, external: false}])),
   };
 }

@@ -1,6 +1,6 @@
 import type {ContainerCreateOptions} from 'dockerode';
 import type {Manifest, Service} from '../../manifest/types.js';
-import {servicesInStartOrder} from '../../manifest/types.js';
+import {allServices} from '../../manifest/types.js';
 import {containerCommand, containerEnv} from '../../generate/container-env.js';
 import {containerName, imageOf, Label, podName, projectLabels, shortHash, volumeName} from './naming.js';
 
@@ -11,7 +11,7 @@ type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
 // host (Docker Desktop, rootless). See docs/docker-runtime.md.
 export function probePorts(manifest: Manifest): number[] {
   const ports = new Set<number>();
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     const check = service.health?.check;
     if (check?.kind === 'http' || check?.kind === 'tcp') ports.add(check.port);
   }
@@ -30,7 +30,7 @@ export function infraSpec(manifest: Manifest, infraImage: string, publishProbePo
   const bind = (key: string, HostIp: string, HostPort: string): void => {
     (bindings[key] ??= []).push({HostIp, HostPort});
   };
-  for (const service of servicesInStartOrder(manifest)) {
+  for (const service of allServices(manifest)) {
     for (const port of service.ports) bind(`${port.containerPort}/${port.protocol}`, port.hostIp, String(port.hostPort));
   }
   if (publishProbePorts) for (const port of probePorts(manifest)) bind(`${port}/tcp`, '127.0.0.1', '');

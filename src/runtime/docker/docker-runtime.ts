@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
-import {servicesInStartOrder} from '../../manifest/types.js';
+import {allServices} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
@@ -71,7 +71,7 @@ export class DockerRuntime implements Runtime {
     }
     const requests = [
       {service: 'pod', image: this.infraImage},
-      ...servicesInStartOrder(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
+      ...allServices(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
     ];
     const [, hashes] = await Promise.all([this.ensureVolumes(docker, manifest), ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress})]);
     for (const [image, hash] of hashes) {

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest} from '../../manifest/types.js';
-import {servicesInStartOrder} from '../../manifest/types.js';
+import {allServices} from '../../manifest/types.js';
 
 // What the engine's errors mean for the stack: the HTTP status, the engine's own
 // words, which service a failed pod start belongs to, and removal that waits.
@@ -19,7 +19,7 @@ export function engineMessage(error: unknown): string {
 export function podStartError(manifest: Manifest, error: unknown): SidecarError {
   const message = engineMessage(error);
   const port = /(?:Bind for [^\s]*:|listen tcp[46]? [^\s]*:)(\d+)[: ]/.exec(message)?.[1];
-  const owners = port === undefined ? [] : servicesInStartOrder(manifest).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
+  const owners = port === undefined ? [] : allServices(manifest).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
   if (owners.length > 0) {
     const names = owners.map((s) => `"${s.name}"`).join(', ');
     return new SidecarError('SIDECAR_STACK_FAILED', `service ${names} publishes host port ${port}, which the engine could not bind: ${message}`, {

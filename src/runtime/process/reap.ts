@@ -1,5 +1,5 @@
 import type {Manifest} from '../../manifest/types.js';
-import {servicesInStartOrder} from '../../manifest/types.js';
+import {allServices} from '../../manifest/types.js';
 import type {UnitIdentity} from '../types.js';
 import {groupMembers, signalVerified, type ProcessIdentity} from './group-signal.js';
 import {currentBootId, listProcesses, type ProcStat} from './proc-table.js';
@@ -59,7 +59,7 @@ export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[], o
   let current = scan();
   if (current.survivors.length === 0) return [];
   signalSurvivors(current.survivors, current.table, 'SIGTERM');
-  const grace = options.graceMs ?? Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...servicesInStartOrder(manifest).map((s) => s.stopTimeoutMs)));
+  const grace = options.graceMs ?? Math.min(MAX_REAP_GRACE_MS, Math.max(0, ...allServices(manifest).map((s) => s.stopTimeoutMs)));
   const termDeadline = Date.now() + grace;
   while (Date.now() < termDeadline) {
     await delay(Math.min(SCAN_STEP_MS, Math.max(0, termDeadline - Date.now())));

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {Health, Manifest, Service} from '../../../src/manifest/types.js';
+import type {Health, Pod, Service} from '../../../src/manifest/types.js';
 import type {Runtime} from '../../../src/runtime/types.js';
 import {Supervisor} from '../../../src/supervisor/supervisor.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../../../src/supervisor/types.js';
@@ -33,7 +33,7 @@ export function conformanceSuite(makeRuntime: () => Runtime, fixtures: Conforman
   const env = (extra: Record<string, string> = {}) => ({SIDECAR_TEST_MARK: mark, ...extra});
   const tcpHealth = (port: number, overrides: Partial<Health> = {}): Health => ({check: {kind: 'tcp', port}, intervalMs: 500, timeoutMs: 500, retries: 3, startPeriodMs: 0, startTimeoutMs: 15_000, ...overrides});
 
-  function stack(parts: {sidecars?: Service[]; app: Service; init?: Service[]; startup?: Manifest['startup']}, wrap: (r: Runtime) => Runtime = (r) => r) {
+  function stack(parts: {sidecars?: Service[]; app: Service; init?: Service[]; startup?: Pod['startup']}, wrap: (r: Runtime) => Runtime = (r) => r) {
     mark = mark || `m${process.pid}-${Date.now()}-${seq++}`;
     const manifest = buildManifest({name: `conf-${seq}`, dir: fixtures.manifestDir(), ...parts});
     const supervisor = new Supervisor({manifest, runtime: wrap(makeRuntime())});

@@ -39,7 +39,7 @@ async function upOnce(m: Manifest, options: {forceBuild?: boolean} = {}): Promis
   const logs: LogLine[] = [];
   try {
     await runtime.prepare(m, {log: (line) => logs.push(line)});
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     await unit.exited;
     return {built, output: logs.map((l) => l.line).join('\n'), imageId: (await docker.getImage(`${m.name}-app:latest`).inspect()).Id};
   } finally {

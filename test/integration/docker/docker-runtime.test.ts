@@ -56,11 +56,11 @@ describeDocker('DockerRuntime on a real engine', () => {
         }),
       }),
     );
-    const sidecar = await runtime.start(m.sidecars[0]!);
-    const app = await runtime.start(m.app);
+    const sidecar = await runtime.start(m.pods[0]!.sidecars[0]!);
+    const app = await runtime.start(m.pods[0]!.app);
     await until('the sidecar reads the volume', () => logOf(logs, 'reader', 'read written'));
     await until('the sidecar reaches the app on localhost', () => logOf(logs, 'reader', 'hello-from-app'));
-    const {host, port} = await runtime.endpoint(m.app, 8080);
+    const {host, port} = await runtime.endpoint(m.pods[0]!.app, 8080);
     const body = await until('the app answers on its endpoint', async () => {
       const response = await fetch(`http://${host}:${port}/index.html`).catch(() => undefined);
       return response?.ok ? response.text() : undefined;
@@ -73,7 +73,7 @@ describeDocker('DockerRuntime on a real engine', () => {
 
   it('labels the pod, the units and the volumes with project, directory, service, role and config hash', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, volumes: ['v'], app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     const containers = await docker.listContainers({all: true, filters: {label: [`${Label.project}=${m.name}`]}});
     expect(containers.map((c) => c.Labels[Label.role]).sort()).toEqual(['app', 'infra']);
     for (const c of containers) {
@@ -93,7 +93,7 @@ describeDocker('DockerRuntime on a real engine', () => {
     const {runtime, m, logs} = await prepared(({dir, name}) =>
       manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('echo one; echo two >&2; printf "three\\nfour"; exit 7')})}),
     );
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     const exit = await unit.exited;
     expect(exit.exitCode).toBe(7);
     expect(logs.filter((l) => l.service === 'app').map((l) => `${l.stream}:${l.line}`).sort()).toEqual(['stderr:two', 'stdout:four', 'stdout:one', 'stdout:three']);
@@ -101,8 +101,8 @@ describeDocker('DockerRuntime on a real engine', () => {
 
   it('runs exec through the engine and returns the exit code and both streams', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
-    const unit = await runtime.start(m.app);
-    const result = await runtime.exec(m.app, sh('echo out-$GREETING; echo err >&2; exit 3'), {env: {GREETING: 'hi'}});
+    const unit = await runtime.start(m.pods[0]!.app);
+    const result = await runtime.exec(m.pods[0]!.app, sh('echo out-$GREETING; echo err >&2; exit 3'), {env: {GREETING: 'hi'}});
     expect(result).toEqual({exitCode: 3, stdout: 'out-hi\n', stderr: 'err\n'});
     await runtime.kill(unit);
     await unit.exited;
@@ -111,8 +111,8 @@ describeDocker('DockerRuntime on a real engine', () => {
   // Tester finding: `printf abc | sidecar exec a -- wc -c` printed 0 (stdin not attached).
   it('exec passes the given stdin to the command and ends it at the input\'s end', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
-    const unit = await runtime.start(m.app);
-    const result = await runtime.exec(m.app, ['wc', '-c'], {stdin: Readable.from([Buffer.from('abc')]), timeoutMs: 30_000});
+    const unit = await runtime.start(m.pods[0]!.app);
+    const result = await runtime.exec(m.pods[0]!.app, ['wc', '-c'], {stdin: Readable.from([Buffer.from('abc')]), timeoutMs: 30_000});
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe('3');
     await runtime.kill(unit);
@@ -122,13 +122,13 @@ describeDocker('DockerRuntime on a real engine', () => {
   // Issue 8.12: a missing command was 126 under Docker (the engine's code), 127 under processes.
   it('exec of a missing command is 127 with the reason on stderr; a file that is not executable stays 126', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('echo data > /plain; sleep 3600')})}));
-    const unit = await runtime.start(m.app);
-    const missing = await runtime.exec(m.app, ['no-such-command'], {});
+    const unit = await runtime.start(m.pods[0]!.app);
+    const missing = await runtime.exec(m.pods[0]!.app, ['no-such-command'], {});
     expect(missing).toMatchObject({exitCode: 127, stdout: ''});
     expect(missing.stderr).toMatch(/no-such-command.*not found/);
-    expect((await runtime.exec(m.app, ['/no/such/path'], {})).exitCode).toBe(127);
-    await until('the plain file exists', async () => ((await runtime.exec(m.app, ['test', '-f', '/plain'], {})).exitCode === 0) || undefined);
-    expect((await runtime.exec(m.app, ['/plain'], {})).exitCode).toBe(126);
+    expect((await runtime.exec(m.pods[0]!.app, ['/no/such/path'], {})).exitCode).toBe(127);
+    await until('the plain file exists', async () => ((await runtime.exec(m.pods[0]!.app, ['test', '-f', '/plain'], {})).exitCode === 0) || undefined);
+    expect((await runtime.exec(m.pods[0]!.app, ['/plain'], {})).exitCode).toBe(126);
     await runtime.kill(unit);
     await unit.exited;
   });
@@ -137,7 +137,7 @@ describeDocker('DockerRuntime on a real engine', () => {
     const {runtime, m, logs} = await prepared(({dir, name}) =>
       manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('trap "echo got-term" TERM; echo ready; while :; do sleep 0.2; done')})}),
     );
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     await until('the app is ready', () => logOf(logs, 'app', 'ready'));
     const started = Date.now();
     const exit = await runtime.stop(unit, 'SIGTERM', 1000);
@@ -158,12 +158,12 @@ describeDocker('DockerRuntime on a real engine', () => {
         app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('until wget -qO- http://127.0.0.1:9000/ping; do sleep 0.1; done; sleep 3600')}),
       }),
     );
-    const web = await runtime.start(m.sidecars[0]!);
-    let app: RunningUnit = await runtime.start(m.app);
+    const web = await runtime.start(m.pods[0]!.sidecars[0]!);
+    let app: RunningUnit = await runtime.start(m.pods[0]!.app);
     await until('the app reaches the sidecar', () => logOf(logs, 'app', 'pong'));
     await runtime.stop(app, 'SIGKILL', 1000);
     logs.length = 0;
-    app = await runtime.start(m.app);
+    app = await runtime.start(m.pods[0]!.app);
     await until('the restarted app reaches the sidecar again', () => logOf(logs, 'app', 'pong'));
     await runtime.kill(app);
     await runtime.kill(web);
@@ -173,8 +173,8 @@ describeDocker('DockerRuntime on a real engine', () => {
     const first = await prepared(({dir, name}) =>
       manifest({name, dir, volumes: ['keep'], sidecars: [service('side', 'sidecar', {image: TEST_IMAGES.busybox, command: sh('sleep 3600'), stopTimeoutMs: 1000})], app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600'), stopTimeoutMs: 1000})}),
     );
-    await first.runtime.start(first.m.sidecars[0]!);
-    await first.runtime.start(first.m.app);
+    await first.runtime.start(first.m.pods[0]!.sidecars[0]!);
+    await first.runtime.start(first.m.pods[0]!.app);
     first.runtime.close();
     const fresh = new DockerRuntime();
     const reaped = await fresh.reap(first.m, []);
@@ -208,7 +208,7 @@ describeDocker('DockerRuntime on a real engine', () => {
     });
     await runtime.prepare(m, {log: (line) => logs.push(line)});
     expect(progress).toContain('build:done');
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     expect((await unit.exited).exitCode).toBe(0);
     expect(logs.map((l) => l.line).sort()).toEqual(['.dockerignore', 'Dockerfile', 'kept.txt']);
   });

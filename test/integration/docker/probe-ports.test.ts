@@ -41,7 +41,7 @@ describeDocker('probe ports are published only where they must be', () => {
     const {runtime, notices, bindings} = await preparedPod(m);
     expect(bindings).toEqual({});
     expect(notices).toEqual([]);
-    const endpoint = await runtime.endpoint(m.app, 8080);
+    const endpoint = await runtime.endpoint(m.pods[0]!.app, 8080);
     expect(endpoint.port).toBe(8080);
     expect(endpoint.host).not.toBe('127.0.0.1');
   });
@@ -53,6 +53,6 @@ describeDocker('probe ports are published only where they must be', () => {
     expect(bindings).toMatchObject({'8080/tcp': [{HostIp: '127.0.0.1'}]});
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/published probe port 8080 on 127\.0\.0\.1.*SIDECAR_DOCKER_PROBE_ROUTE=published/);
-    expect((await runtime.endpoint(m.app, 8080)).host).toBe('127.0.0.1');
+    expect((await runtime.endpoint(m.pods[0]!.app, 8080)).host).toBe('127.0.0.1');
   });
 });

@@ -31,7 +31,7 @@ describeDocker('${volumes.NAME} under the Docker runtime', () => {
     const logs: LogLine[] = [];
     cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
     await runtime.prepare(m, {log: (line) => logs.push(line)});
-    const unit = await runtime.start(m.app);
+    const unit = await runtime.start(m.pods[0]!.app);
     const info = await docker.getContainer(unit.identity.kind === 'docker' ? unit.identity.containerId : '').inspect();
     expect(info.Config.Cmd).toEqual(['sh', '-c', 'ls -d /data && echo "env=$DATA_DIR"; sleep 300']);
     expect(info.Config.Env).toContain('DATA_DIR=/data');

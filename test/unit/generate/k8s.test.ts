@@ -68,7 +68,7 @@ describe('k8s: kinds and restart policies', () => {
 
   it('a Deployment always restarts, and says so when the app would not', () => {
     const m = stack();
-    m.app.restart = 'never';
+    m.pods[0]!.app.restart = 'never';
     const {document, losses} = k8sDocument(m, {kind: 'deployment'});
     expect(document).toMatchObject({apiVersion: 'apps/v1', kind: 'Deployment', spec: {replicas: 1, selector: {matchLabels: {'app.kubernetes.io/name': 'test'}}}});
     expect(podSpec(document).restartPolicy).toBe('Always');
@@ -77,11 +77,11 @@ describe('k8s: kinds and restart policies', () => {
 
   it('a Job: restart never -> Never with backoffLimit 0; always -> OnFailure with a loss', () => {
     const m = stack();
-    m.app.restart = 'never';
+    m.pods[0]!.app.restart = 'never';
     const job = k8sDocument(m, {kind: 'job'}).document;
     expect(job).toMatchObject({apiVersion: 'batch/v1', kind: 'Job', spec: {backoffLimit: 0}});
     expect(podSpec(job).restartPolicy).toBe('Never');
-    m.app.restart = 'always';
+    m.pods[0]!.app.restart = 'always';
     const always = k8sDocument(m, {kind: 'job'});
     expect(podSpec(always.document).restartPolicy).toBe('OnFailure');
     expect(always.losses).toContainEqual(expect.objectContaining({feature: 'restart'}));

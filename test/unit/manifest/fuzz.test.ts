@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {SidecarError} from '../../../src/errors/index.js';
 import {loadManifest} from '../../../src/manifest/load.js';
-import {servicesInStartOrder, type Manifest} from '../../../src/manifest/types.js';
+import {allServices, type Manifest} from '../../../src/manifest/types.js';
 
 // Issue 2 point 11: random mutations of real manifests must end in a Manifest
 // or a SidecarError whose every problem has a place, never in anything else.
@@ -88,7 +88,7 @@ const MUTATION_NAMES = Object.keys(MUTATIONS);
 
 // What the rest of the code trusts a loaded Manifest for (graph.ts checks them).
 function expectTrustworthy(manifest: Manifest, context: string): void {
-  const services = servicesInStartOrder(manifest);
+  const services = allServices(manifest);
   expect(new Set(services.map((s) => s.name)).size, context).toBe(services.length);
   for (const service of services) {
     for (const port of service.ports) {

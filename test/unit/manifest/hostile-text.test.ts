@@ -48,7 +48,7 @@ describe('invalid UTF-8 is reported at its line, never replaced (issue 9.12)', (
   it('valid multi-byte text and a BOM load as written', async () => {
     const file = project({'sidecar.yaml': Buffer.from('\ufeffversion: 1\napp:\n  command: [node, "café ☕ 𝄞"]\n', 'utf8')});
     const m = await loadManifest(file, {env: {}});
-    expect(m.app.command).toEqual(['node', 'café ☕ 𝄞']);
+    expect(m.pods[0]!.app.command).toEqual(['node', 'café ☕ 𝄞']);
   });
 
   it.each([
@@ -88,6 +88,6 @@ describe('the implicit .env beside the manifest', () => {
     const file = project({'sidecar.yaml': 'version: 1\napp:\n  command: [node, "${A:-default}"]\n'});
     mkdirSync(path.join(path.dirname(file), '.env'));
     const m = await loadManifest(file, {env: {}});
-    expect(m.app.command).toEqual(['node', 'default']);
+    expect(m.pods[0]!.app.command).toEqual(['node', 'default']);
   });
 });

@@ -23,14 +23,14 @@ const MINIMAL = 'version: 1\napp:\n  command: [node, server.js]\nsidecars:\n  pr
 describe('normalize defaults (DESIGN.md)', () => {
   it('applies probe, restart and stop defaults per role', async () => {
     const m = await loadManifest(write(MINIMAL), {env: {}});
-    expect(m.startup).toBe('ordered');
-    expect(m.app).toMatchObject({name: 'app', role: 'app', restart: 'on-failure', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000, after: [], env: {}, ports: [], volumes: []});
-    expect(m.app.health).toBeUndefined();
-    expect(m.app.maxRestarts).toBeUndefined();
-    const [proxy] = m.sidecars;
+    expect(m.pods[0]!.startup).toBe('ordered');
+    expect(m.pods[0]!.app).toMatchObject({name: 'app', role: 'app', restart: 'on-failure', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000, after: [], env: {}, ports: [], volumes: []});
+    expect(m.pods[0]!.app.health).toBeUndefined();
+    expect(m.pods[0]!.app.maxRestarts).toBeUndefined();
+    const [proxy] = m.pods[0]!.sidecars;
     expect(proxy).toMatchObject({name: 'proxy', role: 'sidecar', restart: 'always', stopTimeoutMs: 10_000});
     expect(proxy!.health).toEqual({check: {kind: 'tcp', port: 9901}, intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startTimeoutMs: 60_000});
-    expect(m.init[0]).toMatchObject({name: 'migrate', role: 'init', restart: 'never'});
+    expect(m.pods[0]!.init[0]).toMatchObject({name: 'migrate', role: 'init', restart: 'never'});
   });
 
   it('names the project after its directory when name is absent', async () => {
@@ -39,12 +39,12 @@ describe('normalize defaults (DESIGN.md)', () => {
     expect(m.name).toMatch(/^my-shop-[a-z0-9]+$/);
     expect(m.file).toBe(file);
     expect(m.dir).toBe(path.dirname(file));
-    expect(m.app.workdir).toBe(path.dirname(file));
+    expect(m.pods[0]!.app.workdir).toBe(path.dirname(file));
   });
 
   it('http probe defaults: path /, scheme http, no headers', async () => {
     const m = await loadManifest(write('version: 1\napp:\n  command: [x]\n  health: {http: {port: 8080}}\n'), {env: {}});
-    expect(m.app.health!.check).toEqual({kind: 'http', port: 8080, path: '/', scheme: 'http', headers: {}});
+    expect(m.pods[0]!.app.health!.check).toEqual({kind: 'http', port: 8080, path: '/', scheme: 'http', headers: {}});
   });
 });
 
@@ -52,30 +52,30 @@ describe('interpolation in a manifest', () => {
   it('a plain-scalar ${APP_PORT} becomes an integer port, quoted stays a string', async () => {
     const yaml = 'version: 1\napp:\n  command: [x]\n  env: {QUOTED: "${APP_PORT}"}\n  health:\n    http:\n      port: ${APP_PORT}\n    retries: ${RETRIES}\n';
     const m = await loadManifest(write(yaml), {env: {APP_PORT: '8080', RETRIES: '5'}});
-    expect(m.app.health!.check).toMatchObject({port: 8080});
-    expect(m.app.health!.retries).toBe(5);
-    expect(m.app.env.QUOTED).toBe('8080');
+    expect(m.pods[0]!.app.health!.check).toMatchObject({port: 8080});
+    expect(m.pods[0]!.app.health!.retries).toBe(5);
+    expect(m.pods[0]!.app.env.QUOTED).toBe('8080');
   });
 
   it('reads .env beside the manifest; the process environment wins', async () => {
     const yaml = 'version: 1\napp:\n  command: [x]\n  env:\n    A: ${A}\n    B: ${B}\n    C: ${C:-fallback}\n';
     const file = write(yaml, {'.env': 'A=from-dotenv\nB=from-dotenv\n'});
     const m = await loadManifest(file, {env: {B: 'from-process'}});
-    expect(m.app.env).toEqual({A: 'from-dotenv', B: 'from-process', C: 'fallback'});
+    expect(m.pods[0]!.app.env).toEqual({A: 'from-dotenv', B: 'from-process', C: 'fallback'});
   });
 
   it('the .env beside the manifest is used, not the one in the working directory', async () => {
     const file = write('version: 1\napp:\n  command: [x]\n  env: {A: "${A}"}\n', {'.env': 'A=beside'});
     writeFileSync(path.join(root, '.env'), 'A=elsewhere');
     const m = await loadManifest(path.relative(process.cwd(), file), {env: {}});
-    expect(m.app.env.A).toBe('beside');
+    expect(m.pods[0]!.app.env.A).toBe('beside');
   });
 
   it('keeps ${volumes.NAME} for the runtime and $$ as a literal $', async () => {
     const yaml = 'version: 1\napp:\n  command: [sh, -c, "ls ${volumes.logs} $$HOME"]\n  env: {LOG_DIR: "${volumes.logs}"}\n  volumes: ["logs:/var/log/app"]\nvolumes:\n  logs: {}\n';
     const m = await loadManifest(write(yaml), {env: {}});
-    expect(m.app.command).toEqual(['sh', '-c', 'ls ${volumes.logs} $HOME']);
-    expect(m.app.env.LOG_DIR).toBe('${volumes.logs}');
+    expect(m.pods[0]!.app.command).toEqual(['sh', '-c', 'ls ${volumes.logs} $HOME']);
+    expect(m.pods[0]!.app.env.LOG_DIR).toBe('${volumes.logs}');
   });
 
   it('does not interpolate keys', async () => {
@@ -86,7 +86,7 @@ describe('interpolation in a manifest', () => {
 
   it('unset variables become "" with a warning', async () => {
     const {manifest, warnings} = await loadManifestWithWarnings(write('version: 1\napp:\n  command: [x, "${FLAG}", "$OTHER"]\n'), {env: {}});
-    expect(manifest.app.command).toEqual(['x', '', '']);
+    expect(manifest.pods[0]!.app.command).toEqual(['x', '', '']);
     expect(warnings).toEqual([expect.stringMatching(/^variable FLAG is not set/), expect.stringMatching(/^variable OTHER is not set/)]);
   });
 
@@ -102,47 +102,47 @@ describe('services', () => {
     const m = await loadManifest(rich, {env: {}});
     const dir = path.dirname(rich);
     expect(m.name).toBe('rich-dev');
-    expect(m.app.workdir).toBe(path.join(dir, 'app'));
-    expect(m.app.build).toEqual({context: path.join(dir, 'app'), dockerfile: 'Dockerfile.dev', args: {NODE_VERSION: '20', DEBUG: 'false', EMPTY: ''}});
-    expect(m.app.volumes).toEqual([
+    expect(m.pods[0]!.app.workdir).toBe(path.join(dir, 'app'));
+    expect(m.pods[0]!.app.build).toEqual({context: path.join(dir, 'app'), dockerfile: 'Dockerfile.dev', args: {NODE_VERSION: '20', DEBUG: 'false', EMPTY: ''}});
+    expect(m.pods[0]!.app.volumes).toEqual([
       {type: 'volume', source: 'data', target: '/var/lib/app', readOnly: false},
       {type: 'bind', source: './config', hostPath: path.join(dir, 'config'), target: '/etc/app', readOnly: true},
       {type: 'bind', source: './cache', hostPath: path.join(dir, 'cache'), target: '/cache', readOnly: false},
     ]);
-    expect(m.app.process).toEqual({command: ['node', '--watch', 'server.js'], env: {NODE_ENV: 'development', DATA_DIR: '${volumes.data}'}, workdir: path.join(dir, 'app')});
-    expect(m.app.ports.map((p) => `${p.hostIp} ${p.hostPort}:${p.containerPort}/${p.protocol}`)).toEqual([
+    expect(m.pods[0]!.app.process).toEqual({command: ['node', '--watch', 'server.js'], env: {NODE_ENV: 'development', DATA_DIR: '${volumes.data}'}, workdir: path.join(dir, 'app')});
+    expect(m.pods[0]!.app.ports.map((p) => `${p.hostIp} ${p.hostPort}:${p.containerPort}/${p.protocol}`)).toEqual([
       '127.0.0.1 8080:8080/tcp', '0.0.0.0 9443:9443/tcp', '::1 5353:5353/udp', '127.0.0.1 7000:7000/tcp',
     ]);
-    expect(m.app.health).toEqual({
+    expect(m.pods[0]!.app.health).toEqual({
       check: {kind: 'http', port: 8080, path: '/healthz', scheme: 'http', headers: {'X-Probe': 'sidecar'}},
       intervalMs: 500, timeoutMs: 250, retries: 5, startPeriodMs: 1000, startTimeoutMs: 90_000,
     });
-    expect(m.app).toMatchObject({restart: 'on-failure', stopSignal: 'SIGINT', stopTimeoutMs: 15_000, maxRestarts: 3});
+    expect(m.pods[0]!.app).toMatchObject({restart: 'on-failure', stopSignal: 'SIGINT', stopTimeoutMs: 15_000, maxRestarts: 3});
     expect(m.volumes).toEqual({data: {name: 'data', external: false}, shared: {name: 'shared', external: true}});
   });
 
   it('merges envFile then env (env wins), and accepts env as a KEY=VALUE list', async () => {
     const m = await loadManifest(rich, {env: {}});
-    expect(m.app.env).toMatchObject({FROM_FILE: 'yes', PORT: '8080', LOG_LEVEL: 'debug', GREETING: 'hello ${USER}'});
-    expect(m.sidecars.find((s) => s.name === 'log-shipper')!.env).toEqual({SHIP_TO: 'stdout', LEVEL: 'debug'});
+    expect(m.pods[0]!.app.env).toMatchObject({FROM_FILE: 'yes', PORT: '8080', LOG_LEVEL: 'debug', GREETING: 'hello ${USER}'});
+    expect(m.pods[0]!.sidecars.find((s) => s.name === 'log-shipper')!.env).toEqual({SHIP_TO: 'stdout', LEVEL: 'debug'});
   });
 
   it('YAML merge keys (<<: *anchor) apply', async () => {
     const m = await loadManifest(rich, {env: {}});
-    expect(m.sidecars[0]).toMatchObject({name: 'proxy', stopTimeoutMs: 2000, restart: 'always'});
+    expect(m.pods[0]!.sidecars[0]).toMatchObject({name: 'proxy', stopTimeoutMs: 2000, restart: 'always'});
   });
 
   it('a service may run only under the process runtime (process.command, no image)', async () => {
     const m = await loadManifest(write('version: 1\napp:\n  process: {command: [node, app.js]}\n'), {env: {}});
-    expect(m.app.command).toBeUndefined();
-    expect(m.app.process.command).toEqual(['node', 'app.js']);
+    expect(m.pods[0]!.app.command).toBeUndefined();
+    expect(m.pods[0]!.app.process.command).toEqual(['node', 'app.js']);
   });
 });
 
 describe('sidecarStartOrder', () => {
   const order = async (sidecars: string) => {
     const m = await loadManifest(write(`version: 1\napp:\n  command: [x]\nsidecars:\n${sidecars}`), {env: {}});
-    return sidecarStartOrder(m).map((s) => s.name);
+    return sidecarStartOrder(m.pods[0]!).map((s) => s.name);
   };
 
   it('is declaration order without after', async () => {
@@ -156,6 +156,6 @@ describe('sidecarStartOrder', () => {
 
   it('the rich fixture: log-shipper waits for metrics', async () => {
     const m = await loadManifest(rich, {env: {}});
-    expect(sidecarStartOrder(m).map((s) => s.name)).toEqual(['proxy', 'metrics', 'log-shipper']);
+    expect(sidecarStartOrder(m.pods[0]!).map((s) => s.name)).toEqual(['proxy', 'metrics', 'log-shipper']);
   });
 });

@@ -52,12 +52,12 @@ describe('directories the manifest names must exist (issue 8.6)', () => {
 
   it('existing directories pass; without a workdir the manifest directory is used', async () => {
     const m = await loadManifest(project('version: 1\napp:\n  build: ./app\n  workdir: ./app\nsidecars:\n  proxy: {command: [x]}\n', ['app']), {env: {}, checkPaths: true});
-    expect(m.app.build?.context).toBe(m.app.workdir);
+    expect(m.pods[0]!.app.build?.context).toBe(m.pods[0]!.app.workdir);
   });
 
   it('the check is off unless asked for (scaffolding validates before writing the directories)', async () => {
     const m = await loadManifest(project('version: 1\napp:\n  command: [x]\n  workdir: ./app\n'), {env: {}});
-    expect(m.app.workdir).toMatch(/app$/);
+    expect(m.pods[0]!.app.workdir).toMatch(/app$/);
   });
 
   it('the rich fixture names only directories that exist', async () => {

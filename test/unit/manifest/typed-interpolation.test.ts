@@ -30,22 +30,22 @@ const FIELDS: Field[] = [
   {
     field: 'health.http.port', path: 'app.health.http.port', good: '30080', typed: 30_080, bad: 'abc', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {http: {port: ${v}, path: /}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    http:\n      port: ${v}\n`),
-    read: (m) => (m.app.health!.check as {port: number}).port,
+    read: (m) => (m.pods[0]!.app.health!.check as {port: number}).port,
   },
   {
     field: 'health.tcp.port', path: 'app.health.tcp.port', good: '9901', typed: 9901, bad: '99x', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {tcp: {port: ${v}}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    tcp:\n      port: ${v}\n`),
-    read: (m) => (m.app.health!.check as {port: number}).port,
+    read: (m) => (m.pods[0]!.app.health!.check as {port: number}).port,
   },
   {
     field: 'health.retries', path: 'app.health.retries', good: '3', typed: 3, bad: 'three', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {tcp: {port: 1}, retries: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    tcp: {port: 1}\n    retries: ${v}\n`),
-    read: (m) => m.app.health!.retries,
+    read: (m) => m.pods[0]!.app.health!.retries,
   },
   {
     field: 'maxRestarts', path: 'app.maxRestarts', good: '7', typed: 7, bad: '1.5', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp: {${CMD}, maxRestarts: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  maxRestarts: ${v}\n`),
-    read: (m) => m.app.maxRestarts,
+    read: (m) => m.pods[0]!.app.maxRestarts,
   },
   {
     field: 'volumes.NAME.external', path: 'volumes.data.external', good: 'true', typed: true, bad: 'maybe', scalar: true,
@@ -60,12 +60,12 @@ const FIELDS: Field[] = [
   {
     field: 'health.interval', path: 'app.health.interval', good: '2s', typed: 2000, bad: 'soon', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {tcp: {port: 1}, interval: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    tcp: {port: 1}\n    interval: ${v}\n`),
-    read: (m) => m.app.health!.intervalMs,
+    read: (m) => m.pods[0]!.app.health!.intervalMs,
   },
   {
     field: 'ports[] (whole item)', path: 'app.ports[0]', good: '8080', typed: '127.0.0.1:8080:8080', bad: 'http', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  ports: [${v}]\n` : `version: 1\napp:\n  ${CMD}\n  ports:\n    - ${v}\n`),
-    read: (m) => m.app.ports.map((p) => `${p.hostIp}:${p.hostPort}:${p.containerPort}`).join(),
+    read: (m) => m.pods[0]!.app.ports.map((p) => `${p.hostIp}:${p.hostPort}:${p.containerPort}`).join(),
   },
 ];
 
@@ -140,7 +140,7 @@ describe('typed interpolation inside strings (issue 8.1)', () => {
   ])('a port mapping built from a variable (%s)', async (_style, item, written) => {
     const yaml = `version: 1\napp:\n  ${CMD}\n${item('${P}')}`;
     const m = await loadManifest(write(yaml), {env: {P: '18080'}});
-    expect(m.app.ports[0]).toMatchObject({hostPort: 18_080, containerPort: 8080});
+    expect(m.pods[0]!.app.ports[0]).toMatchObject({hostPort: 18_080, containerPort: 8080});
 
     const unset = await problemOf(write(yaml), {});
     expect(unset.message).toMatch(/^P is not set: ":8080" is not a port mapping/);
@@ -159,14 +159,14 @@ describe('typed interpolation inside strings (issue 8.1)', () => {
 describe('typed fields without interpolation', () => {
   it('a quoted literal is cast too, as Compose does', async () => {
     const m = await loadManifest(write(`version: "1"\napp:\n  ${CMD}\n  maxRestarts: "2"\n  health: {http: {port: "8080"}, retries: "4"}\nvolumes: {data: {external: "false"}}\n`), {env: {}});
-    expect(m.app.health).toMatchObject({check: {port: 8080}, retries: 4});
-    expect(m.app.maxRestarts).toBe(2);
+    expect(m.pods[0]!.app.health).toMatchObject({check: {port: 8080}, retries: 4});
+    expect(m.pods[0]!.app.maxRestarts).toBe(2);
     expect(m.volumes.data!.external).toBe(false);
   });
 
   it('env values stay strings: 010 is not turned into 10, 1e3 not into 1000', async () => {
     const m = await loadManifest(write(`version: 1\napp:\n  ${CMD}\n  env:\n    A: \${A}\n    B: \${B}\n    C: \${C}\n`), {env: {A: '010', B: '1e3', C: 'true'}});
-    expect(m.app.env).toEqual({A: '010', B: '1e3', C: 'true'});
+    expect(m.pods[0]!.app.env).toEqual({A: '010', B: '1e3', C: 'true'});
   });
 
   it.each([

@@ -8,7 +8,7 @@ const m = (startup: 'ordered' | 'parallel' = 'ordered') =>
     init: [service('migrate', 'init')],
     sidecars: [service('db', 'sidecar'), service('proxy', 'sidecar'), service('metrics', 'sidecar', {after: ['db', 'migrate']})],
     app: service('app', 'app'),
-  });
+  }).pods[0]!;
 
 describe('start plan (DESIGN 1)', () => {
   it('gates each sidecar on the previous one, and the app on every sidecar', () => {
