@@ -1,6 +1,7 @@
 // Compose interpolation of one string: `$$`, `$VAR`, `${VAR}`, `${VAR:-d}`,
 // `${VAR-d}`, `${VAR:?msg}`, `${VAR?msg}`, `${VAR:+r}`, `${VAR+r}`, nesting in
-// the default. `${volumes.NAME}` is left for the runtime (volume-refs.ts).
+// the default. `${volumes.NAME}` and `${pods.NAME.host}` are left for the
+// runtime (volume-refs.ts, pod-refs.ts).
 
 export interface InterpolationIssue {
   // Index in the input string where the bad expression starts.
@@ -98,13 +99,13 @@ function matchingBrace(input: string, from: number): number {
 }
 
 function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {
-  if (/^volumes\.[a-z0-9][a-z0-9_.-]*$/.test(body)) return whole;
+  if (/^volumes\.[a-z0-9][a-z0-9_.-]*$/.test(body) || /^pods\.[a-z0-9][a-z0-9-]*\.host$/.test(body)) return whole;
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
   if (!match) {
     issues.push({
       index,
       message: `"${whole}" is not a valid substitution`,
-      suggestion: 'use ${VAR}, ${VAR:-default}, ${VAR:?message} or ${volumes.NAME}; write "$$" for a literal "$"',
+      suggestion: 'use ${VAR}, ${VAR:-default}, ${VAR:?message}, ${volumes.NAME} or ${pods.NAME.host}; write "$$" for a literal "$"',
     });
     return whole;
   }
