@@ -1,4 +1,4 @@
-import type {Manifest, Service} from '../manifest/types.js';
+import type {Manifest, Pod, Service} from '../manifest/types.js';
 
 export type RuntimeKind = 'process' | 'docker';
 
@@ -55,7 +55,7 @@ export interface RuntimeEvents {
   // The pod's shared network is gone (docker: the infra container died or was
   // removed): every unit lost its network. Kubernetes treats it as a sandbox
   // failure: kill the containers, recreate the sandbox, start them again.
-  podLost?(reason: string): void;
+  podLost?(pod: string, reason: string): void;
   // Something the user should know about how the runtime set the stack up (one line).
   notice?(message: string): void;
 }
@@ -88,8 +88,12 @@ export interface Runtime extends ProbeAccess {
   // This run of the stack, carried by its units (process runtime: in their environment)
   // and recorded in state.json so that reaping after a crash finds their escaped children.
   readonly runId?: string;
-  // Shared resources first: volumes, and the pod network (docker: infra container).
+  // Shared resources first, once per stack: volumes, the project network, and
+  // every pod's network namespace (docker: one infra container per pod).
   prepare(manifest: Manifest, events: RuntimeEvents): Promise<void>;
+  // Recreate one pod's network namespace after podLost (docker: a new infra
+  // container, same name and alias); idempotent; nothing under the process runtime.
+  preparePod(pod: Pod): Promise<void>;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;
   // stopSignal to the whole group/container, SIGKILL after timeoutMs; resolves on exit.

@@ -103,12 +103,16 @@ export class Supervisor implements SupervisorApi {
   }
 
   // Shared resources, init jobs in order, sidecars gated on readiness, app last.
-  private async bringUp(selected: Service[]): Promise<void> {
-    await this.runtime.prepare(this.manifest, {
-      log: (line) => this.onLog(line),
-      podLost: (reason) => void this.recreatePod(reason),
-      notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
-    });
+  // A recreated pod gets a new network namespace only: volumes and images are there.
+  private async bringUp(selected: Service[], recreate = false): Promise<void> {
+    if (recreate) await this.runtime.preparePod(this.pod);
+    else {
+      await this.runtime.prepare(this.manifest, {
+        log: (line) => this.onLog(line),
+        podLost: (_pod, reason) => void this.recreatePod(reason),
+        notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
+      });
+    }
     for (const service of this.pod.init) await this.runInit(this.unit(service.name));
     const tasks = new Map<string, Promise<void>>();
     for (const service of selected) {
@@ -135,7 +139,7 @@ export class Supervisor implements SupervisorApi {
         unit.attempt = 0;
         unit.readiness = new Deferred<void>();
       }
-      await this.bringUp(this.selected);
+      await this.bringUp(this.selected, true);
       if (this.phase === 'starting') {
         this.phase = 'up';
         this.emitStack('ready', 'pod recreated');

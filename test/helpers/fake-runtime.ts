@@ -28,6 +28,8 @@ export class FakeRuntime implements Runtime {
     this.events = events;
   }
 
+  async preparePod(): Promise<void> {}
+
   async start(service: Service): Promise<RunningUnit> {
     if (this.unstartable.has(service.name)) throw new Error(`spawn ${service.name} ENOENT`);
     this.log.push({time: this.clock.now(), op: 'start', service: service.name});

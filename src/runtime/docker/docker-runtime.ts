@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
-import {allServices} from '../../manifest/types.js';
+import {allServices, onlyPod} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
@@ -79,6 +79,11 @@ export class DockerRuntime implements Runtime {
       this.builtHashes.set(image, hash);
     }
     await this.ensurePod(docker, manifest);
+  }
+
+  async preparePod(): Promise<void> {
+    if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
+    await this.ensurePod(await this.docker(), this.manifest);
   }
 
   private async ensureVolumes(docker: Docker, manifest: Manifest): Promise<void> {
@@ -199,7 +204,7 @@ export class DockerRuntime implements Runtime {
   private onPodLost(reason: string): void {
     if (this.infraId === undefined) return;
     this.infraId = undefined;
-    this.events?.podLost?.(reason);
+    if (this.manifest) this.events?.podLost?.(onlyPod(this.manifest).name, reason);
   }
 
   private prepared(): {manifest: Manifest; events: RuntimeEvents; infraId: string} {

@@ -51,6 +51,9 @@ export class ProcessRuntime implements Runtime {
     installExitHook();
   }
 
+  // Every pod shares the host's loopback: there is no namespace to recreate.
+  async preparePod(): Promise<void> {}
+
   async start(service: Service): Promise<RunningUnit> {
     const manifest = this.requireManifest();
     const [file, ...args] = serviceCommand(manifest, service);

@@ -225,6 +225,7 @@ function deaf(runtime: Runtime): Runtime {
   return {
     kind: runtime.kind,
     prepare: (manifest, events) => runtime.prepare(manifest, events),
+    preparePod: (pod) => runtime.preparePod(pod),
     start: async (service) => ({...(await runtime.start(service)), exited: new Promise<never>(() => {})}),
     stop: (unit, signal, timeoutMs) => runtime.stop(unit, signal, timeoutMs),
     kill: (unit) => runtime.kill(unit),
