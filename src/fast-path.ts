@@ -1,10 +1,11 @@
 import {readFileSync} from 'node:fs';
 
 // Answers `sidecar --version` without loading oclif, with oclif's exact text
-// (`sidecar/X.Y.Z linux-x64 node-vN`), so start-up stays near bare node.
+// (`sidecar-pod/X.Y.Z linux-x64 node-vN`: the package name, as in `--help`),
+// so start-up stays near bare node.
 export function fastPath(argv: string[]): boolean {
   if (argv.length !== 1 || (argv[0] !== '--version' && argv[0] !== '-v' && argv[0] !== 'version')) return false;
-  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-  process.stdout.write(`sidecar/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {name: string; version: string};
+  process.stdout.write(`${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`);
   return true;
 }

@@ -49,9 +49,11 @@ describe('help', () => {
     expect(helpTypo.stderr).toContain('did you mean `sidecar up`');
   });
 
-  it('--version still answers', async () => {
+  it('--version still answers, with the package name and version that --help shows', async () => {
     const version = await cli(p, ['--version']);
     expect(version.exitCode).toBe(0);
-    expect(version.stdout).toMatch(/^sidecar\/\d+\.\d+\.\d+ /);
+    expect(version.stdout).toMatch(/^sidecar-pod\/\d+\.\d+\.\d+ /);
+    const help = await cli(p, ['--help']);
+    expect(help.stdout).toContain(version.stdout.split(' ')[0]);
   });
 });
