@@ -65,6 +65,8 @@ function laterStageProblems(source: ManifestSource, data: Record<string, unknown
   let normalized: ReturnType<typeof normalize>;
   try {
     kept = without(data, known.map((problem) => problem.place?.path ?? ''));
+    // Neither form left (\`pods: {}\` rejected, no app): nothing a later stage could place.
+    if (kept.app === undefined && kept.pods === undefined) return [];
     normalized = normalize(source, kept);
   } catch {
     return [];

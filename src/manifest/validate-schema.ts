@@ -80,12 +80,16 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
       const fix = guess ? `did you mean "${guess}"?` : allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key';
       return problemAt(source, [...path, key], `unknown key "${key}"`, fix, true);
     }
-    case 'required': {
-      const key = String(params.missingProperty);
-      const what = key === 'app' ? 'the manifest needs an `app:` section (the main service)' : `"${key}" is required here`;
-      const fix = key === 'version' ? 'add `version: 1` at the top' : key === 'app' ? 'add `app:` with an image, build or command' : `add "${key}"`;
-      return problemAt(source, path, what, fix);
-    }
+    case 'required':
+      return requiredProblem(source, path, String(params.missingProperty));
+    case 'if':
+      // The `false schema` or `required` error inside the branch says what is wrong.
+      return undefined;
+    case 'false schema':
+      return formProblem(source, path);
+    case 'minProperties':
+      if (path.length === 1 && path[0] === 'pods') return problemAt(source, path, '`pods` is empty', 'declare at least one pod, e.g. pods: {web: {app: {command: [node, server.js]}}}');
+      return problemAt(source, path, 'the mapping is empty', 'give at least one entry or remove the key');
     case 'const':
       return problemAt(source, path, `version ${JSON.stringify(value)} is not supported; this sidecar reads version 1`, 'write `version: 1`');
     case 'enum': {
@@ -95,6 +99,9 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
     }
     case 'type': {
       // `proxy:` with nothing under it: say so, rather than "expected object, got null".
+      if (value === null && path.length === 2 && path[0] === 'pods') {
+        return problemAt(source, path, `pod "${String(path[1])}" is empty`, 'give it an `app:` with an image, a build or a command', true);
+      }
       if (value === null && node?.properties?.image) {
         return problemAt(source, path, `service "${String(path[path.length - 1])}" is empty`, 'give it an `image`, a `build` or a `command`');
       }
@@ -116,6 +123,29 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
     default:
       return problemAt(source, path, `${error.message ?? 'is invalid'}`, node?.description ? `expected ${node.description}` : 'see the manifest reference in docs/manifest.md');
   }
+}
+
+// A missing key: the form-level ones (`version`, `app` or `pods`, a pod's `app`) say what they are for.
+function requiredProblem(source: ManifestSource, path: PathSegment[], key: string): Problem {
+  if (key === 'version') return problemAt(source, path, '"version" is required here', 'add `version: 1` at the top');
+  if (key === 'app' && path.length === 0) {
+    return problemAt(source, path, 'the manifest needs an `app:` section (the main service) or `pods:` (several pods)', 'add `app:` with an image, build or command, or `pods:` with one app per pod (see docs/manifest.md)');
+  }
+  if (key === 'app' && path.length === 2 && path[0] === 'pods') {
+    return problemAt(source, path, `pod "${String(path[1])}" has no app`, `add \`app:\` with an image, build or command under pods.${String(path[1])}`, true);
+  }
+  return problemAt(source, path, `"${key}" is required here`, `add "${key}"`);
+}
+
+// Top-level `app`, `sidecars`, `init` or `startup` next to `pods`: the two forms
+// in one file. Said at the top-level key, with where it belongs instead.
+function formProblem(source: ManifestSource, path: PathSegment[]): Problem {
+  const key = String(path[0]);
+  const fix =
+    key === 'app'
+      ? 'a manifest has either a top-level `app` (one pod) or `pods`, never both: move this app under pods.NAME.app (its sidecars and init with it), or remove `pods`'
+      : `move it into the pod it belongs to: pods.NAME.${key}`;
+  return problemAt(source, path, `top-level "${key}" cannot be used together with "pods"`, fix, true);
 }
 
 function patternProblem(source: ManifestSource, path: PathSegment[], value: unknown, error: ErrorObject): Problem {
