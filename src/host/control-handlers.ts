@@ -61,6 +61,10 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       const service = requireService(host, request.service);
       return channel.result(await host.options.runtime.exec(service, request.command, request.stdin ? {stdin: inputStream(channel)} : {}));
     }
+    case 'endpoint': {
+      const endpoint = await host.options.runtime.endpoint(requireService(host, request.service), request.port);
+      return channel.result({host: endpoint.host, port: endpoint.port});
+    }
     case 'logs':
       return streamLogs(host, request, channel);
     case 'events': {

@@ -22,6 +22,9 @@ export interface SupervisorArgs {
   forceBuild?: boolean;
   // The project lock the CLI holds, which the supervisor takes over (project-lock.ts).
   lockToken?: string;
+  // The process the stack belongs to (the Node API's caller): when it is gone,
+  // the supervisor stops the stack, so a test run that dies leaves nothing behind.
+  owner?: {pid: number; startTime?: string};
 }
 
 const ANSWER_TIMEOUT_MS = 15_000;

@@ -10,6 +10,7 @@ import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from './stack-host.js';
+import {isSameProcess} from '../runtime/process/process-start-time.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
@@ -40,6 +41,7 @@ async function main(args: SupervisorArgs): Promise<number> {
   stopOn('SIGINT');
   process.on('SIGHUP', () => undefined);
   await host.open();
+  if (args.owner) watchOwner(args.owner, () => void host.shutdown({requestedBy: `the end of its owner, pid ${args.owner!.pid}`}));
   log(`supervising ${manifest.name} (${runtime.kind}) on ${host.socketPath}`);
   void host.supervisor.completion.then((completion) => {
     // Only a stack that was ready can complete: a failed start stops the supervisor
@@ -57,6 +59,18 @@ async function main(args: SupervisorArgs): Promise<number> {
   }
   await host.finished;
   return exitCode;
+}
+
+// The Node API's caller owns the stack: once that process is gone (pid + start
+// time, so a reused pid does not keep it alive), stop. Checked every second.
+function watchOwner(owner: {pid: number; startTime?: string}, stop: () => void): void {
+  const timer = setInterval(() => {
+    if (isSameProcess(owner.pid, owner.startTime)) return;
+    clearInterval(timer);
+    log(`its owner (pid ${owner.pid}) is gone: stopping the stack`);
+    stop();
+  }, 1000);
+  timer.unref();
 }
 
 const log = supervisorNote;

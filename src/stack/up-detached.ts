@@ -12,6 +12,8 @@ import {waitForExit} from '../runtime/process/wait-exit.js';
 export interface DetachedOptions {
   wait: boolean;
   timeoutMs?: number;
+  // The stack stops when this process is gone (the Node API; spawn-supervisor.ts).
+  owner?: {pid: number; startTime?: string};
 }
 
 // `up -d` returns once the detached supervisor answers; `up --wait` once every
@@ -86,6 +88,7 @@ async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSuperv
       ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
       ...(plan.forceBuild ? {forceBuild: true} : {}),
       ...(plan.lock ? {lockToken: plan.lock.token} : {}),
+      ...(options.owner ? {owner: options.owner} : {}),
     }, plan.manifest);
   } finally {
     // The supervisor took the lock over (or died: then it is stale, or still ours and removed).

@@ -13,6 +13,8 @@ export type ControlRequest =
   // With `stdin`, the client then sends InputFrames on the same connection (the
   // CLI's stdin, as `docker exec -i` streams it), ending with `{stdinEnd: true}`.
   | {method: 'exec'; service: string; command: string[]; stdin?: boolean}
+  // Where this machine reaches a service's port under the runtime in use (the Node API's endpoint()).
+  | {method: 'endpoint'; service: string; port: number}
   | {method: 'logs'; services: string[]; tail?: number; since?: number; follow: boolean}
   | {method: 'events'}
   | {method: 'down'; timeoutMs?: number; volumes: boolean}

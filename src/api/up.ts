@@ -1,0 +1,50 @@
+import path from 'node:path';
+import {callControl} from '../host/control/control-client.js';
+import {SidecarError} from '../errors/index.js';
+import type {HelloResult} from '../host/control/protocol.js';
+import {findSupervisor, supervisorPeer} from '../host/find-supervisor.js';
+import {processStartTime} from '../runtime/process/process-start-time.js';
+import {prepareUp} from '../stack/prepare-up.js';
+import {upDetached} from '../stack/up-detached.js';
+import {SidecarStack} from './stack-handle.js';
+
+export interface UpOptions {
+  // The manifest, relative to cwd (default: sidecar.yaml).
+  file?: string;
+  // Where file is resolved (default: process.cwd()).
+  cwd?: string;
+  // Where services run (default: auto, as the CLI's --runtime).
+  runtime?: 'auto' | 'docker' | 'process';
+  // Services (or pods) to start with what they need; default: all.
+  services?: string[];
+  // Give up if the stack is not ready in this time (ms); the stack is stopped then.
+  timeoutMs?: number;
+  // Rebuild images of services with `build` (docker).
+  build?: boolean;
+}
+
+// `sidecar up --wait` for a test suite: resolves once every service is ready,
+// rejects with a SidecarError (the CLI's message, code and fix) after tearing
+// the stack down if one is not. The stack belongs to this process: if it dies
+// without calling down(), the supervisor notices within a second and stops the
+// stack, so no test run leaves one behind.
+export async function up(options: UpOptions = {}): Promise<SidecarStack> {
+  const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? 'sidecar.yaml');
+  const plan = await prepareUp(file, options.runtime ?? 'auto', options.services ?? [], {build: options.build ?? false});
+  if (plan.live) {
+    // Someone else's stack runs here: use it, never take it down.
+    const peer = {peer: supervisorPeer(plan.live.pid)};
+    await callControl(plan.live.socket, {method: 'wait'}, peer);
+    const hello = await callControl<HelloResult>(plan.live.socket, {method: 'hello'}, peer);
+    return new SidecarStack(plan.files, plan.live.socket, hello, false);
+  }
+  const owner = {pid: process.pid, ...withStartTime(processStartTime(process.pid))};
+  const hello = await upDetached(plan, {wait: true, owner, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
+  const live = await findSupervisor(plan.files);
+  if (!live) throw new SidecarError('SIDECAR_NOT_RUNNING', `${hello.project} was ready but its supervisor (pid ${hello.pid}) no longer answers`, {suggestion: `see ${plan.files.supervisorLog}`});
+  return new SidecarStack(plan.files, live.socket, live.hello, true);
+}
+
+function withStartTime(startTime: string | undefined): {startTime?: string} {
+  return startTime === undefined ? {} : {startTime};
+}
