@@ -40,12 +40,12 @@ export function composeHealthcheck(service: Service, losses: LossList): ComposeH
   if (check.kind === 'exec') test = ['CMD', ...check.command.map((arg) => inContainer(service, arg))];
   else if (check.kind === 'http') {
     test = ['CMD-SHELL', httpCommand(check)];
-    losses.add(service.name, 'health.http', 'Compose cannot probe HTTP from outside the image: the healthcheck runs wget, curl or node inside the container, and the image must have one of them');
+    losses.add(service.id, 'health.http', 'Compose cannot probe HTTP from outside the image: the healthcheck runs wget, curl or node inside the container, and the image must have one of them');
   } else if (check.kind === 'tcp') {
     test = ['CMD-SHELL', tcpCommand(check.port)];
-    losses.add(service.name, 'health.tcp', 'Compose cannot probe a port from outside the image: the healthcheck runs nc or node inside the container, and the image must have one of them');
+    losses.add(service.id, 'health.tcp', 'Compose cannot probe a port from outside the image: the healthcheck runs nc or node inside the container, and the image must have one of them');
   } else {
-    losses.add(service.name, 'health.log', 'Compose has no log-line healthcheck: dropped, so services after it wait only until it has started');
+    losses.add(service.id, 'health.log', 'Compose has no log-line healthcheck: dropped, so services after it wait only until it has started');
     return undefined;
   }
   losses.add(undefined, 'health.startTimeout', 'Compose has no start deadline: a service whose probe never passes is not failed at startTimeout; its dependants wait until Docker marks it unhealthy (start_period + retries × interval)');

@@ -1,6 +1,7 @@
-import {allServices, onlyPod, type Manifest, type PortMapping, type Service} from '../manifest/types.js';
+import {podsInStartOrder, servicesInStartOrder, type Manifest, type Pod, type PortMapping, type Service} from '../manifest/types.js';
 import {imageOf, volumeName} from '../runtime/docker/naming.js';
 import {composeHealthcheck, type ComposeHealthcheck} from './compose-healthcheck.js';
+import {composeNames, type ComposeNames} from './compose-names.js';
 import {containerCommand, containerEnv} from './container-env.js';
 import {goDuration} from './durations.js';
 import {LossList, type Loss} from './loss.js';
@@ -31,22 +32,16 @@ const CONDITION: Record<WaitCondition, string> = {
 };
 const RESTART: Record<Service['restart'], string> = {always: 'always', 'on-failure': 'on-failure', never: 'no'};
 
-// The infra service's name: `pod`, unless a service already has it.
-function infraName(manifest: Manifest): string {
-  const taken = new Set(allServices(manifest).map((s) => s.name));
-  let name = 'pod';
-  for (let i = 2; taken.has(name); i++) name = `pod-${i}`;
-  return name;
-}
-
 // Compose short syntax; IPv6 addresses in brackets. Always the loopback unless an address was given.
 function portSpec(port: PortMapping): string {
   const host = port.hostIp.includes(':') ? `[${port.hostIp}]` : port.hostIp;
   return `${host}:${port.hostPort}:${port.containerPort}${port.protocol === 'udp' ? '/udp' : ''}`;
 }
 
-function labels(manifest: Manifest, service: string, role: string): Record<string, string> {
-  return {'sidecar.project': manifest.name, 'sidecar.service': service, 'sidecar.role': role};
+// The pods form adds the pod (the Docker runtime labels it too); the single form's labels stay as they were.
+function labels(manifest: Manifest, pod: Pod, service: string, role: string): Record<string, string> {
+  const podLabel: Record<string, string> = manifest.form === 'pods' ? {'sidecar.pod': pod.name} : {};
+  return {'sidecar.project': manifest.name, ...podLabel, 'sidecar.service': service, 'sidecar.role': role};
 }
 
 // Compose interpolates `$` in every value; what the manifest meant literally must stay literal.
@@ -59,10 +54,74 @@ function escapeDollars<T>(value: T): T {
   return value;
 }
 
+// The pod's network namespace and published ports. Under `after` it depends on
+// every service of the pods it is after (ready where Compose can probe, else
+// started), which is when the supervisor starts the pod.
+function infraService(manifest: Manifest, pod: Pod, names: ComposeNames, options: ComposeOptions): ComposeService {
+  const own = manifest.form === 'single' ? manifest.pods.flatMap(servicesInStartOrder) : servicesInStartOrder(pod);
+  const entry: ComposeService = {
+    image: options.infraImage ?? DEFAULT_INFRA_IMAGE,
+    hostname: manifest.form === 'single' ? manifest.name : pod.name,
+    ...(own.some((s) => s.ports.length > 0) ? {ports: own.flatMap((s) => s.ports.map(portSpec))} : {}),
+  };
+  const dependsOn: Record<string, {condition: string}> = {};
+  for (const name of pod.after) {
+    const before = manifest.pods.find((p) => p.name === name);
+    for (const service of before ? [...before.sidecars, before.app] : []) dependsOn[names.of(service)] = {condition: CONDITION[composeProbed(service) ? 'ready' : 'started']};
+  }
+  if (Object.keys(dependsOn).length > 0) entry.depends_on = dependsOn;
+  entry.restart = 'always';
+  entry.labels = labels(manifest, pod, names.infra(pod), 'infra');
+  return entry;
+}
+
+// Compose can wait on a probe it can run in the container: not a log probe.
+function composeProbed(service: Service): boolean {
+  return service.health !== undefined && service.health.check.kind !== 'log';
+}
+
+function serviceEntry(manifest: Manifest, pod: Pod, service: Service, names: ComposeNames, options: ComposeOptions, losses: LossList): ComposeService {
+  const outputDir = options.outputDir ?? manifest.dir;
+  const byName = new Map(servicesInStartOrder(pod).map((s) => [s.name, s]));
+  const entry: ComposeService = {image: imageOf(manifest, service)};
+  if (service.build) {
+    entry.build = {
+      context: relativeTo(outputDir, service.build.context),
+      dockerfile: service.build.dockerfile,
+      ...(Object.keys(service.build.args).length > 0 ? {args: service.build.args} : {}),
+    };
+  }
+  const command = containerCommand(service);
+  if (command) entry.command = command;
+  const infra = names.infra(pod);
+  entry.network_mode = `service:${infra}`;
+  const dependsOn: Record<string, {condition: string}> = {[infra]: {condition: 'service_started'}};
+  for (const dep of startDependencies(pod, composeProbed).get(service.name) ?? []) dependsOn[names.of(byName.get(dep.on)!)] = {condition: CONDITION[dep.condition]};
+  entry.depends_on = dependsOn;
+  const env = containerEnv(service);
+  if (Object.keys(env).length > 0) entry.environment = env;
+  if (service.volumes.length > 0) {
+    entry.volumes = service.volumes.map((m) => `${m.type === 'volume' ? m.source : relativeTo(outputDir, m.hostPath)}:${m.target}${m.readOnly ? ':ro' : ''}`);
+  }
+  const healthcheck: ComposeHealthcheck | undefined = composeHealthcheck(service, losses);
+  if (healthcheck) entry.healthcheck = healthcheck;
+  entry.restart = restartOf(service, losses);
+  // As the Docker runtime does: the engine's init is PID 1, so SIGTERM stops
+  // programs without a handler instead of waiting out the grace period.
+  entry.init = true;
+  entry.stop_signal = service.stopSignal;
+  entry.stop_grace_period = goDuration(service.stopTimeoutMs);
+  entry.labels = labels(manifest, pod, service.id, service.role);
+  if (Object.keys(service.process.env).length > 0 || service.process.command) {
+    losses.add(service.id, 'process', '`process:` overrides apply to the process runtime only and are not in the compose file');
+  }
+  return entry;
+}
+
 function restartOf(service: Service, losses: LossList): string {
   if (service.maxRestarts === undefined) return RESTART[service.restart];
   if (service.restart === 'on-failure') return `on-failure:${service.maxRestarts}`;
-  if (service.restart === 'always') losses.add(service.name, 'maxRestarts', `Compose cannot cap "restart: always"; maxRestarts ${service.maxRestarts} is dropped`);
+  if (service.restart === 'always') losses.add(service.id, 'maxRestarts', `Compose cannot cap "restart: always"; maxRestarts ${service.maxRestarts} is dropped`);
   return RESTART[service.restart];
 }
 
@@ -71,60 +130,23 @@ function restartOf(service: Service, losses: LossList): string {
 // `depends_on` conditions encode the start order. No `version:` key: Compose v2
 // ignores it, and docker-compose 1.29 needs it absent to read the Compose
 // Specification (with `service_completed_successfully`).
+// DESIGN "Several pods": one infra service per pod, named after the pod, so pods
+// resolve each other by name on the project's network; `after` makes a pod's
+// infra service (and so the whole pod) wait for the pods it is after.
 export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {document: ComposeFile; losses: Loss[]} {
   requireImages(manifest, 'Compose');
   const losses = new LossList();
-  const outputDir = options.outputDir ?? manifest.dir;
-  const infra = infraName(manifest);
-  const deps = startDependencies(onlyPod(manifest), (s) => s.health !== undefined && s.health.check.kind !== 'log');
-  const all = allServices(manifest);
-
+  const names = composeNames(manifest);
   const services: Record<string, ComposeService> = {};
-  services[infra] = {
-    image: options.infraImage ?? DEFAULT_INFRA_IMAGE,
-    hostname: manifest.name,
-    ...(all.some((s) => s.ports.length > 0) ? {ports: all.flatMap((s) => s.ports.map(portSpec))} : {}),
-    restart: 'always',
-    labels: labels(manifest, infra, 'infra'),
-  };
-
-  for (const service of all) {
-    const entry: ComposeService = {image: imageOf(manifest, service)};
-    if (service.build) {
-      entry.build = {
-        context: relativeTo(outputDir, service.build.context),
-        dockerfile: service.build.dockerfile,
-        ...(Object.keys(service.build.args).length > 0 ? {args: service.build.args} : {}),
-      };
-    }
-    const command = containerCommand(service);
-    if (command) entry.command = command;
-    entry.network_mode = `service:${infra}`;
-    const dependsOn: Record<string, {condition: string}> = {[infra]: {condition: 'service_started'}};
-    for (const dep of deps.get(service.name) ?? []) dependsOn[dep.on] = {condition: CONDITION[dep.condition]};
-    entry.depends_on = dependsOn;
-    const env = containerEnv(service);
-    if (Object.keys(env).length > 0) entry.environment = env;
-    if (service.volumes.length > 0) {
-      entry.volumes = service.volumes.map((m) => `${m.type === 'volume' ? m.source : relativeTo(outputDir, m.hostPath)}:${m.target}${m.readOnly ? ':ro' : ''}`);
-    }
-    const healthcheck: ComposeHealthcheck | undefined = composeHealthcheck(service, losses);
-    if (healthcheck) entry.healthcheck = healthcheck;
-    entry.restart = restartOf(service, losses);
-    // As the Docker runtime does: the engine's init is PID 1, so SIGTERM stops
-    // programs without a handler instead of waiting out the grace period.
-    entry.init = true;
-    entry.stop_signal = service.stopSignal;
-    entry.stop_grace_period = goDuration(service.stopTimeoutMs);
-    entry.labels = labels(manifest, service.name, service.role);
-    services[service.name] = entry;
-    if (Object.keys(service.process.env).length > 0 || service.process.command) {
-      losses.add(service.name, 'process', '`process:` overrides apply to the process runtime only and are not in the compose file');
-    }
+  for (const pod of podsInStartOrder(manifest)) {
+    services[names.infra(pod)] = infraService(manifest, pod, names, options);
+    for (const service of servicesInStartOrder(pod)) services[names.of(service)] = serviceEntry(manifest, pod, service, names, options, losses);
   }
 
-  if (onlyPod(manifest).sidecars.length > 0) {
-    losses.add(undefined, 'lifecycle', 'Compose does not stop the sidecars when the app exits; run `up --exit-code-from app` to end the stack with the app');
+  const withSidecars = manifest.pods.filter((pod) => pod.sidecars.length > 0).map((pod) => names.of(pod.app));
+  if (withSidecars.length > 0) {
+    const flags = withSidecars.map((app) => `--exit-code-from ${app}`).join(' or ');
+    losses.add(undefined, 'lifecycle', `Compose does not stop the sidecars when the app exits; run \`up ${flags}\` to end the stack with the app`);
   }
   losses.add(undefined, 'restart', 'Docker restarts with its own backoff (100ms doubling, no jitter, no reset after 30s healthy), not sidecar\'s');
   losses.add(undefined, 'name', `docker-compose 1.29 has no top-level \`name:\`; run it with \`-p ${manifest.name}\` to use the manifest's project name`);

@@ -29,7 +29,7 @@ export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVo
   const container: K8sContainer = {name: service.name, image: imageOf(manifest, service)};
   if (!service.image && service.build) {
     container.imagePullPolicy = 'IfNotPresent';
-    losses.add(service.name, 'build', `Kubernetes does not build images: build ${imageOf(manifest, service)} from ${relativeTo(manifest.dir, service.build.context)} and push it where the cluster pulls from`);
+    losses.add(service.id, 'build', `Kubernetes does not build images: build ${imageOf(manifest, service)} from ${relativeTo(manifest.dir, service.build.context)} and push it where the cluster pulls from`);
   }
   const args = containerCommand(service);
   if (args) container.args = args;
@@ -38,21 +38,21 @@ export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVo
   if (service.ports.length > 0) {
     container.ports = service.ports.map((p) => ({containerPort: p.containerPort, protocol: p.protocol === 'udp' ? 'UDP' : 'TCP'}));
     const list = service.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}`).join(', ');
-    losses.add(service.name, 'ports', `a Pod does not publish ports on a host (${list}): use a Service or \`kubectl port-forward\``);
+    losses.add(service.id, 'ports', `a Pod does not publish ports on a host (${list}): use a Service or \`kubectl port-forward\``);
   }
   if (mounts.length > 0) container.volumeMounts = mounts;
   if (options.nativeSidecar) container.restartPolicy = 'Always';
   if (options.probes) Object.assign(container, k8sProbes(service, losses)); else if (service.health) {
-    losses.add(service.name, 'health', 'init containers cannot have probes in Kubernetes: dropped (the job must exit 0 anyway)');
+    losses.add(service.id, 'health', 'init containers cannot have probes in Kubernetes: dropped (the job must exit 0 anyway)');
   }
   if (service.stopSignal !== 'SIGTERM') {
-    losses.add(service.name, 'stopSignal', `Kubernetes stops containers with SIGTERM (or the image's STOPSIGNAL); ${service.stopSignal} is dropped`);
+    losses.add(service.id, 'stopSignal', `Kubernetes stops containers with SIGTERM (or the image's STOPSIGNAL); ${service.stopSignal} is dropped`);
   }
   if (service.maxRestarts !== undefined && service.role !== 'app') {
-    losses.add(service.name, 'maxRestarts', 'Kubernetes restarts containers without a cap: maxRestarts is dropped');
+    losses.add(service.id, 'maxRestarts', 'Kubernetes restarts containers without a cap: maxRestarts is dropped');
   }
   if (Object.keys(service.process.env).length > 0 || service.process.command) {
-    losses.add(service.name, 'process', '`process:` overrides apply to the process runtime only and are not in the pod');
+    losses.add(service.id, 'process', '`process:` overrides apply to the process runtime only and are not in the pod');
   }
   return container;
 }

@@ -52,10 +52,10 @@ export function k8sProbes(service: Service, losses: LossList): K8sProbes {
   if (!health) return {};
   const action = handler(service, health.check);
   if (!action) {
-    losses.add(service.name, 'health.log', 'Kubernetes has no log-line probe: dropped, so the pod starts what comes next without waiting for it to be ready');
+    losses.add(service.id, 'health.log', 'Kubernetes has no log-line probe: dropped, so the pod starts what comes next without waiting for it to be ready');
     return {};
   }
-  reportRounding(service.name, health, losses);
+  reportRounding(service.id, health, losses);
   const timeoutSeconds = wholeSeconds(health.timeoutMs);
   const startup: K8sProbe = {
     ...action,

@@ -43,7 +43,7 @@ export function k8sVolumes(manifest: Manifest, losses: LossList): {volumes: K8sV
       const name = bindVolumeName(manifest, mount.hostPath);
       names.set(`bind:${mount.hostPath}`, name);
       volumes.push({name, hostPath: {path: mount.hostPath}});
-      losses.add(service.name, 'volumes', `bind mount ${mount.source} became hostPath ${mount.hostPath}, which is read on the node that runs the pod; use a ConfigMap or a PersistentVolumeClaim on a real cluster`);
+      losses.add(service.id, 'volumes', `bind mount ${mount.source} became hostPath ${mount.hostPath}, which is read on the node that runs the pod; use a ConfigMap or a PersistentVolumeClaim on a real cluster`);
     }
   }
   const mountsOf = (service: Service): K8sVolumeMount[] =>

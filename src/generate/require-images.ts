@@ -1,4 +1,5 @@
 import {SidecarError} from '../errors/index.js';
+import {basePath} from '../manifest/graph.js';
 import {placeInManifestFile} from '../manifest/parse.js';
 import {allServices, type Manifest, type Service} from '../manifest/types.js';
 
@@ -8,10 +9,10 @@ export function requireImages(manifest: Manifest, target: string): void {
   const missing = allServices(manifest).filter((service) => !service.image && !service.build);
   if (missing.length === 0) return;
   const places = missing.map((service) => placeInManifestFile(manifest.file, pathOf(service), true));
-  throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.name).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {
+  throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.id).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {
     problems: missing.map((service, index) => ({
       ...(places[index] ? {place: places[index]} : {}),
-      message: `${places[index] ? '' : `${manifestPath(service)}: `}${service.role} "${service.name}" has no image or build, so ${target} cannot run it`,
+      message: `${places[index] ? '' : `${manifestPath(service)}: `}${service.role} "${service.id}" has no image or build, so ${target} cannot run it`,
       suggestion: 'add `image: NAME` or `build: ./dir` to it (keep `command` for the process runtime)',
     })),
   });
@@ -21,6 +22,7 @@ function manifestPath(service: Service): string {
   return pathOf(service).join('.');
 }
 
+// Top level, or under `pods.POD` in the pods form.
 function pathOf(service: Service): string[] {
-  return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
+  return basePath(service).map(String);
 }

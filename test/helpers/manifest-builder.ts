@@ -36,3 +36,25 @@ export function manifest(parts: {name?: string; dir?: string; app: Service; side
     volumes: Object.fromEntries((parts.volumes ?? []).map((v) => [v, {name: v, external: false}])),
   };
 }
+
+// A `pods:`-form manifest: each service's id is POD/SERVICE, as normalize.ts builds it.
+export function podsManifest(parts: {
+  name?: string;
+  dir?: string;
+  pods: {name: string; app: Service; sidecars?: Service[]; init?: Service[]; after?: string[]; startup?: Pod['startup']}[];
+  volumes?: string[];
+}): Manifest {
+  const dir = parts.dir ?? process.cwd();
+  return {
+    version: 1,
+    name: parts.name ?? 'test',
+    file: path.join(dir, 'sidecar.yaml'),
+    dir,
+    form: 'pods',
+    pods: parts.pods.map((pod) => {
+      const own = (s: Service): Service => ({...s, pod: pod.name, id: `${pod.name}/${s.name}`});
+      return {name: pod.name, startup: pod.startup ?? 'ordered', after: pod.after ?? [], app: own(pod.app), sidecars: (pod.sidecars ?? []).map(own), init: (pod.init ?? []).map(own)};
+    }),
+    volumes: Object.fromEntries((parts.volumes ?? []).map((v) => [v, {name: v, external: false}])),
+  };
+}
