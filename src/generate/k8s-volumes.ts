@@ -1,4 +1,4 @@
-import {allServices, type Manifest, type Service} from '../manifest/types.js';
+import type {Manifest, Service, VolumeSpec} from '../manifest/types.js';
 import type {LossList} from './loss.js';
 import {relativeTo} from './paths.js';
 import {shortHash} from '../runtime/docker/naming.js';
@@ -28,16 +28,17 @@ function bindVolumeName(manifest: Manifest, hostPath: string): string {
 
 // Named volumes become emptyDir (they live as long as the pod, shared by its
 // containers); bind mounts become hostPath, which only means something on the node.
-export function k8sVolumes(manifest: Manifest, losses: LossList): {volumes: K8sVolume[]; mountsOf: (service: Service) => K8sVolumeMount[]} {
+// `declared`: the named volumes this pod object carries; `services`: its services.
+export function k8sVolumes(manifest: Manifest, declared: VolumeSpec[], services: Service[], losses: LossList): {volumes: K8sVolume[]; mountsOf: (service: Service) => K8sVolumeMount[]} {
   const volumes: K8sVolume[] = [];
   const names = new Map<string, string>();
-  for (const spec of Object.values(manifest.volumes)) {
+  for (const spec of declared) {
     const name = podVolumeName(spec.name);
     volumes.push({name, emptyDir: {}});
     names.set(`volume:${spec.name}`, name);
     if (spec.external) losses.add(undefined, `volumes.${spec.name}`, 'an external volume became an emptyDir: its data does not survive the pod; use a PersistentVolumeClaim for that');
   }
-  for (const service of allServices(manifest)) {
+  for (const service of services) {
     for (const mount of service.volumes) {
       if (mount.type !== 'bind' || names.has(`bind:${mount.hostPath}`)) continue;
       const name = bindVolumeName(manifest, mount.hostPath);

@@ -1,118 +1,65 @@
-import {sidecarStartOrder} from '../manifest/graph.js';
-import {onlyPod, type Manifest, type Service} from '../manifest/types.js';
-import {wholeSeconds} from './durations.js';
-import {k8sContainer, type K8sContainer} from './k8s-container.js';
-import {k8sVolumes, type K8sVolume} from './k8s-volumes.js';
+import {podsInStartOrder, servicesInStartOrder, type Manifest, type Pod} from '../manifest/types.js';
+import {k8sWorkload, type K8sOptions, type K8sWorkload, type PodIdentity} from './k8s-pod.js';
+import {k8sService, podPorts, type K8sService} from './k8s-service.js';
 import {LossList, type Loss} from './loss.js';
 import {requireImages} from './require-images.js';
+import {podRefsOf} from './service-pod-refs.js';
 
-export type K8sKind = 'pod' | 'deployment' | 'job';
-export interface K8sOptions {
-  kind?: K8sKind;
-  // false: sidecars as plain containers (clusters before 1.29, `podman kube play`).
-  nativeSidecars?: boolean;
-}
+export type {K8sKind, K8sOptions, K8sPodSpec, K8sWorkload} from './k8s-pod.js';
+export type K8sDocument = K8sWorkload | K8sService;
 
-type PodRestartPolicy = 'Always' | 'OnFailure' | 'Never';
-export interface K8sPodSpec {
-  restartPolicy: PodRestartPolicy;
-  terminationGracePeriodSeconds: number;
-  initContainers?: K8sContainer[];
-  containers: K8sContainer[];
-  volumes?: K8sVolume[];
-}
-interface Metadata {
-  name: string;
-  labels: Record<string, string>;
-}
-export type K8sDocument =
-  | {apiVersion: 'v1'; kind: 'Pod'; metadata: Metadata; spec: K8sPodSpec}
-  | {apiVersion: 'apps/v1'; kind: 'Deployment'; metadata: Metadata; spec: {replicas: number; selector: {matchLabels: Record<string, string>}; template: {metadata: {labels: Record<string, string>}; spec: K8sPodSpec}}}
-  | {apiVersion: 'batch/v1'; kind: 'Job'; metadata: Metadata; spec: {backoffLimit?: number; template: {metadata: {labels: Record<string, string>}; spec: K8sPodSpec}}};
+const MANAGED_BY = {'app.kubernetes.io/managed-by': 'sidecar'};
 
-const POLICY: Record<Service['restart'], PodRestartPolicy> = {always: 'Always', 'on-failure': 'OnFailure', never: 'Never'};
-
-// The pod's restartPolicy is the app's (it governs the regular containers);
-// a Deployment only allows Always, a Job only OnFailure or Never.
-function podRestartPolicy(app: Service, kind: K8sKind, losses: LossList): PodRestartPolicy {
-  const wanted = POLICY[app.restart];
-  if (kind === 'deployment' && wanted !== 'Always') {
-    losses.add(app.name, 'restart', `a Deployment's pods always restart: "restart: ${app.restart}" became Always (use --kind job for a run-to-completion app)`);
-    return 'Always';
+// The single form is one object named after the project, with every volume, as
+// before pods existed. In the pods form each pod's object is named after the pod,
+// labelled as part of the project, and carries only the volumes it mounts.
+function identityOf(manifest: Manifest, pod: Pod): PodIdentity {
+  if (manifest.form === 'single') {
+    const labels = {'app.kubernetes.io/name': manifest.name, ...MANAGED_BY};
+    return {name: manifest.name, labels, selector: {'app.kubernetes.io/name': manifest.name}, volumes: Object.values(manifest.volumes)};
   }
-  if (kind === 'job' && wanted === 'Always') {
-    losses.add(app.name, 'restart', 'a Job cannot restart Always: "restart: always" became OnFailure');
-    return 'OnFailure';
-  }
-  return wanted;
+  const selector = {'app.kubernetes.io/name': pod.name, 'app.kubernetes.io/part-of': manifest.name};
+  const mounted = new Set(servicesInStartOrder(pod).flatMap((s) => s.volumes.flatMap((m) => (m.type === 'volume' ? [m.source] : []))));
+  return {name: pod.name, labels: {...selector, ...MANAGED_BY}, selector, volumes: Object.values(manifest.volumes).filter((v) => mounted.has(v.name))};
 }
 
-// Kubernetes gives the whole pod one grace period. With native sidecars the
-// kubelet stops the app, then the sidecars in reverse order, one after another
-// (KEP-753), as `sidecar down` does: the worst case is the sum of their
-// stopTimeouts. Plain containers are all signalled at once: the longest one.
-function gracePeriodSeconds(manifest: Manifest, native: boolean): number {
-  const timeouts = [onlyPod(manifest).app, ...onlyPod(manifest).sidecars].map((s) => s.stopTimeoutMs);
-  return wholeSeconds(native ? timeouts.reduce((a, b) => a + b, 0) : Math.max(...timeouts));
-}
-
-function orderLosses(manifest: Manifest, kind: K8sKind, native: boolean, policy: PodRestartPolicy, losses: LossList): void {
-  if (onlyPod(manifest).init.length > 0 && policy !== 'Never') {
-    losses.add(undefined, 'init', `with restartPolicy ${policy} the kubelet retries a failed init container instead of failing the pod`);
+// What several pods lose in a cluster: volumes are per pod there, and pods start together.
+function stackLosses(manifest: Manifest, withService: Set<string>, losses: LossList): void {
+  for (const volume of Object.values(manifest.volumes)) {
+    const pods = manifest.pods.filter((pod) => servicesInStartOrder(pod).some((s) => s.volumes.some((m) => m.type === 'volume' && m.source === volume.name))).map((p) => p.name);
+    if (pods.length < 2) continue;
+    losses.add(undefined, `volumes.${volume.name}`, `volume ${volume.name} is mounted in pods ${pods.join(', ')}: Kubernetes cannot share an emptyDir between pods, so each pod gets its own empty one; use a ReadWriteMany PersistentVolumeClaim to share data`);
   }
-  if (native) {
-    if (onlyPod(manifest).startup === 'parallel' && onlyPod(manifest).sidecars.filter((s) => s.health).length > 1) {
-      losses.add(undefined, 'startup', 'native sidecars start one after another, each gated on its startupProbe: `startup: parallel` is lost');
+  for (const pod of podsInStartOrder(manifest)) {
+    if (pod.after.length > 0) {
+      losses.add(undefined, `pods.${pod.name}.after`, `Kubernetes has no start order between pods: ${pod.name} starts without waiting for ${pod.after.join(', ')} to be ready, and must retry until ${pod.after.length === 1 ? 'it answers' : 'they answer'}`);
     }
-    for (const sidecar of onlyPod(manifest).sidecars) {
-      if (sidecar.restart !== 'always') losses.add(sidecar.name, 'restart', `native sidecars always restart: "restart: ${sidecar.restart}" is lost`);
-    }
-    return;
   }
-  if (onlyPod(manifest).sidecars.length === 0) return;
-  losses.add(undefined, 'startup', 'without native sidecars all containers start together: sidecars no longer start before the app, nor wait for each other\'s probes');
-  losses.add(undefined, 'stop', 'without native sidecars all containers are stopped at once, not the app first and the sidecars after it');
-  if (kind === 'job') losses.add(undefined, 'lifecycle', 'without native sidecars the Job does not complete while the sidecars keep running after the app exits');
-  for (const sidecar of onlyPod(manifest).sidecars) {
-    if (POLICY[sidecar.restart] !== policy) losses.add(sidecar.name, 'restart', `plain containers follow the pod's restartPolicy ${policy}: "restart: ${sidecar.restart}" is lost`);
+  for (const service of podsInStartOrder(manifest).flatMap(servicesInStartOrder)) {
+    for (const name of podRefsOf(service)) {
+      if (withService.has(name)) continue;
+      losses.add(service.id, `pods.${name}.host`, `pod ${name} declares no container or probe port, so it gets no Service and the name "${name}" does not resolve in the cluster; add the port it listens on to \`ports:\` or a probe`);
+    }
   }
 }
 
-// DESIGN "Generated YAML" (k8s): init jobs as plain init containers, then the
-// sidecars as native sidecars (init containers with restartPolicy Always, gated
-// on their startupProbe), then the app as the one regular container.
-export function k8sDocument(manifest: Manifest, options: K8sOptions = {}): {document: K8sDocument; losses: Loss[]} {
+// DESIGN "Generated YAML" (k8s) per pod, and "Several pods": per pod one object
+// of --kind, after a Service named after the pod when it has ports, so
+// `${pods.NAME.host}` (rendered NAME) resolves as under Docker.
+export function k8sDocuments(manifest: Manifest, options: K8sOptions = {}): {documents: K8sDocument[]; losses: Loss[]} {
   requireImages(manifest, 'Kubernetes');
-  const kind = options.kind ?? 'pod';
-  const native = options.nativeSidecars ?? true;
   const losses = new LossList();
-  const {volumes, mountsOf} = k8sVolumes(manifest, losses);
-  const container = (service: Service, probes: boolean, nativeSidecar: boolean): K8sContainer => k8sContainer(manifest, service, mountsOf(service), {probes, nativeSidecar}, losses);
-
-  const inits = onlyPod(manifest).init.map((job) => container(job, false, false));
-  const sidecars = sidecarStartOrder(onlyPod(manifest)).map((sidecar) => container(sidecar, true, native));
-  const app = container(onlyPod(manifest).app, true, false);
-  const restartPolicy = podRestartPolicy(onlyPod(manifest).app, kind, losses);
-  orderLosses(manifest, kind, native, restartPolicy, losses);
-
-  const initContainers = native ? [...inits, ...sidecars] : inits;
-  const spec: K8sPodSpec = {
-    restartPolicy,
-    terminationGracePeriodSeconds: gracePeriodSeconds(manifest, native),
-    ...(initContainers.length > 0 ? {initContainers} : {}),
-    containers: native ? [app] : [...sidecars, app],
-    ...(volumes.length > 0 ? {volumes} : {}),
-  };
-  const labels = {'app.kubernetes.io/name': manifest.name, 'app.kubernetes.io/managed-by': 'sidecar'};
-  const metadata = {name: manifest.name, labels};
-  let document: K8sDocument;
-  if (kind === 'pod') document = {apiVersion: 'v1', kind: 'Pod', metadata, spec};
-  else if (kind === 'deployment') {
-    document = {apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: {replicas: 1, selector: {matchLabels: {'app.kubernetes.io/name': manifest.name}}, template: {metadata: {labels}, spec}}};
-  } else {
-    const backoffLimit = onlyPod(manifest).app.restart === 'never' ? 0 : onlyPod(manifest).app.maxRestarts;
-    document = {apiVersion: 'batch/v1', kind: 'Job', metadata, spec: {...(backoffLimit === undefined ? {} : {backoffLimit}), template: {metadata: {labels}, spec}}};
+  const documents: K8sDocument[] = [];
+  const withService = new Set<string>();
+  for (const pod of podsInStartOrder(manifest)) {
+    const identity = identityOf(manifest, pod);
+    const ports = manifest.form === 'pods' ? podPorts(pod) : [];
+    if (ports.length > 0) {
+      documents.push(k8sService(identity.name, identity.labels, identity.selector, ports));
+      withService.add(pod.name);
+    }
+    documents.push(k8sWorkload(manifest, pod, identity, options, losses));
   }
-  if (onlyPod(manifest).app.maxRestarts !== undefined && kind !== 'job') losses.add(onlyPod(manifest).app.name, 'maxRestarts', 'a Pod restarts its containers without a cap: maxRestarts is dropped (a Job has backoffLimit: use --kind job)');
-  return {document, losses: losses.list()};
+  if (manifest.form === 'pods') stackLosses(manifest, withService, losses);
+  return {documents, losses: losses.list()};
 }

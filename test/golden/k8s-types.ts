@@ -6,6 +6,7 @@ const TYPES: Record<string, {module: string; type: string}> = {
   Pod: {module: 'kubernetes-types/core/v1', type: 'Pod'},
   Deployment: {module: 'kubernetes-types/apps/v1', type: 'Deployment'},
   Job: {module: 'kubernetes-types/batch/v1', type: 'Job'},
+  Service: {module: 'kubernetes-types/core/v1', type: 'Service'},
 };
 
 // Type-checks Kubernetes objects against the API types of `kubernetes-types`

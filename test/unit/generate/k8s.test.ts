@@ -1,8 +1,15 @@
 import {describe, expect, it} from 'vitest';
-import {k8sDocument} from '../../../src/generate/k8s.js';
+import {k8sDocuments, type K8sOptions, type K8sWorkload} from '../../../src/generate/k8s.js';
 import {goDuration, wholeSeconds} from '../../../src/generate/durations.js';
 import type {Health} from '../../../src/manifest/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
+
+// A single-form manifest is one workload object.
+function k8sDocument(m: Parameters<typeof k8sDocuments>[0], options?: K8sOptions): {document: K8sWorkload; losses: ReturnType<typeof k8sDocuments>['losses']} {
+  const {documents, losses} = k8sDocuments(m, options);
+  expect(documents).toHaveLength(1);
+  return {document: documents[0] as K8sWorkload, losses};
+}
 
 const health = (check: Health['check'], extra: Partial<Health> = {}): Health => ({check, intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startTimeoutMs: 60_000, ...extra});
 const podSpec = (doc: ReturnType<typeof k8sDocument>['document']): any => (doc.kind === 'Pod' ? doc.spec : doc.spec.template.spec);
