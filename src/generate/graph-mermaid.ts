@@ -1,4 +1,4 @@
-import type {GraphNode, Topology} from './graph-model.js';
+import type {GraphEdge, GraphNode, Topology} from './graph-model.js';
 
 // Labels go in double quotes; mermaid reads `#quot;` for a quote inside one.
 function text(label: string): string {
@@ -25,14 +25,20 @@ function shape(node: GraphNode): string {
   }
 }
 
+const ARROW: Record<GraphEdge['kind'], string> = {order: '==>', after: '==>', mount: '-->', publish: '-->', discovery: '-.->'};
+
+// One subgraph per pod; an edge that means a whole pod starts or ends at its subgraph.
 export function renderMermaid(graph: Topology): string {
-  const lines = ['flowchart LR', `  subgraph pod[${text(`pod: ${graph.name}`)}]`];
-  for (const node of graph.nodes.filter((n) => n.inPod)) lines.push(`    ${shape(node)}`);
-  lines.push('  end');
-  for (const node of graph.nodes.filter((n) => !n.inPod)) lines.push(`  ${shape(node)}`);
+  const lines = ['flowchart LR'];
+  for (const cluster of graph.clusters) {
+    lines.push(`  subgraph ${cluster.id}[${text(cluster.label)}]`);
+    for (const node of graph.nodes.filter((n) => n.cluster === cluster.id)) lines.push(`    ${shape(node)}`);
+    lines.push('  end');
+  }
+  for (const node of graph.nodes.filter((n) => n.cluster === undefined)) lines.push(`  ${shape(node)}`);
   for (const edge of graph.edges) {
-    const arrow = edge.dashed ? '-.->' : edge.kind === 'order' ? '==>' : '-->';
-    lines.push(`  ${edge.from} ${arrow}|${text(edge.label)}| ${edge.to}`);
+    const arrow = edge.dashed ? '-.->' : ARROW[edge.kind];
+    lines.push(`  ${edge.fromCluster ?? edge.from} ${arrow}|${text(edge.label)}| ${edge.toCluster ?? edge.to}`);
   }
   return lines.join('\n') + '\n';
 }
