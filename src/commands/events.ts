@@ -15,7 +15,7 @@ export default class Events extends BaseCommand {
     const {eventLine} = await import('../output/event-line.js');
     const {safeJson} = await import('../output/safe-json.js');
     const files = filesFor(flags.file);
-    const live = await requireRunningStack(files, flags.file);
+    const {live} = await requireRunningStack(files, flags.file);
     // Compact JSON: one event per line, so `events --json | jq -c` and line readers work.
     await streamFromStack(files, live.socket, {method: 'events'}, (event) => process.stdout.write((flags.json ? safeJson(event) : eventLine(event as LifecycleEvent)) + '\n'));
   }

@@ -4,10 +4,10 @@ import {BaseCommand, manifestFlags} from './base-command.js';
 
 export default class Exec extends BaseCommand {
   static override summary = "Run a command in a service's container (docker) or environment (process)";
-  static override examples = ['<%= config.bin %> exec app -- ls -la', '<%= config.bin %> exec proxy -- sh -c "echo $PORT"'];
+  static override examples = ['<%= config.bin %> exec app -- ls -la', '<%= config.bin %> exec proxy -- sh -c "echo $PORT"', '<%= config.bin %> exec orders/egress -- env'];
   static override usage = '<%= command.id %> SERVICE [FLAGS] -- CMD [ARGS...]';
   static override strict = false;
-  static override args = {service: Args.string({description: 'the service', required: true})};
+  static override args = {service: Args.string({description: 'the service: SERVICE or POD/SERVICE', required: true})};
   static override flags = {...manifestFlags};
 
   async run(): Promise<void> {
@@ -17,11 +17,13 @@ export default class Exec extends BaseCommand {
     const {filesFor} = await import('../host/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');
     const {callControl} = await import('../host/control/control-client.js');
-    const live = await requireRunningStack(filesFor(flags.file), flags.file, [args.service]);
+    const {live, ids} = await requireRunningStack(filesFor(flags.file), flags.file, [args.service]);
+    // A pod is several services: exec runs in one.
+    if (ids.length !== 1) throw new SidecarError('SIDECAR_USAGE', `${args.service} is a pod of ${ids.length} services; exec runs in one of them`, {suggestion: `sidecar exec POD/SERVICE -- CMD, with one of: ${ids.join(', ')}`});
     // stdin is passed through when it is not a terminal (`printf abc | sidecar exec a -- wc -c`),
     // as `docker compose exec` does; a terminal would need a TTY in the container.
     const stdin = process.stdin.isTTY !== true;
-    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: args.service, command, stdin}, stdin ? {input: process.stdin} : {});
+    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: ids[0]!, command, stdin}, stdin ? {input: process.stdin} : {});
     if (result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
     if (result.stderr) process.stderr.write(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
     this.exit(result.exitCode);

@@ -3,9 +3,9 @@ import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
 
 export default class Logs extends BaseCommand {
   static override summary = 'Past and live logs of the services';
-  static override examples = ['<%= config.bin %> logs', '<%= config.bin %> logs proxy -f --tail 20', '<%= config.bin %> logs --since 5m --timestamps'];
+  static override examples = ['<%= config.bin %> logs', '<%= config.bin %> logs proxy -f --tail 20', '<%= config.bin %> logs --since 5m --timestamps', '<%= config.bin %> logs orders', '<%= config.bin %> logs orders/egress -f'];
   static override strict = false;
-  static override args = {service: Args.string({description: 'services to show; default: all'})};
+  static override args = {service: Args.string({description: 'services to show: SERVICE, POD/SERVICE, or POD for all its services; default: all'})};
   static override flags = {
     ...manifestFlags,
     // `-f` is --follow here (as in `docker logs -f`, DESIGN `logs [-f]`); the manifest is --file only.
@@ -30,13 +30,14 @@ export default class Logs extends BaseCommand {
     const services = argv as string[];
     let prefixer: InstanceType<typeof LogPrefixer> | undefined;
     let count = 0;
-    const {live} = await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines) => {
+    const {live} = await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines, ids) => {
       count += lines.length;
       if (flags.json) {
         process.stdout.write(lines.map((line) => safeJson(line) + '\n').join(''));
         return;
       }
-      prefixer ??= new LogPrefixer(services.length > 0 ? services : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
+      // Prefixes padded to the widest service id shown (`orders/egress`, not the `orders` typed).
+      prefixer ??= new LogPrefixer(ids.length > 0 ? ids : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
       process.stdout.write(lines.map((line) => prefixer!.format(line)).join(''));
     });
     // Nothing matched: say so on stderr, so that an empty answer is not taken for a lost one.

@@ -12,9 +12,10 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up -d',
     '<%= config.bin %> up --wait --timeout 60s',
     '<%= config.bin %> up --runtime process proxy',
+    '<%= config.bin %> up -d payments',
   ];
   static override strict = false;
-  static override args = {service: Args.string({description: 'services to start (with what they need); default: all'})};
+  static override args = {service: Args.string({description: 'services to start (with what they need): SERVICE, POD/SERVICE, or POD (with the pods it is after); default: all'})};
   static override flags = {
     ...manifestFlags,
     ...runtimeFlag,

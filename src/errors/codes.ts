@@ -15,6 +15,8 @@ export const ErrorCodes = {
   // A control socket (or its directory) that another user owns or could replace: never talked to.
   SIDECAR_SOCKET_UNTRUSTED: ExitCode.usage,
   SIDECAR_UNKNOWN_SERVICE: ExitCode.usage,
+  // A bare name that two pods have (or a pod and a service): a usage error with the spellings that are not.
+  SIDECAR_AMBIGUOUS_SERVICE: ExitCode.usage,
   // Existing files need an explicit --force: a usage problem, not a bug.
   SIDECAR_SCAFFOLD_CONFLICT: ExitCode.usage,
   SIDECAR_SCAFFOLD_INVALID: ExitCode.usage,

@@ -9,18 +9,20 @@ import {streamFromStack} from './stack-stream.js';
 // nothing new can come, so `-f` prints the past and ends (a CI step must not hang
 // on it, as `docker logs -f` of a stopped container ends); the answer says whether
 // a stack was there, for the command's note.
-export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[]) => void): Promise<{live: boolean}> {
-  const live = await lookUpStack(files, manifestFile, query.services);
+// `query.services` are the user's words (`orders`, `orders/proxy`, `egress`);
+// the answer names the service ids they stood for.
+export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[], ids: string[]) => void): Promise<{live: boolean; ids: string[]}> {
+  const {live, ids} = await lookUpStack(files, manifestFile, query.services);
   if (live) {
     await streamFromStack(
       files,
       live.socket,
-      {method: 'logs', services: query.services, follow: query.follow, ...(query.tail !== undefined ? {tail: query.tail} : {}), ...(query.since !== undefined ? {since: query.since} : {})},
-      (data) => onLines(data as LogLine[]),
+      {method: 'logs', services: ids, follow: query.follow, ...(query.tail !== undefined ? {tail: query.tail} : {}), ...(query.since !== undefined ? {since: query.since} : {})},
+      (data) => onLines(data as LogLine[], ids),
     );
-    return {live: true};
+    return {live: true, ids};
   }
-  const past = readLogs(files.logs, query);
-  if (past.length > 0) onLines(past);
-  return {live: false};
+  const past = readLogs(files.logs, {...query, services: ids});
+  if (past.length > 0) onLines(past, ids);
+  return {live: false, ids};
 }

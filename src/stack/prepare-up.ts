@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {findService, onlyPod, type Manifest, type Service} from '../manifest/types.js';
+import {onlyPod, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
@@ -11,12 +11,13 @@ import type {ProjectLock} from '../host/project-lock.js';
 import {projectFiles, type ProjectFiles} from '../host/project-files.js';
 import {reapLeftovers} from '../host/reap-leftovers.js';
 import {decideRuntime, type RuntimeChoice} from '../runtime/resolve-runtime.js';
-import {unknownService} from '../manifest/unknown-service.js';
+import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 
 export interface UpPlan {
   manifest: Manifest;
   files: ProjectFiles;
   runtime: RuntimeKind;
+  // Service ids to start (with what they need); empty: all.
   only: string[];
   // Survivors of a supervisor that died, stopped before this start.
   reaped: number;
@@ -56,11 +57,13 @@ async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
 // What `up` and `run` do before starting anything: load and check the manifest,
 // refuse a second stack in the same directory, clean up after a dead supervisor
 // (issue 3 point 7: "the next `up` stops every survivor"), pick the runtime.
-export async function prepareUp(file: string, choice: RuntimeChoice, only: string[], options: PrepareOptions = {}): Promise<UpPlan> {
+// `words` are what the user typed (`payments`, `orders/app`, `egress`): the plan
+// carries the service ids they stand for (issue 10 point 2).
+export async function prepareUp(file: string, choice: RuntimeChoice, words: string[], options: PrepareOptions = {}): Promise<UpPlan> {
   const {loadManifest} = await import('../manifest/load.js');
   let manifest = await loadManifest(file);
   const forceBuild = options.build ?? false;
-  for (const name of only) if (!findService(manifest, name)) throw unknownService(manifest, name);
+  const only = resolveServiceRefs(catalogOf(manifest), words);
   const files = projectFiles(manifest.dir);
   // Nothing is written through a symlink in .sidecar/ (issue 9.7): refuse before anything starts.
   assertStateTree(files.dir);

@@ -11,7 +11,8 @@ export function stackEnv(manifest: Manifest, runtime: RuntimeKind = 'docker'): R
   for (const service of allServices(manifest)) {
     const port = service.ports[0];
     if (!port) continue;
-    const key = service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+    // The id: `orders/app` is SIDECAR_ORDERS_APP_PORT, so two pods' apps do not collide.
+    const key = service.id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     // A wildcard bind is reached on loopback; a specific address as given.
     env[`SIDECAR_${key}_HOST`] = isIP(port.hostIp) === 0 || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
     env[`SIDECAR_${key}_PORT`] = String(runtime === 'process' ? port.containerPort : port.hostPort);

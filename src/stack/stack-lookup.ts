@@ -1,26 +1,33 @@
 import {existsSync, statSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {allServices} from '../manifest/types.js';
 import {readStateRecord} from '../host/state-file.js';
-import {findSupervisor, type LiveSupervisor} from '../host/find-supervisor.js';
+import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import type {ProjectFiles} from '../host/project-files.js';
-import {unknownServiceName} from '../manifest/unknown-service.js';
+import {callControl} from '../host/control/control-client.js';
+import type {PsResult} from '../host/control/protocol.js';
+import {catalogFromIds, catalogOf, resolveServiceRefs, type StackCatalog} from '../manifest/service-ref.js';
+
+export interface FoundStack {
+  live: LiveSupervisor | undefined;
+  // The service ids the user's words stand for (`orders` -> every service of that pod).
+  ids: string[];
+}
 
 // How commands that act on a stack (ps, down, logs, restart, exec, events) find
 // it, so that none of them passes silently when there is nothing to act on
-// (issue 8 point 10): a live supervisor checks service names against the
-// manifest it runs; without one the names come from the last recorded state or
-// the manifest, and a directory with neither a stack nor a manifest is exit 3.
-export async function lookUpStack(files: ProjectFiles, manifestFile: string, services: readonly string[] = []): Promise<LiveSupervisor | undefined> {
+// (issue 8 point 10), and what the services named on the command line are
+// (issue 10 point 2): resolved here, on the client, against what the stack runs
+// (the live supervisor's services; without one the last recorded state, or the
+// manifest), so that every request carries ids; the supervisor checks them again.
+// A directory with neither a stack nor a manifest is exit 3.
+export async function lookUpStack(files: ProjectFiles, manifestFile: string, words: readonly string[] = []): Promise<FoundStack> {
   const live = await findSupervisor(files);
-  if (live) return live;
-  if (services.length > 0) {
-    const known = await recordedServiceNames(files, manifestFile);
-    for (const name of services) if (!known.includes(name)) throw unknownServiceName(name, known, manifestFile);
-  } else {
-    requireStackOrManifest(files, manifestFile);
+  if (words.length === 0) {
+    if (!live) requireStackOrManifest(files, manifestFile);
+    return {live, ids: []};
   }
-  return undefined;
+  const catalog = live ? await liveCatalog(live) : await recordedCatalog(files, manifestFile);
+  return {live, ids: resolveServiceRefs(catalog, words)};
 }
 
 // Without a running stack: a recorded one (a crashed supervisor's survivors, its
@@ -32,11 +39,16 @@ export function requireStackOrManifest(files: ProjectFiles, manifestFile: string
   });
 }
 
-async function recordedServiceNames(files: ProjectFiles, manifestFile: string): Promise<string[]> {
+async function liveCatalog(live: LiveSupervisor): Promise<StackCatalog> {
+  const ps = await callControl<PsResult>(live.socket, {method: 'ps'}, {peer: supervisorPeer(live.hello.pid)});
+  return catalogFromIds(ps.services.map((s) => s.name), ps.project, live.record.manifestFile);
+}
+
+async function recordedCatalog(files: ProjectFiles, manifestFile: string): Promise<StackCatalog> {
   const state = readStateRecord(files.state);
-  if (state) return state.services.map((s) => s.name);
+  if (state) return catalogFromIds(state.services.map((s) => s.name), state.project, manifestFile);
   const {loadManifest} = await import('../manifest/load.js');
-  return allServices(await loadManifest(manifestFile)).map((s) => s.name);
+  return catalogOf(await loadManifest(manifestFile));
 }
 
 function isFile(file: string): boolean {
@@ -48,10 +60,10 @@ function isFile(file: string): boolean {
 }
 
 // restart, exec, events: a running stack, after the checks above.
-export async function requireRunningStack(files: ProjectFiles, manifestFile: string, services: readonly string[] = []): Promise<LiveSupervisor> {
-  const live = await lookUpStack(files, manifestFile, services);
+export async function requireRunningStack(files: ProjectFiles, manifestFile: string, words: readonly string[] = []): Promise<{live: LiveSupervisor; ids: string[]}> {
+  const {live, ids} = await lookUpStack(files, manifestFile, words);
   if (!live) {
     throw new SidecarError('SIDECAR_NOT_RUNNING', `no stack is running in ${files.dir}`, {suggestion: 'start it with `sidecar up -d` (or `sidecar up` in another terminal)'});
   }
-  return live;
+  return {live, ids};
 }
