@@ -1,8 +1,12 @@
 import type {ChalkInstance} from 'chalk';
 import type {PortMapping} from '../manifest/types.js';
 import type {PsResult} from '../host/control/protocol.js';
+import {podOfId} from '../manifest/service-ref.js';
 
 // `ps --json`: exactly the DESIGN shape, nothing internal (identity, errors) leaks.
+// `name` is the service id (`orders/app` in the pods form: what logs, events and
+// restart take); `pod` is its pod, the project's name in the single form (DESIGN
+// "Several pods": every service carries it).
 export function psJson(ps: PsResult): unknown {
   return {
     project: ps.project,
@@ -10,6 +14,7 @@ export function psJson(ps: PsResult): unknown {
     supervisor: ps.supervisor,
     services: ps.services.map((s) => ({
       name: s.name,
+      pod: podOfId(s.name, ps.project),
       role: s.role,
       state: s.state,
       health: s.health,
@@ -28,12 +33,19 @@ export function formatPort(port: PortMapping): string {
   return `${port.hostIp}:${port.hostPort}->${port.containerPort}/${port.protocol}`;
 }
 
-// `ps` for people: one row per service, states coloured, backoff with its next attempt.
+// `ps` for people: one row per service, states coloured, backoff with its next
+// attempt. With several pods a POD column leads and NAME is the service's name
+// in its pod, as `kubectl get pods -A` leads with NAMESPACE.
 export function psTable(ps: PsResult, chalk: ChalkInstance, now: number): string {
-  const header = ['NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', 'PID/CONTAINER', 'PORTS'];
+  const pods = new Set(ps.services.map((s) => podOfId(s.name, ps.project)));
+  const podColumn = pods.size > 1;
+  const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', 'PID/CONTAINER', 'PORTS'];
+  const stateColumn = header.indexOf('STATE');
   const rows = ps.services.map((s) => {
     const state = s.state === 'backoff' && s.nextRestartAt ? `backoff (${Math.max(0, Math.ceil((s.nextRestartAt - now) / 100) / 10)}s)` : s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state;
-    return [s.name, s.role, state, s.health, String(s.restarts), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-'];
+    const pod = podOfId(s.name, ps.project);
+    const names = podColumn ? [pod, s.name.slice(pod.length + 1)] : [s.name];
+    return [...names, s.role, state, s.health, String(s.restarts), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], paint: (cell: string, i: number) => string) => cells.map((c, i) => paint(c.padEnd(widths[i]!), i)).join('  ').trimEnd();
@@ -41,5 +53,5 @@ export function psTable(ps: PsResult, chalk: ChalkInstance, now: number): string
   const orphans = ps.supervisor ? 0 : ps.services.filter((s) => s.state === 'running').length;
   const unsupervised = orphans > 0 ? chalk.red(`no supervisor running, ${orphans} service(s) left running: \`sidecar down\` stops them`) : chalk.dim('no supervisor running');
   const title = `${chalk.bold(ps.project)} (${ps.runtime}) ${ps.supervisor ? `supervisor pid ${ps.supervisor.pid}` : unsupervised}`;
-  return [title, line(header, (c) => chalk.dim(c)), ...rows.map((r) => line(r, (c, i) => (i === 2 ? paintState(c) : c)))].join('\n');
+  return [title, line(header, (c) => chalk.dim(c)), ...rows.map((r) => line(r, (c, i) => (i === stateColumn ? paintState(c) : c)))].join('\n');
 }

@@ -50,7 +50,7 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
   const lastRun = last?.project === manifest.name ? last : undefined;
   const ran = new Set([...servicesWithLogs(files.logs), ...(lastRun?.ran ?? [])]);
   const services = allServices(manifest).map(
-    (s): ServiceStatus => ({name: s.name, role: s.role, state: ran.has(s.name) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
+    (s): ServiceStatus => ({name: s.id, role: s.role, state: ran.has(s.id) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
   );
   // The runtime it last ran with (left by `down`); never run: the one `up` would pick by default.
   const hasCommands = allServices(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);

@@ -27,7 +27,7 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
   });
   const services = allServices(plan.manifest);
-  const printer = new LogPrinter(services.map((s) => s.name));
+  const printer = new LogPrinter(services.map((s) => s.id));
   host.onLog((line) => printer.push(line));
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {

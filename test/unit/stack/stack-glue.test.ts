@@ -107,7 +107,7 @@ describe('start failure', () => {
 describe('output', () => {
   it('ps --json has exactly the DESIGN fields', () => {
     const json = psJson({project: 'p', runtime: 'process', supervisor: null, services: [status('a', {lastError: 'x', nextRestartAt: 5, identity: {kind: 'process', pid: 1, pgid: 1, startTime: '9'}})]}) as {services: object[]};
-    expect(Object.keys(json.services[0]!)).toEqual(['name', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
+    expect(Object.keys(json.services[0]!)).toEqual(['name', 'pod', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
   });
 
   it('prefixes pad names to one width and colour a service the same way every time', () => {
