@@ -49,8 +49,9 @@ describe('detached stack over the control socket', () => {
     expect(parsed).toMatchObject({project: 'demo', runtime: 'process', supervisor: {pid: expect.any(Number)}});
     expect(parsed.services.map((s: {name: string}) => s.name)).toEqual(['proxy', 'app']);
     for (const s of parsed.services) {
-      expect(Object.keys(s)).toEqual(['name', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
-      expect(s).toMatchObject({state: 'running', health: 'healthy', restarts: 0, pid: expect.any(Number), containerId: null, exitCode: null});
+      // Issue 10: every service carries its pod, in the single form the project's name.
+      expect(Object.keys(s)).toEqual(['name', 'pod', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
+      expect(s).toMatchObject({pod: 'demo', state: 'running', health: 'healthy', restarts: 0, pid: expect.any(Number), containerId: null, exitCode: null});
     }
     const proxyPid = parsed.services[0].pid as number;
 
