@@ -23,6 +23,9 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v catatonit >/dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ] || need+=(catatonit)
 # The test images copy busybox into FROM-scratch images: it must be the static build.
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+# graph --format svg|png renders with Graphviz; the completion tests run zsh too.
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq

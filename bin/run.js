@@ -6,7 +6,11 @@ import {fastPath} from '../dist/fast-path.js';
 import {currentBundle, loadBundle, plainEntry} from './load-bundle.js';
 
 const argv = process.argv.slice(2);
-if (!fastPath(argv)) {
+if (argv[0] === '__complete') {
+  // Shell completion asks on every Tab: answered without oclif's start-up.
+  const {completeMain} = await import('../dist/completion/complete-main.js');
+  await completeMain(argv.slice(1));
+} else if (!fastPath(argv)) {
   const bundle = currentBundle('cli', 'main.js');
   if (bundle) {
     await loadBundle(bundle).run(argv, './dist/bundle/cli.cjs');

@@ -19,6 +19,7 @@ import Exec from './commands/exec.js';
 import Run from './commands/run.js';
 import Events from './commands/events.js';
 import Help from './commands/help.js';
+import Autocomplete from './commands/autocomplete.js';
 
 // The `command_not_found` hook (package.json oclif.hooks) lives beside the registry.
 export {commandNotFound as COMMAND_NOT_FOUND} from './commands/command-not-found.js';
@@ -41,4 +42,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   run: Run,
   events: Events,
   help: Help,
+  autocomplete: Autocomplete,
 };
