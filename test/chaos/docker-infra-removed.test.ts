@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import type {Health, Manifest} from '../../src/manifest/types.js';
 import {DockerRuntime, Label} from '../../src/runtime/docker/index.js';
-import {podName} from '../../src/runtime/docker/naming.js';
+import {infraName} from '../../src/runtime/docker/naming.js';
 import {Supervisor} from '../../src/supervisor/supervisor.js';
 import type {LifecycleEvent} from '../../src/supervisor/types.js';
 import {manifest, service} from '../helpers/manifest-builder.js';
@@ -44,13 +44,13 @@ describeDocker('chaos: the infra container is removed (docker)', () => {
     const events: LifecycleEvent[] = [];
     supervisor.on('event', (event) => events.push(event));
     await supervisor.start();
-    const oldInfra = (await docker.getContainer(podName(m)).inspect()).Id;
+    const oldInfra = (await docker.getContainer(infraName(m, m.pods[0]!.name)).inspect()).Id;
     const oldUnits = supervisor.status().filter((s) => s.role !== 'init').map((s) => s.containerId);
 
     await docker.getContainer(oldInfra).remove({force: true});
 
     const newInfra = await until('a new infra container runs', async () => {
-      const info = await docker.getContainer(podName(m)).inspect().catch(() => undefined);
+      const info = await docker.getContainer(infraName(m, m.pods[0]!.name)).inspect().catch(() => undefined);
       return info && info.Id !== oldInfra && info.State.Running ? info.Id : undefined;
     }, 30_000);
     await until('every service runs again and is healthy', () => supervisor.status().filter((s) => s.role !== 'init').every((s) => s.state === 'running' && s.health === 'healthy' && !oldUnits.includes(s.containerId)) || undefined, 60_000);

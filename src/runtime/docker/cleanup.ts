@@ -4,6 +4,7 @@ import type {Manifest} from '../../manifest/types.js';
 import {findService} from '../../manifest/types.js';
 import type {UnitIdentity} from '../types.js';
 import {Label, projectFilter, volumeName} from './naming.js';
+import {removeNetworks} from './network.js';
 
 function ignoreGone(error: unknown): void {
   const status = (error as {statusCode?: number}).statusCode;
@@ -17,8 +18,8 @@ export async function projectContainers(docker: Docker, manifest: Manifest): Pro
 
 // Stop what a dead supervisor left running, found by label (a known id counts
 // only when it carries the labels too: labels prove ownership). All units at
-// once, each with its stopSignal and stopTimeout, so reaping is bounded by the
-// longest timeout; the pod last. Returns what was stopped.
+// once (every pod's), each with its stopSignal and stopTimeout, so reaping is
+// bounded by the longest timeout; the pods' infra last. Returns what was stopped.
 export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[]): Promise<UnitIdentity[]> {
   const alive = (await projectContainers(docker, manifest)).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
   const stop = async (container: ContainerInfo): Promise<UnitIdentity> => {
@@ -32,13 +33,15 @@ export async function reapContainers(docker: Docker, manifest: Manifest, _known:
   return [...units, ...pods];
 }
 
-// Remove every container of the project (anonymous volumes with them), the pod
-// last; named volumes only when asked (`down --volumes`), never external ones.
+// Remove every container of the project (anonymous volumes with them), every
+// pod's infra last, then the project network (it has no endpoints left); named
+// volumes only when asked (`down --volumes`), never external ones.
 export async function removeProject(docker: Docker, manifest: Manifest, removeVolumes: boolean): Promise<void> {
   const containers = await projectContainers(docker, manifest);
   const remove = (c: ContainerInfo): Promise<void> => docker.getContainer(c.Id).remove({force: true, v: true}).catch(ignoreGone);
   await Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
   await Promise.all(containers.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
+  await removeNetworks(docker, manifest);
   if (!removeVolumes) return;
   const names = Object.values(manifest.volumes).filter((v) => !v.external).map((v) => volumeName(manifest, v.name));
   await Promise.all(names.map((name) => docker.getVolume(name).remove().catch(ignoreGone)));

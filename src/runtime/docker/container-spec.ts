@@ -1,17 +1,18 @@
 import type {ContainerCreateOptions} from 'dockerode';
-import type {Manifest, Service} from '../../manifest/types.js';
-import {allServices} from '../../manifest/types.js';
+import type {Manifest, Pod, Service} from '../../manifest/types.js';
+import {servicesInStartOrder} from '../../manifest/types.js';
 import {containerCommand, containerEnv} from '../../generate/container-env.js';
-import {containerName, imageOf, Label, podName, projectLabels, shortHash, volumeName} from './naming.js';
+import {resolvePodRefs} from '../../manifest/pod-refs.js';
+import {containerName, imageOf, infraName, Label, networkName, podLabels, shortHash, volumeName} from './naming.js';
 
 type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
 
 // Ports the supervisor probes (http/tcp health): published on loopback with an
 // engine-chosen host port only where container IPs are not reachable from the
 // host (Docker Desktop, rootless). See docs/docker-runtime.md.
-export function probePorts(manifest: Manifest): number[] {
+export function probePorts(pod: Pod): number[] {
   const ports = new Set<number>();
-  for (const service of allServices(manifest)) {
+  for (const service of servicesInStartOrder(pod)) {
     const check = service.health?.check;
     if (check?.kind === 'http' || check?.kind === 'tcp') ports.add(check.port);
   }
@@ -23,31 +24,41 @@ function withHash(spec: ContainerCreateOptions, labels: Record<string, string>, 
   return {...spec, Labels: {...labels, [Label.configHash]: configHash}};
 }
 
-// The pod: owns the network namespace, the hostname and every published port,
-// so restarting the app never takes the sidecars' network with it (Compose #10263).
-export function infraSpec(manifest: Manifest, infraImage: string, publishProbePorts: boolean): ContainerCreateOptions {
+// The pod: owns the network namespace, the hostname and every published port of
+// its own services, so restarting the app never takes the sidecars' network with
+// it (Compose #10263). With pods it joins the project network under the pod's
+// name, so other pods reach it as NAME (`${pods.NAME.host}`), as a Kubernetes
+// Service named after the pod resolves in the cluster.
+export function infraSpec(manifest: Manifest, pod: Pod, infraImage: string, publishProbePorts: boolean): ContainerCreateOptions {
   const bindings: PortBindings = {};
   const bind = (key: string, HostIp: string, HostPort: string): void => {
     (bindings[key] ??= []).push({HostIp, HostPort});
   };
-  for (const service of allServices(manifest)) {
+  for (const service of servicesInStartOrder(pod)) {
     for (const port of service.ports) bind(`${port.containerPort}/${port.protocol}`, port.hostIp, String(port.hostPort));
   }
-  if (publishProbePorts) for (const port of probePorts(manifest)) bind(`${port}/tcp`, '127.0.0.1', '');
+  if (publishProbePorts) for (const port of probePorts(pod)) bind(`${port}/tcp`, '127.0.0.1', '');
+  const network = networkName(manifest);
   const spec: ContainerCreateOptions = {
-    name: podName(manifest),
+    name: infraName(manifest, pod.name),
     Image: infraImage,
-    Hostname: manifest.name,
+    Hostname: pod.name,
     ExposedPorts: Object.fromEntries(Object.keys(bindings).map((key) => [key, {}])),
-    HostConfig: {PortBindings: bindings, RestartPolicy: {Name: 'no'}},
+    HostConfig: {PortBindings: bindings, RestartPolicy: {Name: 'no'}, ...(network ? {NetworkMode: network} : {})},
+    ...(network ? {NetworkingConfig: {EndpointsConfig: {[network]: {Aliases: [pod.name]}}}} : {}),
   };
-  return withHash(spec, {...projectLabels(manifest), [Label.service]: 'pod', [Label.role]: 'infra'}, '');
+  return withHash(spec, {...podLabels(manifest, pod), [Label.service]: 'pod', [Label.role]: 'infra'}, '');
+}
+
+// `${pods.NAME.host}` is NAME under Docker: the pod's alias on the project network.
+export function dockerPodHost(value: string): string {
+  return resolvePodRefs(value, (pod) => pod);
 }
 
 // `${volumes.NAME}` is the mount path here, in env and command alike, exactly as
 // the generators write it (one manifest serves both runtimes and every output).
 function environment(service: Service): string[] {
-  return Object.entries(containerEnv(service)).map(([key, value]) => `${key}=${value}`);
+  return Object.entries(containerEnv(service)).map(([key, value]) => `${key}=${dockerPodHost(value)}`);
 }
 
 function binds(manifest: Manifest, service: Service): string[] {
@@ -64,7 +75,7 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
   const spec: ContainerCreateOptions = {
     name: containerName(manifest, service),
     Image: imageOf(manifest, service),
-    ...(service.command ? {Cmd: containerCommand(service)} : {}),
+    ...(service.command ? {Cmd: containerCommand(service)!.map(dockerPodHost)} : {}),
     Env: environment(service),
     StopSignal: service.stopSignal,
     StopTimeout: Math.ceil(service.stopTimeoutMs / 1000),
@@ -80,6 +91,6 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
       Init: true,
     },
   };
-  const labels = {...projectLabels(manifest), [Label.service]: service.name, [Label.role]: service.role};
+  const labels = {...podLabels(manifest, service.pod), [Label.service]: service.id, [Label.role]: service.role};
   return withHash(spec, labels, imageId);
 }

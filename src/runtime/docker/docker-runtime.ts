@@ -1,21 +1,23 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
-import type {Manifest, Service} from '../../manifest/types.js';
-import {allServices, onlyPod} from '../../manifest/types.js';
+import type {Manifest, Pod, Service} from '../../manifest/types.js';
+import {allServices} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
-import {infraSpec, probePorts, serviceSpec} from './container-spec.js';
+import {dockerPodHost, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream, type ContainerEvent} from './event-stream.js';
 import {execIn} from './exec.js';
 import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
-import {containerName, imageOf, Label, podName, projectFilter, projectLabels, volumeName} from './naming.js';
-import {directRoute, forcedPublished, publishedRoute, routeTo, unreachableWhy, type ProbeRoute} from './probe-route.js';
+import {containerName, imageOf, projectFilter, projectLabels, volumeName} from './naming.js';
+import {ensureNetwork} from './network.js';
+import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
+import {routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
-import {engineMessage, podStartError, removeAndWait, statusOf} from './engine-errors.js';
+import {engineMessage, podWords, statusOf} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
 // The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
@@ -30,16 +32,18 @@ export interface DockerRuntimeOptions {
   client?: Docker;
 }
 
-// One pod per project: an infra container owns the network namespace and the
-// published ports; every unit joins it with `container:<infra id>`.
+// Per pod an infra container owns the network namespace and the pod's published
+// ports; every unit joins its own pod's with `container:<infra id>`, so two pods
+// may listen on the same port. With pods, every infra joins the project network
+// under its pod's name (a Kubernetes Service per pod, Compose's service DNS).
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
   private client: Docker | undefined;
   private manifest: Manifest | undefined;
   private events: RuntimeEvents | undefined;
   private stream: EngineEventStream | undefined;
-  private infraId: string | undefined;
-  private route: ProbeRoute | undefined;
+  // The live infra of each pod, by pod name; absent while lost or being recreated.
+  private readonly pods = new Map<string, PodInfra>();
   private readonly units = new UnitRegistry();
   private readonly imageIds = new Map<string, string>();
   // Build hash of each image built (or found current) from a context, by image name.
@@ -71,19 +75,28 @@ export class DockerRuntime implements Runtime {
     }
     const requests = [
       {service: 'pod', image: this.infraImage},
-      ...allServices(manifest).map((service) => ({service: service.name, image: imageOf(manifest, service), build: service.build})),
+      ...allServices(manifest).map((service) => ({service: service.id, image: imageOf(manifest, service), build: service.build})),
     ];
-    const [, hashes] = await Promise.all([this.ensureVolumes(docker, manifest), ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress})]);
+    const [, hashes] = await Promise.all([
+      this.ensureVolumes(docker, manifest),
+      ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress}),
+      ensureNetwork(docker, manifest),
+    ]);
     for (const [image, hash] of hashes) {
       if (this.builtHashes.get(image) !== hash) this.imageIds.delete(image);
       this.builtHashes.set(image, hash);
     }
-    await this.ensurePod(docker, manifest);
+    // Every pod's namespace at once: pods are independent until their units start.
+    await Promise.all(manifest.pods.map((pod) => this.ensurePod(docker, manifest, pod)));
   }
 
-  async preparePod(): Promise<void> {
+  // After podLost: a new infra for this pod only, same name and alias (other pods
+  // resolve it again by name); the network is recreated too if someone removed it.
+  async preparePod(pod: Pod): Promise<void> {
     if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
-    await this.ensurePod(await this.docker(), this.manifest);
+    const docker = await this.docker();
+    await ensureNetwork(docker, this.manifest);
+    await this.ensurePod(docker, this.manifest, pod);
   }
 
   private async ensureVolumes(docker: Docker, manifest: Manifest): Promise<void> {
@@ -102,64 +115,19 @@ export class DockerRuntime implements Runtime {
     );
   }
 
-  // Reuse a running pod with the same config (a second `up`), else (re)create it.
-  // Probe ports are published only where container addresses are unreachable
-  // (issue 8.12): first without, then once more with them if the check says so.
-  private async ensurePod(docker: Docker, manifest: Manifest): Promise<void> {
-    const probed = probePorts(manifest);
-    const variants = [infraSpec(manifest, this.infraImage, false), infraSpec(manifest, this.infraImage, true)];
-    const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
-    const existing = await this.inspectByName(docker, podName(manifest));
-    // Removing the old pod ourselves is not a lost pod.
-    this.infraId = undefined;
-    let info: Docker.ContainerInspectInfo;
-    let published: boolean;
-    const reused = existing?.State.Running ? variants.findIndex((spec) => hashOf(spec) === existing.Config.Labels[Label.configHash]) : -1;
-    if (existing && reused >= 0) {
-      info = existing;
-      published = reused === 1;
-    } else {
-      published = forcedPublished() && probed.length > 0;
-      info = await this.createPod(docker, manifest, variants[published ? 1 : 0]!, existing?.Id);
-    }
-    const why = await unreachableWhy(info);
-    if (why !== undefined && !published && probed.length > 0) {
-      published = true;
-      info = await this.createPod(docker, manifest, variants[1]!, info.Id);
-    }
-    if (why !== undefined && published) {
-      this.events?.notice?.(`published probe port${probed.length === 1 ? '' : 's'} ${probed.join(', ')} on 127.0.0.1 (engine-chosen host ports), because ${why}`);
-    }
-    this.infraId = info.Id;
-    this.route = why === undefined ? directRoute(info) : publishedRoute(info);
-  }
-
-  private async createPod(docker: Docker, manifest: Manifest, spec: Docker.ContainerCreateOptions, replaces: string | undefined): Promise<Docker.ContainerInspectInfo> {
-    if (replaces) await removeAndWait(docker, replaces);
-    const container = await this.create(docker, spec, 'pod');
-    try {
-      await container.start();
-    } catch (error) {
-      throw podStartError(manifest, error);
-    }
-    return container.inspect();
-  }
-
-  private async inspectByName(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {
-    try {
-      return await docker.getContainer(name).inspect();
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+  private async ensurePod(docker: Docker, manifest: Manifest, pod: Pod): Promise<void> {
+    // Removing the old infra ourselves is not a lost pod.
+    this.pods.delete(pod.name);
+    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message));
+    this.pods.set(pod.name, infra);
   }
 
   private async create(docker: Docker, spec: Docker.ContainerCreateOptions, service: string): Promise<Docker.Container> {
     try {
       return await docker.createContainer(spec);
     } catch (error) {
-      // The pod's container is no service's (issue 8.8); a unit's failure is pinned by the supervisor.
-      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service === 'pod' ? "the pod's infra" : service} failed: ${engineMessage(error)}`, {cause: error, ...(service === 'pod' ? {service: null} : {})});
+      // A unit's failure is pinned by the supervisor.
+      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service} failed: ${engineMessage(error)}`, {cause: error});
     }
   }
 
@@ -168,7 +136,7 @@ export class DockerRuntime implements Runtime {
   private async rebuildIfChanged(docker: Docker, manifest: Manifest, service: Service): Promise<void> {
     const image = imageOf(manifest, service);
     if (!service.build?.hash || this.builtHashes.get(image) === service.build.hash) return;
-    const hash = await ensureImage(docker, {service: service.name, image, build: service.build}, {forceBuild: false, onProgress: this.options.onImageProgress});
+    const hash = await ensureImage(docker, {service: service.id, image, build: service.build}, {forceBuild: false, onProgress: this.options.onImageProgress});
     this.imageIds.delete(image);
     if (hash !== undefined) this.builtHashes.set(image, hash);
   }
@@ -182,8 +150,14 @@ export class DockerRuntime implements Runtime {
     return id;
   }
 
+  private podOfInfra(id: string): string | undefined {
+    for (const [pod, infra] of this.pods) if (infra.id === id) return pod;
+    return undefined;
+  }
+
   private onEngineEvent(event: ContainerEvent): void {
-    if (event.action === 'die' && event.id === this.infraId) this.onPodLost(`the pod's infra container ${event.id.slice(0, 12)} exited (code ${event.exitCode ?? 'unknown'})`);
+    const lostPod = event.action === 'die' ? this.podOfInfra(event.id) : undefined;
+    if (lostPod !== undefined) this.onPodLost(lostPod, `${this.podWords(lostPod)} infra container ${event.id.slice(0, 12)} exited (code ${event.exitCode ?? 'unknown'})`);
     else if (event.action === 'die') this.units.settle(event.id, event.exitCode ?? null);
     else if (event.action === 'oom') {
       this.units.markOom(event.id);
@@ -191,48 +165,59 @@ export class DockerRuntime implements Runtime {
     } else if (event.action === 'health_status') this.events?.engineEvent?.({service: event.service, type: 'health_status', detail: event.detail});
   }
 
-  // After the event stream came back: the pod may have died unseen.
+  private podWords(pod: string): string {
+    return this.manifest ? podWords(this.manifest, pod) : "the pod's";
+  }
+
+  // After the event stream came back: a pod may have died unseen.
   private async onReconnect(docker: Docker): Promise<void> {
     await this.units.reconcile(docker);
-    const id = this.infraId;
-    if (id === undefined) return;
-    const info = await docker.getContainer(id).inspect().catch(() => undefined);
-    if (this.infraId === id && !info?.State.Running) this.onPodLost(`the pod's infra container ${id.slice(0, 12)} is gone`);
+    await Promise.all(
+      [...this.pods].map(async ([pod, {id}]) => {
+        const info = await docker.getContainer(id).inspect().catch(() => undefined);
+        if (this.pods.get(pod)?.id === id && !info?.State.Running) this.onPodLost(pod, `${this.podWords(pod)} infra container ${id.slice(0, 12)} is gone`);
+      }),
+    );
   }
 
-  // Said once per pod: the next prepare() creates a new one.
-  private onPodLost(reason: string): void {
-    if (this.infraId === undefined) return;
-    this.infraId = undefined;
-    if (this.manifest) this.events?.podLost?.(onlyPod(this.manifest).name, reason);
+  // Said once per pod: the next preparePod() creates a new one.
+  private onPodLost(pod: string, reason: string): void {
+    if (!this.pods.delete(pod)) return;
+    this.events?.podLost?.(pod, reason);
   }
 
-  private prepared(): {manifest: Manifest; events: RuntimeEvents; infraId: string} {
+  private prepared(service: Service): {manifest: Manifest; events: RuntimeEvents; infraId: string} {
     if (!this.manifest || !this.events) throw new Error('DockerRuntime.prepare() must run first');
-    if (!this.infraId) throw new SidecarError('SIDECAR_STACK_FAILED', 'the pod has no infra container (it was removed or exited); the pod is being recreated');
-    return {manifest: this.manifest, events: this.events, infraId: this.infraId};
+    return {manifest: this.manifest, events: this.events, infraId: this.infraOf(service).id};
+  }
+
+  private infraOf(service: Service): PodInfra {
+    const infra = this.pods.get(service.pod);
+    if (infra) return infra;
+    const pod = this.manifest?.form === 'pods' ? `pod ${service.pod}` : 'the pod';
+    throw new SidecarError('SIDECAR_STACK_FAILED', `${pod} has no infra container (it was removed or exited); the pod is being recreated`);
   }
 
   // A fresh container on every start (like a pod restarting a container: a new
   // id, clean state); attach logs before starting so no line is lost.
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
-    const {manifest, events, infraId} = this.prepared();
+    const {manifest, events, infraId} = this.prepared(service);
     await this.rebuildIfChanged(docker, manifest, service);
     const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)));
-    const existing = await this.inspectByName(docker, containerName(manifest, service));
+    const existing = await inspectByName(docker, containerName(manifest, service));
     if (existing) {
       this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
       await docker.getContainer(existing.Id).remove({force: true, v: true}).catch(() => {});
     }
-    const container = await this.create(docker, spec, service.name);
+    const container = await this.create(docker, spec, service.id);
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     try {
-      logsEnded((await attachLogs(docker, container, service.name, (line) => events.log(line))).ended);
+      logsEnded((await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
     } catch (error) {
       this.units.forget(container.id);
-      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.name} failed: ${engineMessage(error)}`, {cause: error});
+      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
     }
     return unit;
   }
@@ -258,7 +243,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private containerIdOf(unit: RunningUnit): string {
-    if (unit.identity.kind !== 'docker') throw new Error(`not a container: ${unit.service.name}`);
+    if (unit.identity.kind !== 'docker') throw new Error(`not a container: ${unit.service.id}`);
     return unit.identity.containerId;
   }
 
@@ -277,20 +262,22 @@ export class DockerRuntime implements Runtime {
     return containerPathOf(service, volume) ?? `\${volumes.${volume}}`;
   }
 
+  // `${pods.NAME.host}` in the command (a health exec's) is NAME, as in command and env.
   async exec(service: Service, command: string[], options: ExecOptions): Promise<ExecResult> {
     const docker = await this.docker();
     const manifest = this.manifest;
     const name = manifest ? containerName(manifest, service) : undefined;
-    const info = name ? await this.inspectByName(docker, name) : undefined;
+    const info = name ? await inspectByName(docker, name) : undefined;
     if (!info || !info.State.Running) {
-      throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.name} has no running container`, {suggestion: `start it: sidecar up ${service.name}`});
+      throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container`, {suggestion: `start it: sidecar up ${service.id}`});
     }
-    return execIn(docker, docker.getContainer(info.Id), command, options);
+    return execIn(docker, docker.getContainer(info.Id), command.map(dockerPodHost), options);
   }
 
+  // Probes reach a port inside the service's own pod (each pod has its own address).
   async endpoint(service: Service, containerPort: number): Promise<ProbeEndpoint> {
-    if (!this.route) throw new Error('DockerRuntime.prepare() must run first');
-    return {...routeTo(this.route, service.name, containerPort), explainRefused: () => this.explainRefused(service, containerPort)};
+    if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
+    return {...routeTo(this.infraOf(service).route, service.id, containerPort), explainRefused: () => this.explainRefused(service, containerPort)};
   }
 
   // Issue 8.4: refused at the pod's address while the service runs. A server
@@ -298,12 +285,12 @@ export class DockerRuntime implements Runtime {
   // probes come from outside the container's loopback, as Kubernetes probes do.
   private async explainRefused(service: Service, containerPort: number): Promise<string | undefined> {
     const docker = await this.docker();
-    const info = this.manifest ? await this.inspectByName(docker, containerName(this.manifest, service)) : undefined;
+    const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
     if (!info?.State.Running) return undefined;
     const listeners = await listenersOn(info.State.Pid, containerPort);
     const fix = 'listen on 0.0.0.0 (every address) in a container: probes reach the pod\'s address, not its loopback, as Kubernetes probes do';
-    if (listeners === undefined) return `${service.name} runs but refuses connections on the pod's address; if it listens on 127.0.0.1 only, ${fix}`;
-    if (listeners.length > 0 && listeners.every(isLoopback)) return `${service.name} listens on ${listeners[0]!.includes(':') ? `[${listeners[0]}]` : listeners[0]}:${containerPort} only: ${fix}`;
+    if (listeners === undefined) return `${service.id} runs but refuses connections on the pod's address; if it listens on 127.0.0.1 only, ${fix}`;
+    if (listeners.length > 0 && listeners.every(isLoopback)) return `${service.id} listens on ${listeners[0]!.includes(':') ? `[${listeners[0]}]` : listeners[0]}:${containerPort} only: ${fix}`;
     return undefined;
   }
 
@@ -315,8 +302,7 @@ export class DockerRuntime implements Runtime {
     const docker = await this.docker();
     this.close();
     await removeProject(docker, manifest, options.removeVolumes);
-    this.infraId = undefined;
-    this.route = undefined;
+    this.pods.clear();
   }
 
   // Stop listening to the engine (the event stream keeps the process alive).

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
-import type {Manifest} from '../../manifest/types.js';
-import {allServices} from '../../manifest/types.js';
+import type {Manifest, Pod} from '../../manifest/types.js';
+import {servicesInStartOrder} from '../../manifest/types.js';
 
 // What the engine's errors mean for the stack: the HTTP status, the engine's own
 // words, which service a failed pod start belongs to, and removal that waits.
@@ -14,21 +14,21 @@ export function engineMessage(error: unknown): string {
   return (json?.message ?? (error instanceof Error ? error.message : String(error))).trim();
 }
 
-// The pod publishes every service's ports, so a taken host port fails the pod's
+// A pod publishes its services' ports, so a taken host port fails the pod's
 // start: name the service that declared it (issue 8.8), with the engine's words.
-export function podStartError(manifest: Manifest, error: unknown): SidecarError {
+export function podStartError(manifest: Manifest, pod: Pod, error: unknown): SidecarError {
   const message = engineMessage(error);
   const port = /(?:Bind for [^\s]*:|listen tcp[46]? [^\s]*:)(\d+)[: ]/.exec(message)?.[1];
-  const owners = port === undefined ? [] : allServices(manifest).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
+  const owners = port === undefined ? [] : servicesInStartOrder(pod).filter((s) => s.ports.some((p) => String(p.hostPort) === port));
   if (owners.length > 0) {
-    const names = owners.map((s) => `"${s.name}"`).join(', ');
+    const names = owners.map((s) => `"${s.id}"`).join(', ');
     return new SidecarError('SIDECAR_STACK_FAILED', `service ${names} publishes host port ${port}, which the engine could not bind: ${message}`, {
       cause: error,
-      service: owners[0]!.name,
-      suggestion: `stop what holds port ${port} (\`ss -ltnp 'sport = :${port}'\`), or change the host port in ${owners[0]!.name}'s \`ports:\``,
+      service: owners[0]!.id,
+      suggestion: `stop what holds port ${port} (\`ss -ltnp 'sport = :${port}'\`), or change the host port in ${owners[0]!.id}'s \`ports:\``,
     });
   }
-  return new SidecarError('SIDECAR_STACK_FAILED', `starting the pod's infra container failed: ${message}`, {cause: error, service: null, suggestion: 'see `sidecar doctor`; the engine\'s message above says why'});
+  return new SidecarError('SIDECAR_STACK_FAILED', `starting ${podWords(manifest, pod.name)} infra container failed: ${message}`, {cause: error, service: null, suggestion: 'see `sidecar doctor`; the engine\'s message above says why'});
 }
 
 const REMOVAL_DEADLINE_MS = 15_000;
@@ -48,4 +48,9 @@ export async function removeAndWait(docker: Docker, id: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+// "the pod's" in the single form (as before pods existed), "pod NAME's" with pods.
+export function podWords(manifest: Manifest, pod: string): string {
+  return manifest.form === 'single' ? "the pod's" : `pod ${pod}'s`;
 }

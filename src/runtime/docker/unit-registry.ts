@@ -52,7 +52,7 @@ export class UnitRegistry {
     const drained = Promise.race([record.logsEnded, new Promise<void>((r) => (timer = setTimeout(r, LOG_DRAIN_MS)))]);
     void drained.then(() => {
       clearTimeout(timer);
-      record.resolve({service: record.unit.service.name, exitCode, signal: null, oomKilled: oomKilled || record.oomKilled});
+      record.resolve({service: record.unit.service.id, exitCode, signal: null, oomKilled: oomKilled || record.oomKilled});
     });
   }
 

@@ -71,7 +71,7 @@ describeDocker('DockerRuntime on a real engine', () => {
     expect((await app.exited).service).toBe('app');
   });
 
-  it('labels the pod, the units and the volumes with project, directory, service, role and config hash', async () => {
+  it('labels the pod, the units and the volumes with project, directory, pod, service, role and config hash; single-form names and no network', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, volumes: ['v'], app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
     const unit = await runtime.start(m.pods[0]!.app);
     const containers = await docker.listContainers({all: true, filters: {label: [`${Label.project}=${m.name}`]}});
@@ -80,7 +80,11 @@ describeDocker('DockerRuntime on a real engine', () => {
       expect(c.Labels[Label.projectDir]).toMatch(/^[0-9a-f]{8}$/);
       expect(c.Labels[Label.configHash]).toMatch(/^[0-9a-f]{16}$/);
       expect(c.Labels[Label.service]).toBeTruthy();
+      expect(c.Labels[Label.pod]).toBe(m.name);
     }
+    // The single form keeps the names it always had and the default bridge: no project network.
+    expect(containers.map((c) => c.Names[0]!.replace(/_[0-9a-f]{8}/, '_HASH')).sort()).toEqual([`/${m.name}_HASH`, `/${m.name}_HASH_app`]);
+    expect(await docker.listNetworks({filters: {label: [`${Label.project}=${m.name}`]}})).toEqual([]);
     const app = await docker.getContainer(containers.find((c) => c.Labels[Label.role] === 'app')!.Id).inspect();
     const pod = containers.find((c) => c.Labels[Label.role] === 'infra')!;
     expect(app.HostConfig.NetworkMode).toBe(`container:${pod.Id}`);

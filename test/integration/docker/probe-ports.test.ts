@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import type {Manifest} from '../../../src/manifest/types.js';
 import {DockerRuntime} from '../../../src/runtime/docker/index.js';
-import {podName} from '../../../src/runtime/docker/naming.js';
+import {infraName} from '../../../src/runtime/docker/naming.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
 
@@ -31,7 +31,7 @@ async function preparedPod(m: Manifest): Promise<{runtime: DockerRuntime; notice
   const notices: string[] = [];
   cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
   await runtime.prepare(m, {log: () => {}, notice: (message) => notices.push(message)});
-  const info = await docker.getContainer(podName(m)).inspect();
+  const info = await docker.getContainer(infraName(m, m.pods[0]!.name)).inspect();
   return {runtime, notices, bindings: info.HostConfig.PortBindings ?? {}};
 }
 

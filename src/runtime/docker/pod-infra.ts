@@ -1,0 +1,71 @@
+import type Docker from 'dockerode';
+import {SidecarError} from '../../errors/index.js';
+import type {Manifest, Pod} from '../../manifest/types.js';
+import {infraSpec, probePorts} from './container-spec.js';
+import {engineMessage, podStartError, podWords, removeAndWait, statusOf} from './engine-errors.js';
+import {infraName, Label} from './naming.js';
+import {directRoute, forcedPublished, publishedRoute, unreachableWhy, type ProbeRoute} from './probe-route.js';
+
+// One pod's network namespace as the runtime knows it: the infra container that
+// holds it, and how the supervisor's probes reach ports inside it.
+export interface PodInfra {
+  id: string;
+  route: ProbeRoute;
+}
+
+export async function inspectByName(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  try {
+    return await docker.getContainer(name).inspect();
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+// Reuse the pod's running infra with the same config (a second `up`), else
+// (re)create it under the same name (and alias). Probe ports are published only
+// where container addresses are unreachable (issue 8.12): first without, then
+// once more with them if the check says so.
+export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void): Promise<PodInfra> {
+  const probed = probePorts(pod);
+  const variants = [infraSpec(manifest, pod, image, false), infraSpec(manifest, pod, image, true)];
+  const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
+  const existing = await inspectByName(docker, infraName(manifest, pod.name));
+  let info: Docker.ContainerInspectInfo;
+  let published: boolean;
+  const reused = existing?.State.Running ? variants.findIndex((spec) => hashOf(spec) === existing.Config.Labels[Label.configHash]) : -1;
+  if (existing && reused >= 0) {
+    info = existing;
+    published = reused === 1;
+  } else {
+    published = forcedPublished() && probed.length > 0;
+    info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id);
+  }
+  const why = await unreachableWhy(info);
+  if (why !== undefined && !published && probed.length > 0) {
+    published = true;
+    info = await createInfra(docker, manifest, pod, variants[1]!, info.Id);
+  }
+  if (why !== undefined && published) {
+    const where = manifest.form === 'single' ? '' : ` of pod ${pod.name}`;
+    notice(`published probe port${probed.length === 1 ? '' : 's'} ${probed.join(', ')}${where} on 127.0.0.1 (engine-chosen host ports), because ${why}`);
+  }
+  return {id: info.Id, route: why === undefined ? directRoute(info) : publishedRoute(info)};
+}
+
+async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined): Promise<Docker.ContainerInspectInfo> {
+  if (replaces) await removeAndWait(docker, replaces);
+  let container: Docker.Container;
+  try {
+    container = await docker.createContainer(spec);
+  } catch (error) {
+    // The pod's container is no service's (issue 8.8).
+    throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${podWords(manifest, pod.name)} infra failed: ${engineMessage(error)}`, {cause: error, service: null});
+  }
+  try {
+    await container.start();
+  } catch (error) {
+    throw podStartError(manifest, pod, error);
+  }
+  return container.inspect();
+}
