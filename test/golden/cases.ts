@@ -4,6 +4,9 @@ import {fileURLToPath} from 'node:url';
 import {loadManifest} from '../../src/manifest/load.js';
 import {generate, type Generated, type GenerateOptions, type Target} from '../../src/generate/generate.js';
 import {DEFAULT_INFRA_IMAGE} from '../../src/generate/compose.js';
+import {renderDot} from '../../src/generate/graph-dot.js';
+import {topology} from '../../src/generate/graph-model.js';
+import {renderMermaid} from '../../src/generate/graph-mermaid.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VALID = path.join(ROOT, 'test/fixtures/manifests/valid');
@@ -41,4 +44,14 @@ export async function generateCase(file: string, variant: Variant, extra: Genera
 // hostPath volumes are absolute: write the checkout's root as /REPO so goldens match anywhere.
 export function portable(yaml: string): string {
   return yaml.split(ROOT).join('/REPO');
+}
+
+// `sidecar graph`: one golden picture source per format (<manifest>.graph.mmd, .graph.dot).
+export const GRAPH_FORMATS = [
+  {extension: 'mmd', render: renderMermaid},
+  {extension: 'dot', render: renderDot},
+] as const;
+
+export async function graphCase(file: string, format: (typeof GRAPH_FORMATS)[number]): Promise<string> {
+  return format.render(topology(await loadManifest(file, {env: {}})));
 }

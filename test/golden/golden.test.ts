@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {generateCase, MANIFESTS, portable, ROOT, VARIANTS} from './cases.js';
+import {generateCase, GRAPH_FORMATS, graphCase, MANIFESTS, portable, ROOT, VARIANTS} from './cases.js';
 
 // Golden files: test/golden/<manifest>.<variant>.yaml. Regenerate after an
 // intended change with `npx vitest run test/golden -u` and review the diff.
@@ -10,6 +10,11 @@ describe('generated YAML matches the golden files', () => {
       it(`${manifest.name} ${variant.name}`, async () => {
         const {yaml} = await generateCase(manifest.file, variant);
         await expect(portable(yaml)).toMatchFileSnapshot(path.join(ROOT, 'test/golden', `${manifest.name}.${variant.name}.yaml`));
+      });
+    }
+    for (const format of GRAPH_FORMATS) {
+      it(`${manifest.name} graph ${format.extension}`, async () => {
+        await expect(portable(await graphCase(manifest.file, format))).toMatchFileSnapshot(path.join(ROOT, 'test/golden', `${manifest.name}.graph.${format.extension}`));
       });
     }
   }
