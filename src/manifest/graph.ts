@@ -1,11 +1,13 @@
 import {formatPlace, type Problem} from '../errors/index.js';
-import {locate, problemAt, type ManifestSource, type PathSegment} from './source.js';
+import {locate, locateWithin, problemAt, type ManifestSource, type PathSegment} from './source.js';
 import {allServices, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
+import {checkPodAfter, checkPodRefs} from './pod-graph.js';
 import {volumeRefs} from './volume-refs.js';
 
 const ROLE_NOUN = {app: 'the app', sidecar: 'a sidecar', init: 'an init job'} as const;
 
-function offsetOf(source: ManifestSource, service: Service): number {
+// Where a service's declaration starts in the file, to order reports by position.
+export function offsetOf(source: ManifestSource, service: Service): number {
   const place = locate(source, basePath(service), true);
   return source.lineCounter.lineStarts[place.line - 1]! + place.column - 1;
 }
@@ -35,7 +37,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
   }
 
   // Host ports belong to the host, whatever the pod; container ports and probe ports to one pod's network.
-  const published = new Map<string, string>();
+  const published = new Map<string, Listener>();
   const listening = new Map<string, Map<string, Listener>>();
   for (const service of inFileOrder) {
     const base = basePath(service);
@@ -45,6 +47,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       }
     });
     for (const [key, value] of referenceSites(service)) {
+      checkPodRefs(manifest, value, [...base, ...key], (p, needle, message, suggestion) => problems.push({message, suggestion, place: locateWithin(source, p, needle)}));
       for (const name of volumeRefs(value)) {
         if (!Object.hasOwn(manifest.volumes, name)) at([...base, ...key], `\${volumes.${name}} names an undeclared volume`, `declare it: volumes: {${name}: {}}`);
         else if (!service.volumes.some((m) => m.type === 'volume' && m.source === name)) {
@@ -56,15 +59,17 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       const wildcard = port.hostIp === '0.0.0.0' || port.hostIp === '::';
       const key = `${port.hostPort}/${port.protocol}`;
       const clash = published.get(`${port.hostIp} ${key}`) ?? (wildcard ? published.get(`* ${key}`) : published.get(`* ${key}`) ?? published.get(`0.0.0.0 ${key}`));
-      if (clash) at([...base, 'ports', index], `host port ${port.hostPort} is already published by ${clash}`, 'publish a different host port, e.g. "18080:8080"');
-      published.set(`${port.hostIp} ${key}`, service.id);
-      published.set(`* ${key}`, service.id);
+      const here = {service: service.id, path: [...base, 'ports', index]};
+      if (clash) at(here.path, `host port ${port.hostPort} is already published by ${clash.service} (${formatPlace(locate(source, clash.path))})`, 'publish a different host port, e.g. "18080:8080"');
+      published.set(`${port.hostIp} ${key}`, here);
+      published.set(`* ${key}`, here);
     });
     if (!listening.has(service.pod)) listening.set(service.pod, new Map());
     checkListeners(source, service, base, listening.get(service.pod)!, at);
   }
 
   for (const pod of manifest.pods) checkAfter(pod, at);
+  checkPodAfter(manifest, at);
   return problems;
 }
 
@@ -94,7 +99,8 @@ function checkListeners(source: ManifestSource, service: Service, base: PathSegm
   }
 }
 
-// Where `${volumes.NAME}` may stand: env values, command arguments, a health exec command.
+// Where `${volumes.NAME}` and `${pods.NAME.host}` may stand: env values, command
+// arguments (process overrides too), a health exec command.
 function referenceSites(service: Service): [PathSegment[], string][] {
   const sites: [PathSegment[], string][] = [];
   for (const [key, value] of Object.entries(service.env)) sites.push([['env', key], value]);

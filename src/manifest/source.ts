@@ -63,6 +63,16 @@ export function locate(source: ManifestSource, path: readonly PathSegment[], atK
   return placeAtOffset(source, offset, path);
 }
 
+// Place of `needle` inside the scalar at `path` as written (a reference inside a
+// longer string), or of the scalar itself when the text is not found there.
+export function locateWithin(source: ManifestSource, path: readonly PathSegment[], needle: string): Place {
+  const {node, depth} = nodeAt(source, path);
+  const range = depth === path.length && isScalar(node) ? node.range : undefined;
+  const index = range ? source.text.slice(range[0], range[1]).indexOf(needle) : -1;
+  if (!range || index === -1) return locate(source, path);
+  return placeAtOffset(source, range[0] + index, path);
+}
+
 export function problemAt(source: ManifestSource, path: readonly PathSegment[], message: string, suggestion?: string, atKey = false): Problem {
   return {message, place: locate(source, path, atKey), ...(suggestion ? {suggestion} : {})};
 }

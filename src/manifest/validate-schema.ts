@@ -76,6 +76,11 @@ function toProblem(source: ManifestSource, error: ErrorObject, data: unknown): P
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys(node?.properties ?? {});
+      if (key === 'volumes' && path.length === 2 && path[0] === 'pods') {
+        const names = Object.keys((value as Record<string, unknown> | undefined)?.volumes ?? {});
+        const example = `volumes: {${names[0] ?? 'data'}: {}}`;
+        return problemAt(source, [...path, key], 'unknown key "volumes"', `volumes are declared once, at the top level (${example}), and mounted from any pod`, true);
+      }
       const guess = didYouMean(key, allowed);
       const fix = guess ? `did you mean "${guess}"?` : allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key';
       return problemAt(source, [...path, key], `unknown key "${key}"`, fix, true);
