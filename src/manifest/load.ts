@@ -7,6 +7,7 @@ import {nulByteProblems} from './nul-bytes.js';
 import {missingPaths} from './paths-exist.js';
 import {nameVariables} from './origin-messages.js';
 import {invalid, parseManifest} from './parse.js';
+import {rememberSource} from './loaded-source.js';
 import type {ManifestSource} from './source.js';
 import type {Manifest} from './types.js';
 import {validateSchema} from './validate-schema.js';
@@ -50,6 +51,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   const graphProblems = [...checkGraph(source, normalized.manifest), ...(options.checkPaths ? missingPaths(source, normalized.manifest, data) : [])];
   if (normalized.problems.length > 0) throw invalid(nameVariables([...normalized.problems, ...unrelatedTo(graphProblems, normalized.problems)], origins));
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
+  rememberSource(normalized.manifest, source);
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
   return {manifest: normalized.manifest, warnings};
 }

@@ -105,6 +105,7 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   const decision = await decideRuntime(manifest, choice);
   const runtime = decision.kind;
   // Issue 8.3: a port someone else holds fails the start before anything runs.
+  if (runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
   if (runtime === 'process') assertStackPortsFree(selectServices(onlyPod(manifest), only));
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
