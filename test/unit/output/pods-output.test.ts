@@ -103,6 +103,56 @@ describe('log and event lines with pods', () => {
 
 describe('start-up progress with pods', () => {
   afterEach(() => vi.restoreAllMocks());
+  const own = (pod: string, name: string, role: Service['role']): Service => service(name, role, {pod, id: `${pod}/${name}`});
+
+  // What the progress writes to stdout, as a terminal (fancy) or plain lines.
+  async function progress(services: Service[], statuses: ServiceStatus[], terminal: boolean): Promise<string> {
+    const watch: StartWatch = {status: () => statuses, onEvent: () => () => undefined, ready: Promise.resolve(), stopping: () => false};
+    const written: string[] = [];
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    const ci = process.env.CI;
+    const noColor = process.env.NO_COLOR;
+    Object.defineProperty(process.stdout, 'isTTY', {value: terminal, configurable: true});
+    delete process.env.CI;
+    process.env.NO_COLOR = '1';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await showStartProgress(watch, services);
+    } finally {
+      vi.restoreAllMocks();
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as {isTTY?: boolean}).isTTY;
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+      if (noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = noColor;
+    }
+    // The last frame of a redrawing view, without its cursor and erase sequences.
+    // eslint-disable-next-line no-control-regex
+    return written.join('').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  }
+
+  it('on a terminal, one row per pod with its services nested, the failed one shown', async () => {
+    const services = [own('payments', 'ingress', 'sidecar'), own('payments', 'app', 'app'), own('orders', 'egress', 'sidecar'), own('orders', 'app', 'app')];
+    const statuses = services.map((s) => status(s.id, s.role, s.id === 'orders/app' ? {state: 'failed', lastError: 'exited with code 1'} : {}));
+    const text = await progress(services, statuses, true);
+    expect(text).toMatch(/payments ready \(\d+\.\ds\)/);
+    expect(text).toContain('orders not ready');
+    // Inside its pod's row a service is named by its name; the failure says which.
+    expect(text).toMatch(/^ +\S+ app: exited with code 1/m);
+    expect(text).not.toContain('orders/app');
+  });
+
+  it('a single pod on a terminal: one row per service, as before pods', async () => {
+    const services = [service('proxy', 'sidecar'), service('app', 'app')];
+    const text = await progress(services, services.map((s) => status(s.id, s.role)), true);
+    expect(text).toMatch(/proxy ready \(\d+\.\ds\)/);
+    expect(text).toMatch(/app ready \(\d+\.\ds\)/);
+    expect(text).not.toContain('test ready');
+  });
 
   it('plain lines name each service by its id, pods in start order', async () => {
     const own = (pod: string, name: string, role: Service['role']): Service => service(name, role, {pod, id: `${pod}/${name}`});
