@@ -23,7 +23,7 @@ describeDocker('generated compose of several pods on docker-compose v1', () => {
     const name = `gen-pods-${path.basename(dir).slice(9).toLowerCase()}`;
     const hostPort = await freePort();
     const manifest = path.join(dir, 'sidecar.yaml');
-    const fixture = readFileSync(path.join(root, 'test/fixtures/engines/compose-pods-stack.yaml'), 'utf8');
+    const fixture = readFileSync(path.join(root, 'test/fixtures/engines/pods-stack.yaml'), 'utf8');
     writeFileSync(manifest, fixture.replace(/^name: .*$/m, `name: ${name}`).replace('HOST_PORT', String(hostPort)));
     const file = path.join(dir, 'docker-compose.yml');
     // The CLI is the contract: bin/run.js loads dist/ (`npm run build`).
