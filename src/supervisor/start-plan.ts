@@ -1,5 +1,6 @@
 import {SidecarError} from '../errors/index.js';
-import type {Pod, Service} from '../manifest/types.js';
+import {findService, podsInStartOrder, type Manifest, type Pod, type Service} from '../manifest/types.js';
+import {unknownService} from '../manifest/unknown-service.js';
 
 // What must be ready before a sidecar or the app starts (DESIGN 1): the previous
 // sidecar (ordered startup), every sidecar (for the app), and `after`.
@@ -37,4 +38,40 @@ export function selectServices(pod: Pod, only: string[] | undefined): Service[] 
   };
   for (const name of only) visit(name);
   return longRunning.filter((s) => wanted.has(s.name));
+}
+
+// `up [REF...]` over the whole stack: per selected pod (in start order) the sidecars
+// and app to start. A ref is a service (its id, or its bare name where only one pod
+// has it) or, in the pods form, a pod (all its services, DESIGN "up payments");
+// every pod a selected pod is `after` comes whole, since it must be ready first.
+export function selectPods(manifest: Manifest, only: string[] | undefined): Map<string, Service[]> {
+  const wanted = new Map<string, Set<string> | 'all'>();
+  const want = (pod: string, name?: string): void => {
+    const current = wanted.get(pod);
+    if (current === 'all') return;
+    if (name === undefined) wanted.set(pod, 'all');
+    else wanted.set(pod, new Set([...(current ?? []), name]));
+  };
+  if (!only || only.length === 0) for (const pod of manifest.pods) want(pod.name);
+  for (const ref of only ?? []) {
+    const service = findService(manifest, ref);
+    if (service) want(service.pod, service.name);
+    else if (manifest.form === 'pods' && manifest.pods.some((pod) => pod.name === ref)) want(ref);
+    else throw unknownService(manifest, ref);
+  }
+  const byName = new Map(manifest.pods.map((pod) => [pod.name, pod]));
+  const pullIn = (name: string): void => {
+    for (const before of byName.get(name)?.after ?? []) {
+      if (wanted.get(before) === 'all') continue;
+      want(before);
+      pullIn(before);
+    }
+  };
+  for (const name of [...wanted.keys()]) pullIn(name);
+  const selection = new Map<string, Service[]>();
+  for (const pod of podsInStartOrder(manifest)) {
+    const names = wanted.get(pod.name);
+    if (names !== undefined) selection.set(pod.name, selectServices(pod, names === 'all' ? undefined : [...names]));
+  }
+  return selection;
 }

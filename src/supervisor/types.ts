@@ -11,7 +11,10 @@ export type HealthState = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
 // One service as `ps --json` prints it (DESIGN shape), plus a few extras.
 export interface ServiceStatus {
+  // The service's id (`POD/SERVICE` in the pods form), and the pod it belongs to
+  // (always set by the supervisor; absent in a state.json written before pods).
   name: string;
+  pod?: string;
   role: Role;
   state: UnitState;
   health: HealthState;
@@ -29,13 +32,14 @@ export interface ServiceStatus {
   logsDropped?: number;
 }
 
-export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'logs-dropped';
+export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped';
 
 // Every transition is one of these; `events`, the log store and `ps` read them.
 export interface LifecycleEvent {
   // Epoch milliseconds.
   time: number;
-  // Service name, or the project name for `stack` events.
+  // Service id, the project name for `stack` events, the pod name for `pod` events
+  // (pods form only: a single-pod stack's pod speaks through its `stack` events).
   service: string;
   type: LifecycleEventType;
   from?: string;
@@ -44,7 +48,8 @@ export interface LifecycleEvent {
 }
 
 export interface StartOptions {
-  // Start only these services (plus what they need: init jobs and earlier sidecars).
+  // Start only these services or pods (plus what they need: init jobs, earlier
+  // sidecars, and the pods they are after).
   only?: string[];
 }
 
@@ -57,8 +62,9 @@ export interface StopOptions {
 
 export interface StackCompletion {
   // The app's exit code when it completed (128+N for signal N); 0 after a requested stop.
+  // Several pods: 0 when every app exited 0, else the first non-zero app exit code.
   exitCode: number;
-  // completed: the app finished (or failed for good); stopped: stop() was called.
+  // completed: the app (every pod's app) finished, or failed for good; stopped: stop() was called.
   reason: 'completed' | 'stopped';
 }
 

@@ -38,8 +38,9 @@ export class Unit {
     this.health = service.health ? 'starting' : 'none';
   }
 
+  // The service's id: its bare name in the single-pod form, `POD/SERVICE` with pods.
   get name(): string {
-    return this.service.name;
+    return this.service.id;
   }
 
   transition(to: UnitState, detail?: string): void {
@@ -68,6 +69,7 @@ export class Unit {
     const identity = this.running?.identity;
     return {
       name: this.name,
+      pod: this.service.pod,
       role: this.service.role,
       state: this.state,
       health: this.health,

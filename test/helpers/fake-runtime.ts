@@ -1,4 +1,4 @@
-import type {Manifest, Service} from '../../src/manifest/types.js';
+import type {Manifest, Pod, Service} from '../../src/manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../../src/runtime/types.js';
 import type {FakeClock} from './fake-clock.js';
 
@@ -9,6 +9,7 @@ interface FakeUnit extends RunningUnit {
 
 // An in-memory Runtime for unit tests of the supervisor's logic in fake time.
 // Real processes are covered by the integration suite; this only records calls.
+// Services are named by id (`POD/SERVICE` with pods, the bare name otherwise).
 export class FakeRuntime implements Runtime {
   readonly kind = 'process' as const;
   readonly log: {time: number; op: 'start' | 'stop' | 'kill'; service: string}[] = [];
@@ -28,11 +29,21 @@ export class FakeRuntime implements Runtime {
     this.events = events;
   }
 
-  async preparePod(): Promise<void> {}
+  // Pods whose namespace was recreated (preparePod), in order.
+  readonly preparedPods: string[] = [];
+
+  async preparePod(pod: Pod): Promise<void> {
+    this.preparedPods.push(pod.name);
+  }
+
+  // Test control: the runtime reports a pod's network gone (docker: infra container removed).
+  losePod(name: string, reason = 'infra container removed'): void {
+    this.events?.podLost?.(name, reason);
+  }
 
   async start(service: Service): Promise<RunningUnit> {
-    if (this.unstartable.has(service.name)) throw new Error(`spawn ${service.name} ENOENT`);
-    this.log.push({time: this.clock.now(), op: 'start', service: service.name});
+    if (this.unstartable.has(service.id)) throw new Error(`spawn ${service.id} ENOENT`);
+    this.log.push({time: this.clock.now(), op: 'start', service: service.id});
     const pid = this.nextPid++;
     let resolve!: (info: ExitInfo) => void;
     const unit: FakeUnit = {
@@ -43,11 +54,11 @@ export class FakeRuntime implements Runtime {
       exit: (info) => {
         if (unit.done) return;
         unit.done = true;
-        if (this.live.get(service.name) === unit) this.live.delete(service.name);
-        resolve({service: service.name, ...info});
+        if (this.live.get(service.id) === unit) this.live.delete(service.id);
+        resolve({service: service.id, ...info});
       },
     };
-    this.live.set(service.name, unit);
+    this.live.set(service.id, unit);
     return unit;
   }
 
@@ -73,8 +84,8 @@ export class FakeRuntime implements Runtime {
 
   async stop(running: RunningUnit, _signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo> {
     const unit = running as FakeUnit;
-    this.log.push({time: this.clock.now(), op: 'stop', service: unit.service.name});
-    if (this.ignoresStop.has(unit.service.name)) {
+    this.log.push({time: this.clock.now(), op: 'stop', service: unit.service.id});
+    if (this.ignoresStop.has(unit.service.id)) {
       this.clock.setTimeout(() => unit.exit({exitCode: null, signal: 'SIGKILL'}), timeoutMs);
     } else {
       unit.exit({exitCode: null, signal: 'SIGTERM'});
@@ -83,7 +94,7 @@ export class FakeRuntime implements Runtime {
   }
 
   async kill(running: RunningUnit): Promise<void> {
-    this.log.push({time: this.clock.now(), op: 'kill', service: running.service.name});
+    this.log.push({time: this.clock.now(), op: 'kill', service: running.service.id});
     (running as FakeUnit).exit({exitCode: null, signal: 'SIGKILL'});
   }
 
@@ -102,7 +113,7 @@ export class FakeRuntime implements Runtime {
   }
 
   async exec(service: Service, _command: string[], _options: ExecOptions): Promise<ExecResult> {
-    const ok = this.healthy.has(service.name) && this.live.has(service.name);
-    return {exitCode: ok ? 0 : 1, stdout: '', stderr: ok ? '' : `${service.name} not healthy`};
+    const ok = this.healthy.has(service.id) && this.live.has(service.id);
+    return {exitCode: ok ? 0 : 1, stdout: '', stderr: ok ? '' : `${service.id} not healthy`};
   }
 }

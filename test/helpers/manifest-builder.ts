@@ -58,3 +58,16 @@ export function podsManifest(parts: {
     volumes: Object.fromEntries((parts.volumes ?? []).map((v) => [v, {name: v, external: false}])),
   };
 }
+
+export interface PodParts {
+  after?: string[];
+  startup?: Pod['startup'];
+  app: Service;
+  sidecars?: Service[];
+  init?: Service[];
+}
+
+// The same, with the pods as the manifest writes them: a map from pod name to pod.
+export function podsByName(parts: {name?: string; dir?: string; pods: Record<string, PodParts>; volumes?: string[]}): Manifest {
+  return podsManifest({...parts, pods: Object.entries(parts.pods).map(([name, pod]) => ({name, ...pod}))});
+}
