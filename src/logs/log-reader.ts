@@ -1,4 +1,5 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import path from 'node:path';
 import type {LogLine} from '../runtime/types.js';
 import {parseLogLine} from './log-format.js';
 import {LogStore} from './log-store.js';
@@ -13,13 +14,19 @@ export interface LogQuery {
   since?: number;
 }
 
-// Services with a log file in the directory, in name order.
+// Services (ids) with a log file in the directory, in name order: `x.log` is
+// service x, `pod/x.log` is service `pod/x` of the pods form. Links are not followed.
 export function servicesWithLogs(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.log'))
-    .map((name) => name.slice(0, -'.log'.length))
-    .sort();
+  const ids: string[] = [];
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    if (entry.isFile() && entry.name.endsWith('.log')) ids.push(entry.name.slice(0, -'.log'.length));
+    if (!entry.isDirectory()) continue;
+    for (const inner of readdirSync(path.join(dir, entry.name), {withFileTypes: true})) {
+      if (inner.isFile() && inner.name.endsWith('.log')) ids.push(`${entry.name}/${inner.name.slice(0, -'.log'.length)}`);
+    }
+  }
+  return ids.sort();
 }
 
 // One service's lines, oldest first, read from the current and rotated files

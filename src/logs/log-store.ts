@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type {LogLine} from '../runtime/types.js';
+import {ensureRealDir} from '../runtime/safe-state-dir.js';
 import {formatLogLine} from './log-format.js';
 import {describeWriteError, lossNote, type LogLoss, type LogLossEvents} from './log-loss.js';
 import {defaultRotation, LogWriteError, RotatingFile, type RotationPolicy} from './rotating-file.js';
@@ -7,7 +8,8 @@ import {defaultRotation, LogWriteError, RotatingFile, type RotationPolicy} from 
 const FLUSH_BYTES = 64 * 1024;
 const RECENT_LINES = 20;
 
-// `.sidecar/logs/<service>.log`: every line a service printed, batched into few
+// `.sidecar/logs/<service>.log` (`logs/<pod>/<service>.log` for a service of the
+// pods form, whose id is `POD/SERVICE`): every line a service printed, batched into few
 // large writes (a flood of 200k lines/s must not cost a syscall per line), plus
 // the last lines of each service in memory for failure reports. A write that
 // fails (full disk: issue 9 point 6) never reaches the caller: those lines are
@@ -28,6 +30,8 @@ export class LogStore {
     private readonly events?: LogLossEvents,
   ) {}
 
+  // A service id is a bare name or `POD/SERVICE` (both [a-z0-9-] words, checked
+  // when the manifest loads), so the file is one or two levels under `dir`.
   static fileOf(dir: string, service: string): string {
     return path.join(dir, `${service}.log`);
   }
@@ -92,6 +96,9 @@ export class LogStore {
     try {
       let file = this.files.get(service);
       if (!file) {
+        // The pod's directory is made (or checked) without following a link (issue 9.7).
+        const pod = service.includes('/') ? service.slice(0, service.indexOf('/')) : undefined;
+        if (pod !== undefined) ensureRealDir(this.dir, [pod]);
         file = new RotatingFile(LogStore.fileOf(this.dir, service), this.policy);
         this.files.set(service, file);
       }

@@ -50,7 +50,7 @@ export function ensureRealDir(base: string, parts: string[]): string {
 }
 
 // Refuses a project whose `.sidecar`, or anything of ours directly in it or in its
-// `logs/` and `volumes/`, is a symlink. Creates nothing; a missing tree is fine.
+// `logs/` (and a pod's `logs/<pod>/`) and `volumes/`, is a symlink. Creates nothing; a missing tree is fine.
 export function assertStateTree(projectDir: string): void {
   const root = path.join(projectDir, STATE_DIR);
   const stat = lstatOrUndefined(root);
@@ -64,6 +64,11 @@ export function assertStateTree(projectDir: string): void {
     if (!entry.isDirectory()) throw notADirectory(file);
     for (const inner of readdirSync(file, {withFileTypes: true})) {
       if (inner.isSymbolicLink()) throw symlinkRefusal(path.join(file, inner.name));
+      // `logs/<pod>/<service>.log` (pods form): the files in a pod's log directory too.
+      if (entry.name !== 'logs' || !inner.isDirectory()) continue;
+      for (const log of readdirSync(path.join(file, inner.name), {withFileTypes: true})) {
+        if (log.isSymbolicLink()) throw symlinkRefusal(path.join(file, inner.name, log.name));
+      }
     }
   }
 }
