@@ -1,4 +1,5 @@
 import type {Service} from '../manifest/types.js';
+import {resolvePodRefs} from '../manifest/pod-refs.js';
 import {resolveVolumeRefs} from '../manifest/volume-refs.js';
 import type {ProbeAccess} from '../runtime/types.js';
 import {ExecProbe} from './exec-probe.js';
@@ -19,8 +20,13 @@ export function makeProbe(service: Service, access: ProbeAccess, subscribeLogs: 
       return new TcpProbe(check, () => access.endpoint(service, check.port));
     case 'exec':
       {
-      // `${volumes.NAME}` as the runtime places it, as in command and env (DESIGN).
-      const resolved = {...check, command: check.command.map((arg) => resolveVolumeRefs(arg, (volume) => access.volumePath(service, volume)))};
+      // `${volumes.NAME}` and `${pods.NAME.host}` as the runtime places them, as in command and env (DESIGN).
+      const podHost = access.podHost?.bind(access);
+      const resolve = (arg: string): string => {
+        const withVolumes = resolveVolumeRefs(arg, (volume) => access.volumePath(service, volume));
+        return podHost ? resolvePodRefs(withVolumes, podHost) : withVolumes;
+      };
+      const resolved = {...check, command: check.command.map(resolve)};
       return new ExecProbe(resolved, (command, timeoutMs) => access.exec(service, command, {timeoutMs}), health.timeoutMs);
     }
     case 'log':

@@ -79,6 +79,9 @@ export interface ProbeAccess {
   // Where `${volumes.NAME}` points for this service: its mount path in the container,
   // or the host directory under the process runtime (health exec commands use it).
   volumePath(service: Service, volume: string): string;
+  // Where `${pods.NAME.host}` points for this runtime (process: 127.0.0.1; docker:
+  // NAME), for health exec commands; a runtime without it leaves the reference as written.
+  podHost?(pod: string): string;
 }
 
 // The seam between the supervisor and where units run. The supervisor never

@@ -35,7 +35,7 @@ export function assertPortsFree(service: Service, ours: (pid: number) => boolean
     if (held.some((h) => ours(h.pid))) continue;
     const port = ports.find((p) => p.port === socket.port && p.protocol === socket.protocol)!;
     // The driver keeps only the message of a failed start: the fix goes into it.
-    const fix = `stop that program, or change the port of ${service.name} in the manifest`;
+    const fix = `stop that program, or change the port of ${service.id} in the manifest`;
     throw new SidecarError('SIDECAR_STACK_FAILED', `port ${port.port}/${port.protocol} (${port.why}) is already in use by ${describeHolder(socket, held)}; ${fix}`, {suggestion: fix});
   }
 }
@@ -55,7 +55,7 @@ export function assertStackPortsFree(services: Service[]): void {
       assertPortsFree(service, () => false);
     } catch (error) {
       if (!(error instanceof SidecarError)) throw error;
-      throw new SidecarError('SIDECAR_STACK_FAILED', `${service.role} "${service.name}" cannot start: ${error.message}`, {...(error.suggestion ? {suggestion: error.suggestion} : {})});
+      throw new SidecarError('SIDECAR_STACK_FAILED', `${service.role} "${service.id}" cannot start: ${error.message}`, {...(error.suggestion ? {suggestion: error.suggestion} : {})});
     }
   }
 }

@@ -9,7 +9,7 @@ import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
 import {assertPortsFree} from './port-check.js';
 import {spawnFailure} from './spawn-failure.js';
-import {serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
+import {POD_HOST, serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
 import {carriesMarker, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 
@@ -58,8 +58,8 @@ export class ProcessRuntime implements Runtime {
     const manifest = this.requireManifest();
     const [file, ...args] = serviceCommand(manifest, service);
     if (file === undefined) {
-      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `service "${service.name}" has no command for the process runtime`, {
-        suggestion: `add command: [...] (or process: {command: [...]}) to ${service.name} in ${manifest.file}`,
+      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `service "${service.id}" has no command for the process runtime`, {
+        suggestion: `add command: [...] (or process: {command: [...]}) to ${service.id} in ${manifest.file}`,
       });
     }
     assertPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
@@ -78,16 +78,16 @@ export class ProcessRuntime implements Runtime {
     const pid = subprocess.pid;
     if (pid === undefined) {
       const result = await subprocess;
-      throw spawnFailure(service.name, [file, ...args], serviceWorkdir(service), result);
+      throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), result);
     }
     const bootId = currentBootId();
     const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};
-    this.pipeLines(service.name, subprocess.stdout, 'stdout');
-    this.pipeLines(service.name, subprocess.stderr, 'stderr');
+    this.pipeLines(service.id, subprocess.stdout, 'stdout');
+    this.pipeLines(service.id, subprocess.stderr, 'stderr');
     let resolveExit!: (info: ExitInfo) => void;
     const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve))};
     subprocess.once('exit', (exitCode, signal) => {
-      const info: ExitInfo = {service: service.name, exitCode, signal};
+      const info: ExitInfo = {service: service.id, exitCode, signal};
       unit.exitInfo = info;
       live.delete(unit);
       // A container dies whole; so does a group whose leader died on its own.
@@ -113,7 +113,7 @@ export class ProcessRuntime implements Runtime {
       info = info ?? (await within(unit.exited, KILL_GRACE_MS));
       await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
     }
-    return info ?? {service: unit.service.name, exitCode: null, signal: 'SIGKILL'};
+    return info ?? {service: unit.service.id, exitCode: null, signal: 'SIGKILL'};
   }
 
   async kill(running: RunningUnit): Promise<void> {
@@ -138,6 +138,10 @@ export class ProcessRuntime implements Runtime {
 
   volumePath(_service: Service, volume: string): string {
     return volumeDir(this.requireManifest(), volume);
+  }
+
+  podHost(): string {
+    return POD_HOST;
   }
 
   async endpoint(_service: Service, containerPort: number): Promise<{host: string; port: number}> {
@@ -192,7 +196,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   private asProcessUnit(running: RunningUnit): ProcessUnit {
-    if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.name} is not a process`);
+    if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.id} is not a process`);
     return running as ProcessUnit;
   }
 }

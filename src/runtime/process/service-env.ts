@@ -1,7 +1,22 @@
 import path from 'node:path';
 import type {Manifest, Service} from '../../manifest/types.js';
+import {resolvePodRefs} from '../../manifest/pod-refs.js';
 import {resolveVolumeRefs} from '../../manifest/volume-refs.js';
 import {RUN_MARKER_VAR, STACK_MARKER_VAR, stackId} from './stack-marker.js';
+
+// DESIGN "Several pods": every pod shares the host's loopback, so another pod is
+// reached at 127.0.0.1 (`${pods.NAME.host}`; its ports are its own by the
+// cross-pod port check).
+export const POD_HOST = '127.0.0.1';
+
+// `${volumes.NAME}` as a host directory and `${pods.NAME.host}` as the loopback,
+// wherever the manifest may write them (env, command, `process:`, health exec).
+export function resolveHostRefs(manifest: Manifest, value: string): string {
+  return resolvePodRefs(
+    resolveVolumeRefs(value, (volume) => volumeDir(manifest, volume)),
+    () => POD_HOST,
+  );
+}
 
 // Named volumes of the process runtime are plain directories under the project.
 export function volumeDir(manifest: Manifest, volume: string): string {
@@ -24,20 +39,18 @@ export function serviceEnv(manifest: Manifest, service: Service, options: Servic
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(caller)) if (value !== undefined) env[key] = value;
   const merged = {...service.env, ...service.process.env, ...options.extra};
-  for (const [key, value] of Object.entries(merged)) {
-    env[key] = resolveVolumeRefs(value, (volume) => volumeDir(manifest, volume));
-  }
+  for (const [key, value] of Object.entries(merged)) env[key] = resolveHostRefs(manifest, value);
   env[STACK_MARKER_VAR] = stackId(manifest);
   if (options.runId !== undefined) env[RUN_MARKER_VAR] = options.runId;
   else delete env[RUN_MARKER_VAR];
   return env;
 }
 
-// The command to spawn; `${volumes.NAME}` in its arguments is a host directory too.
+// The command to spawn; `${volumes.NAME}` and `${pods.NAME.host}` in its arguments resolved too.
 export function serviceCommand(manifest: Manifest, service: Service): string[] {
   const command = service.process.command ?? service.command;
   if (!command || command.length === 0) return [];
-  return command.map((arg) => resolveVolumeRefs(arg, (volume) => volumeDir(manifest, volume)));
+  return command.map((arg) => resolveHostRefs(manifest, arg));
 }
 
 export function serviceWorkdir(service: Service): string {
