@@ -1,12 +1,12 @@
 import {PassThrough} from 'node:stream';
 import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
-import {findService, allServices, type Manifest, type Service} from '../manifest/types.js';
+import {findService, allServices, servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
 import type {ControlChannel} from './control/control-server.js';
 import type {ControlRequest, HelloResult, PsResult, StackPhase} from './control/protocol.js';
 import type {LogStore} from '../logs/log-store.js';
 import type {Runtime} from '../runtime/types.js';
-import type {Supervisor, UpdateResult} from '../supervisor/supervisor.js';
+import type {Stack, UpdateResult} from '../supervisor/stack.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
 import type {FailureRecord} from './state-file.js';
 import {unknownService} from '../manifest/unknown-service.js';
@@ -26,7 +26,7 @@ export interface ControlledHost {
   readonly failure?: FailureRecord;
   readonly ready: Promise<void>;
   readonly logs: LogStore;
-  readonly supervisor: Pick<Supervisor, 'restart'>;
+  readonly supervisor: Pick<Stack, 'restart'>;
   status(): ServiceStatus[];
   update(next: Manifest, only?: string[]): Promise<UpdateResult>;
   shutdown(options?: {timeoutMs?: number; volumes?: boolean; immediate?: boolean; requestedBy?: string}): Promise<void>;
@@ -53,10 +53,12 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       } catch {
         return channel.error(failureError(host.failure!));
       }
-    case 'restart':
-      request.services.forEach((name) => requireService(host, name));
-      await host.supervisor.restart(request.services);
+    case 'restart': {
+      // A pod restarts its sidecars and app; its init jobs ran once, as in Kubernetes.
+      const ids = unique(request.services.flatMap((ref) => requireServices(host, ref).filter((s, _i, all) => all.length === 1 || s.role !== 'init').map((s) => s.id)));
+      await host.supervisor.restart(ids);
       return channel.result({restarted: request.services});
+    }
     case 'exec': {
       const service = requireService(host, request.service);
       return channel.result(await host.options.runtime.exec(service, request.command, request.stdin ? {stdin: inputStream(channel)} : {}));
@@ -91,18 +93,32 @@ function requireService(host: ControlledHost, name: string): Service {
   return service;
 }
 
+// A service (its id, or its bare name where unambiguous) or, with pods, a pod: all its services.
+function requireServices(host: ControlledHost, ref: string): Service[] {
+  const service = findService(host.manifest, ref);
+  if (service) return [service];
+  const pod = host.manifest.form === 'pods' ? host.manifest.pods.find((p) => p.name === ref) : undefined;
+  if (pod) return servicesInStartOrder(pod);
+  throw unknownService(host.manifest, ref);
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
 // Past lines from the files, then (with follow) new lines read from the same
 // files as they grow: the files are the buffer, so a reader slower than the
 // services costs the supervisor no memory and still gets every line (unless it
 // falls behind by more than the rotation keeps, which it is told). Reading is
 // paced by the socket: no more than FOLLOW_HIGH_WATER bytes wait for the reader.
 function streamLogs(host: ControlledHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
-  request.services.forEach((name) => requireService(host, name));
+  // Log files are per service id; a pod stands for all its services.
+  const ids = unique(request.services.flatMap((ref) => requireServices(host, ref).map((s) => s.id)));
   host.logs.flush();
-  const past = readLogs(host.logs.dir, {services: request.services, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
+  const past = readLogs(host.logs.dir, {services: ids, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
   for (const batch of batches(past)) channel.data(batch);
   if (!request.follow || host.phase === 'done') return channel.end();
-  const services = request.services.length > 0 ? request.services : allServices(host.manifest).map((s) => s.name);
+  const services = ids.length > 0 ? ids : allServices(host.manifest).map((s) => s.id);
   const follower = new FileFollower(host.logs, services);
   let scheduled = false;
   let finishing = false;

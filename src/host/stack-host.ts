@@ -6,7 +6,7 @@ import {supervisorNote} from '../logs/supervisor-note.js';
 import {ControlServer} from './control/control-server.js';
 import type {StackPhase} from './control/protocol.js';
 import {removeFile, writeJsonAtomic, type FailureRecord, type StateRecord, type SupervisorRecord} from './state-file.js';
-import {Supervisor} from '../supervisor/supervisor.js';
+import {Stack, type UpdateResult} from '../supervisor/stack.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.js';
 import {handleControl} from './control-handlers.js';
 import {currentBootId} from '../runtime/process/proc-table.js';
@@ -15,14 +15,13 @@ import {processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {removeSocket, socketPathToBind} from './socket-path.js';
 import {DeadlineError, startFailure} from './start-failure.js';
-import type {UpdateResult} from '../supervisor/supervisor.js';
 
 export interface StackHostOptions {
   manifest: Manifest;
   runtime: Runtime;
   files: ProjectFiles;
   detached: boolean;
-  // Start only these services (and what they need).
+  // Start only these services or pods (and what they need, the pods they are after).
   only?: string[];
   // Overall readiness deadline (`up --timeout`).
   timeoutMs?: number;
@@ -39,10 +38,10 @@ export interface ShutdownOptions {
 }
 
 // Owns one running stack, in the CLI process (foreground `up`, `run`) or in the
-// detached supervisor: the Supervisor, the log files, the state files that make
+// detached supervisor: the Stack of pods, the log files, the state files that make
 // a crash recoverable, and the control socket every other command talks to.
 export class StackHost {
-  readonly supervisor: Supervisor;
+  readonly supervisor: Stack;
   readonly logs: LogStore;
   phase: StackPhase = 'starting';
   failure?: FailureRecord;
@@ -65,7 +64,7 @@ export class StackHost {
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
   constructor(readonly options: StackHostOptions) {
-    this.supervisor = new Supervisor({manifest: options.manifest, runtime: options.runtime});
+    this.supervisor = new Stack({manifest: options.manifest, runtime: options.runtime});
     this.logs = new LogStore(options.files.logs, undefined, {
       lossBegan: (service, reason) => this.reportLogLoss(service, `writing its log failed: ${reason}; dropping its lines until writing works again`),
       lossEnded: (loss) => this.reportLogLoss(loss.service, `writing its log again; ${loss.lines} lines (${loss.bytes} bytes) were dropped (${loss.reason})`),

@@ -1,10 +1,10 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
-import {onlyPod, type Manifest, type Service} from '../manifest/types.js';
+import type {Manifest, Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {selectServices} from '../supervisor/start-plan.js';
+import {selectPods} from '../supervisor/start-plan.js';
 import {readStateRecord} from '../host/state-file.js';
 import {claimProject} from '../host/claim-project.js';
 import type {ProjectLock} from '../host/project-lock.js';
@@ -106,7 +106,7 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   const runtime = decision.kind;
   // Issue 8.3: a port someone else holds fails the start before anything runs.
   if (runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
-  if (runtime === 'process') assertStackPortsFree(selectServices(onlyPod(manifest), only));
+  if (runtime === 'process') assertStackPortsFree([...selectPods(manifest, only).values()].flat());
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
 }
