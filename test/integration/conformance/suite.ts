@@ -2,9 +2,10 @@ import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Health, Pod, Service} from '../../../src/manifest/types.js';
 import type {Runtime} from '../../../src/runtime/types.js';
-import {Supervisor} from '../../../src/supervisor/supervisor.js';
+import {Stack} from '../../../src/supervisor/stack.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../../../src/supervisor/types.js';
 import {manifest as buildManifest, service as buildService} from '../../helpers/manifest-builder.js';
+import {podsConformance} from './pods-suite.js';
 
 export type FixtureProgram = 'forever' | 'http-server' | 'tcp-proxy' | 'exit' | 'term-ignorer' | 'escaper';
 
@@ -24,7 +25,7 @@ export interface ConformanceFixtures {
 export function conformanceSuite(makeRuntime: () => Runtime, fixtures: ConformanceFixtures): void {
   let mark = '';
   let seq = 0;
-  const supervisors: Supervisor[] = [];
+  const supervisors: Stack[] = [];
 
   afterEach(async () => {
     await Promise.all(supervisors.splice(0).map((s) => s.stop({timeoutMs: 2000})));
@@ -36,7 +37,7 @@ export function conformanceSuite(makeRuntime: () => Runtime, fixtures: Conforman
   function stack(parts: {sidecars?: Service[]; app: Service; init?: Service[]; startup?: Pod['startup']}, wrap: (r: Runtime) => Runtime = (r) => r) {
     mark = mark || `m${process.pid}-${Date.now()}-${seq++}`;
     const manifest = buildManifest({name: `conf-${seq}`, dir: fixtures.manifestDir(), ...parts});
-    const supervisor = new Supervisor({manifest, runtime: wrap(makeRuntime())});
+    const supervisor = new Stack({manifest, runtime: wrap(makeRuntime())});
     supervisors.push(supervisor);
     const events: LifecycleEvent[] = [];
     const logs: LogLine[] = [];
@@ -218,10 +219,12 @@ export function conformanceSuite(makeRuntime: () => Runtime, fixtures: Conforman
       expect(await fixtures.survivors(mark)).toEqual([]);
     });
   });
+
+  podsConformance(makeRuntime, fixtures);
 }
 
 // The runtime as a supervisor that died sees it: units start, and no exit is ever reported.
-function deaf(runtime: Runtime): Runtime {
+export function deaf(runtime: Runtime): Runtime {
   return {
     kind: runtime.kind,
     prepare: (manifest, events) => runtime.prepare(manifest, events),
