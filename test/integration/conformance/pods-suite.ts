@@ -3,7 +3,7 @@ import type {Health} from '../../../src/manifest/types.js';
 import type {Runtime} from '../../../src/runtime/types.js';
 import {Stack} from '../../../src/supervisor/stack.js';
 import type {LifecycleEvent, LogLine} from '../../../src/supervisor/types.js';
-import {podsManifest, type PodParts} from '../../helpers/manifest-builder.js';
+import {podsByName, type PodParts} from '../../helpers/manifest-builder.js';
 import {deaf, freePorts, waitFor, type ConformanceFixtures} from './suite.js';
 
 // DESIGN "Several pods in one manifest", written once for every Runtime: order
@@ -18,7 +18,7 @@ export function podsConformance(makeRuntime: () => Runtime, fixtures: Conformanc
   const tcpHealth = (port: number): Health => ({check: {kind: 'tcp', port}, intervalMs: 500, timeoutMs: 500, retries: 3, startPeriodMs: 0, startTimeoutMs: 20_000});
 
   function podStack(pods: Record<string, PodParts>, wrap: (r: Runtime) => Runtime = (r) => r) {
-    const manifest = podsManifest({name: `pods-${process.pid}-${seq}`, dir: fixtures.manifestDir(), pods});
+    const manifest = podsByName({name: `pods-${process.pid}-${seq}`, dir: fixtures.manifestDir(), pods});
     const stack = new Stack({manifest, runtime: wrap(makeRuntime())});
     stacks.push(stack);
     const events: LifecycleEvent[] = [];
