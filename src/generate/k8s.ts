@@ -1,3 +1,5 @@
+import {SidecarError} from '../errors/index.js';
+import {placeInManifestFile} from '../manifest/parse.js';
 import {podsInStartOrder, servicesInStartOrder, type Manifest, type Pod} from '../manifest/types.js';
 import {k8sWorkload, type K8sOptions, type K8sWorkload, type PodIdentity} from './k8s-pod.js';
 import {k8sService, podPorts, type K8sService} from './k8s-service.js';
@@ -43,6 +45,17 @@ function stackLosses(manifest: Manifest, withService: Set<string>, losses: LossL
   }
 }
 
+// A Service name is a DNS-1035 label: a pod name may start with a digit (a DNS
+// label for Docker), a Service's may not, and renaming it would break NAME.
+function assertServiceName(manifest: Manifest, pod: Pod): void {
+  if (/^[a-z]/.test(pod.name)) return;
+  const place = placeInManifestFile(manifest.file, ['pods', pod.name], true);
+  throw new SidecarError('SIDECAR_MANIFEST_INVALID', `pod "${pod.name}" needs a Service named after it, and a Kubernetes Service name must start with a letter`, {
+    ...(place ? {place} : {}),
+    suggestion: `rename the pod to start with a letter (e.g. "p${pod.name}"), and its \${pods.${pod.name}.host} references with it`,
+  });
+}
+
 // DESIGN "Generated YAML" (k8s) per pod, and "Several pods": per pod one object
 // of --kind, after a Service named after the pod when it has ports, so
 // `${pods.NAME.host}` (rendered NAME) resolves as under Docker.
@@ -55,6 +68,7 @@ export function k8sDocuments(manifest: Manifest, options: K8sOptions = {}): {doc
     const identity = identityOf(manifest, pod);
     const ports = manifest.form === 'pods' ? podPorts(pod) : [];
     if (ports.length > 0) {
+      assertServiceName(manifest, pod);
       documents.push(k8sService(identity.name, identity.labels, identity.selector, ports));
       withService.add(pod.name);
     }

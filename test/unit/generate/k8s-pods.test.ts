@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {k8sDocuments} from '../../../src/generate/k8s.js';
 import {generate} from '../../../src/generate/generate.js';
+import {SidecarError} from '../../../src/errors/index.js';
 import type {Health} from '../../../src/manifest/types.js';
 import {podsManifest, service} from '../../helpers/manifest-builder.js';
 
@@ -82,5 +83,18 @@ describe('k8s: several pods (issue 10.5)', () => {
     const {yaml} = generate(shop, 'k8s', {kind: 'pod'});
     expect(yaml.split(/^---$/m)).toHaveLength(5);
     expect(yaml.startsWith('apiVersion: v1\nkind: Service\n')).toBe(true);
+  });
+});
+
+describe('k8s: a Service name is a DNS-1035 label', () => {
+  it('refuses a pod with ports whose name starts with a digit (valid for Docker, not for a Service), with a fix', () => {
+    const m = podsManifest({pods: [{name: '2fa', app: service('app', 'app', {image: 'x', ports: [{hostIp: '127.0.0.1', hostPort: 80, containerPort: 80, protocol: 'tcp'}]})}]});
+    expect(() => k8sDocuments(m)).toThrow(SidecarError);
+    expect(() => k8sDocuments(m)).toThrow(/2fa.*Service/);
+  });
+
+  it('accepts it where the pod gets no Service', () => {
+    const m = podsManifest({pods: [{name: '2fa', app: service('app', 'app', {image: 'x'})}]});
+    expect(k8sDocuments(m).documents.map((d) => d.metadata.name)).toEqual(['2fa']);
   });
 });
