@@ -9,10 +9,9 @@ import {projectDirHash} from '../../../src/runtime/docker/naming.js';
 import {survivingContainers} from '../../../src/runtime/docker/survivors.js';
 import type {LogLine, RunningUnit} from '../../../src/runtime/types.js';
 import {freePort} from '../../helpers/free-port.js';
-import {service} from '../../helpers/manifest-builder.js';
+import {podsManifest, service} from '../../helpers/manifest-builder.js';
 import {ensureBuilt, root} from '../cli/cli-harness.js';
 import {describeDocker, tempProject, TEST_IMAGES, until} from './docker-engine.js';
-import {podsManifest} from './pods-manifest.js';
 
 // Issue 10 point 4: with `pods:`, one project network, one infra per pod joined
 // to it under the pod's name, every unit in its own pod's namespace.
@@ -35,7 +34,7 @@ const client = (): Service =>
   });
 
 function twoPods(extra: {bPorts?: Service['ports']} = {}): Manifest {
-  return podsManifest({...tempProject('scn'), pods: {a: {app: web('app', 'from-a'), sidecars: [client()]}, b: {app: web('app', 'from-b', {ports: extra.bPorts ?? []})}}});
+  return podsManifest({...tempProject('scn'), pods: [{name: 'a', app: web('app', 'from-a'), sidecars: [client()]}, {name: 'b', app: web('app', 'from-b', {ports: extra.bPorts ?? []})}]});
 }
 
 async function prepared(m: Manifest): Promise<{runtime: DockerRuntime; logs: LogLine[]; lost: string[]}> {
