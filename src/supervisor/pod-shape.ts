@@ -8,7 +8,7 @@ export function configKey(service: Service): string {
 
 // What makes a new manifest a different pod rather than changed services.
 export function podShapeChange(current: Manifest, next: Manifest): string | undefined {
-  const names = (m: Manifest) => allServices(m).map((s) => `${s.role}:${s.name}`).join(',');
+  const names = (m: Manifest) => allServices(m).map((s) => `${s.role}:${s.id}`).join(',');
   if (names(current) !== names(next)) return 'adds, removes or reorders services';
   if (JSON.stringify(current.volumes) !== JSON.stringify(next.volumes)) return 'changes the volumes';
   const ports = (m: Manifest) => JSON.stringify(allServices(m).map((s) => s.ports));

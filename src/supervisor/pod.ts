@@ -166,11 +166,18 @@ export class PodSupervisor {
     await Promise.all(this.units.map((unit) => (unit.running ? this.host.runtime.kill(unit.running) : undefined)));
   }
 
-  // `sidecar restart`: stop and start again without touching the others; not counted as a crash.
+  // `sidecar restart`: stop and start again without touching the others; not counted
+  // as a crash. Init jobs named (`restart POD` names every service) run again first,
+  // each to completion, as a recreated Kubernetes pod reruns its init containers.
   async restart(units: Unit[]): Promise<void> {
     if (this.phase !== 'up' && this.phase !== 'starting') throw new SidecarError('SIDECAR_NOT_RUNNING', `pod ${this.name} is not running`, {suggestion: `\`sidecar up ${this.name}\` starts it again`});
+    for (const unit of units.filter((u) => u.service.role === 'init')) {
+      await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
+      unit.readiness = new Deferred<void>();
+      await this.runInit(unit);
+    }
     await Promise.all(
-      units.map(async (unit) => {
+      units.filter((u) => u.service.role !== 'init').map(async (unit) => {
         const failed = unit.state === 'failed';
         await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
         unit.attempt = 0;

@@ -280,3 +280,22 @@ describe('Stack.update across pods', () => {
     expect(runtime.log.slice(before).map((l) => `${l.op} ${l.service}`)).toEqual(['stop b/proxy', 'start b/proxy']);
   });
 });
+
+describe('Stack restart of a whole pod', () => {
+  it('reruns its init jobs first, to completion, then restarts its sidecars and app; the other pod is untouched', async () => {
+    const {clock, runtime, stack} = setup({a: pod({init: [cmd('seed', 'init')]}), b: pod()});
+    const started = stack.start();
+    await clock.advance(10);
+    runtime.exit('a/seed', 0);
+    await settle(clock, started);
+    const bPid = runtime.pidOf('b/app');
+    const before = runtime.log.length;
+    const restarted = stack.restart(['a/seed', 'a/proxy', 'a/app']);
+    await clock.advance(10);
+    expect(runtime.log.slice(before).map((l) => `${l.op} ${l.service}`)).toEqual(['start a/seed']);
+    runtime.exit('a/seed', 0);
+    await settle(clock, restarted);
+    expect(runtime.log.slice(before + 1).map((l) => `${l.op} ${l.service}`).sort()).toEqual(['start a/app', 'start a/proxy', 'stop a/app', 'stop a/proxy']);
+    expect(runtime.pidOf('b/app')).toBe(bPid);
+  });
+});
