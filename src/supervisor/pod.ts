@@ -41,7 +41,7 @@ export class PodSupervisor {
   private stopping?: Promise<void>;
   // Set when the pod ends by itself (completion, failed recreation).
   private selfEnd?: number;
-  private readonly ended = new Deferred<PodEnd>();
+  private ended = new Deferred<PodEnd>();
   // What start() started (`up SERVICE` starts a subset), for a recreation.
   private selected: Service[] = [];
   private recreating = false;
@@ -75,6 +75,21 @@ export class PodSupervisor {
   // Ending (or ended) by itself rather than by the stack's stop.
   get endingByItself(): boolean {
     return this.selfEnd !== undefined;
+  }
+
+  // A pod that finished by itself while the stack runs on may be started again
+  // (`up POD`): back to idle, its units as they ended. False otherwise.
+  reopen(): boolean {
+    if (this.phase !== 'done' || this.selfEnd === undefined) return false;
+    this.phase = 'idle';
+    this.stopping = undefined;
+    this.selfEnd = undefined;
+    this.ended = new Deferred<PodEnd>();
+    for (const unit of this.units) {
+      unit.attempt = 0;
+      unit.readiness = new Deferred<void>();
+    }
+    return true;
   }
 
   status(): ServiceStatus[] {

@@ -202,11 +202,12 @@ export class Stack implements SupervisorApi {
     for (const pod of this.pods) {
       const services = selection.get(pod.name);
       if (!services) continue;
-      if (pod.phase === 'idle') {
+      // A pod not started yet, or finished by itself (its app completed), starts whole.
+      if (pod.phase === 'idle' || pod.reopen()) {
         fresh.set(pod.name, services);
         continue;
       }
-      if (pod.phase !== 'up') throw new SidecarError('SIDECAR_NOT_RUNNING', `pod ${pod.name} has finished (or is stopping); it cannot start again in this stack`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
+      if (pod.phase !== 'up') throw new SidecarError('SIDECAR_NOT_RUNNING', `pod ${pod.name} is stopping; it cannot start again in this stack`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
       // Only init jobs named: they ran when the pod started.
       if (services.length > 0) started.push(...(await pod.startIdle(services.map((service) => service.name))));
     }
@@ -219,7 +220,7 @@ export class Stack implements SupervisorApi {
       for (const pod of begun) await pod.stop();
       throw error;
     }
-    for (const pod of this.pods) if (fresh.has(pod.name)) started.push(...pod.units.filter((u) => u.service.role !== 'init' && u.state !== 'pending').map((u) => u.name));
+    for (const pod of this.pods) started.push(...(fresh.get(pod.name) ?? []).map((service) => service.id));
     return started;
   }
 

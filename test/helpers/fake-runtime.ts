@@ -32,8 +32,12 @@ export class FakeRuntime implements Runtime {
   // Pods whose namespace was recreated (preparePod), in order.
   readonly preparedPods: string[] = [];
 
+  // Pods whose namespace cannot be recreated (preparePod throws).
+  readonly unpreparable = new Set<string>();
+
   async preparePod(pod: Pod): Promise<void> {
     this.preparedPods.push(pod.name);
+    if (this.unpreparable.has(pod.name)) throw new Error(`cannot recreate the network of ${pod.name}`);
   }
 
   // Test control: the runtime reports a pod's network gone (docker: infra container removed).

@@ -167,6 +167,19 @@ describe('Stack isolation across pods', () => {
     expect(ops('stop').some((id) => id.startsWith('b/'))).toBe(false);
   });
 
+  it('a pod that cannot be recreated ends with code 1 by itself; the other pod runs on and the stack completes with 1', async () => {
+    const {clock, runtime, stack, state, events} = setup({a: pod(), b: pod({}, {}, {restart: 'never'})});
+    await settle(clock, stack.start());
+    runtime.unpreparable.add('a');
+    runtime.losePod('a');
+    await clock.advance(100);
+    expect(state('a/app').state).toBe('exited');
+    expect(state('b/app').state).toBe('running');
+    expect(events.filter((e) => e.type === 'pod' && e.service === 'a').map((e) => e.to)).toEqual(['starting', 'ready', 'recreating', 'failed', 'stopping', 'stopped']);
+    runtime.exit('b/app', 0);
+    await expect(settle(clock, stack.completion)).resolves.toEqual({exitCode: 1, reason: 'completed'});
+  });
+
   it('restart of a service names it by id and touches nothing else', async () => {
     const {clock, runtime, stack} = setup({a: pod(), b: pod()});
     await settle(clock, stack.start());
@@ -297,5 +310,32 @@ describe('Stack restart of a whole pod', () => {
     await settle(clock, restarted);
     expect(runtime.log.slice(before + 1).map((l) => `${l.op} ${l.service}`).sort()).toEqual(['start a/app', 'start a/proxy', 'stop a/app', 'stop a/proxy']);
     expect(runtime.pidOf('b/app')).toBe(bPid);
+  });
+});
+
+describe('Stack: a finished pod starts again', () => {
+  it('`up POD` of a pod whose app completed while the others run starts it whole again', async () => {
+    const pods = {jobs: pod({init: [cmd('prep', 'init')]}, {}, {restart: 'never'}), web: pod()};
+    const {clock, runtime, stack, state} = setup(pods);
+    const started = stack.start();
+    await clock.advance(10);
+    runtime.exit('jobs/prep', 0);
+    await settle(clock, started);
+    runtime.exit('jobs/app', 0);
+    await clock.advance(100);
+    expect(state('jobs/proxy').state).toBe('exited');
+    const updated = stack.update(podsByName({name: 'shop', pods}), ['jobs/proxy', 'jobs/app', 'jobs/prep']);
+    await clock.advance(10);
+    runtime.exit('jobs/prep', 0);
+    expect((await settle(clock, updated)).started).toEqual(['jobs/proxy', 'jobs/app']);
+    expect(stack.status().filter((s) => s.pod === 'jobs').map((s) => s.state)).toEqual(['exited', 'running', 'running']);
+    // It can complete again; the stack completes once web is done too.
+    runtime.exit('jobs/app', 0);
+    await clock.advance(100);
+    runtime.exit('web/app', 4);
+    await clock.advance(300);
+    expect(state('web/app').state).toBe('running');
+    await settle(clock, stack.stop());
+    await expect(stack.completion).resolves.toEqual({exitCode: 0, reason: 'stopped'});
   });
 });
