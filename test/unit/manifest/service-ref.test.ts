@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {catalogFromIds, catalogOf, podOfId, resolveServiceRefs, type StackCatalog} from '../../../src/manifest/service-ref.js';
 import {SidecarError} from '../../../src/errors/index.js';
 import {ErrorCodes} from '../../../src/errors/codes.js';
-import {manifest, service} from '../../helpers/manifest-builder.js';
+import {manifest, podsManifest, service} from '../../helpers/manifest-builder.js';
+import {unknownService} from '../../../src/manifest/unknown-service.js';
 
 // Issue 10 point 2: what a user types names services of the stack.
 const FILE = '/p/sidecar.yaml';
@@ -109,4 +110,26 @@ describe('catalogs', () => {
   it('from a manifest: the same as from its ids', () => {
     expect(catalogFromIds(single.services.map((s) => s.id), 'shop', FILE)).toEqual(single);
   });
+});
+
+describe("the supervisor's answer for a word that names no single service", () => {
+  const shop = podsManifest({
+    pods: [
+      {name: 'payments', app: service('app', 'app'), sidecars: [service('proxy', 'sidecar')]},
+      {name: 'orders', app: service('app', 'app'), sidecars: [service('proxy', 'sidecar'), service('egress', 'sidecar')]},
+    ],
+  });
+  const cases: Array<{word: string; code: string; text: RegExp}> = [
+    {word: 'proxy', code: 'SIDECAR_AMBIGUOUS_SERVICE', text: /write payments\/proxy or orders\/proxy/},
+    {word: 'orders', code: 'SIDECAR_USAGE', text: /name one of: orders\/proxy, orders\/egress, orders\/app/},
+    {word: 'nope', code: 'SIDECAR_UNKNOWN_SERVICE', text: /use a pod \(payments, orders\)/},
+  ];
+  for (const c of cases) {
+    it(`${c.word}: ${c.code}`, () => {
+      const error = unknownService(shop, c.word);
+      expect(error.code).toBe(c.code);
+      expect(error.exitCode).toBe(2);
+      expect(error.suggestion).toMatch(c.text);
+    });
+  }
 });
