@@ -7,12 +7,14 @@
 // proxies' own /metrics and the metrics exporter counted those calls.
 // Exit 0 on success, 1 with a reason.
 const env = process.env;
-// `sidecar run` says where each published port answers; the *_PORT defaults are the manifest's.
-const where = (service, variable, port) => `http://${env[`SIDECAR_${service}_HOST`] ?? '127.0.0.1'}:${env[`SIDECAR_${service}_PORT`] ?? env[variable] ?? port}`;
-const orders = where('ORDERS_APP', 'ORDERS_PORT', 18180);
-const egressAdmin = where('ORDERS_EGRESS', 'EGRESS_ADMIN_PORT', 18182);
-const ingressAdmin = where('PAYMENTS_INGRESS', 'INGRESS_ADMIN_PORT', 18184);
-const exporter = where('PAYMENTS_METRICS', 'EXPORTER_PORT', 18186);
+// The way in: `sidecar run` says where orders/app's published port answers
+// (SIDECAR_ORDERS_APP_*). The admin and exporter ports are published on the
+// same port number under both runtimes, so the manifest's *_PORT variables
+// (or their defaults) name them.
+const orders = `http://${env.SIDECAR_ORDERS_APP_HOST ?? '127.0.0.1'}:${env.SIDECAR_ORDERS_APP_PORT ?? env.ORDERS_PORT ?? 18180}`;
+const egressAdmin = `http://127.0.0.1:${env.EGRESS_ADMIN_PORT || 18182}`;
+const ingressAdmin = `http://127.0.0.1:${env.INGRESS_ADMIN_PORT || 18184}`;
+const exporter = `http://127.0.0.1:${env.EXPORTER_PORT || 18186}`;
 const ORDERS = 3;
 const WAIT_MS = 10_000;
 
