@@ -198,4 +198,46 @@ ${exits('      ', 'orders-app', `      ports: ["127.0.0.1:${port}:${port}"]\n`)}
     expect(run.stdout).toContain(`127.0.0.1:${port}`);
     expect(survivors(p.mark)).toEqual([]);
   });
+
+  it('restart POD reruns its init jobs, then restarts its sidecars and app; the other pod is left alone', async () => {
+    const p = track(
+      project(`version: 1
+name: shop
+pods:
+  payments:
+    app:
+      command: [node, \${PROGRAMS}/forever.js]
+      env: {SIDECAR_TEST_MARK: "\${MARK}"}
+      stopTimeout: 1s
+  orders:
+    init:
+      migrate:
+        command: [node, \${PROGRAMS}/exit.js]
+        env: {SIDECAR_TEST_MARK: "\${MARK}"}
+    app:
+      command: [node, \${PROGRAMS}/forever.js]
+      env: {SIDECAR_TEST_MARK: "\${MARK}"}
+      stopTimeout: 1s
+`),
+    );
+    const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(0);
+    const before = pidsOf(await psJson(p));
+    const restart = await cli(p, ['restart', 'orders']);
+    expect(restart.exitCode, restart.all).toBe(0);
+    expect(restart.stdout).toBe('restarted orders/migrate, orders/app');
+    const after = await eventually(async () => {
+      const now = await psJson(p);
+      return now.find((s) => s.name === 'orders/app')?.state === 'running' && now;
+    }, 20_000, 'orders/app running again');
+    expect(pidsOf(after)['orders/app']).not.toBe(before['orders/app']);
+    expect(pidsOf(after)['payments/app']).toBe(before['payments/app']);
+    // The init job ran twice: once at up, once for the restart, before the app.
+    const migrate = await cli(p, ['logs', 'orders/migrate']);
+    const starts = (stdout: string): number[] => [...stdout.matchAll(/\| started (\d+) pid/g)].map((m) => Number(m[1]));
+    const migrations = starts(migrate.stdout);
+    expect(migrations).toHaveLength(2);
+    const apps = starts((await cli(p, ['logs', 'orders/app'])).stdout);
+    expect(migrations[1]!).toBeLessThan(apps.at(-1)!);
+  });
 });
