@@ -17,11 +17,15 @@ const dir = tempProject('sidecar-dconf').dir;
 const docker = new Docker();
 
 describeDocker('DockerRuntime conformance', () => {
-  // The suite stops supervisors; the pods and exited containers are teardown's
-  // job (the `down` command's), done here once for every stack of this file.
+  // The suite stops supervisors; the pods, exited containers and the pods
+  // form's networks are teardown's job (the `down` command's), done here once
+  // for every stack of this file.
   afterAll(async () => {
-    const left = await docker.listContainers({all: true, filters: {label: [`${Label.projectDir}=${shortHash(dir, 8)}`]}});
+    const label = [`${Label.projectDir}=${shortHash(dir, 8)}`];
+    const left = await docker.listContainers({all: true, filters: {label}});
     await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({force: true, v: true})));
+    const networks = await docker.listNetworks({filters: {label}});
+    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
   });
   conformanceSuite(() => new DockerRuntime(), {
     service: (name, role, program, overrides) =>
