@@ -47,7 +47,9 @@ function leftovers(result: DownResult): string {
   const services = result.reapedServices?.length ?? 0;
   const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
   if (result.runtime === 'docker') {
-    const pod = n > services ? ' and the pod' : '';
+    // The rest are infra containers: one per pod.
+    const pods = n - services;
+    const pod = pods === 1 ? ' and the pod' : pods > 1 ? ` and ${pods} pods` : '';
     return `stopped ${plural(n, 'leftover container', 'leftover containers')} (${plural(services, 'service', 'services')}${pod})`;
   }
   return `stopped ${plural(n, 'leftover process', 'leftover processes')} in ${plural(services, 'service', 'services')}`;
