@@ -1,7 +1,8 @@
 import {PassThrough} from 'node:stream';
 import {FileFollower} from '../logs/file-follower.js';
 import {readLogs} from '../logs/log-reader.js';
-import {findService, allServices, servicesInStartOrder, type Manifest, type Service} from '../manifest/types.js';
+import {findService, allServices, type Manifest, type Service} from '../manifest/types.js';
+import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 import type {ControlChannel} from './control/control-server.js';
 import type {ControlRequest, HelloResult, PsResult, StackPhase} from './control/protocol.js';
 import type {LogStore} from '../logs/log-store.js';
@@ -54,8 +55,8 @@ export async function handleControl(host: ControlledHost, request: ControlReques
         return channel.error(failureError(host.failure!));
       }
     case 'restart': {
-      // A pod restarts its sidecars and app; its init jobs ran once, as in Kubernetes.
-      const ids = unique(request.services.flatMap((ref) => requireServices(host, ref).filter((s, _i, all) => all.length === 1 || s.role !== 'init').map((s) => s.id)));
+      // The CLI sends ids; a Node API caller may send a bare name or a pod (all its services).
+      const ids = resolveServiceRefs(catalogOf(host.manifest), request.services);
       await host.supervisor.restart(ids);
       return channel.result({restarted: request.services});
     }
@@ -93,19 +94,6 @@ function requireService(host: ControlledHost, name: string): Service {
   return service;
 }
 
-// A service (its id, or its bare name where unambiguous) or, with pods, a pod: all its services.
-function requireServices(host: ControlledHost, ref: string): Service[] {
-  const service = findService(host.manifest, ref);
-  if (service) return [service];
-  const pod = host.manifest.form === 'pods' ? host.manifest.pods.find((p) => p.name === ref) : undefined;
-  if (pod) return servicesInStartOrder(pod);
-  throw unknownService(host.manifest, ref);
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
-}
-
 // Past lines from the files, then (with follow) new lines read from the same
 // files as they grow: the files are the buffer, so a reader slower than the
 // services costs the supervisor no memory and still gets every line (unless it
@@ -113,7 +101,7 @@ function unique(ids: string[]): string[] {
 // paced by the socket: no more than FOLLOW_HIGH_WATER bytes wait for the reader.
 function streamLogs(host: ControlledHost, request: Extract<ControlRequest, {method: 'logs'}>, channel: ControlChannel): void {
   // Log files are per service id; a pod stands for all its services.
-  const ids = unique(request.services.flatMap((ref) => requireServices(host, ref).map((s) => s.id)));
+  const ids = resolveServiceRefs(catalogOf(host.manifest), request.services);
   host.logs.flush();
   const past = readLogs(host.logs.dir, {services: ids, ...(request.tail !== undefined ? {tail: request.tail} : {}), ...(request.since !== undefined ? {since: request.since} : {})});
   for (const batch of batches(past)) channel.data(batch);

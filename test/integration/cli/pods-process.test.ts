@@ -97,6 +97,18 @@ describe('several pods under the process runtime (CLI)', () => {
     expect(second.services.map((s) => s.state)).toEqual(['running', 'running', 'running', 'running']);
     // payments kept its processes.
     expect(second.services.slice(0, 2).map((s) => s.pid)).toEqual(first.services.slice(0, 2).map((s) => s.pid));
+    // restart POD restarts that pod's services only; logs POD reads all of them.
+    const restart = await cli(p, ['restart', 'orders']);
+    expect(restart.exitCode, restart.all).toBe(0);
+    const third = JSON.parse((await cli(p, ['ps', '--json'])).stdout) as PsJson;
+    expect(third.services.map((s) => s.state)).toEqual(['running', 'running', 'running', 'running']);
+    expect(third.services.slice(0, 2).map((s) => s.pid)).toEqual(first.services.slice(0, 2).map((s) => s.pid));
+    for (const i of [2, 3]) expect(third.services[i]!.pid).not.toBe(second.services[i]!.pid);
+    const logs = await cli(p, ['logs', 'orders']);
+    expect(logs.exitCode, logs.all).toBe(0);
+    expect(logs.stdout).toMatch(/^orders\/egress\s*\| started/m);
+    expect(logs.stdout).toMatch(/^orders\/app\s*\| started/m);
+    expect(logs.stdout).not.toMatch(/^payments/m);
     const down = await cli(p, ['down']);
     expect(down.exitCode, down.all).toBe(0);
     expect(survivors(p.mark)).toEqual([]);
