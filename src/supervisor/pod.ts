@@ -77,10 +77,11 @@ export class PodSupervisor {
     return this.selfEnd !== undefined;
   }
 
-  // A pod that finished by itself while the stack runs on may be started again
-  // (`up POD`): back to idle, its units as they ended. False otherwise.
+  // A pod that finished while the stack runs on (its app completed, or an `up POD`
+  // that could not bring it up stopped it again) may be started again: back to
+  // idle, its units as they ended. False for a pod that is not done.
   reopen(): boolean {
-    if (this.phase !== 'done' || this.selfEnd === undefined) return false;
+    if (this.phase !== 'done') return false;
     this.phase = 'idle';
     this.stopping = undefined;
     this.selfEnd = undefined;

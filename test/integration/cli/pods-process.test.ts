@@ -42,7 +42,7 @@ pods:
 
 interface PsJson {
   supervisor: {pid: number} | null;
-  services: {name: string; state: string; pid: number | null}[];
+  services: {name: string; pod: string; state: string; pid: number | null}[];
 }
 
 describe('several pods under the process runtime (CLI)', () => {
@@ -51,11 +51,11 @@ describe('several pods under the process runtime (CLI)', () => {
     const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
     expect(up.exitCode, up.all).toBe(0);
     const ps = JSON.parse((await cli(p, ['ps', '--json'])).stdout) as PsJson;
-    expect(ps.services.map((s) => [s.name, s.state])).toEqual([
-      ['payments/ingress', 'running'],
-      ['payments/app', 'running'],
-      ['orders/egress', 'running'],
-      ['orders/app', 'running'],
+    expect(ps.services.map((s) => [s.name, s.pod, s.state])).toEqual([
+      ['payments/ingress', 'payments', 'running'],
+      ['payments/app', 'payments', 'running'],
+      ['orders/egress', 'orders', 'running'],
+      ['orders/app', 'orders', 'running'],
     ]);
     // ${pods.payments.host} is the loopback, in env and in command.
     const orders = ps.services.find((s) => s.name === 'orders/app')!.pid!;

@@ -339,3 +339,21 @@ describe('Stack: a finished pod starts again', () => {
     await expect(stack.completion).resolves.toEqual({exitCode: 0, reason: 'stopped'});
   });
 });
+
+describe('Stack.update: a pod that could not start', () => {
+  it('is stopped again, leaves the running pods alone, and a later `up POD` tries it again', async () => {
+    const pods = {payments: pod(), orders: pod({after: ['payments'], init: [cmd('seed', 'init')]})};
+    const {clock, runtime, stack, state} = setup(pods);
+    await settle(clock, stack.start({only: ['payments']}));
+    const first = stack.update(podsByName({name: 'shop', pods}), ['orders']);
+    await clock.advance(10);
+    runtime.exit('orders/seed', 1);
+    await expect(settle(clock, first)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringMatching(/init "orders\/seed" failed/)});
+    expect(state('payments/app').state).toBe('running');
+    const second = stack.update(podsByName({name: 'shop', pods}), ['orders']);
+    await clock.advance(10);
+    runtime.exit('orders/seed', 0);
+    expect((await settle(clock, second)).started).toEqual(['orders/proxy', 'orders/app']);
+    expect(state('orders/app').state).toBe('running');
+  });
+});
