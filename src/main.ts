@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {execute} from '@oclif/core';
+import {execute, settings} from '@oclif/core';
 
 interface OclifSection {
   commands: Record<string, string>;
@@ -15,5 +15,8 @@ export async function run(argv: string[], commandsTarget: string): Promise<void>
   const pjson = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {oclif: OclifSection};
   pjson.oclif.commands = {...pjson.oclif.commands, target: commandsTarget};
   pjson.oclif.hooks = Object.fromEntries(Object.entries(pjson.oclif.hooks).map(([event, hook]) => [event, {...hook, target: commandsTarget}]));
+  // The package ships compiled code only: with NODE_ENV=test or development (test
+  // runners set it) oclif would look for TypeScript sources and warn on stderr.
+  settings.enableAutoTranspile = false;
   await execute({args: argv, loadOptions: {root, pjson: pjson as never}});
 }

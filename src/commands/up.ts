@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core';
+import {SidecarError} from '../errors/index.js';
 import {BaseCommand, manifestFlags} from './base-command.js';
 
 export const runtimeFlag = {
@@ -13,6 +14,7 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up --wait --timeout 60s',
     '<%= config.bin %> up --runtime process proxy',
     '<%= config.bin %> up -d payments',
+    '<%= config.bin %> up --wait --json > stack.json',
   ];
   static override strict = false;
   static override args = {service: Args.string({description: 'services to start (with what they need): SERVICE, POD/SERVICE, or POD (with the pods it is after); default: all'})};
@@ -23,10 +25,15 @@ export default class Up extends BaseCommand {
     wait: Flags.boolean({description: 'return once every service is ready (implies -d); exit 5 if one is not', default: false}),
     timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
     build: Flags.boolean({description: 'rebuild images of services with `build` even when their context is unchanged (docker)', default: false}),
+    json: Flags.boolean({description: 'with --wait or -d: print the stack, its services and their endpoints as JSON on stdout', default: false}),
   };
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Up);
+    this.jsonMode = flags.json;
+    if (flags.json && !flags.detach && !flags.wait) {
+      throw new SidecarError('SIDECAR_USAGE', '--json describes a stack that runs on after `up` returns; in the foreground `up` streams logs', {suggestion: 'use `sidecar up --wait --json` (or `-d --json`)'});
+    }
     const {durationOption} = await import('./duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);
     const {prepareUp} = await import('../stack/prepare-up.js');
@@ -39,6 +46,11 @@ export default class Up extends BaseCommand {
       const {updateStack} = await import('../stack/update-stack.js');
       const result = await updateStack(plan.live.socket, plan.manifest, plan.only);
       const {updateSummary} = await import('../output/update-summary.js');
+      if (flags.json) {
+        const {readyReport} = await import('../stack/ready-report.js');
+        this.printJson({...(await readyReport(plan.live.socket, plan.live.pid, plan.manifest, plan.runtime, plan.live.phase === 'ready')), update: result});
+        return;
+      }
       process.stdout.write(updateSummary(plan.manifest.name, plan.live.pid, result) + '\n');
       return;
     }
@@ -48,6 +60,13 @@ export default class Up extends BaseCommand {
         if (error instanceof InterruptedError) this.exit(error.exitCode);
         throw error;
       });
+      if (flags.json) {
+        const [{readyReport}, {findSupervisor}] = await Promise.all([import('../stack/ready-report.js'), import('../host/find-supervisor.js')]);
+        const live = await findSupervisor(plan.files);
+        if (!live) throw new SidecarError('SIDECAR_NOT_RUNNING', `${plan.manifest.name}'s supervisor (pid ${hello.pid}) stopped answering right after start`, {suggestion: `see ${plan.files.supervisorLog}`});
+        this.printJson(await readyReport(live.socket, hello.pid, plan.manifest, plan.runtime, flags.wait));
+        return;
+      }
       process.stdout.write(`${plan.manifest.name} ${flags.wait ? 'is ready' : 'is starting'} (${plan.runtime} runtime, supervisor pid ${hello.pid}); \`sidecar ps\` to see it, \`sidecar down\` to stop it\n`);
       return;
     }

@@ -56,6 +56,10 @@ describe(`the packed package (${pkg.name}) installed into an empty directory`, (
     const valid = await run(['validate'], project, ports);
     expect(valid.exitCode, valid.all).toBe(0);
     expect(valid.stdout).toContain('is valid: project quickstart, 3 services');
+    // Test runners set NODE_ENV=test: oclif must not go looking for TypeScript sources then.
+    const underTest = await run(['validate'], project, {...ports, NODE_ENV: 'test'});
+    expect(underTest.exitCode, underTest.all).toBe(0);
+    expect(underTest.stderr).toBe('');
     const up = await run(['up', '--wait', '--runtime', 'process'], project, ports);
     expect(up.exitCode, up.all).toBe(0);
     try {
