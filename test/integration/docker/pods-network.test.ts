@@ -133,9 +133,10 @@ describeDocker('pods on Docker: one network, one namespace per pod', () => {
     const networkBefore = (await projectNetworks(m))[0]!.Id;
     for (const unit of units.filter((u) => u.service.pod === 'b')) await runtime.stop(unit, 'SIGTERM', 1000);
     // While b's services are down, its name still resolves (its infra holds it) and nothing answers.
-    const down = await runtime.exec(clientOfA, ['wget', '-T', '2', '-qO-', 'http://${pods.b.host}:8080/i'], {timeoutMs: 10_000});
-    expect(down.exitCode).not.toBe(0);
-    expect(down.stderr).not.toMatch(/bad address/);
+    const down = await runtime.exec(clientOfA, ['wget', '-qO-', 'http://${pods.b.host}:8080/i'], {timeoutMs: 10_000});
+    // (No `wget -T`: the busybox-static build segfaults with it.)
+    expect(down.exitCode).toBe(1);
+    expect(down.stderr).toMatch(/refused/);
     const again = await runtime.start(pod(m, 'b').app);
     const reached = await until('a reaches the restarted b by name', async () => {
       const r = await runtime.exec(clientOfA, ['wget', '-qO-', 'http://${pods.b.host}:8080/i'], {timeoutMs: 10_000});
