@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {SidecarError} from '../../../src/errors/index.js';
 import {loadManifest} from '../../../src/manifest/load.js';
-import {allServices, type Manifest} from '../../../src/manifest/types.js';
+import {allServices, podsInStartOrder, type Manifest} from '../../../src/manifest/types.js';
 
 // Issue 2 point 11: random mutations of real manifests must end in a Manifest
 // or a SidecarError whose every problem has a place, never in anything else.
@@ -89,7 +89,17 @@ const MUTATION_NAMES = Object.keys(MUTATIONS);
 // What the rest of the code trusts a loaded Manifest for (graph.ts checks them).
 function expectTrustworthy(manifest: Manifest, context: string): void {
   const services = allServices(manifest);
-  expect(new Set(services.map((s) => s.name)).size, context).toBe(services.length);
+  // Ids are unique in the stack, names within a pod (several pods each have an `app`).
+  expect(new Set(services.map((s) => s.id)).size, context).toBe(services.length);
+  for (const pod of manifest.pods) {
+    const names = services.filter((s) => s.pod === pod.name).map((s) => s.name);
+    expect(new Set(names).size, context).toBe(names.length);
+    for (const other of pod.after) expect(other !== pod.name && manifest.pods.some((p) => p.name === other), context).toBe(true);
+  }
+  // No cycle between pods: a start order holds every pod, each after the pods it is after.
+  const order = podsInStartOrder(manifest).map((pod) => pod.name);
+  expect(order.length, context).toBe(manifest.pods.length);
+  for (const pod of manifest.pods) for (const other of pod.after) expect(order.indexOf(other) < order.indexOf(pod.name), context).toBe(true);
   for (const service of services) {
     for (const port of service.ports) {
       for (const n of [port.hostPort, port.containerPort]) expect(Number.isInteger(n) && n >= 1 && n <= 65535, context).toBe(true);
@@ -99,7 +109,7 @@ function expectTrustworthy(manifest: Manifest, context: string): void {
     }
     expect(service.image !== undefined || service.build !== undefined || service.command !== undefined || service.process.command !== undefined, context).toBe(true);
     for (const mount of service.volumes) if (mount.type === 'volume') expect(Object.hasOwn(manifest.volumes, mount.source), context).toBe(true);
-    for (const dep of service.after) expect(services.some((s) => s.name === dep && s !== service), context).toBe(true);
+    for (const dep of service.after) expect(services.some((s) => s.pod === service.pod && s.name === dep && s !== service), context).toBe(true);
   }
 }
 
@@ -108,7 +118,7 @@ afterAll(() => rmSync(work, {recursive: true, force: true}));
 
 describe('manifest fuzz', () => {
   it(`${ITERATIONS} seeded mutations end in a Manifest or a placed SidecarError`, async () => {
-    const bases = [path.join(rich, 'sidecar.yaml'), ...exampleManifests()];
+    const bases = [path.join(rich, 'sidecar.yaml'), path.join(repo, 'test/fixtures/manifests/pods/shop.yaml'), ...exampleManifests()];
     const texts = bases.map((file) => readFileSync(file, 'utf8'));
     // Beside the manifest: the rich fixture's .env and env file, so both branches are reached.
     copyFileSync(path.join(rich, '.env'), path.join(work, '.env'));
