@@ -1,4 +1,5 @@
 import {writeFileSync} from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {execa} from 'execa';
@@ -79,6 +80,19 @@ describeDocker('pods on Docker: one network, one namespace per pod', () => {
     const bindings = async (name: string) => (await docker.getContainer(infras.find((c) => c.Labels[Label.pod] === name)!.Id).inspect()).HostConfig.PortBindings ?? {};
     expect(await bindings('a')).toEqual({});
     expect(await bindings('b')).toEqual({'8080/tcp': [{HostIp: '127.0.0.1', HostPort: String(hostPort)}]});
+  });
+
+  it('names the service of the right pod when its published host port is taken (issue 8.8 with pods)', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+    const held = (holder.address() as net.AddressInfo).port;
+    const m = twoPods({bPorts: [{hostIp: '127.0.0.1', hostPort: held, containerPort: 8080, protocol: 'tcp'}]});
+    const runtime = new DockerRuntime();
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const failure = await runtime.prepare(m, {log: () => {}}).catch((error: unknown) => error);
+    expect(failure).toMatchObject({code: 'SIDECAR_STACK_FAILED', service: 'b/app'});
+    expect((failure as Error).message).toMatch(new RegExp(`service "b/app" publishes host port ${held}`));
   });
 
   it('lets pod a reach pod b by name: ${pods.b.host} in env, command and an exec (health) command', async () => {
