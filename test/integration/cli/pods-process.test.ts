@@ -114,3 +114,28 @@ describe('several pods under the process runtime (CLI)', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 });
+
+describe('foreground up of several pods', () => {
+  it('ends once every pod finished (the last one too), with the first non-zero app exit code, leaving nothing', async () => {
+    const p = track(
+      project(`version: 1
+name: batch
+pods:
+  quick:
+    app: {command: [node, \${PROGRAMS}/exit.js], env: {EXIT_CODE: "0", DELAY_MS: "300", SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+    sidecars:
+      side: {command: [node, \${PROGRAMS}/forever.js], env: {SIDECAR_TEST_MARK: "\${MARK}"}, stopTimeout: 1s}
+  slow:
+    app: {command: [node, \${PROGRAMS}/exit.js], env: {EXIT_CODE: "3", DELAY_MS: "1500", SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+  last:
+    after: [quick]
+    app: {command: [node, \${PROGRAMS}/exit.js], env: {EXIT_CODE: "4", DELAY_MS: "3000", SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+`),
+    );
+    const up = await cli(p, ['up', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(3);
+    expect(up.stdout).toMatch(/^slow\/app\s*\| exiting \d+ with 3$/m);
+    expect(up.stdout).toMatch(/^last\/app\s*\| exiting \d+ with 4$/m);
+    expect(survivors(p.mark)).toEqual([]);
+  });
+});
