@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterAll, beforeAll, expect, it} from 'vitest';
@@ -85,4 +86,31 @@ ${web('from-a')}    sidecars:
     expect(await docker.listContainers({all: true, filters: ours})).toEqual([]);
     expect(await docker.listNetworks({filters: ours})).toEqual([]);
   }, 180_000);
+
+  it('a host port taken in pod b fails `up` naming b/app (exit 5); `down` then leaves no container and no network', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const held = (holder.address() as net.AddressInfo).port;
+    const failing = `podsf-${Date.now().toString(36)}`;
+    const q = project(`version: 1
+name: ${failing}
+pods:
+  a:
+${web('from-a')}  b:
+${web('from-b')}      ports: ["127.0.0.1:${held}:8080"]
+`);
+    q.env = {...q.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+    try {
+      const up = await cli(q, ['up', '--wait', '--runtime', 'docker']);
+      expect(up.exitCode, up.all).toBe(5);
+      expect(up.stderr).toMatch(new RegExp(`"b/app" publishes host port ${held}`));
+    } finally {
+      holder.close();
+      const down = await cli(q, ['down', '--timeout', '1s']);
+      expect(down.exitCode, down.all).toBe(0);
+    }
+    const theirs = {label: [`sidecar.project=${failing}`]};
+    expect(await docker.listContainers({all: true, filters: theirs})).toEqual([]);
+    expect(await docker.listNetworks({filters: theirs})).toEqual([]);
+  }, 120_000);
 });
