@@ -4,7 +4,7 @@ import {readLogs} from '../logs/log-reader.js';
 import {findService, allServices, type Manifest, type Service} from '../manifest/types.js';
 import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 import type {ControlChannel} from './control/control-server.js';
-import type {ControlRequest, HelloResult, PsResult, StackPhase} from './control/protocol.js';
+import type {ControlRequest, HelloResult, PsResult, StackPhase, TopResult} from './control/protocol.js';
 import type {LogStore} from '../logs/log-store.js';
 import type {Runtime} from '../runtime/types.js';
 import type {Stack, UpdateResult} from '../supervisor/stack.js';
@@ -46,6 +46,20 @@ export async function handleControl(host: ControlledHost, request: ControlReques
     case 'ps': {
       const ps: PsResult = {project: host.manifest.name, runtime: host.options.runtime.kind, supervisor: {pid: process.pid}, services: host.status()};
       return channel.result(ps);
+    }
+    case 'top': {
+      const services = host.status();
+      const usage = await host.options.runtime.usage(services.flatMap((s) => (s.identity && s.state === 'running' ? [s.identity] : [])));
+      let next = 0;
+      const top: TopResult = {
+        project: host.manifest.name,
+        runtime: host.options.runtime.kind,
+        supervisor: {pid: process.pid},
+        services,
+        usage: services.map((s) => (s.identity && s.state === 'running' ? (usage[next++] ?? null) : null)),
+        at: Date.now(),
+      };
+      return channel.result(top);
     }
     case 'wait':
       try {

@@ -36,16 +36,17 @@ export function formatPort(port: PortMapping): string {
 // `ps` for people: one row per service, states coloured, backoff with its next
 // attempt. With several pods a POD column leads and NAME is the service's name
 // in its pod, as `kubectl get pods -A` leads with NAMESPACE.
-export function psTable(ps: PsResult, chalk: ChalkInstance, now: number): string {
+// `extra` adds columns before PID/CONTAINER (`ps --watch`: CPU and memory).
+export function psTable(ps: PsResult, chalk: ChalkInstance, now: number, extra?: {header: string[]; cells(index: number): string[]}): string {
   const pods = new Set(ps.services.map((s) => podOfId(s.name, ps.project)));
   const podColumn = pods.size > 1;
-  const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', 'PID/CONTAINER', 'PORTS'];
+  const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', ...(extra?.header ?? []), 'PID/CONTAINER', 'PORTS'];
   const stateColumn = header.indexOf('STATE');
-  const rows = ps.services.map((s) => {
+  const rows = ps.services.map((s, index) => {
     const state = s.state === 'backoff' && s.nextRestartAt ? `backoff (${Math.max(0, Math.ceil((s.nextRestartAt - now) / 100) / 10)}s)` : s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state;
     const pod = podOfId(s.name, ps.project);
     const names = podColumn ? [pod, s.name.slice(pod.length + 1)] : [s.name];
-    return [...names, s.role, state, s.health, String(s.restarts), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-'];
+    return [...names, s.role, state, s.health, String(s.restarts), ...(extra?.cells(index) ?? []), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], paint: (cell: string, i: number) => string) => cells.map((c, i) => paint(c.padEnd(widths[i]!), i)).join('  ').trimEnd();

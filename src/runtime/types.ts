@@ -25,6 +25,13 @@ export interface ExitInfo {
   oomKilled?: boolean;
 }
 
+// What a unit uses, for `ps --watch`: CPU time so far (the caller turns two
+// samples into a percentage) and resident memory now.
+export interface UnitUsage {
+  cpuSeconds: number;
+  memoryBytes: number;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -103,6 +110,8 @@ export interface Runtime extends ProbeAccess {
   stop(unit: RunningUnit, signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo>;
   // Immediate SIGKILL to the whole group/container.
   kill(unit: RunningUnit): Promise<void>;
+  // CPU and memory of running units (undefined where it cannot be read).
+  usage(identities: UnitIdentity[]): Promise<(UnitUsage | undefined)[]>;
   // Remove what prepare() created; named volumes only when removeVolumes.
   teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void>;
   // Stop anything of this project still alive that a dead supervisor left behind,

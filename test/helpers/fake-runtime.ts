@@ -25,6 +25,10 @@ export class FakeRuntime implements Runtime {
 
   constructor(private readonly clock: FakeClock) {}
 
+  async usage(identities: UnitIdentity[]): Promise<undefined[]> {
+    return identities.map(() => undefined);
+  }
+
   async prepare(_manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.events = events;
   }

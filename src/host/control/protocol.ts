@@ -1,6 +1,6 @@
 import type {ErrorCode} from '../../errors/index.js';
 import type {Manifest} from '../../manifest/types.js';
-import type {RuntimeKind} from '../../runtime/types.js';
+import type {RuntimeKind, UnitUsage} from '../../runtime/types.js';
 import type {LifecycleEvent, LogLine, ServiceStatus} from '../../supervisor/types.js';
 
 // The control socket speaks newline-delimited JSON: one request per connection,
@@ -8,6 +8,8 @@ import type {LifecycleEvent, LogLine, ServiceStatus} from '../../supervisor/type
 export type ControlRequest =
   | {method: 'hello'}
   | {method: 'ps'}
+  // `ps` with each running unit's CPU time and memory (`ps --watch`).
+  | {method: 'top'}
   | {method: 'wait'}
   | {method: 'restart'; services: string[]}
   // With `stdin`, the client then sends InputFrames on the same connection (the
@@ -42,6 +44,13 @@ export interface PsResult {
   runtime: RuntimeKind;
   supervisor: {pid: number} | null;
   services: ServiceStatus[];
+}
+
+export interface TopResult extends PsResult {
+  // Per service, in the order of `services`: null where it does not run or cannot be read.
+  usage: (UnitUsage | null)[];
+  // When the usage was read (epoch ms): two answers give CPU percentages.
+  at: number;
 }
 
 export interface WireError {

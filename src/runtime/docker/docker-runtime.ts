@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {allServices} from '../../manifest/types.js';
-import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity} from '../types.js';
+import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity, UnitUsage} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
 import {dockerPodHost, serviceSpec} from './container-spec.js';
@@ -292,6 +292,24 @@ export class DockerRuntime implements Runtime {
     if (listeners === undefined) return `${service.id} runs but refuses connections on the pod's address; if it listens on 127.0.0.1 only, ${fix}`;
     if (listeners.length > 0 && listeners.every(isLoopback)) return `${service.id} listens on ${listeners[0]!.includes(':') ? `[${listeners[0]}]` : listeners[0]}:${containerPort} only: ${fix}`;
     return undefined;
+  }
+
+  // The engine's own accounting: cumulative CPU time and memory less page cache,
+  // as `docker stats` shows it; one-shot, so no two-sample wait per container.
+  async usage(identities: UnitIdentity[]): Promise<(UnitUsage | undefined)[]> {
+    const docker = await this.docker();
+    return Promise.all(
+      identities.map(async (identity) => {
+        if (identity.kind !== 'docker') return undefined;
+        const request = docker.getContainer(identity.containerId).stats({stream: false, 'one-shot': true} as {stream: false}) as Promise<unknown>;
+        const stats = (await request.catch(() => undefined)) as {cpu_stats?: {cpu_usage?: {total_usage?: number}}; memory_stats?: {usage?: number; stats?: Record<string, number>}} | undefined;
+        const total = stats?.cpu_stats?.cpu_usage?.total_usage;
+        if (total === undefined) return undefined;
+        const memory = stats?.memory_stats;
+        const cache = memory?.stats?.inactive_file ?? memory?.stats?.total_inactive_file ?? memory?.stats?.cache ?? 0;
+        return {cpuSeconds: total / 1e9, memoryBytes: Math.max(0, (memory?.usage ?? 0) - cache)};
+      }),
+    );
   }
 
   async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {

@@ -1,7 +1,8 @@
 import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
-import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity} from '../types.js';
+import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity, UnitUsage} from '../types.js';
+import {processUsage} from './usage.js';
 import {groupMembers, killGroupUntilGone, leaderAlive, signalGroup, type ProcessIdentity} from './group-signal.js';
 import {LineSplitter} from '../line-splitter.js';
 import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
@@ -132,6 +133,10 @@ export class ProcessRuntime implements Runtime {
   }
 
   // Our own run counts too: a live supervisor reaps its escaped children on stop.
+  async usage(identities: UnitIdentity[]): Promise<(UnitUsage | undefined)[]> {
+    return processUsage(identities);
+  }
+
   async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number; runIds?: string[]} = {}): Promise<UnitIdentity[]> {
     return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])]});
   }

@@ -229,6 +229,7 @@ export function deaf(runtime: Runtime): Runtime {
     kind: runtime.kind,
     prepare: (manifest, events) => runtime.prepare(manifest, events),
     preparePod: (pod) => runtime.preparePod(pod),
+    usage: (identities) => runtime.usage(identities),
     start: async (service) => ({...(await runtime.start(service)), exited: new Promise<never>(() => {})}),
     stop: (unit, signal, timeoutMs) => runtime.stop(unit, signal, timeoutMs),
     kill: (unit) => runtime.kill(unit),
