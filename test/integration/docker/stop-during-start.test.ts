@@ -34,6 +34,34 @@ sidecars:
   return p;
 }
 
+// The same with pods: pod a up, pod b (after a) still starting.
+function startingPods(name: string): Project {
+  const p = project(`version: 1
+name: ${name}
+pods:
+  a:
+    app:
+      image: ${TEST_IMAGES.busybox}
+      command: [sleep, "1000"]
+      stopTimeout: 1s
+  b:
+    after: [a]
+    app:
+      image: ${TEST_IMAGES.busybox}
+      command: [sleep, "1000"]
+      stopTimeout: 1s
+    sidecars:
+      slow:
+        image: ${TEST_IMAGES.busybox}
+        command: [sh, -c, "echo slow is warming up; sleep 60; echo slow ready; exec sleep 1000"]
+        health: {log: "^slow ready$", startTimeout: 120s}
+        stopTimeout: 1s
+`);
+  p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+  live.push(p);
+  return p;
+}
+
 const containersOf = async (name: string): Promise<string[]> =>
   (await docker.listContainers({all: true, filters: {label: [`${Label.project}=${name}`]}})).map((c) => `${c.Names[0]} ${c.State}`);
 
@@ -56,4 +84,17 @@ describeDocker('stopping a Docker stack that is still starting', () => {
       expect(await containersOf(name)).toEqual([]);
     }, 120_000);
   }
+
+  it('SIGINT of foreground `up` of pods while pod b starts: exit 130, no container and no network left', async () => {
+    const name = `halfway-pods-${Date.now().toString(36)}`;
+    const p = startingPods(name);
+    const up = cli(p, ['up', '--runtime', 'docker']);
+    await eventually(async () => JSON.parse((await cli(p, ['ps', '--json'])).stdout || '{}').services?.some((s: {name: string; state: string}) => s.name === 'b/slow' && s.state === 'starting'), 60_000, 'b/slow to start');
+    up.kill('SIGINT');
+    const result = await up;
+    expect(result.exitCode, result.all).toBe(130);
+    expect(result.all).not.toMatch(/FAILED|SIDECAR_STACK_FAILED/);
+    expect(await containersOf(name)).toEqual([]);
+    expect(await docker.listNetworks({filters: {label: [`${Label.project}=${name}`]}})).toEqual([]);
+  }, 120_000);
 });
