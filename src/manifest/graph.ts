@@ -1,6 +1,7 @@
 import {formatPlace, type Problem} from '../errors/index.js';
 import {locate, locateWithin, problemAt, type ManifestSource, type PathSegment} from './source.js';
 import {allServices, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
+import {misplacedRefs} from './misplaced-refs.js';
 import {checkPodAfter, checkPodRefs} from './pod-graph.js';
 import {volumeRefs} from './volume-refs.js';
 
@@ -70,6 +71,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
 
   for (const pod of manifest.pods) checkAfter(pod, at);
   checkPodAfter(manifest, at);
+  problems.push(...misplacedRefs(source));
   return problems;
 }
 

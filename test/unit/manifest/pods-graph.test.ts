@@ -134,6 +134,29 @@ const CASES: {name: string; yaml: string; env?: Record<string, string>; expected
       /^8:18 pods\.web\.app\.health\.retries \| N="0": number 0 is out of range/,
     ],
   },
+  {
+    name: '${pods.X.host} and ${volumes.X} where no runtime resolves them: at the reference',
+    yaml: [
+      'version: 1',
+      'pods:',
+      '  web:',
+      '    app:',
+      '      image: "reg/${pods.web.host}:1"',
+      '      command: [x]',
+      '      volumes: ["data:/data"]',
+      '      health: {http: {port: 80, headers: {Host: "${pods.web.host}"}}}',
+      '    sidecars:',
+      '      proxy: {command: [p], workdir: "${volumes.data}"}',
+      'volumes:',
+      '  data: {}',
+      '',
+    ].join('\n'),
+    expected: [
+      /^5:19 pods\.web\.app\.image \| \$\{pods\.web\.host\} is not resolved in image \| \$\{pods\.NAME\.host\} works in env values, command arguments \(process: too\) and health\.exec/,
+      /^8:50 pods\.web\.app\.health\.http\.headers\.Host \| \$\{pods\.web\.host\} is not resolved in health\.http\.headers\.Host \|/,
+      /^10:39 pods\.web\.sidecars\.proxy\.workdir \| \$\{volumes\.data\} is not resolved in workdir \| \$\{volumes\.NAME\} works in/,
+    ],
+  },
 ];
 
 describe('pods: cross-references at file:line:column (issue 10.1)', () => {
