@@ -1,8 +1,9 @@
 import {statSync} from 'node:fs';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
+import {basePath} from './graph.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
-import {allServices, type Manifest, type Service} from './types.js';
+import {allServices, type Manifest} from './types.js';
 
 // Issue 8.6: a missing `workdir` surfaced at `up` as "the app completed with exit
 // code 0", a missing build context only when Docker built. Both are manifest
@@ -30,10 +31,6 @@ function checkDirectory(source: ManifestSource, manifest: Manifest, absolute: st
   }
   if (kind === 'missing') problems.push(problemAt(source, at, `${what} ${relative} does not exist`, `create it (mkdir -p ${relative}) or fix the path; it is relative to the manifest's directory`));
   else if (kind === 'file') problems.push(problemAt(source, at, `${what} ${relative} is a file, not a directory`, `point ${what} at the directory that holds it`));
-}
-
-function basePath(service: Service): PathSegment[] {
-  return service.role === 'app' ? ['app'] : [service.role === 'sidecar' ? 'sidecars' : 'init', service.name];
 }
 
 // The service as written (to tell `workdir:` given from the default, and the build's short form).

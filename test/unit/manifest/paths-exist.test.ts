@@ -40,6 +40,19 @@ describe('directories the manifest names must exist (issue 8.6)', () => {
     expect(problem!.suggestion).toMatch(/^create it \(mkdir -p \S+\) or fix the path; it is relative to the manifest's directory$/);
   });
 
+  // Regression: paths-exist had its own basePath without pods, so inside a pod a
+  // missing workdir passed validate and the others were placed at the top level.
+  it('inside pods: every missing directory at its place in its pod', async () => {
+    const yaml = 'version: 1\npods:\n  web:\n    app: {command: [x], workdir: ./web}\n  api:\n    app: {build: ./api, process: {workdir: ./srv}}\n    sidecars:\n      proxy: {build: {context: ./proxy}}\n';
+    const found = (await problems(project(yaml))).map((p) => `${p.place?.line}:${p.place?.column} ${p.place?.path} | ${p.message}`);
+    expect(found).toEqual([
+      '4:34 pods.web.app.workdir | workdir ./web does not exist',
+      '6:18 pods.api.app.build | build context ./api does not exist',
+      '6:44 pods.api.app.process.workdir | process.workdir ./srv does not exist',
+      '8:32 pods.api.sidecars.proxy.build.context | build context ./proxy does not exist',
+    ]);
+  });
+
   it('a workdir that is a file is reported as such', async () => {
     const [problem] = await problems(project('version: 1\napp:\n  command: [x]\n  workdir: server.js\n', [], ['server.js']));
     expect(problem!.message).toBe('workdir ./server.js is a file, not a directory');
