@@ -9,6 +9,7 @@ import {parsePort} from './ports.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
 import type {Check, Health, Manifest, Pod, Role, Service, StartupMode, VolumeMount} from './types.js';
 import {parseVolumeMount} from './volumes.js';
+import {watchRules} from './watch-rules.js';
 
 type Raw = Record<string, unknown>;
 
@@ -96,6 +97,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
       stopSignal: stopSignal as NodeJS.Signals,
       stopTimeoutMs: duration('stopTimeout', raw.stopTimeout, DEFAULTS.stopTimeoutMs, base),
       after: (raw.after as string[] | undefined) ?? [],
+      watch: [],
       process: {
         env: envOf(processRaw.env),
         ...(processRaw.command ? {command: (processRaw.command as unknown[]).map(String)} : {}),
@@ -113,6 +115,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     }
     if (raw.command) result.command = (raw.command as unknown[]).map(String);
     if (typeof raw.maxRestarts === 'number') result.maxRestarts = raw.maxRestarts;
+    result.watch = watchRules(raw.watch, dir, [...base, 'watch'], at);
     if (raw.health) {
       const health = normalizeHealth(raw.health as Raw, [...base, 'health'], duration, at);
       if (health) result.health = health;

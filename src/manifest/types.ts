@@ -63,6 +63,17 @@ export interface ProcessOverrides {
   workdir?: string;
 }
 
+export type WatchAction = 'restart' | 'sync' | 'sync+restart' | 'rebuild';
+
+// One `watch:` rule (DESIGN "Watch: the inner loop"): `path` is absolute and
+// inside the project; `ignore` holds .dockerignore-syntax patterns relative to it.
+export interface WatchRule {
+  path: string;
+  action: WatchAction;
+  target?: string;
+  ignore: string[];
+}
+
 export interface Service {
   name: string;
   // The pod it belongs to, and its id in the stack: the bare name in the
@@ -89,6 +100,8 @@ export interface Service {
   // Services that must be ready before this one starts (beyond declaration order).
   after: string[];
   process: ProcessOverrides;
+  // `up --watch` rules; empty when the service has none.
+  watch: WatchRule[];
 }
 
 export interface VolumeSpec {

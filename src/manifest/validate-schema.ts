@@ -169,6 +169,8 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
     return problemAt(source, path, `project name ${describe(value)} is longer than 63 characters`, 'the project name is the pod\'s hostname (a DNS label): use at most 63 characters');
   }
   if (last === 'name') return problemAt(source, path, `project name ${describe(value)} is invalid`, 'use lowercase letters, digits and dashes, starting and ending with a letter or digit, e.g. "orders"');
+  if (path.includes('watch') && last === 'target') return problemAt(source, path, `watch target ${describe(value)} is not an absolute path in the container`, 'start it with "/", e.g. target: /app/src');
+  if (path.includes('watch') && last === 'path') return problemAt(source, path, 'watch path must not be empty', 'name a file or directory relative to the manifest, e.g. ./src');
   if (last === 'path') return problemAt(source, path, `${describe(value)} is not an HTTP path`, 'start the path with "/", e.g. /healthz');
   if (path.includes('env')) return problemAt(source, path, `${describe(value)} is not KEY=VALUE`, 'write env as a map (KEY: value) or a list of KEY=VALUE');
   return problemAt(source, path, `${describe(value)} must not be empty`, 'give a value or remove the key');

@@ -2,8 +2,10 @@ import {allServices, type Manifest, type Service} from '../manifest/types.js';
 
 // `up` on a running stack (Compose's convergence): which services changed, and
 // whether the change is to the pod itself, which cannot be taken in place.
+// Watch rules are not part of what runs: changing them never recreates a service.
 export function configKey(service: Service): string {
-  return JSON.stringify(service);
+  const {watch: _watch, ...running} = service;
+  return JSON.stringify(running);
 }
 
 // What makes a new manifest a different pod rather than changed services.

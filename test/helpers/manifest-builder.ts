@@ -17,6 +17,7 @@ export function service(name: string, role: Service['role'], overrides: Partial<
     stopTimeoutMs: 10_000,
     after: [],
     process: {env: {}},
+    watch: [],
     ...overrides,
   };
 }

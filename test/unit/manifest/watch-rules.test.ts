@@ -1,0 +1,93 @@
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {SidecarError} from '../../../src/errors/index.js';
+import {loadManifest} from '../../../src/manifest/load.js';
+import {sourceOfManifest} from '../../../src/manifest/loaded-source.js';
+import {allServices} from '../../../src/manifest/types.js';
+import {watchedServices, watchRuntimeProblems} from '../../../src/manifest/watch-rules.js';
+
+// Issue 11.1: `watch:` rules per service, validated at file:line:column.
+const root = mkdtempSync(path.join(tmpdir(), 'sidecar-watch-rules-'));
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+function write(yaml: string): string {
+  const dir = mkdtempSync(path.join(root, 'case-'));
+  mkdirSync(path.join(dir, 'src'));
+  writeFileSync(path.join(dir, 'sidecar.yaml'), yaml);
+  return path.join(dir, 'sidecar.yaml');
+}
+
+async function problems(yaml: string): Promise<string[]> {
+  const file = write(yaml);
+  try {
+    await loadManifest(file);
+  } catch (error) {
+    if (!(error instanceof SidecarError)) throw error;
+    expect(error.code).toBe('SIDECAR_MANIFEST_INVALID');
+    for (const problem of error.problems) expect(problem.place?.file).toBe(file);
+    return error.problems.map((p) => `${p.place?.line}:${p.place?.column} ${p.place?.path} | ${p.message}`);
+  }
+  throw new Error('loaded without an error');
+}
+
+const app = (watch: string) => `version: 1\napp:\n  command: [node, server.js]\n  watch:\n${watch}`;
+
+const INVALID: {name: string; yaml: string; expected: RegExp}[] = [
+  {name: 'an unknown action', yaml: app('    - {path: ./src, action: reload}\n'), expected: /^5:\d+ app\.watch\[0\]\.action \| "reload" is not one of: restart, sync, sync\+restart, rebuild/},
+  {name: 'a path outside the project', yaml: app('    - {path: ../elsewhere, action: restart}\n'), expected: /^5:\d+ app\.watch\[0\]\.path \| watch path "\.\.\/elsewhere" is outside the project/},
+  {name: 'an absolute path outside the project', yaml: app('    - path: /etc\n      action: restart\n'), expected: /^5:\d+ app\.watch\[0\]\.path \| watch path "\/etc" is outside the project/},
+  {name: 'a rule without an action', yaml: app('    - {path: ./src}\n'), expected: /^5:\d+ app\.watch\[0\]/},
+  {name: 'a relative target', yaml: app('    - {path: ./src, action: sync, target: app/src}\n'), expected: /^5:\d+ app\.watch\[0\]\.target \| watch target "app\/src" is not an absolute path/},
+  {name: 'an unknown key in a rule', yaml: app('    - {path: ./src, action: restart, tagret: /app}\n'), expected: /^5:\d+ app\.watch\[0\]/},
+  {name: 'a sidecar rule in the second pod', yaml: 'version: 1\npods:\n  a:\n    app: {command: [x]}\n  b:\n    app: {command: [x]}\n    sidecars:\n      proxy:\n        command: [y]\n        watch:\n          - {path: ../../x, action: restart}\n', expected: /^11:\d+ pods\.b\.sidecars\.proxy\.watch\[0\]\.path \| watch path/},
+];
+
+describe('watch rules in the manifest (issue 11.1)', () => {
+  for (const c of INVALID) {
+    it(`refuses ${c.name} at file:line:column`, async () => {
+      const found = await problems(c.yaml);
+      expect(found.some((line) => c.expected.test(line)), found.join('\n')).toBe(true);
+    });
+  }
+
+  it('normalizes paths to absolute ones inside the project, with ignore and target kept', async () => {
+    const file = write(app('    - {path: ./src, action: sync+restart, target: /app/src, ignore: ["*.test.js"]}\n    - {path: package.json, action: rebuild}\n    - {path: ., action: restart}\n'));
+    const manifest = await loadManifest(file);
+    const dir = path.dirname(file);
+    expect(manifest.pods[0]!.app.watch).toEqual([
+      {path: path.join(dir, 'src'), action: 'sync+restart', target: '/app/src', ignore: ['*.test.js']},
+      {path: path.join(dir, 'package.json'), action: 'rebuild', ignore: []},
+      {path: dir, action: 'restart', ignore: []},
+    ]);
+    expect(watchedServices(manifest)).toEqual(['app']);
+  });
+
+  it('gives services without rules an empty list, and none watched', async () => {
+    const manifest = await loadManifest(write('version: 1\napp:\n  command: [x]\nsidecars:\n  proxy: {command: [y]}\n'));
+    expect(allServices(manifest).map((s) => s.watch)).toEqual([[], []]);
+    expect(watchedServices(manifest)).toEqual([]);
+  });
+
+  const RUNTIME: {runtime: string; action: string; target: boolean; count: number}[] = [
+    {runtime: 'docker', action: 'sync', target: false, count: 1},
+    {runtime: 'docker', action: 'sync+restart', target: false, count: 1},
+    {runtime: 'docker', action: 'sync', target: true, count: 0},
+    {runtime: 'docker', action: 'restart', target: false, count: 0},
+    {runtime: 'process', action: 'sync', target: false, count: 0},
+  ];
+  for (const c of RUNTIME) {
+    it(`${c.runtime}: ${c.action} ${c.target ? 'with' : 'without'} target -> ${c.count} problem(s)`, async () => {
+      const file = write(app(`    - {path: ./src, action: ${c.action}${c.target ? ', target: /app/src' : ''}}\n`));
+      const manifest = await loadManifest(file);
+      const found = watchRuntimeProblems(sourceOfManifest(manifest), manifest, c.runtime);
+      expect(found).toHaveLength(c.count);
+      if (c.count > 0) {
+        expect(found[0]!.place).toMatchObject({file, line: 5, path: 'app.watch[0]'});
+        expect(found[0]!.message).toMatch(/no target/);
+        expect(found[0]!.suggestion).toMatch(/target:/);
+      }
+    });
+  }
+});
