@@ -417,6 +417,22 @@ export const BAD_MANIFESTS: BadManifest[] = [
     yaml: `${APP}  maxRestarts: -1\n`,
     line: 4, column: 16, path: 'app.maxRestarts', message: /out of range/, suggestion: /./,
   },
+  // Issue 10.1: the pods: form, through the precompiled schema validator too (cli).
+  {
+    name: 'pods: top-level app next to pods',
+    yaml: `${APP}pods:\n  web:\n    app: {command: [x]}\n`,
+    line: 2, column: 1, path: 'app', message: /top-level "app" cannot be used together with "pods"/, suggestion: /either a top-level `app` \(one pod\) or `pods`, never both/, cli: true,
+  },
+  {
+    name: 'pods: a cycle of after',
+    yaml: 'version: 1\npods:\n  a:\n    after: [b]\n    app: {command: [x]}\n  b:\n    after: [a]\n    app: {command: [x]}\n',
+    line: 4, column: 13, path: 'pods.a.after[0]', message: /pods start in a cycle: a -> b -> a$/, suggestion: /remove one of the `after` entries/, cli: true,
+  },
+  {
+    name: 'pods: ${pods.X.host} naming an undeclared pod',
+    yaml: 'version: 1\npods:\n  web:\n    app: {command: [x, "${pods.wbe.host}"]}\n',
+    line: 4, column: 25, path: 'pods.web.app.command[1]', message: /\$\{pods\.wbe\.host\} names an undeclared pod "wbe"$/, suggestion: /did you mean \$\{pods\.web\.host\}\?/, cli: true,
+  },
 ];
 
 // Several problems in one file: all reported at once, sorted by position.
