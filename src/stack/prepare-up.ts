@@ -91,6 +91,7 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
     });
   }
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
+  if (live.hello.runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
   if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild};
 }
