@@ -69,7 +69,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
     checkListeners(source, service, base, listening.get(service.pod)!, at);
   }
 
-  for (const pod of manifest.pods) checkAfter(pod, at);
+  for (const pod of manifest.pods) checkAfter(pod, manifest, at);
   checkPodAfter(manifest, at);
   problems.push(...misplacedRefs(source));
   return problems;
@@ -115,7 +115,7 @@ function referenceSites(service: Service): [PathSegment[], string][] {
 }
 
 // `after` between the services of one pod.
-function checkAfter(pod: Pod, at: (p: PathSegment[], m: string, s: string) => void): void {
+function checkAfter(pod: Pod, manifest: Manifest, at: (p: PathSegment[], m: string, s: string) => void): void {
   const sidecars = new Set(pod.sidecars.map((s) => s.name));
   const inits = new Set(pod.init.map((s) => s.name));
   for (const service of servicesInStartOrder(pod)) {
@@ -125,7 +125,12 @@ function checkAfter(pod: Pod, at: (p: PathSegment[], m: string, s: string) => vo
       else if (name === 'app' && service.role !== 'app') at(p, 'sidecars and init jobs start before the app, never after it', 'remove "app" from after');
       else if (service.role === 'init' && !inits.has(name)) at(p, `init job "${service.name}" can only wait for other init jobs`, 'init jobs run before every sidecar; remove it');
       else if (!sidecars.has(name) && !inits.has(name)) {
-        at(p, `"${name}" is not a sidecar or init job`, `use one of: ${[...sidecars, ...inits].join(', ') || '(none declared)'}`);
+        // `after: [payments]` or `[payments/app]` on a service: pods order each other at the pod.
+        const other = manifest.form === 'pods' ? manifest.pods.find((p) => p.name === name.split('/')[0] && p !== pod) : undefined;
+        const fix = other
+          ? `a service waits only for sidecars and init jobs of its own pod; to start after pod "${other.name}", write after: [${other.name}] on the pod (pods.${pod.name}.after)`
+          : `use one of: ${[...sidecars, ...inits].join(', ') || '(none declared)'}`;
+        at(p, `"${name}" is not a sidecar or init job`, fix);
       }
     });
   }

@@ -103,6 +103,14 @@ const CASES: {name: string; yaml: string; env?: Record<string, string>; expected
     expected: [/^7:37 pods\.web\.sidecars\.proxy\.after\[0\] \| "metrics" is not a sidecar or init job \| use one of: proxy$/],
   },
   {
+    name: 'service after naming another pod or POD/SERVICE: pods order each other at the pod',
+    yaml: `version: 1\npods:\n  web:\n${app()}    sidecars:\n      proxy: {image: envoy, after: [api]}\n      cache: {image: redis, after: [api/app]}\n  api:\n${app()}`,
+    expected: [
+      /^7:37 pods\.web\.sidecars\.proxy\.after\[0\] \| "api" is not a sidecar or init job \| a service waits only for sidecars and init jobs of its own pod; to start after pod "api", write after: \[api\] on the pod \(pods\.web\.after\)$/,
+      /^8:37 pods\.web\.sidecars\.cache\.after\[0\] \| "api\/app" is not a sidecar or init job \| .*write after: \[api\] on the pod/,
+    ],
+  },
+  {
     name: 'volumes: undeclared in a pod, and ${volumes.X} not mounted by that service',
     yaml: `version: 1\npods:\n  web:\n${app('      volumes: ["cache:/cache"]\n')}  api:\n${app('      env: {DATA: "${volumes.data}"}\n')}volumes:\n  data: {}\n`,
     expected: [
