@@ -10,6 +10,7 @@ type Endpoint = () => Promise<ProbeEndpoint>;
 // Passes on any 2xx/3xx answer, like a Kubernetes httpGet probe.
 export class HttpProbe implements Probe {
   readonly description: string;
+  readonly cheap = true;
 
   constructor(private readonly check_: HttpCheck, private readonly endpoint: Endpoint) {
     this.description = `${check_.scheme} GET :${check_.port}${check_.path}`;

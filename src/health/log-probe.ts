@@ -14,6 +14,7 @@ export const MAX_MATCHED_CHARS = 1024 * 1024;
 // joined back so the pattern sees what the service printed, never the marker.
 export class LogProbe implements Probe {
   readonly description: string;
+  readonly cheap = true;
   private readonly pattern: UserRegex;
   private matched = false;
   private pending: string[] = [];

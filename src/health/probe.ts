@@ -3,6 +3,9 @@
 export interface Probe {
   readonly description: string;
   check(signal: AbortSignal): Promise<void>;
+  // A check costing about a syscall (a connect, a look at remembered lines), not a
+  // process: the prober may run it every few ms while the service starts.
+  readonly cheap?: boolean;
   // Releases anything the probe holds (log subscriptions).
   dispose?(): void;
 }

@@ -4,6 +4,11 @@ import type {Probe} from './probe.js';
 
 // DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.
 export const FAST_PROBE_INTERVAL_MS = 100;
+// Issue 13.1: a cheap probe (tcp, http, log) starts at this tick and doubles it up to
+// FAST_PROBE_INTERVAL_MS, so a service that listens 30ms after its start is seen
+// then, not at 100ms (a bash loop polling every 10ms does as well). About four
+// extra connects per start; a failing probe settles on the 100ms tick within 155ms.
+export const FIRST_PROBE_TICK_MS = 5;
 export const NUDGE_GAP_MS = 20;
 
 export interface ProberEvents {
@@ -31,6 +36,8 @@ export class Prober {
   private deadline?: TimerHandle;
   private inFlight?: AbortController;
   private lastBegan = -Infinity;
+  // The wait before the next check while starting (adaptive for cheap probes).
+  private tick = FAST_PROBE_INTERVAL_MS;
 
   // `running`: whether the probed service's own process runs; a check that passes
   // while it does not (after it exited, in backoff) is discarded, neither pass nor
@@ -50,6 +57,7 @@ export class Prober {
 
   start(): void {
     this.startedAt = this.clock.now();
+    this.tick = this.probe.cheap ? FIRST_PROBE_TICK_MS : FAST_PROBE_INTERVAL_MS;
     this.deadline = this.clock.setTimeout(() => this.onStartTimeout(), this.health.startTimeoutMs);
     this.schedule(0);
   }
@@ -63,7 +71,7 @@ export class Prober {
   }
 
   // A starting service just printed something (servers log "listening" when they
-  // are): check now instead of waiting for the next 100ms tick. The cadence stays.
+  // are): check now instead of waiting for the next tick. The cadence stays.
   // At most one nudged check per NUDGE_GAP_MS, so a chatty starter cannot spin probes.
   nudge(): void {
     if (this.phase !== 'starting' || this.inFlight !== undefined) return;
@@ -85,8 +93,15 @@ export class Prober {
     if (this.phase === 'stopped') return;
     if (error !== undefined) this.onFail(error);
     else if (this.running()) this.onPass();
-    const cadence = this.phase === 'starting' ? FAST_PROBE_INTERVAL_MS : this.health.intervalMs;
+    const cadence = this.phase === 'starting' ? this.nextTick() : this.health.intervalMs;
     this.schedule(cadence - (this.clock.now() - began));
+  }
+
+  // Starting: the current tick, doubled for the next time, capped at the fast interval.
+  private nextTick(): number {
+    const tick = this.tick;
+    this.tick = Math.min(tick * 2, FAST_PROBE_INTERVAL_MS);
+    return tick;
   }
 
   // Resolves with undefined on pass, or the failure message (a timeout counts as a failure).

@@ -9,6 +9,7 @@ type Endpoint = () => Promise<ProbeEndpoint>;
 // Passes when a TCP connection opens (Kubernetes tcpSocket probe).
 export class TcpProbe implements Probe {
   readonly description: string;
+  readonly cheap = true;
 
   constructor(check: TcpCheck, private readonly endpoint: Endpoint) {
     this.description = `tcp :${check.port}`;
