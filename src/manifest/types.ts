@@ -178,10 +178,3 @@ export function findService(manifest: Manifest, ref: string): Service | undefine
   const named = services.filter((service) => service.name === ref);
   return named.length === 1 ? named[0] : undefined;
 }
-
-// The single pod of a single-form manifest, or of a stack that has only one;
-// for code that has not learnt pods yet it throws rather than ignore the others.
-export function onlyPod(manifest: Manifest): Pod {
-  if (manifest.pods.length !== 1) throw new Error(`${manifest.name} has ${manifest.pods.length} pods where one was expected`);
-  return manifest.pods[0]!;
-}
