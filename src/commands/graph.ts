@@ -1,3 +1,5 @@
+import {mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {SidecarError} from '../errors/index.js';
 import {BaseCommand, manifestFlags} from './base-command.js';
@@ -33,7 +35,6 @@ export default class Graph extends BaseCommand {
       process.stdout.write(picture);
       return;
     }
-    const [{mkdir, writeFile}, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
     const output = path.resolve(flags.output);
     await mkdir(path.dirname(output), {recursive: true});
     await writeFile(output, picture);
