@@ -6,6 +6,13 @@ import {describeWriteError, lossNote, type LogLoss, type LogLossEvents} from './
 import {defaultRotation, LogWriteError, RotatingFile, type RotationPolicy} from './rotating-file.js';
 
 const FLUSH_BYTES = 64 * 1024;
+
+// A service's lines waiting for the next write, and when the first of them was read.
+interface Pending {
+  chunks: string[];
+  bytes: number;
+  firstTime: number;
+}
 const RECENT_LINES = 20;
 
 // `.sidecar/logs/<service>.log` (`logs/<pod>/<service>.log` for a service of the
@@ -17,7 +24,7 @@ const RECENT_LINES = 20;
 // the loss, as journald and Docker's json-file driver keep a service running.
 export class LogStore {
   private readonly files = new Map<string, RotatingFile>();
-  private readonly pending = new Map<string, {chunks: string[]; bytes: number}>();
+  private readonly pending = new Map<string, Pending>();
   private readonly recent = new Map<string, string[]>();
   // The loss in progress per service (writes failing now), and all lines ever dropped.
   private readonly losses = new Map<string, LogLoss>();
@@ -39,10 +46,11 @@ export class LogStore {
   write(line: LogLine): void {
     let pending = this.pending.get(line.service);
     if (!pending) {
-      pending = {chunks: [], bytes: 0};
+      pending = {chunks: [], bytes: 0, firstTime: line.time};
       this.pending.set(line.service, pending);
     }
     const text = formatLogLine(line);
+    if (pending.chunks.length === 0) pending.firstTime = line.time;
     pending.chunks.push(text);
     pending.bytes += text.length;
     this.remember(line);
@@ -85,13 +93,15 @@ export class LogStore {
     this.files.clear();
   }
 
-  private flushService(service: string, pending: {chunks: string[]; bytes: number}): void {
+  private flushService(service: string, pending: Pending): void {
     if (pending.chunks.length === 0) return;
     const chunk = pending.chunks.join('');
     pending.chunks = [];
     pending.bytes = 0;
     const loss = this.losses.get(service);
-    const note = loss ? formatLogLine(lossNote(loss, Date.now())) : '';
+    // Readers order lines by time: the note is dated no later than the first line
+    // it stands before, which was read before this flush (long before, under load).
+    const note = loss ? formatLogLine(lossNote(loss, Math.min(Date.now(), pending.firstTime))) : '';
     const text = note + chunk;
     try {
       let file = this.files.get(service);
