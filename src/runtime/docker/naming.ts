@@ -70,8 +70,9 @@ export function volumeName(manifest: Manifest, volume: string): string {
 }
 
 // The image a service runs: its `image`, or for a build-only service
-// `<project>-<service>` (`<project>-<pod>-<service>` with pods: two pods may both have an `app`).
+// `<project>-<service>` (`<project>-<pod>_<service>` with pods: two pods may both have an `app`).
 export function imageOf(manifest: Manifest, service: Service): string {
   if (service.image) return service.image;
-  return manifest.form === 'single' ? `${manifest.name}-${service.name}:latest` : `${manifest.name}-${service.pod}-${service.name}:latest`;
+  // Pod and service names are [a-z0-9-]: `_` between them keeps pod a's `b-c` and pod a-b's `c` apart.
+  return manifest.form === 'single' ? `${manifest.name}-${service.name}:latest` : `${manifest.name}-${service.pod}_${service.name}:latest`;
 }
