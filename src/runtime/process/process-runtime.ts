@@ -91,9 +91,11 @@ export class ProcessRuntime implements Runtime {
       const info: ExitInfo = {service: service.id, exitCode, signal};
       unit.exitInfo = info;
       live.delete(unit);
-      // A container dies whole; so does a group whose leader died on its own.
-      if (!unit.stopping) void killGroupUntilGone(identity, KILL_GRACE_MS);
       resolveExit(info);
+      // A container dies whole; so does a group whose leader died on its own. After
+      // the exit is handled (issue 13.3): the group kill scans /proc synchronously,
+      // which would delay the exit event and so the restart's backoff timer.
+      if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS));
     });
     void subprocess.then(() => undefined, () => undefined);
     live.add(unit);
