@@ -15,6 +15,7 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up --runtime process proxy',
     '<%= config.bin %> up -d payments',
     '<%= config.bin %> up --wait --json > stack.json',
+    '<%= config.bin %> up --watch',
   ];
   static override strict = false;
   static override args = {service: Args.string({description: 'services to start (with what they need): SERVICE, POD/SERVICE, or POD (with the pods it is after); default: all'})};
@@ -25,6 +26,7 @@ export default class Up extends BaseCommand {
     wait: Flags.boolean({description: 'return once every service is ready (implies -d); exit 5 if one is not', default: false}),
     timeout: Flags.string({description: 'give up if the stack is not ready within this duration (e.g. 60s)'}),
     build: Flags.boolean({description: 'rebuild images of services with `build` even when their context is unchanged (docker)', default: false}),
+    watch: Flags.boolean({description: 'follow the manifest\'s watch: rules: restart or sync a service when its files change', default: false}),
     json: Flags.boolean({description: 'with --wait or -d: print the stack, its services and their endpoints as JSON on stdout', default: false}),
   };
 
@@ -40,6 +42,15 @@ export default class Up extends BaseCommand {
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});
     // Issue 8.7: `--runtime auto` says which runtime it chose and why.
     if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
+    if (flags.watch) {
+      const {assertWatchable} = await import('../watch/watch-usage.js');
+      try {
+        assertWatchable(plan.manifest, plan.runtime, plan.live !== undefined);
+      } catch (error) {
+        plan.lock?.release();
+        throw error;
+      }
+    }
     if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
     if (plan.live) {
       // Already running: recreate only what changed, as `docker compose up` does.
@@ -56,7 +67,7 @@ export default class Up extends BaseCommand {
     }
     if (flags.detach || flags.wait) {
       const {upDetached, InterruptedError} = await import('../stack/up-detached.js');
-      const hello = await upDetached(plan, {wait: flags.wait, ...(timeoutMs !== undefined ? {timeoutMs} : {})}).catch((error: unknown) => {
+      const hello = await upDetached(plan, {wait: flags.wait, ...(flags.watch ? {watch: true} : {}), ...(timeoutMs !== undefined ? {timeoutMs} : {})}).catch((error: unknown) => {
         if (error instanceof InterruptedError) this.exit(error.exitCode);
         throw error;
       });
@@ -71,7 +82,7 @@ export default class Up extends BaseCommand {
       return;
     }
     const {upForeground} = await import('../stack/up-foreground.js');
-    const code = await upForeground(plan, timeoutMs !== undefined ? {timeoutMs} : {});
+    const code = await upForeground(plan, {...(timeoutMs !== undefined ? {timeoutMs} : {}), ...(flags.watch ? {watch: true} : {})});
     this.exit(code);
   }
 }

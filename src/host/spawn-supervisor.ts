@@ -20,6 +20,8 @@ export interface SupervisorArgs {
   timeoutMs?: number;
   // `up -d --build` / `up --wait --build`.
   forceBuild?: boolean;
+  // `up -d --watch`: the supervisor runs the watcher.
+  watch?: boolean;
   // The project lock the CLI holds, which the supervisor takes over (project-lock.ts).
   lockToken?: string;
   // The process the stack belongs to (the Node API's caller): when it is gone,

@@ -15,6 +15,7 @@ import {processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {removeSocket, socketPathToBind} from './socket-path.js';
 import {DeadlineError, startFailure} from './start-failure.js';
+import type {StackWatcher} from '../watch/stack-watcher.js';
 
 export interface StackHostOptions {
   manifest: Manifest;
@@ -27,6 +28,8 @@ export interface StackHostOptions {
   timeoutMs?: number;
   // `run`: the stack goes down when CMD ends, so no other command may adopt it.
   transient?: boolean;
+  // `up --watch`: once ready, follow the manifest's watch rules until shutdown.
+  watch?: boolean;
 }
 
 export interface ShutdownOptions {
@@ -59,6 +62,7 @@ export class StackHost {
   // Who asked for the stop, once one was asked for: `sidecar down`, SIGINT, SIGTERM...
   stopRequestedBy?: string;
   private stateRetry?: NodeJS.Timeout;
+  private watcher?: StackWatcher;
   private resolveFinished!: () => void;
   // Resolves once shutdown is complete: socket closed, supervisor record removed.
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -127,6 +131,7 @@ export class StackHost {
       await withDeadline(started, this.options.timeoutMs);
       this.phase = 'ready';
       this.writeState();
+      if (this.options.watch && this.stopRequestedBy === undefined) await this.startWatching();
       this.resolveReady();
     } catch (error) {
       started.catch(() => undefined);
@@ -184,9 +189,31 @@ export class StackHost {
     return () => this.doneListeners.delete(listener);
   }
 
+  // Issue 11.2: the watcher lives with the stack (foreground CLI or detached
+  // supervisor) and goes at shutdown, before anything stops.
+  private async startWatching(): Promise<void> {
+    const {StackWatcher} = await import('../watch/stack-watcher.js');
+    if (this.stopRequestedBy !== undefined) return;
+    const watcher = new StackWatcher(this.manifest, {
+      restart: (id) => this.supervisor.restart([id]),
+      event: (event) => {
+        for (const listener of this.eventListeners) listener(event);
+      },
+      say: (line) => {
+        if (this.options.detached) supervisorNote(line);
+        else process.stderr.write(`${line}\n`);
+      },
+    });
+    this.watcher = watcher;
+    await watcher.start();
+  }
+
   private async doShutdown(options: ShutdownOptions): Promise<void> {
     this.phase = 'stopping';
     try {
+      const watcher = this.watcher;
+      this.watcher = undefined;
+      await watcher?.close();
       await this.supervisor.stop({
         ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
         ...(options.immediate ? {immediate: true} : {}),

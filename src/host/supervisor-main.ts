@@ -29,6 +29,7 @@ async function main(args: SupervisorArgs): Promise<number> {
     detached: true,
     ...(args.only.length > 0 ? {only: args.only} : {}),
     ...(args.timeoutMs !== undefined ? {timeoutMs: args.timeoutMs} : {}),
+    ...(args.watch ? {watch: true} : {}),
   });
   let exitCode = 0;
   const stopOn = (signal: NodeJS.Signals): void => {

@@ -12,6 +12,8 @@ import {waitForExit} from '../runtime/process/wait-exit.js';
 export interface DetachedOptions {
   wait: boolean;
   timeoutMs?: number;
+  // `up -d --watch` / `up --wait --watch`.
+  watch?: boolean;
   // The stack stops when this process is gone (the Node API; spawn-supervisor.ts).
   owner?: {pid: number; startTime?: string};
 }
@@ -87,6 +89,7 @@ async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSuperv
       only: plan.only,
       ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
       ...(plan.forceBuild ? {forceBuild: true} : {}),
+      ...(options.watch ? {watch: true} : {}),
       ...(plan.lock ? {lockToken: plan.lock.token} : {}),
       ...(options.owner ? {owner: options.owner} : {}),
     }, plan.manifest);

@@ -9,6 +9,7 @@ import {failureError} from '../host/start-failure.js';
 export interface ForegroundOptions {
   timeoutMs?: number;
   forceBuild?: boolean;
+  watch?: boolean;
 }
 
 const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143};
@@ -25,6 +26,7 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     detached: false,
     ...(plan.only.length > 0 ? {only: plan.only} : {}),
     ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}),
+    ...(options.watch ? {watch: true} : {}),
   });
   const services = allServices(plan.manifest);
   const printer = new LogPrinter(services.map((s) => s.id));

@@ -32,7 +32,7 @@ export interface ServiceStatus {
   logsDropped?: number;
 }
 
-export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped';
+export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped' | 'watch';
 
 // Every transition is one of these; `events`, the log store and `ps` read them.
 export interface LifecycleEvent {
