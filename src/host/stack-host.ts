@@ -129,9 +129,11 @@ export class StackHost {
     const started = this.supervisor.start(this.options.only ? {only: this.options.only} : {});
     try {
       await withDeadline(started, this.options.timeoutMs);
+      // Watching before `ready` is said: `up --wait --watch` returns (and state.json
+      // reads ready) only once a save is sure to be seen.
+      if (this.options.watch && this.stopRequestedBy === undefined) await this.startWatching();
       this.phase = 'ready';
       this.writeState();
-      if (this.options.watch && this.stopRequestedBy === undefined) await this.startWatching();
       this.resolveReady();
     } catch (error) {
       started.catch(() => undefined);
