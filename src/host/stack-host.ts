@@ -162,9 +162,11 @@ export class StackHost {
   }
 
   status(): ServiceStatus[] {
+    const watching = this.watcher ? this.watcher.rulesById() : undefined;
     return this.supervisor.status().map((s) => {
       const dropped = this.logs.dropped(s.name);
-      return dropped > 0 ? {...s, logsDropped: dropped} : s;
+      const rules = watching?.get(s.name);
+      return {...s, ...(dropped > 0 ? {logsDropped: dropped} : {}), ...(rules ? {watch: rules} : {})};
     });
   }
 

@@ -25,6 +25,8 @@ export function psJson(ps: PsResult): unknown {
       ports: s.ports,
       // Only when lines were lost (issue 9 point 6), like Kubernetes' optional `reason`.
       ...(s.logsDropped ? {logsDropped: s.logsDropped} : {}),
+      // Only under `up --watch` (issue 11.5): the service's watch rules.
+      ...(s.watch ? {watch: s.watch} : {}),
     })),
   };
 }

@@ -30,6 +30,8 @@ export interface ServiceStatus {
   identity?: UnitIdentity;
   // Lines of its output that could not be written to its log (full disk), when any.
   logsDropped?: number;
+  // `up --watch`: this service's rules as `PATH ACTION` (path relative to the project).
+  watch?: string[];
 }
 
 export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped' | 'watch';

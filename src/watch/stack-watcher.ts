@@ -1,5 +1,6 @@
 import {watch, type FSWatcher} from 'chokidar';
-import type {Manifest} from '../manifest/types.js';
+import path from 'node:path';
+import {allServices, type Manifest} from '../manifest/types.js';
 import type {LifecycleEvent} from '../supervisor/types.js';
 import {realClock, type Clock} from '../time/clock.js';
 import {WatchBatcher, type FileEvent, type WatchJob} from './batcher.js';
@@ -34,6 +35,15 @@ export class StackWatcher {
       run: (job) => this.act(job),
       onError: (job, error) => hooks.say(`${job.service}: watch ${job.action} failed: ${error instanceof Error ? error.message : String(error)}`),
     });
+  }
+
+  // `ps`: each watched service's rules, `PATH ACTION`, paths relative to the project.
+  rulesById(): Map<string, string[]> {
+    return new Map(
+      allServices(this.manifest)
+        .filter((service) => service.watch.length > 0)
+        .map((service) => [service.id, service.watch.map((rule) => `${path.relative(this.manifest.dir, rule.path) || '.'} ${rule.action}`)]),
+    );
   }
 
   // Resolves once the initial scan is done: a change after that is seen.

@@ -47,7 +47,7 @@ async function answer(port: number): Promise<string | undefined> {
   }
 }
 
-type Status = {name: string; pid: number; restarts: number; state: string};
+type Status = {name: string; pid: number; restarts: number; state: string; watch?: string[]};
 async function services(p: Project): Promise<Record<string, Status>> {
   const ps = await cli(p, ['ps', '--json']);
   return Object.fromEntries((JSON.parse(ps.stdout) as {services: Status[]}).services.map((s) => [s.name, s]));
@@ -63,6 +63,8 @@ describe('up --watch on the process runtime', () => {
     expect(up.exitCode, up.all).toBe(0);
     expect(await answer(port)).toBe('v1');
     const before = await services(p);
+    expect(before.app!.watch).toEqual(['src restart']);
+    expect(before.keeper!.watch).toBeUndefined();
 
     const events = cli(p, ['events', '--json']);
     await new Promise((resolve) => setTimeout(resolve, 500));
