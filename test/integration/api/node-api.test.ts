@@ -66,6 +66,39 @@ describe('Node API: up() for a test suite', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  it('with several pods: endpoint and exec take POD/SERVICE, a bare name where one pod has it, and refuse an ambiguous one', async () => {
+    const [a, b, sidecar] = [await freePort(), await freePort(), await freePort()];
+    const p = project(`version: 1
+name: api-pods
+pods:
+  a:
+    app:
+      command: [node, \${PROGRAMS}/http-server.js]
+      env: {PORT: "${a}", NAME: a, SIDECAR_TEST_MARK: "\${MARK}"}
+      health: {http: {port: ${a}, path: /healthz}, interval: 100ms}
+    sidecars:
+      proxy:
+        command: [node, \${PROGRAMS}/tcp-proxy.js]
+        env: {LISTEN_PORT: "${sidecar}", TARGET_PORT: "${a}", SIDECAR_TEST_MARK: "\${MARK}"}
+        health: {tcp: {port: ${sidecar}}, interval: 100ms}
+  b:
+    app:
+      command: [node, \${PROGRAMS}/http-server.js]
+      env: {PORT: "${b}", NAME: b, SIDECAR_TEST_MARK: "\${MARK}"}
+      health: {http: {port: ${b}, path: /healthz}, interval: 100ms}
+`);
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    live.push(stack);
+    expect(await stack.endpoint('b/app', b)).toBe(`127.0.0.1:${b}`);
+    expect(await stack.endpoint('proxy', sidecar)).toBe(`127.0.0.1:${sidecar}`);
+    expect(await (await fetch(`http://${await stack.endpoint('a/proxy', sidecar)}/`)).text()).toBe('hello from a\n');
+    expect((await stack.exec('b/app', ['node', '-e', 'process.stdout.write(process.env.NAME)'])).stdout).toBe('b');
+    expect((await stack.ps()).map((s) => [s.pod, s.name])).toEqual([['a', 'a/proxy'], ['a', 'a/app'], ['b', 'b/app']]);
+    await expect(stack.endpoint('app', a)).rejects.toMatchObject({code: 'SIDECAR_AMBIGUOUS_SERVICE'});
+    await stack.down();
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
   it('rejects with the CLI error (code and fix) and leaves nothing when a service never gets ready', async () => {
     const port = await freePort();
     const p = project(`version: 1
