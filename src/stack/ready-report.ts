@@ -1,10 +1,9 @@
-import {isIP} from 'node:net';
 import {callControl} from '../host/control/control-client.js';
 import type {PsResult} from '../host/control/protocol.js';
 import {supervisorPeer} from '../host/find-supervisor.js';
 import {allServices, type Manifest, type Service} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
-import {stackEnv} from './stack-env.js';
+import {reachableAt, stackEnv} from './stack-env.js';
 
 // `up --wait --json` / `up -d --json` (issue 14.5): what a CI step needs next,
 // on one line of stdout: the stack, each service's state and the addresses at
@@ -33,18 +32,11 @@ export async function readyReport(socket: string, supervisorPid: number, manifes
       role: service.role,
       state: status.get(service.id)?.state ?? 'unknown',
       health: status.get(service.id)?.health ?? 'unknown',
-      endpoints: service.ports.map((port) => ({
-        containerPort: port.containerPort,
-        protocol: port.protocol,
-        // A process listens where it listens; a container's port answers on the published host port.
-        address: `${reachable(port.hostIp)}:${runtime === 'process' ? port.containerPort : port.hostPort}`,
-      })),
+      endpoints: service.ports.map((port) => {
+        const reached = reachableAt(port, runtime);
+        return {containerPort: port.containerPort, protocol: port.protocol, address: `${reached.host}:${reached.port}`};
+      }),
     })),
     env: stackEnv(manifest, runtime),
   };
-}
-
-// A wildcard bind is reached on loopback; a specific address as given.
-function reachable(hostIp: string): string {
-  return isIP(hostIp) === 0 || hostIp === '0.0.0.0' || hostIp === '::' ? '127.0.0.1' : hostIp;
 }

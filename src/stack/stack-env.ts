@@ -1,5 +1,5 @@
 import {isIP} from 'node:net';
-import {allServices, type Manifest} from '../manifest/types.js';
+import {allServices, type Manifest, type PortMapping} from '../manifest/types.js';
 import type {RuntimeKind} from '../runtime/types.js';
 
 // `SIDECAR_<SERVICE>_PORT` / `_HOST` for `run -- CMD`: where the first published
@@ -13,9 +13,16 @@ export function stackEnv(manifest: Manifest, runtime: RuntimeKind = 'docker'): R
     if (!port) continue;
     // The id: `orders/app` is SIDECAR_ORDERS_APP_PORT, so two pods' apps do not collide.
     const key = service.id.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-    // A wildcard bind is reached on loopback; a specific address as given.
-    env[`SIDECAR_${key}_HOST`] = isIP(port.hostIp) === 0 || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
-    env[`SIDECAR_${key}_PORT`] = String(runtime === 'process' ? port.containerPort : port.hostPort);
+    const reached = reachableAt(port, runtime);
+    env[`SIDECAR_${key}_HOST`] = reached.host;
+    env[`SIDECAR_${key}_PORT`] = String(reached.port);
   }
   return env;
+}
+
+// Where this machine reaches a published port: a wildcard bind on loopback, a
+// specific address as given; a process listens where it listens (no remapping).
+export function reachableAt(port: PortMapping, runtime: RuntimeKind): {host: string; port: number} {
+  const host = isIP(port.hostIp) === 0 || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
+  return {host, port: runtime === 'process' ? port.containerPort : port.hostPort};
 }
