@@ -10,6 +10,7 @@ import {problemAt, type ManifestSource, type PathSegment} from './source.js';
 import type {Check, Health, Manifest, Pod, Role, Service, StartupMode, VolumeMount} from './types.js';
 import {parseVolumeMount} from './volumes.js';
 import {watchRules} from './watch-rules.js';
+import {parseCpus, parseMemory, type Resources} from './resources.js';
 
 type Raw = Record<string, unknown>;
 
@@ -116,6 +117,10 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     if (raw.command) result.command = (raw.command as unknown[]).map(String);
     if (typeof raw.maxRestarts === 'number') result.maxRestarts = raw.maxRestarts;
     result.watch = watchRules(raw.watch, dir, [...base, 'watch'], at);
+    if (raw.resources) {
+      const resources = normalizeResources(raw.resources as Raw, [...base, 'resources'], at);
+      if (resources) result.resources = resources;
+    }
     if (raw.health) {
       const health = normalizeHealth(raw.health as Raw, [...base, 'health'], duration, at);
       if (health) result.health = health;
@@ -195,6 +200,22 @@ function normalizeHealth(
     startPeriodMs: duration('startPeriod', raw.startPeriod, DEFAULTS.startPeriodMs, base),
     startTimeoutMs: duration('startTimeout', raw.startTimeout, DEFAULTS.startTimeoutMs, base),
   };
+}
+
+// `resources: {memory, cpus}`; each bad quantity is a problem at its own place.
+function normalizeResources(raw: Raw, base: PathSegment[], at: (p: PathSegment[], message: string, suggestion: string) => void): Resources | undefined {
+  const resources: Resources = {};
+  if (raw.memory !== undefined) {
+    const memory = parseMemory(raw.memory);
+    if (memory.ok) resources.memoryBytes = memory.value;
+    else at([...base, 'memory'], memory.message, memory.suggestion);
+  }
+  if (raw.cpus !== undefined) {
+    const cpus = parseCpus(raw.cpus);
+    if (cpus.ok) resources.cpus = cpus.value;
+    else at([...base, 'cpus'], cpus.message, cpus.suggestion);
+  }
+  return resources.memoryBytes === undefined && resources.cpus === undefined ? undefined : resources;
 }
 
 function envOf(raw: unknown): Record<string, string> {

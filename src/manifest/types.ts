@@ -1,5 +1,8 @@
 // The typed, normalized manifest: what every stage after load can trust.
 // Durations are milliseconds; paths are absolute; defaults from DESIGN.md are applied.
+import type {Resources} from './resources.js';
+
+export type {Resources} from './resources.js';
 
 export type Role = 'app' | 'sidecar' | 'init';
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
@@ -102,6 +105,8 @@ export interface Service {
   process: ProcessOverrides;
   // `up --watch` rules; empty when the service has none.
   watch: WatchRule[];
+  // Memory and CPU limits (DESIGN "Resources"); absent when the service has none.
+  resources?: Resources;
 }
 
 export interface VolumeSpec {
