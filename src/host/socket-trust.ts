@@ -17,7 +17,8 @@ export function checkSocketTrust(socket: string, files: ProjectFiles): void {
   if (!dirStat) return;
   if (dirStat.isSymbolicLink() || !dirStat.isDirectory()) throw untrusted(`${dir} (the control socket's directory) is not a plain directory`);
   if (dirStat.uid !== uid) throw untrusted(`${dir} (the control socket's directory) is not owned by you but by another user (uid ${dirStat.uid})`);
-  const openTo = dirStat.mode & (inProject ? 0o002 : 0o077);
+  // `.sidecar` is made 0700 before the socket is bound (safe-state-dir.ts); whoever can write there can replace the socket.
+  const openTo = dirStat.mode & (inProject ? 0o022 : 0o077);
   if (openTo !== 0) throw untrusted(`${dir} (the control socket's directory) is open to another user (mode ${(dirStat.mode & 0o7777).toString(8)})`);
   if (!inProject && realpathSync(dir) !== dir) throw untrusted(`${dir} (the control socket's directory) is reached through a symlink`);
   const socketStat = statOrUndefined(socket);

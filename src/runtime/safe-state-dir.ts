@@ -1,4 +1,4 @@
-import {constants, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, rmSync, type Stats} from 'node:fs';
+import {chmodSync, constants, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, rmSync, type Stats} from 'node:fs';
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 
@@ -45,8 +45,24 @@ export function ensureRealDir(base: string, parts: string[]): string {
     const stat = lstatSync(dir);
     if (stat.isSymbolicLink()) throw symlinkRefusal(dir);
     if (!stat.isDirectory()) throw notADirectory(dir);
+    if (dir === path.join(base, STATE_DIR)) makePrivate(dir, stat);
   }
   return dir;
+}
+
+// Issue 9.1: `.sidecar` holds the control socket, so no other user may create or
+// replace anything in it: it must be ours, mode 0700 (as systemd keeps a runtime
+// directory). One made by another user first is refused; one of ours left open
+// (made by hand, an old umask) is closed before anything is bound or written in it.
+function makePrivate(dir: string, stat: Stats): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (stat.uid !== uid) {
+    throw new SidecarError('SIDECAR_UNSAFE_PATH', `${dir} is owned by another user (uid ${stat.uid}); sidecar keeps its control socket and state only in a directory of yours`, {
+      suggestion: `have ${dir} removed (its owner or an administrator), or run the project from a directory only you can write`,
+    });
+  }
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 // Refuses a project whose `.sidecar`, or anything of ours directly in it or in its

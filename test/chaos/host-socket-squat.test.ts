@@ -1,5 +1,6 @@
+import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, expect, it} from 'vitest';
@@ -19,7 +20,11 @@ const squatters: Squatter[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
 afterEach(async () => {
   for (const s of squatters.splice(0)) s.remove();
-  for (const p of live.splice(0)) await timedCli(p, ['down', '--timeout', '1s']);
+  for (const p of live.splice(0)) {
+    await timedCli(p, ['down', '--timeout', '1s']);
+    // A stack no command can reach must not outlive the test.
+    for (const pid of survivors(p.mark)) process.kill(pid, 'SIGKILL');
+  }
 });
 
 const SECRET = 'hunter2-secret-value';
@@ -98,5 +103,52 @@ describeWithSecondUser('chaos: another local user squats the control socket', ()
     expect(down.exitCode, down.all).toBe(0);
     expect(squatter.received()).toBe('');
     expect(survivors(p.mark)).toEqual([]);
+  });
+
+  // The socket's directory in the project is `.sidecar`: the supervisor must make it
+  // private before binding there, or refuse it. It used to bind in a world-writable
+  // `.sidecar` that every client then refused: a stack no command could reach or stop.
+  it('a world-writable .sidecar of ours is made private (0700) before the socket is bound; the stack is reachable', async () => {
+    const p = project(`version: 1
+name: opendir
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+  stopTimeout: 1s
+`);
+    live.push(p);
+    mkdirSync(path.join(p.dir, '.sidecar'));
+    chmodSync(path.join(p.dir, '.sidecar'), 0o777);
+    const up = await timedCli(p, ['up', '-d', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(0);
+    expect(statSync(path.join(p.dir, '.sidecar')).mode & 0o777).toBe(0o700);
+    const ps = await timedCli(p, ['ps', '--json']);
+    expect(ps.exitCode, ps.all).toBe(0);
+    const down = await timedCli(p, ['down']);
+    expect(down.exitCode, down.all).toBe(0);
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
+  it('a .sidecar created first by another user is refused (exit 2, naming it): nothing starts, nothing is written in it', async () => {
+    const p = project(`version: 1
+name: theirdir
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}", API_TOKEN: ${SECRET}}
+  stopTimeout: 1s
+`);
+    live.push(p);
+    // A shared project directory: the other user gets there first.
+    chmodSync(p.dir, 0o777);
+    const state = path.join(p.dir, '.sidecar');
+    execFileSync('setpriv', [`--reuid=${CHAOS_USER}`, `--regid=${CHAOS_USER}`, '--clear-groups', 'mkdir', '-m', '777', state]);
+    expect(lstatSync(state).uid).toBe(uidOf(CHAOS_USER));
+    const up = await timedCli(p, ['up', '-d', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(2);
+    expect(up.all).toContain(state);
+    expect(up.all).toMatch(/another user/);
+    expect(survivors(p.mark)).toEqual([]);
+    expect(execFileSync('ls', ['-A', state], {encoding: 'utf8'})).toBe('');
+    rmSync(state, {recursive: true, force: true});
   });
 });
