@@ -62,6 +62,37 @@ const FIELDS: Field[] = [
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {tcp: {port: 1}, interval: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    tcp: {port: 1}\n    interval: ${v}\n`),
     read: (m) => m.pods[0]!.app.health!.intervalMs,
   },
+  ...(['timeout', 'startPeriod', 'startTimeout'] as const).map((key): Field => ({
+    field: `health.${key}`, path: `app.health.${key}`, good: '3s', typed: 3000, bad: '3 s', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  health: {tcp: {port: 1}, ${key}: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  health:\n    tcp: {port: 1}\n    ${key}: ${v}\n`),
+    read: (m) => m.pods[0]!.app.health![`${key}Ms`],
+  })),
+  {
+    field: 'stopTimeout', path: 'app.stopTimeout', good: '1m', typed: 60_000, bad: 'never', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\napp: {${CMD}, stopTimeout: ${v}}\n` : `version: 1\napp:\n  ${CMD}\n  stopTimeout: ${v}\n`),
+    read: (m) => m.pods[0]!.app.stopTimeoutMs,
+  },
+  // The same service fields where a sidecar, an init job and a pod of the pods form hold them.
+  {
+    field: 'sidecars.NAME.health.http.port', path: 'sidecars.proxy.health.http.port', good: '8081', typed: 8081, bad: '80a', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\nsidecars: {proxy: {${CMD}, health: {http: {port: ${v}}}}}\n` : `version: 1\napp:\n  ${CMD}\nsidecars:\n  proxy:\n    ${CMD}\n    health:\n      http:\n        port: ${v}\n`),
+    read: (m) => (m.pods[0]!.sidecars[0]!.health!.check as {port: number}).port,
+  },
+  {
+    field: 'init.NAME.maxRestarts', path: 'init.migrate.maxRestarts', good: '2', typed: 2, bad: '-', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\ninit: {migrate: {${CMD}, maxRestarts: ${v}}}\n` : `version: 1\napp:\n  ${CMD}\ninit:\n  migrate:\n    ${CMD}\n    maxRestarts: ${v}\n`),
+    read: (m) => m.pods[0]!.init[0]!.maxRestarts,
+  },
+  {
+    field: 'pods.NAME.app.health.retries', path: 'pods.web.app.health.retries', good: '5', typed: 5, bad: 'x', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\npods: {web: {app: {${CMD}, health: {tcp: {port: 1}, retries: ${v}}}}}\n` : `version: 1\npods:\n  web:\n    app:\n      ${CMD}\n      health:\n        tcp: {port: 1}\n        retries: ${v}\n`),
+    read: (m) => m.pods[0]!.app.health!.retries,
+  },
+  {
+    field: 'pods.NAME.app.ports[] (whole item)', path: 'pods.web.app.ports[0]', good: '9090', typed: '127.0.0.1:9090:9090', bad: 'ninety', scalar: true,
+    yaml: (v, flow) => (flow ? `version: 1\npods: {web: {app: {${CMD}, ports: [${v}]}}}\n` : `version: 1\npods:\n  web:\n    app:\n      ${CMD}\n      ports:\n        - ${v}\n`),
+    read: (m) => m.pods[0]!.app.ports.map((p) => `${p.hostIp}:${p.hostPort}:${p.containerPort}`).join(),
+  },
   {
     field: 'ports[] (whole item)', path: 'app.ports[0]', good: '8080', typed: '127.0.0.1:8080:8080', bad: 'http', scalar: true,
     yaml: (v, flow) => (flow ? `version: 1\napp:\n  ${CMD}\n  ports: [${v}]\n` : `version: 1\napp:\n  ${CMD}\n  ports:\n    - ${v}\n`),
