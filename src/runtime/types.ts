@@ -106,6 +106,10 @@ export interface Runtime extends ProbeAccess {
   preparePod(pod: Pod): Promise<void>;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;
+  // `up` on a running stack: get a changed service's image ready before its
+  // running unit is stopped (Compose builds before it recreates), so a failing
+  // build leaves the old unit running. Nothing to do under the process runtime.
+  prebuild?(service: Service): Promise<void>;
   // stopSignal to the whole group/container, SIGKILL after timeoutMs; resolves on exit.
   stop(unit: RunningUnit, signal: NodeJS.Signals, timeoutMs: number): Promise<ExitInfo>;
   // Immediate SIGKILL to the whole group/container.

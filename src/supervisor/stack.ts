@@ -180,6 +180,8 @@ export class Stack implements SupervisorApi {
       throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the change ${structural}, which the running pod cannot take in place`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
     }
     const changed = allServices(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.id).unit.service));
+    // Images first, while nothing has changed yet: a failing build leaves the stack as it ran.
+    for (const service of changed) if (!isIdle(this.unitOrThrow(service.id).unit)) await this.runtime.prebuild?.(service);
     this.manifest = next;
     for (const pod of this.pods) pod.pod = next.pods.find((p) => p.name === pod.name)!;
     for (const service of changed) this.unitOrThrow(service.id).unit.service = service;

@@ -141,6 +141,11 @@ export class DockerRuntime implements Runtime {
     if (hash !== undefined) this.builtHashes.set(image, hash);
   }
 
+  async prebuild(service: Service): Promise<void> {
+    if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
+    await this.rebuildIfChanged(await this.docker(), this.manifest, service);
+  }
+
   private async imageId(docker: Docker, image: string): Promise<string> {
     let id = this.imageIds.get(image);
     if (id === undefined) {
