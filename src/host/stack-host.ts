@@ -1,5 +1,5 @@
-import type {Manifest} from '../manifest/types.js';
-import type {Runtime} from '../runtime/types.js';
+import {allServices, type Manifest, type Service} from '../manifest/types.js';
+import type {Runtime, SyncEntry} from '../runtime/types.js';
 import {describeWriteError} from '../logs/log-loss.js';
 import {LogStore} from '../logs/log-store.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
@@ -63,6 +63,8 @@ export class StackHost {
   stopRequestedBy?: string;
   private stateRetry?: NodeJS.Timeout;
   private watcher?: StackWatcher;
+  // Created before the stack starts (initial sync), watching once it is up.
+  private pendingWatcher?: StackWatcher;
   private resolveFinished!: () => void;
   // Resolves once shutdown is complete: socket closed, supervisor record removed.
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -126,6 +128,8 @@ export class StackHost {
 
   // Starts the stack; on failure (or `--timeout`) records why and stops what started.
   async start(): Promise<void> {
+    // The rules are read before anything starts: the first containers get their initial sync too.
+    if (this.options.watch) await this.createWatcher();
     const started = this.supervisor.start(this.options.only ? {only: this.options.only} : {});
     try {
       await withDeadline(started, this.options.timeoutMs);
@@ -195,11 +199,18 @@ export class StackHost {
 
   // Issue 11.2: the watcher lives with the stack (foreground CLI or detached
   // supervisor) and goes at shutdown, before anything stops.
-  private async startWatching(): Promise<void> {
+  private async createWatcher(): Promise<void> {
     const {StackWatcher} = await import('../watch/stack-watcher.js');
-    if (this.stopRequestedBy !== undefined) return;
+    const runtime = this.options.runtime;
+    const service = (id: string): Service => {
+      const found = allServices(this.manifest).find((s) => s.id === id);
+      if (!found) throw new Error(`watch: no service ${id}`);
+      return found;
+    };
     const watcher = new StackWatcher(this.manifest, {
       restart: (id) => this.supervisor.restart([id]),
+      ...(runtime.syncFiles ? {sync: (id: string, copy: SyncEntry[], remove: string[]) => runtime.syncFiles!(service(id), copy, remove)} : {}),
+      ...(runtime.rebuildImage ? {rebuild: (id: string) => runtime.rebuildImage!(service(id))} : {}),
       event: (event) => {
         for (const listener of this.eventListeners) listener(event);
       },
@@ -208,6 +219,13 @@ export class StackHost {
         else process.stderr.write(`${line}\n`);
       },
     });
+    runtime.setInitialSync?.((unit) => watcher.initialSync(unit.id));
+    this.pendingWatcher = watcher;
+  }
+
+  private async startWatching(): Promise<void> {
+    const watcher = this.pendingWatcher;
+    if (!watcher || this.stopRequestedBy !== undefined) return;
     this.watcher = watcher;
     await watcher.start();
   }

@@ -35,6 +35,10 @@ export function watchRuntimeProblems(source: ManifestSource, manifest: Manifest,
       if ((rule.action === 'sync' || rule.action === 'sync+restart') && rule.target === undefined) {
         problems.push(problemAt(source, [...basePath(service), 'watch', index], `${service.id}: watch rule "${rule.action}" of ${path.relative(manifest.dir, rule.path) || '.'} has no target; under Docker sync needs to know where the files go in the container`, 'add target: /path/in/container (e.g. target: /app/src), or use action: restart'));
       }
+      // Compose's develop.watch refuses the same: an image is only rebuilt from a context.
+      if (rule.action === 'rebuild' && service.build === undefined) {
+        problems.push(problemAt(source, [...basePath(service), 'watch', index, 'action'], `${service.id}: watch rule "rebuild" of ${path.relative(manifest.dir, rule.path) || '.'}, but ${service.id} has no build: an image is only rebuilt from a build context`, 'add build: {context: .} to the service, or use action: restart'));
+      }
     });
   }
   return problems;

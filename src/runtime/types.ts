@@ -123,4 +123,24 @@ export interface Runtime extends ProbeAccess {
   // graceMs: how long survivors get between the stop signal and SIGKILL (default: the longest stopTimeout).
   // runIds: runs (see runId) whose marked leftovers are ours too.
   reap(manifest: Manifest, known: UnitIdentity[], options?: {graceMs?: number; runIds?: string[]}): Promise<UnitIdentity[]>;
+  // `up --watch` (issue 11.4), runtimes whose units have a file system of their
+  // own (docker; the process runtime reads the project's files in place):
+  // copy files into a service's running unit and remove others, in one go.
+  syncFiles?(service: Service, copy: SyncEntry[], remove: string[]): Promise<void>;
+  // What every new unit of a service gets before it starts (the initial sync), so a
+  // restart or recreate never loses synced files (Compose #11102, #12254).
+  setInitialSync?(plan: InitialSync | undefined): void;
+  // Bring a service's image up to date with its build context (watch `rebuild`);
+  // the next start of the service uses it.
+  rebuildImage?(service: Service): Promise<void>;
 }
+
+// A file to copy into a unit: absolute on the host, absolute in the unit.
+export interface SyncEntry {
+  host: string;
+  target: string;
+}
+
+// Files to copy into a new unit before it starts, and paths deleted since `up`
+// that its image may still hold (removed once it runs).
+export type InitialSync = (service: Service) => Promise<{copy: SyncEntry[]; remove: string[]}>;

@@ -22,7 +22,7 @@ export interface RuleMatch {
 export class WatchFilter {
   private readonly project: ReturnType<typeof dockerignore>;
   private readonly prune: boolean;
-  private readonly rules: {service: string; action: WatchAction; root: string; ignore: ReturnType<typeof dockerignore>; loose: RegExp[]}[];
+  private readonly rules: {service: string; action: WatchAction; root: string; target?: string; ignore: ReturnType<typeof dockerignore>; loose: RegExp[]}[];
 
   constructor(readonly manifest: Manifest) {
     let text = '';
@@ -39,6 +39,7 @@ export class WatchFilter {
         service: service.id,
         action: rule.action,
         root: rule.path,
+        ...(rule.target !== undefined ? {target: rule.target} : {}),
         ignore: dockerignore({ignorecase: false}).add(rule.ignore),
         // A pattern without `/` also matches a name at any depth (`*.test.js`), as in .gitignore.
         loose: rule.ignore.filter((p) => !p.includes('/') && !p.startsWith('!')).map(globToRegExp),
@@ -63,15 +64,30 @@ export class WatchFilter {
   }
 
   matches(absolute: string): RuleMatch[] {
+    return this.matching(absolute).map((rule) => ({service: rule.service, action: rule.action}));
+  }
+
+  // Where a file goes in the service's container, once per sync rule that covers
+  // it: `target` stands for the rule's path (a file rule's target is the file).
+  targets(service: string, absolute: string): string[] {
+    return this.matching(absolute)
+      .filter((rule) => rule.service === service && rule.target !== undefined && (rule.action === 'sync' || rule.action === 'sync+restart'))
+      .map((rule) => path.posix.join(rule.target!, ...path.relative(rule.root, absolute).split(path.sep)));
+  }
+
+  // The sync rules of a service: where to walk for the initial sync.
+  syncRoots(service: string): string[] {
+    return [...new Set(this.rules.filter((rule) => rule.service === service && rule.target !== undefined && rule.action.startsWith('sync')).map((rule) => rule.root))];
+  }
+
+  private matching(absolute: string): WatchFilter['rules'] {
     if (this.ignored(absolute, false)) return [];
-    return this.rules.flatMap((rule) => {
+    return this.rules.filter((rule) => {
       const relative = path.relative(rule.root, absolute);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) return [];
-      if (relative !== '') {
-        const posix = relative.split(path.sep).join('/');
-        if (rule.ignore.ignores(posix) || rule.loose.some((re) => re.test(path.basename(absolute)))) return [];
-      }
-      return [{service: rule.service, action: rule.action}];
+      if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+      if (relative === '') return true;
+      const posix = relative.split(path.sep).join('/');
+      return !(rule.ignore.ignores(posix) || rule.loose.some((re) => re.test(path.basename(absolute))));
     });
   }
 }

@@ -1,15 +1,22 @@
 import {watch, type FSWatcher} from 'chokidar';
 import path from 'node:path';
 import {allServices, type Manifest} from '../manifest/types.js';
+import type {SyncEntry} from '../runtime/types.js';
 import type {LifecycleEvent} from '../supervisor/types.js';
 import {realClock, type Clock} from '../time/clock.js';
 import {WatchBatcher, type FileEvent, type WatchJob} from './batcher.js';
 import {WatchFilter} from './file-filter.js';
+import {initialSyncOf} from './initial-sync.js';
 
 export interface WatchHooks {
   // Restart one service through the lifecycle (Stack.restart: the others untouched,
   // not a crash: no backoff, not counted in `restarts`).
   restart(id: string): Promise<void>;
+  // Runtimes whose units have their own files (docker): copy and remove in the
+  // running unit; rebuild the image (the restart that follows recreates). Without
+  // them the files are read in place: sync does nothing, rebuild restarts.
+  sync?(id: string, copy: SyncEntry[], remove: string[]): Promise<void>;
+  rebuild?(id: string): Promise<void>;
   // One event per action (`events`), and one line for the user.
   event(event: LifecycleEvent): void;
   say(line: string): void;
@@ -27,6 +34,9 @@ export class StackWatcher {
   private watcher?: FSWatcher;
   private readonly batcher: WatchBatcher;
   private readonly filter: WatchFilter;
+  // Per service, container paths deleted since `up` and not written again: a new
+  // container made from the image would otherwise have them back.
+  private readonly deleted = new Map<string, Set<string>>();
 
   constructor(private readonly manifest: Manifest, private readonly hooks: WatchHooks) {
     this.filter = new WatchFilter(manifest);
@@ -46,6 +56,11 @@ export class StackWatcher {
     );
   }
 
+  // What a new unit of a service gets before it starts (DockerRuntime.setInitialSync).
+  initialSync(id: string): Promise<{copy: SyncEntry[]; remove: string[]}> {
+    return initialSyncOf(this.filter, id, [...(this.deleted.get(id) ?? [])]);
+  }
+
   // Resolves once the initial scan is done: a change after that is seen.
   async start(): Promise<void> {
     const watcher = watch(this.filter.roots(), {
@@ -58,7 +73,8 @@ export class StackWatcher {
     const on = (event: FileEvent) => (file: string) => {
       for (const match of this.filter.matches(file)) this.batcher.change(match.service, match.action, file, event);
     };
-    watcher.on('add', on('add')).on('change', on('change')).on('unlink', on('unlink'));
+    // A removed directory is removed in the container as a whole (its files come too).
+    watcher.on('add', on('add')).on('change', on('change')).on('unlink', on('unlink')).on('unlinkDir', on('unlink'));
     watcher.on('error', (error) => this.hooks.say(`watch: ${error instanceof Error ? error.message : String(error)}`));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
@@ -74,15 +90,33 @@ export class StackWatcher {
   private async act(job: WatchJob): Promise<void> {
     const count = job.changed.length + job.deleted.length;
     const files = `${count} file${count === 1 ? '' : 's'} changed`;
-    let done: string;
-    // Process runtime: the files are read in place, so sync has nothing to copy and
-    // a rebuild is a restart (DESIGN). Docker sync and rebuild are refused at `up`.
-    if (job.action === 'sync') done = 'nothing to sync (files are read in place)';
-    else {
-      await this.hooks.restart(job.service);
-      done = 'restarted';
+    const done: string[] = [];
+    if (job.action === 'sync' || job.action === 'sync+restart') {
+      if (this.hooks.sync) {
+        const copy = job.changed.flatMap((host) => this.filter.targets(job.service, host).map((target) => ({host, target})));
+        const remove = job.deleted.flatMap((host) => this.filter.targets(job.service, host));
+        this.remember(job.service, copy, remove);
+        await this.hooks.sync(job.service, copy, remove);
+        done.push('synced');
+      } else if (job.action === 'sync') done.push('nothing to sync (files are read in place)');
     }
-    this.hooks.say(`${job.service}: ${done}, ${files}`);
-    this.hooks.event({time: Date.now(), service: job.service, type: 'watch', to: job.action, detail: `${done}, ${files}`});
+    if (job.action === 'rebuild' && this.hooks.rebuild) {
+      await this.hooks.rebuild(job.service);
+      done.push('rebuilt');
+    }
+    if (job.action !== 'sync') {
+      await this.hooks.restart(job.service);
+      done.push(job.action === 'rebuild' && this.hooks.rebuild ? 'recreated' : 'restarted');
+    }
+    const detail = `${done.join(' and ')}, ${files}`;
+    this.hooks.say(`${job.service}: ${detail}`);
+    this.hooks.event({time: Date.now(), service: job.service, type: 'watch', to: job.action, detail});
+  }
+
+  private remember(service: string, copy: SyncEntry[], remove: string[]): void {
+    const deleted = this.deleted.get(service) ?? new Set<string>();
+    this.deleted.set(service, deleted);
+    for (const {target} of copy) deleted.delete(target);
+    for (const target of remove) deleted.add(target);
   }
 }

@@ -1,7 +1,7 @@
 import {SidecarError} from '../errors/index.js';
 import {sourceOfManifest} from '../manifest/loaded-source.js';
 import {invalid} from '../manifest/parse.js';
-import {allServices, type Manifest} from '../manifest/types.js';
+import type {Manifest} from '../manifest/types.js';
 import {watchedServices, watchRuntimeProblems} from '../manifest/watch-rules.js';
 
 // `up --watch` before anything starts: rules to follow, and rules this runtime can carry out.
@@ -18,14 +18,4 @@ export function assertWatchable(manifest: Manifest, runtime: string, running: bo
   }
   const problems = watchRuntimeProblems(sourceOfManifest(manifest), manifest, runtime);
   if (problems.length > 0) throw invalid(problems);
-  if (runtime === 'docker') {
-    // Not built yet: copying into containers (putArchive) and image rebuilds. Refused
-    // rather than silently restarting, so nobody believes their files were synced.
-    const unsupported = allServices(manifest).flatMap((service) => service.watch.filter((rule) => rule.action !== 'restart').map((rule) => `${service.id}: ${rule.action}`));
-    if (unsupported.length > 0) {
-      throw new SidecarError('SIDECAR_USAGE', `--watch under Docker carries out only restart rules for now (${unsupported.join(', ')})`, {
-        suggestion: 'use action: restart, or --runtime process (where sync reads files in place and rebuild restarts)',
-      });
-    }
-  }
 }

@@ -2,13 +2,15 @@ import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {allServices} from '../../manifest/types.js';
-import type {ExecOptions, ExecResult, ExitInfo, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, UnitIdentity, UnitUsage} from '../types.js';
+import type {ExecOptions, ExecResult, ExitInfo, InitialSync, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, SyncEntry, UnitIdentity, UnitUsage} from '../types.js';
 import {isLoopback, listenersOn} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
 import {dockerPodHost, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream, type ContainerEvent} from './event-stream.js';
 import {execIn} from './exec.js';
+import {putFiles, removeFiles} from './file-sync.js';
+import {buildHash} from './build-hash.js';
 import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
@@ -48,6 +50,8 @@ export class DockerRuntime implements Runtime {
   private readonly imageIds = new Map<string, string>();
   // Build hash of each image built (or found current) from a context, by image name.
   private readonly builtHashes = new Map<string, string>();
+  // `up --watch`: what each new container gets before it starts.
+  private initialSync: InitialSync | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {}
 
@@ -217,14 +221,49 @@ export class DockerRuntime implements Runtime {
     }
     const container = await this.create(docker, spec, service.id);
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
+    let initial: Awaited<ReturnType<InitialSync>> | undefined;
     try {
+      // Synced files are in place before the service's first instruction runs.
+      initial = await this.initialSync?.(service);
+      if (initial) await putFiles(container, service.id, initial.copy);
       logsEnded((await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
     } catch (error) {
       this.units.forget(container.id);
+      if (error instanceof SidecarError) throw error;
       throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
     }
+    // Deleted since `up` but in the image: removing needs a running container (exec).
+    if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => events.notice?.(engineMessage(error)));
     return unit;
+  }
+
+  setInitialSync(plan: InitialSync | undefined): void {
+    this.initialSync = plan;
+  }
+
+  // Watch `sync` into the running container: deletions first, then one tar stream.
+  async syncFiles(service: Service, copy: SyncEntry[], remove: string[]): Promise<void> {
+    const docker = await this.docker();
+    const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
+    if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into`, {service: service.id});
+    const container = docker.getContainer(info.Id);
+    await removeFiles(docker, container, service.id, remove);
+    await putFiles(container, service.id, copy);
+  }
+
+  // Watch `rebuild`: the context hashed again now (a watched package.json changed
+  // since `up`); built only when the image does not carry that hash yet.
+  async rebuildImage(service: Service): Promise<void> {
+    if (!service.build) return;
+    if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
+    const docker = await this.docker();
+    const image = imageOf(this.manifest, service);
+    const hash = await buildHash(service.build);
+    await ensureImage(docker, {service: service.id, image, build: {...service.build, hash}}, {forceBuild: false, onProgress: this.options.onImageProgress});
+    this.imageIds.delete(image);
+    // The image is current for the running manifest: the restart must not build it again.
+    this.builtHashes.set(image, service.build.hash ?? hash);
   }
 
   // stopSignal now, SIGKILL once timeoutMs passed (ms precision, unlike the engine's `stop -t`).

@@ -90,4 +90,17 @@ describe('watch rules in the manifest (issue 11.1)', () => {
       }
     });
   }
+
+  // Issue 11.4: under Docker a rebuild needs a build context (Compose refuses the same).
+  it('docker: rebuild of a service without build is refused at the rule; with build, or on the process runtime, accepted', async () => {
+    const imageOnly = await loadManifest(write(app('    - {path: ./src, action: rebuild}\n')));
+    const found = watchRuntimeProblems(sourceOfManifest(imageOnly), imageOnly, 'docker');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.place).toMatchObject({line: 5, path: 'app.watch[0].action'});
+    expect(found[0]!.message).toMatch(/app has no build/);
+    expect(found[0]!.suggestion).toMatch(/build: \{context: \.\}/);
+    expect(watchRuntimeProblems(sourceOfManifest(imageOnly), imageOnly, 'process')).toEqual([]);
+    const built = await loadManifest(write('version: 1\napp:\n  build: {context: .}\n  watch:\n    - {path: ./src, action: rebuild}\n'));
+    expect(watchRuntimeProblems(sourceOfManifest(built), built, 'docker')).toEqual([]);
+  });
 });

@@ -57,6 +57,17 @@ describe('WatchFilter (issue 11.2)', () => {
     expect(filter.ignored(dir, true)).toBe(false);
   });
 
+  // Issue 11.4: where a synced file goes in the container, per sync rule of that service.
+  it('maps a synced file under target, only for that service\'s sync rules and not when ignored', () => {
+    expect(filter.targets('proxy', at('src/proxy/conf.d/a.conf'))).toEqual(['/etc/proxy/conf.d/a.conf']);
+    expect(filter.targets('proxy', at('src/proxy'))).toEqual(['/etc/proxy']);
+    expect(filter.targets('app', at('src/proxy/conf.d/a.conf'))).toEqual([]);
+    expect(filter.targets('proxy', at('src/proxy/.a.conf.swp'))).toEqual([]);
+    expect(filter.targets('proxy', at('src/proxy/node_modules/x.js'))).toEqual([]);
+    expect(filter.syncRoots('proxy')).toEqual([at('src/proxy')]);
+    expect(filter.syncRoots('app')).toEqual([]);
+  });
+
   it('hands the watcher each rule path once', () => {
     expect(filter.roots().sort()).toEqual([at('package.json'), at('src'), at('src/proxy')].sort());
   });
