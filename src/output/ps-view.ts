@@ -42,13 +42,15 @@ export function formatPort(port: PortMapping): string {
 export function psTable(ps: PsResult, chalk: ChalkInstance, now: number, extra?: {header: string[]; cells(index: number): string[]}): string {
   const pods = new Set(ps.services.map((s) => podOfId(s.name, ps.project)));
   const podColumn = pods.size > 1;
-  const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', ...(extra?.header ?? []), 'PID/CONTAINER', 'PORTS'];
+  // Issue 11.5: a WATCH column only under `up --watch` (a service with rules), last: rules are long.
+  const watchColumn = ps.services.some((s) => s.watch !== undefined);
+  const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', ...(extra?.header ?? []), 'PID/CONTAINER', 'PORTS', ...(watchColumn ? ['WATCH'] : [])];
   const stateColumn = header.indexOf('STATE');
   const rows = ps.services.map((s, index) => {
     const state = s.state === 'backoff' && s.nextRestartAt ? `backoff (${Math.max(0, Math.ceil((s.nextRestartAt - now) / 100) / 10)}s)` : s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state;
     const pod = podOfId(s.name, ps.project);
     const names = podColumn ? [pod, s.name.slice(pod.length + 1)] : [s.name];
-    return [...names, s.role, state, s.health, String(s.restarts), ...(extra?.cells(index) ?? []), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-'];
+    return [...names, s.role, state, s.health, String(s.restarts), ...(extra?.cells(index) ?? []), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-', ...(watchColumn ? [s.watch?.join(', ') ?? '-'] : [])];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], paint: (cell: string, i: number) => string) => cells.map((c, i) => paint(c.padEnd(widths[i]!), i)).join('  ').trimEnd();

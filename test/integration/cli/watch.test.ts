@@ -65,6 +65,9 @@ describe('up --watch on the process runtime', () => {
     const before = await services(p);
     expect(before.app!.watch).toEqual(['src restart']);
     expect(before.keeper!.watch).toBeUndefined();
+    const table = (await cli(p, ['ps'])).stdout.split('\n');
+    expect(table[1]).toMatch(/ PORTS +WATCH$/);
+    expect(table.find((line) => line.startsWith('app '))).toMatch(/ src restart$/);
 
     const events = cli(p, ['events', '--json']);
     await new Promise((resolve) => setTimeout(resolve, 500));
