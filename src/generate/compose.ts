@@ -9,6 +9,7 @@ import {relativeTo} from './paths.js';
 import {requireImages} from './require-images.js';
 import {startDependencies, type WaitCondition} from './start-deps.js';
 import {DEFAULT_INFRA_IMAGE} from '../runtime/infra-image.js';
+import {formatMemoryDocker} from '../manifest/resources.js';
 
 export {DEFAULT_INFRA_IMAGE} from '../runtime/infra-image.js';
 
@@ -106,6 +107,7 @@ function serviceEntry(manifest: Manifest, pod: Pod, service: Service, names: Com
   const healthcheck: ComposeHealthcheck | undefined = composeHealthcheck(service, losses);
   if (healthcheck) entry.healthcheck = healthcheck;
   entry.restart = restartOf(service, losses);
+  Object.assign(entry, composeLimits(service));
   // As the Docker runtime does: the engine's init is PID 1, so SIGTERM stops
   // programs without a handler instead of waiting out the grace period.
   entry.init = true;
@@ -116,6 +118,16 @@ function serviceEntry(manifest: Manifest, pod: Pod, service: Service, names: Com
     losses.add(service.id, 'process', '`process:` overrides apply to the process runtime only and are not in the compose file');
   }
   return entry;
+}
+
+// DESIGN "Resources": as the Docker runtime sets them; memswap_limit equal to
+// mem_limit so there is no swap on top of the limit.
+function composeLimits(service: Service): ComposeService {
+  const {memoryBytes, cpus} = service.resources ?? {};
+  return {
+    ...(memoryBytes !== undefined ? {mem_limit: formatMemoryDocker(memoryBytes), memswap_limit: formatMemoryDocker(memoryBytes)} : {}),
+    ...(cpus !== undefined ? {cpus} : {}),
+  };
 }
 
 function restartOf(service: Service, losses: LossList): string {

@@ -1,4 +1,5 @@
-import type {Manifest, Service} from '../manifest/types.js';
+import type {Manifest, Resources, Service} from '../manifest/types.js';
+import {formatCpusK8s, formatMemory} from '../manifest/resources.js';
 import {imageOf} from '../runtime/docker/naming.js';
 import {containerCommand, containerEnv} from './container-env.js';
 import {k8sProbes, type K8sProbes} from './k8s-probes.js';
@@ -15,12 +16,25 @@ export type K8sContainer = {
   ports?: {containerPort: number; protocol: 'TCP' | 'UDP'}[];
   volumeMounts?: K8sVolumeMount[];
   restartPolicy?: 'Always';
+  resources?: {limits: K8sQuantities; requests: K8sQuantities};
 } & K8sProbes;
+
+type K8sQuantities = {memory?: string; cpu?: string};
 
 export interface ContainerOptions {
   // Plain init containers may not carry probes in Kubernetes.
   probes: boolean;
   nativeSidecar: boolean;
+}
+
+// DESIGN "Resources": limits, and requests equal to them (the Guaranteed QoS class:
+// the scheduler reserves what the limit allows, as a local run gets it).
+function k8sResources(resources: Resources): {limits: K8sQuantities; requests: K8sQuantities} {
+  const quantities: K8sQuantities = {
+    ...(resources.memoryBytes !== undefined ? {memory: formatMemory(resources.memoryBytes)} : {}),
+    ...(resources.cpus !== undefined ? {cpu: formatCpusK8s(resources.cpus)} : {}),
+  };
+  return {limits: quantities, requests: {...quantities}};
 }
 
 // One service as a container. The manifest's `command` replaces the image's CMD
@@ -41,6 +55,7 @@ export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVo
     losses.add(service.id, 'ports', `a Pod does not publish ports on a host (${list}): use a Service or \`kubectl port-forward\``);
   }
   if (mounts.length > 0) container.volumeMounts = mounts;
+  if (service.resources) container.resources = k8sResources(service.resources);
   if (options.nativeSidecar) container.restartPolicy = 'Always';
   if (options.probes) Object.assign(container, k8sProbes(service, losses)); else if (service.health) {
     losses.add(service.id, 'health', 'init containers cannot have probes in Kubernetes: dropped (the job must exit 0 anyway)');

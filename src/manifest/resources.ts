@@ -80,3 +80,9 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
 }
+
+// Bytes as Compose and `docker run -m` read them (b, k, m, g: powers of 1024).
+export function formatMemoryDocker(bytes: number): string {
+  for (const [unit, factor] of [['g', 2 ** 30], ['m', 2 ** 20], ['k', 2 ** 10]] as const) if (bytes % factor === 0) return `${bytes / factor}${unit}`;
+  return `${bytes}b`;
+}

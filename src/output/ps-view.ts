@@ -22,6 +22,8 @@ export function psJson(ps: PsResult): unknown {
       pid: s.pid,
       containerId: s.containerId,
       exitCode: s.exitCode,
+      // Only after a memory kill (DESIGN "Resources"), as Kubernetes' OOMKilled reason.
+      ...(s.reason ? {reason: s.reason} : {}),
       ports: s.ports,
       // Only when lines were lost (issue 9 point 6), like Kubernetes' optional `reason`.
       ...(s.logsDropped ? {logsDropped: s.logsDropped} : {}),
@@ -47,7 +49,7 @@ export function psTable(ps: PsResult, chalk: ChalkInstance, now: number, extra?:
   const header = [...(podColumn ? ['POD'] : []), 'NAME', 'ROLE', 'STATE', 'HEALTH', 'RESTARTS', ...(extra?.header ?? []), 'PID/CONTAINER', 'PORTS', ...(watchColumn ? ['WATCH'] : [])];
   const stateColumn = header.indexOf('STATE');
   const rows = ps.services.map((s, index) => {
-    const state = s.state === 'backoff' && s.nextRestartAt ? `backoff (${Math.max(0, Math.ceil((s.nextRestartAt - now) / 100) / 10)}s)` : s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state;
+    const state = s.state === 'backoff' && s.nextRestartAt ? `backoff (${Math.max(0, Math.ceil((s.nextRestartAt - now) / 100) / 10)}s)` : s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode}${s.reason ? `, ${s.reason}` : ''})` : s.state;
     const pod = podOfId(s.name, ps.project);
     const names = podColumn ? [pod, s.name.slice(pod.length + 1)] : [s.name];
     return [...names, s.role, state, s.health, String(s.restarts), ...(extra?.cells(index) ?? []), s.containerId?.slice(0, 12) ?? (s.pid === null ? '-' : String(s.pid)), s.ports.map(formatPort).join(', ') || '-', ...(watchColumn ? [s.watch?.join(', ') ?? '-'] : [])];

@@ -22,6 +22,9 @@ export interface ServiceStatus {
   pid: number | null;
   containerId: string | null;
   exitCode: number | null;
+  // Why it last exited, beside exitCode (and cleared with it): `oom` when it was
+  // killed for exceeding its memory limit (DESIGN "Resources"; Kubernetes' OOMKilled).
+  reason?: 'oom';
   ports: PortMapping[];
   // Epoch ms of the next restart attempt while state is `backoff`.
   nextRestartAt?: number;
@@ -34,7 +37,7 @@ export interface ServiceStatus {
   watch?: string[];
 }
 
-export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped' | 'watch';
+export type LifecycleEventType = 'state' | 'health' | 'restart' | 'probe-failed' | 'exit' | 'stack' | 'pod' | 'logs-dropped' | 'watch' | 'oom';
 
 // Every transition is one of these; `events`, the log store and `ps` read them.
 export interface LifecycleEvent {

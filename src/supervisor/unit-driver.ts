@@ -6,6 +6,7 @@ import type {ExitInfo, Runtime} from '../runtime/types.js';
 import {attemptAfterExit, backoffDelay} from './backoff.js';
 import type {Clock, Random} from '../time/clock.js';
 import {exitCodeOf} from './exit-code.js';
+import {formatMemory} from '../manifest/resources.js';
 import {shouldRestart} from './restart-policy.js';
 import {stackFailed} from './stack-failed.js';
 import type {LifecycleEvent, UnitIdentity} from './types.js';
@@ -65,6 +66,7 @@ export class UnitDriver {
     }
     unit.running = running;
     unit.exitCode = null;
+    unit.exitReason = undefined;
     void running.exited.then((info) => this.onExit(unit, generation, info));
     if (unit.service.role === 'init') {
       unit.readiness.resolve();
@@ -102,9 +104,10 @@ export class UnitDriver {
     unit.running = undefined;
     unit.exitCode = exitCodeOf(info);
     this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'exit', detail: info.signal ? `killed by ${info.signal}` : `exit code ${info.exitCode}`});
+    const oom = this.noteOom(unit, info);
     // stopUnit() owns the transitions of a unit it is stopping.
     if (unit.state === 'stopping') return;
-    unit.lastError = `exited with code ${unit.exitCode}${probeError ? ` (last probe: ${probeError})` : ''}`;
+    unit.lastError = oom ?? `exited with code ${unit.exitCode}${probeError ? ` (last probe: ${probeError})` : ''}`;
     if (unit.service.role === 'init') {
       if (unit.exitCode === 0) unit.transition('exited');
       else this.fail(unit, `exited with code ${unit.exitCode}`);
@@ -117,11 +120,11 @@ export class UnitDriver {
     unit.attempt = attemptAfterExit(unit.attempt, unit.healthySince, this.host.clock.now());
     if (unit.service.health) unit.setHealth('unhealthy', `exit code ${unit.exitCode}`);
     if (shouldRestart(unit.service.restart, unit.exitCode)) {
-      this.scheduleRestart(unit, `exited with code ${unit.exitCode}`);
+      this.scheduleRestart(unit, oom ?? `exited with code ${unit.exitCode}`);
       return;
     }
-    unit.transition('exited', `exit code ${unit.exitCode}`);
-    unit.readiness.reject(stackFailed(unit, `exited with code ${unit.exitCode} before it was ready`));
+    unit.transition('exited', `exit code ${unit.exitCode}${oom ? ' (oom)' : ''}`);
+    unit.readiness.reject(stackFailed(unit, `${oom ?? `exited with code ${unit.exitCode}`} before it was ready`));
     // DESIGN 5: the app is done and will not restart: the stack is done.
     if (unit.service.role === 'app') this.host.appFinished(unit.exitCode);
   }
@@ -190,7 +193,19 @@ export class UnitDriver {
     unit.generation++;
     unit.running = undefined;
     unit.exitCode = exitCodeOf(info);
+    this.noteOom(unit, info);
     if (unit.state === 'stopping') unit.transition('exited', info.signal ? `stopped by ${info.signal}` : `exit code ${info.exitCode}`);
+  }
+
+  // DESIGN "Resources": a memory kill is `reason: oom` beside the exit code, and an
+  // `oom` event (Kubernetes: lastState.terminated.reason OOMKilled, and its event).
+  private noteOom(unit: Unit, info: ExitInfo): string | undefined {
+    if (!info.oomKilled) return undefined;
+    unit.exitReason = 'oom';
+    const limit = unit.service.resources?.memoryBytes;
+    const why = `killed for exceeding its memory limit${limit === undefined ? '' : ` of ${formatMemory(limit)}`} (exit code ${unit.exitCode})`;
+    this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'oom', detail: why});
+    return why;
   }
 
   shuttingDown(): boolean {

@@ -21,6 +21,8 @@ export class Unit {
   // Backoff attempt counter (0: the next restart is the first).
   attempt = 0;
   exitCode: number | null = null;
+  // Set with exitCode when the runtime saw the exit as a memory kill.
+  exitReason?: 'oom';
   running?: RunningUnit;
   prober?: Prober;
   restartTimer?: TimerHandle;
@@ -77,6 +79,7 @@ export class Unit {
       pid: identity?.kind === 'process' ? identity.pid : null,
       containerId: identity?.kind === 'docker' ? identity.containerId : null,
       exitCode: this.exitCode,
+      ...(this.exitReason ? {reason: this.exitReason} : {}),
       ports: this.service.ports,
       ...(this.nextRestartAt !== undefined ? {nextRestartAt: this.nextRestartAt} : {}),
       ...(this.lastError !== undefined ? {lastError: this.lastError} : {}),

@@ -71,10 +71,11 @@ export class FakeRuntime implements Runtime {
   }
 
   // Test control: the running process of a service exits.
-  exit(name: string, exitCode: number | null, signal: NodeJS.Signals | null = null): void {
+  // `oomKilled`: the runtime saw it killed for memory (docker's oom event, a cgroup's oom_kill).
+  exit(name: string, exitCode: number | null, signal: NodeJS.Signals | null = null, oomKilled = false): void {
     const unit = this.live.get(name);
     if (!unit) throw new Error(`${name} is not running`);
-    unit.exit({exitCode, signal});
+    unit.exit({exitCode, signal, ...(oomKilled ? {oomKilled} : {})});
   }
 
   print(name: string, line: string): void {

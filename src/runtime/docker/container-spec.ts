@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import type {ContainerCreateOptions} from 'dockerode';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {servicesInStartOrder} from '../../manifest/types.js';
@@ -68,6 +69,17 @@ function binds(manifest: Manifest, service: Service): string[] {
   });
 }
 
+// DESIGN "Resources": the container's memory and CPU limits. MemorySwap equal to
+// Memory: no swap on top, so the limit is the limit (`docker run -m` alone allows
+// as much swap again), as Kubernetes runs without swap.
+function limits(service: Service): Docker.HostConfig {
+  const {memoryBytes, cpus} = service.resources ?? {};
+  return {
+    ...(memoryBytes !== undefined ? {Memory: memoryBytes, MemorySwap: memoryBytes} : {}),
+    ...(cpus !== undefined ? {NanoCpus: Math.round(cpus * 1e9)} : {}),
+  };
+}
+
 // One unit joining the pod's network namespace. No engine restart policy: the
 // supervisor owns restarts (backoff, maxRestarts) from the event stream.
 // imageId enters the config hash so a rebuilt image means a changed service.
@@ -89,6 +101,7 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
       // installs no handler dies of SIGTERM as it would on the host (the process
       // runtime), instead of ignoring it as PID 1 and waiting out stopTimeout.
       Init: true,
+      ...limits(service),
     },
   };
   const labels = {...podLabels(manifest, service.pod), [Label.service]: service.id, [Label.role]: service.role};

@@ -167,11 +167,18 @@ export class DockerRuntime implements Runtime {
   private onEngineEvent(event: ContainerEvent): void {
     const lostPod = event.action === 'die' ? this.podOfInfra(event.id) : undefined;
     if (lostPod !== undefined) this.onPodLost(lostPod, `${this.podWords(lostPod)} infra container ${event.id.slice(0, 12)} exited (code ${event.exitCode ?? 'unknown'})`);
-    else if (event.action === 'die') this.units.settle(event.id, event.exitCode ?? null);
+    else if (event.action === 'die') void this.settleDied(event.id, event.exitCode ?? null);
     else if (event.action === 'oom') {
       this.units.markOom(event.id);
       this.events?.engineEvent?.({service: event.service, type: 'oom'});
     } else if (event.action === 'health_status') this.events?.engineEvent?.({service: event.service, type: 'health_status', detail: event.detail});
+  }
+
+  // A 137 may be a memory kill whose oom event trails the die (or was missed while
+  // the stream reconnected): the engine's State.OOMKilled says it either way.
+  private async settleDied(id: string, exitCode: number | null): Promise<void> {
+    const oom = exitCode === 137 && this.units.has(id) && this.client ? await this.client.getContainer(id).inspect().then((info) => info.State.OOMKilled, () => false) : false;
+    this.units.settle(id, exitCode, oom);
   }
 
   private podWords(pod: string): string {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {LogPrefixer, colorIndex} from '../../../src/output/log-prefixer.js';
-import {psJson} from '../../../src/output/ps-view.js';
+import {psJson, psTable} from '../../../src/output/ps-view.js';
 import {existsSync, lstatSync, rmSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import {projectFiles} from '../../../src/host/project-files.js';
@@ -108,6 +108,15 @@ describe('output', () => {
   it('ps --json has exactly the DESIGN fields', () => {
     const json = psJson({project: 'p', runtime: 'process', supervisor: null, services: [status('a', {lastError: 'x', nextRestartAt: 5, identity: {kind: 'process', pid: 1, pgid: 1, startTime: '9'}})]}) as {services: object[]};
     expect(Object.keys(json.services[0]!)).toEqual(['name', 'pod', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'ports']);
+  });
+
+  // Issue 12.4 (DESIGN "Resources"): a memory kill adds `reason: "oom"` right after exitCode, and the table says so.
+  it('ps --json carries reason oom beside exitCode 137 after a memory kill, and ps says it', () => {
+    const ps = {project: 'p', runtime: 'process' as const, supervisor: null, services: [status('a', {state: 'exited', exitCode: 137, reason: 'oom'})]};
+    const json = psJson(ps) as {services: Record<string, unknown>[]};
+    expect(Object.keys(json.services[0]!)).toEqual(['name', 'pod', 'role', 'state', 'health', 'restarts', 'pid', 'containerId', 'exitCode', 'reason', 'ports']);
+    expect(json.services[0]).toMatchObject({exitCode: 137, reason: 'oom'});
+    expect(psTable(ps, new Chalk({level: 0}), 0)).toMatch(/exited \(137, oom\)/);
   });
 
   it('prefixes pad names to one width and colour a service the same way every time', () => {

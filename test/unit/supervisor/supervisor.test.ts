@@ -113,6 +113,25 @@ describe('Supervisor while running (DESIGN 3-5)', () => {
     expect(events.filter((e) => e.type === 'restart').map((e) => e.detail)).toEqual(['restart 1 in 250ms (exited with code 137)']);
   });
 
+  // Issue 12.4: a memory kill is exitCode 137 + reason oom, an `oom` event, and a restart per policy.
+  it('reports a memory kill as reason oom with an oom event, restarts per policy, and clears the reason on restart', async () => {
+    const {clock, runtime, supervisor, state, events} = setup({app: cmd('app', 'app', {resources: {memoryBytes: 32 * 2 ** 20}, maxRestarts: 1})});
+    await startIn(clock, supervisor.start());
+    runtime.exit('app', null, 'SIGKILL', true);
+    await clock.advance(1);
+    expect(state('app')).toMatchObject({state: 'backoff', exitCode: 137, reason: 'oom', lastError: 'killed for exceeding its memory limit of 32Mi (exit code 137)'});
+    expect(events.filter((e) => e.type === 'oom')).toEqual([{time: expect.any(Number), service: 'app', type: 'oom', detail: 'killed for exceeding its memory limit of 32Mi (exit code 137)'}]);
+    expect(events.filter((e) => e.type === 'restart').map((e) => e.detail)).toEqual(['restart 1 in 250ms (killed for exceeding its memory limit of 32Mi (exit code 137))']);
+    await clock.advance(250);
+    expect(state('app')).toMatchObject({state: 'running', restarts: 1, exitCode: null});
+    expect(state('app').reason).toBeUndefined();
+    runtime.exit('app', 1);
+    await clock.advance(1);
+    expect(state('app')).toMatchObject({state: 'failed', exitCode: 1});
+    expect(state('app').reason).toBeUndefined();
+    expect(events.filter((e) => e.type === 'oom')).toHaveLength(1);
+  });
+
   it('doubles the backoff on repeated crashes, resets after 30s healthy, and fails past maxRestarts', async () => {
     const {clock, runtime, supervisor, state, events} = setup({sidecars: [cmd('proxy', 'sidecar', {maxRestarts: 6})], app: cmd('app', 'app')});
     await startIn(clock, supervisor.start());

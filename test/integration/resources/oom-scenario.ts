@@ -1,0 +1,69 @@
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {expect} from 'vitest';
+import {cli, eventually, project, type Project} from '../cli/cli-harness.js';
+
+// Issue 12.4, through the built CLI and the detached supervisor: a sidecar with
+// `resources.memory` grows past it; the kill is exitCode 137 + reason oom in
+// `ps --json` and an `oom` event; it restarts per its policy (maxRestarts 1: one
+// restart, then the second kill turns it failed), and the app is never touched.
+export interface OomCase {
+  runtime: 'docker' | 'process';
+  // The manifest for `name`; ${PROGRAMS} and ${MARK} are filled in by project().
+  yaml: (name: string) => string;
+  env?: Record<string, string>;
+}
+
+interface Status {
+  name: string;
+  state: string;
+  restarts: number;
+  pid: number | null;
+  exitCode: number | null;
+  reason?: string;
+}
+
+interface Event {
+  service: string;
+  type: string;
+  to?: string;
+  detail?: string;
+}
+
+export async function oomScenario(c: OomCase, name: string, track: (p: Project) => Project): Promise<void> {
+  const p = track(project(c.yaml(name)));
+  p.env = {...p.env, ...c.env};
+  const up = await cli(p, ['up', '--wait', '--runtime', c.runtime]);
+  expect(up.exitCode, up.all).toBe(0);
+  const ps = async (): Promise<Status[]> => (JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: Status[]}).services;
+  const appBefore = (await ps()).find((s) => s.name === 'app')!;
+
+  // `events` is live only: subscribe, and see a first event (a restart of the
+  // hog while it still waits for its trigger) before letting it grow.
+  const stream = cli(p, ['events', '--json']);
+  let seen = '';
+  stream.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+  await eventually(async () => {
+    if (/"service":"hog","type":"state"/.test(seen)) return true;
+    await cli(p, ['restart', 'hog']);
+    return /"service":"hog","type":"state"/.test(seen);
+  }, 60_000, 'the events stream to carry a hog event');
+  writeFileSync(path.join(p.dir, 'go'), '');
+
+  const hog = await eventually(async () => (await ps()).find((s) => s.name === 'hog' && s.state === 'failed'), 90_000, 'the hog to be killed twice and fail');
+  expect(hog).toMatchObject({state: 'failed', exitCode: 137, reason: 'oom'});
+  const app = (await ps()).find((s) => s.name === 'app')!;
+  expect(app).toMatchObject({state: 'running', restarts: 0, exitCode: null});
+  expect(app.pid ?? null).toBe(appBefore.pid ?? null);
+
+  const down = await cli(p, ['down', '--timeout', '1s']);
+  expect(down.exitCode, down.all).toBe(0);
+  await stream;
+  const events = seen.trim().split('\n').map((line) => JSON.parse(line) as Event).filter((e) => e.service === 'hog');
+  const ooms = events.filter((e) => e.type === 'oom');
+  expect(ooms.map((e) => e.detail)).toEqual(['killed for exceeding its memory limit of 96Mi (exit code 137)', 'killed for exceeding its memory limit of 96Mi (exit code 137)']);
+  // The restart in between is the policy's, for the memory kill.
+  const afterFirst = events.slice(events.indexOf(ooms[0]!));
+  expect(afterFirst.find((e) => e.type === 'restart')?.detail).toMatch(/^restart \d+ in \d+ms \(killed for exceeding its memory limit of 96Mi/);
+  expect(afterFirst.find((e) => e.type === 'state' && e.to === 'failed')?.detail).toMatch(/maxRestarts 1/);
+}
