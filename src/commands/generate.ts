@@ -38,7 +38,7 @@ export default class Generate extends BaseCommand {
       import('../generate/generate.js'),
       import('../generate/loss.js'),
     ]);
-    const {manifest, warnings} = await loadManifestWithWarnings(flags.file);
+    const {manifest, warnings, losses: inputLosses} = await loadManifestWithWarnings(flags.file);
     const output = flags.output === undefined ? undefined : path.resolve(flags.output);
     const result = generate(manifest, target, {
       infraImage: infraImageFromEnv(),
@@ -51,10 +51,11 @@ export default class Generate extends BaseCommand {
       await writeFile(output, result.yaml);
     }
     if (flags.json) {
-      this.printJson({target, ...(output === undefined ? {} : {file: output}), yaml: result.yaml, losses: result.losses, warnings});
+      this.printJson({target, ...(output === undefined ? {} : {file: output}), yaml: result.yaml, losses: result.losses, warnings, ...(manifest.source === 'kubernetes' ? {inputLosses} : {})});
       return;
     }
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(inputLosses));
     if (output === undefined) process.stdout.write(result.yaml);
     if (result.losses.length > 0) {
       const name = target === 'compose' ? 'Compose' : 'Kubernetes';

@@ -27,6 +27,8 @@ export default class Run extends BaseCommand {
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', [], {build: flags.build, role: 'run'});
     // Issue 8.7: `--runtime auto` says which runtime it chose and why.
     if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
+    // Issue 12.2: what a Kubernetes file does not carry over, said once before the start.
+    if (plan.losses.length > 0) process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(plan.losses));
     const {runWithStack} = await import('../stack/run-with-stack.js');
     this.exit(await runWithStack(plan, command, timeoutMs !== undefined ? {timeoutMs} : {}));
   }

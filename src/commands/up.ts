@@ -42,6 +42,8 @@ export default class Up extends BaseCommand {
     const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});
     // Issue 8.7: `--runtime auto` says which runtime it chose and why.
     if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
+    // Issue 12.2: what a Kubernetes file does not carry over, said once before the start.
+    if (plan.losses.length > 0) process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(plan.losses));
     if (flags.watch) {
       const {assertWatchable} = await import('../watch/watch-usage.js');
       try {

@@ -21,15 +21,16 @@ export default class Validate extends BaseCommand {
       }
       throw error;
     }
-    const {manifest, warnings} = loaded;
+    const {manifest, warnings, losses} = loaded;
     const sum = (key: 'sidecars' | 'init') => manifest.pods.reduce((n, pod) => n + pod[key].length, 0);
     const [inits, sidecars, apps] = [sum('init'), sum('sidecars'), manifest.pods.length];
     const services = inits + sidecars + apps;
     if (flags.json) {
-      this.printJson({valid: true, file: flags.file, project: manifest.name, services, warnings, problems: []});
+      this.printJson({valid: true, file: flags.file, project: manifest.name, services, warnings, problems: [], ...(manifest.source === 'kubernetes' ? {kind: 'kubernetes', losses} : {})});
       return;
     }
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(losses));
     const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
     process.stdout.write(`${flags.file} is valid: project ${manifest.name}, ${manifest.form === 'pods' ? `${count(apps, 'pod')}, ` : ''}${count(services, 'service')} (${count(inits, 'init job')}, ${count(sidecars, 'sidecar')}, ${count(apps, 'app')})\n`);
   }

@@ -93,7 +93,8 @@ function serviceEntry(manifest: Manifest, pod: Pod, service: Service, names: Com
     };
   }
   const command = containerCommand(service);
-  if (command) entry.command = command;
+  if (command) entry[service.replacesEntrypoint ? 'entrypoint' : 'command'] = command;
+  if (service.workingDir) entry.working_dir = service.workingDir;
   const infra = names.infra(pod);
   entry.network_mode = `service:${infra}`;
   const dependsOn: Record<string, {condition: string}> = {[infra]: {condition: 'service_started'}};

@@ -11,7 +11,9 @@ export type K8sContainer = {
   name: string;
   image: string;
   imagePullPolicy?: 'IfNotPresent';
+  command?: string[];
   args?: string[];
+  workingDir?: string;
   env?: {name: string; value: string}[];
   ports?: {containerPort: number; protocol: 'TCP' | 'UDP'}[];
   volumeMounts?: K8sVolumeMount[];
@@ -46,7 +48,8 @@ export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVo
     losses.add(service.id, 'build', `Kubernetes does not build images: build ${imageOf(manifest, service)} from ${relativeTo(manifest.dir, service.build.context)} and push it where the cluster pulls from`);
   }
   const args = containerCommand(service);
-  if (args) container.args = args;
+  if (args) container[service.replacesEntrypoint ? 'command' : 'args'] = args;
+  if (service.workingDir) container.workingDir = service.workingDir;
   const env = Object.entries(containerEnv(service)).map(([name, value]) => ({name, value}));
   if (env.length > 0) container.env = env;
   if (service.ports.length > 0) {

@@ -6,7 +6,10 @@ import {normalize} from './normalize.js';
 import {nulByteProblems} from './nul-bytes.js';
 import {missingPaths} from './paths-exist.js';
 import {nameVariables} from './origin-messages.js';
-import {invalid, parseManifest} from './parse.js';
+import {invalid, parseManifest, readManifestText} from './parse.js';
+import {kubernetesToManifest} from './k8s/kubernetes.js';
+import {looksLikeKubernetes, parseKubernetes} from './k8s/k8s-source.js';
+import type {Loss} from './loss.js';
 import {rememberSource} from './loaded-source.js';
 import type {ManifestSource} from './source.js';
 import type {Manifest} from './types.js';
@@ -25,11 +28,16 @@ export interface LoadResult {
   manifest: Manifest;
   // Variables used but unset, substituted with "" (Compose warns the same way).
   warnings: string[];
+  // What a Kubernetes file read as input cannot carry over (issue 12.2); empty for a sidecar.yaml.
+  losses: Loss[];
 }
 
 // parse → interpolate → schema-validate → normalize → graph checks. Every
 // problem of the file is collected and thrown at once as SIDECAR_MANIFEST_INVALID.
 export async function loadManifestWithWarnings(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  // DESIGN "Kubernetes YAML as input": every command reads a Pod/Deployment file too.
+  const text = readManifestText(file);
+  if (looksLikeKubernetes(text)) return loadKubernetes(file, text);
   const source = parseManifest(file);
   const {problems, unset, origins} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
   problems.push(...nulByteProblems(source));
@@ -53,7 +61,16 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   rememberSource(normalized.manifest, source);
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
-  return {manifest: normalized.manifest, warnings};
+  return {manifest: normalized.manifest, warnings, losses: []};
+}
+
+function loadKubernetes(file: string, text: string): LoadResult {
+  const {source, problems} = parseKubernetes(file, text);
+  const result = kubernetesToManifest(source, problems);
+  if (result.problems.length > 0) throw invalid(result.problems);
+  const first = source.docs[0];
+  if (first) rememberSource(result.manifest, first);
+  return {manifest: result.manifest, warnings: [], losses: result.losses};
 }
 
 // Report every problem at once: what normalize and the graph checks find (bad

@@ -107,6 +107,12 @@ export interface Service {
   watch: WatchRule[];
   // Memory and CPU limits (DESIGN "Resources"); absent when the service has none.
   resources?: Resources;
+  // The working directory inside the container (Kubernetes `workingDir`); the
+  // image's own when absent. The process runtime uses `workdir`.
+  workingDir?: string;
+  // Kubernetes `command`: `command` replaces the image's ENTRYPOINT too, not only
+  // its CMD (a sidecar.yaml's `command` is the CMD, as in Compose).
+  replacesEntrypoint?: boolean;
 }
 
 export interface VolumeSpec {
@@ -136,6 +142,17 @@ export interface Manifest {
   form: 'single' | 'pods';
   pods: Pod[];
   volumes: Record<string, VolumeSpec>;
+  // Files `up` writes before anything starts: the ConfigMap and Secret volumes of a
+  // Kubernetes file (issue 12.1), mounted read-only from under .sidecar/k8s/.
+  files?: ManifestFiles[];
+  // Where it was read from: a sidecar.yaml, or Kubernetes YAML mapped on load.
+  source?: 'kubernetes';
+}
+
+// One directory of files, rewritten whole by `up` (a key removed from a ConfigMap disappears).
+export interface ManifestFiles {
+  dir: string;
+  files: {name: string; contentBase64: string; mode: number}[];
 }
 
 // Every service of one pod in start order: init jobs, sidecars (declaration order), app.

@@ -1,6 +1,8 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
+import type {Loss} from '../manifest/loss.js';
 import type {Manifest, Service} from '../manifest/types.js';
+import {writeManifestFiles} from './manifest-files.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
@@ -30,6 +32,8 @@ export interface UpPlan {
   forceBuild: boolean;
   // Why `--runtime auto` chose this runtime (issue 8.7), for one line on stderr.
   runtimeReason?: string;
+  // What a Kubernetes file read as input does not carry over (issue 12.2), printed once by the command.
+  losses: Loss[];
 }
 
 export interface PrepareOptions {
@@ -60,17 +64,21 @@ async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
 // `words` are what the user typed (`payments`, `orders/app`, `egress`): the plan
 // carries the service ids they stand for (issue 10 point 2).
 export async function prepareUp(file: string, choice: RuntimeChoice, words: string[], options: PrepareOptions = {}): Promise<UpPlan> {
-  const {loadManifest} = await import('../manifest/load.js');
-  let manifest = await loadManifest(file);
+  const {loadManifest, loadManifestWithWarnings} = await import('../manifest/load.js');
+  const loaded = await loadManifestWithWarnings(file);
+  let manifest = loaded.manifest;
+  const losses = loaded.losses;
   const forceBuild = options.build ?? false;
   const only = resolveServiceRefs(catalogOf(manifest), words);
   const files = projectFiles(manifest.dir);
   // Nothing is written through a symlink in .sidecar/ (issue 9.7): refuse before anything starts.
   assertStateTree(files.dir);
+  // ConfigMap and Secret volumes of a Kubernetes file, in place before any container mounts them.
+  writeManifestFiles(manifest);
   const claim = await claimProject(files, options.role ?? 'up');
   if ('lock' in claim) {
     try {
-      return {...(await prepareFresh(manifest, files, choice, only, forceBuild, loadManifest)), lock: claim.lock};
+      return {...(await prepareFresh(manifest, files, choice, only, forceBuild, loadManifest)), lock: claim.lock, losses};
     } catch (error) {
       claim.lock.release();
       throw error;
@@ -93,11 +101,11 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
   if (live.hello.runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
   if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
-  return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild};
+  return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild, losses};
 }
 
 // Under the project lock (issue 9.5): clean up after a dead supervisor, pick the runtime.
-async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: RuntimeChoice, only: string[], forceBuild: boolean, loadManifest: (file: string) => Promise<Manifest>): Promise<UpPlan> {
+async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: RuntimeChoice, only: string[], forceBuild: boolean, loadManifest: (file: string) => Promise<Manifest>): Promise<Omit<UpPlan, 'losses'>> {
   let reaped = 0;
   const state = readStateRecord(files.state);
   if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {

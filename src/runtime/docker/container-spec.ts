@@ -87,7 +87,9 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
   const spec: ContainerCreateOptions = {
     name: containerName(manifest, service),
     Image: imageOf(manifest, service),
-    ...(service.command ? {Cmd: containerCommand(service)!.map(dockerPodHost)} : {}),
+    // A Kubernetes `command` replaces the image's ENTRYPOINT as well (the engine then drops the image's CMD).
+    ...(service.command ? (service.replacesEntrypoint ? {Entrypoint: containerCommand(service)!.map(dockerPodHost)} : {Cmd: containerCommand(service)!.map(dockerPodHost)}) : {}),
+    ...(service.workingDir ? {WorkingDir: service.workingDir} : {}),
     Env: environment(service),
     StopSignal: service.stopSignal,
     StopTimeout: Math.ceil(service.stopTimeoutMs / 1000),
