@@ -78,12 +78,20 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   }
 }
 
+// Missing or half-written: undefined. Unreadable (another user's project) is an
+// error naming the file (issue 9.12), not "no stack here", which would be a lie.
 export function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
+  } catch (error) {
+    if (isDenied(error)) throw error;
     return undefined;
   }
+}
+
+export function isDenied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 export const readSupervisorRecord = (file: string): SupervisorRecord | undefined => readJson<SupervisorRecord>(file);

@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {LogLine} from '../runtime/types.js';
 import {parseLogLine} from './log-format.js';
@@ -17,7 +17,7 @@ export interface LogQuery {
 // Services (ids) with a log file in the directory, in name order: `x.log` is
 // service x, `pod/x.log` is service `pod/x` of the pods form. Links are not followed.
 export function servicesWithLogs(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!exists(dir)) return [];
   const ids: string[] = [];
   for (const entry of readdirSync(dir, {withFileTypes: true})) {
     if (entry.isFile() && entry.name.endsWith('.log')) ids.push(entry.name.slice(0, -'.log'.length));
@@ -35,7 +35,7 @@ export function readServiceLogs(dir: string, service: string, query: Omit<LogQue
   const newestFirst: LogLine[][] = [];
   let count = 0;
   for (const file of rotatedNames(LogStore.fileOf(dir, service), defaultRotation.keep + 2)) {
-    if (!existsSync(file)) break;
+    if (!exists(file)) break;
     const text = readFileSync(file, 'utf8');
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -60,4 +60,17 @@ export function mergeByTime(lists: LogLine[][]): LogLine[] {
   const tagged = lists.flatMap((list, which) => list.map((line, index) => ({line, which, index})));
   tagged.sort((a, b) => a.line.time - b.line.time || a.which - b.which || a.index - b.index);
   return tagged.map((entry) => entry.line);
+}
+
+// Like existsSync, but a path we may not look at is an error naming it (issue 9.12):
+// "no log lines" would be a lie to a user who cannot read another's project.
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
+  }
 }
