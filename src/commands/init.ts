@@ -4,7 +4,7 @@ import {BaseCommand, jsonFlag} from './base-command.js';
 export default class Init extends BaseCommand {
   static override summary = 'Scaffold a project: sidecar.yaml, a .gitignore entry for .sidecar/, a README';
   static override description =
-    'Asks for the project name and the sidecars to include when run on a terminal; uses the flags alone when stdin is not a TTY or CI=true. In a directory that already holds an app (package.json, server.js), writes only sidecar.yaml, the .gitignore entry and the sidecars around it.';
+    'Asks for the project name and the sidecars to include when run on a terminal; uses the flags alone when stdin is not a TTY or CI=true. In a directory that already holds an app (package.json, server.js, app.py, go.mod, a Dockerfile...), writes only sidecar.yaml, the .gitignore entry and the sidecars around it.';
   static override examples = [
     '<%= config.bin %> init',
     '<%= config.bin %> init shop --name shop',
