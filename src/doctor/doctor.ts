@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
-import {dockerEndpoint} from './docker-endpoint.js';
-import {pingDocker, type EngineStatus} from './docker-ping.js';
+import {findEngine} from '../runtime/engine/find.js';
+import type {EngineStatus} from '../runtime/engine/ping.js';
 import {TOOLS, toolStatus, type ToolStatus} from './tools.js';
 
 export interface ProcessRuntimeStatus {
@@ -11,7 +11,10 @@ export interface ProcessRuntimeStatus {
 }
 
 export interface DoctorReport {
+  // The engine `--runtime docker` would use: the first that answered, else the first looked at.
   docker: EngineStatus;
+  // Every place looked at, in order (DOCKER_HOST alone when it is set).
+  engines: EngineStatus[];
   process: ProcessRuntimeStatus;
   tools: ToolStatus[];
   // What `--runtime auto` would pick for a manifest whose services have images and commands.
@@ -29,6 +32,7 @@ function processRuntime(): ProcessRuntimeStatus {
 }
 
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env, pingTimeoutMs = 1000): Promise<DoctorReport> {
-  const [docker, tools] = await Promise.all([pingDocker(dockerEndpoint(env), pingTimeoutMs), Promise.all(TOOLS.map((tool) => toolStatus(tool.name, tool.args, env)))]);
-  return {docker, process: processRuntime(), tools, auto: docker.ok ? 'docker' : 'process'};
+  const [found, tools] = await Promise.all([findEngine(env, {timeoutMs: pingTimeoutMs, details: true}), Promise.all(TOOLS.map((tool) => toolStatus(tool.name, tool.args, env)))]);
+  const docker = found.ok ? found.status : found.looked[0]!;
+  return {docker, engines: found.looked, process: processRuntime(), tools, auto: found.ok ? 'docker' : 'process'};
 }

@@ -1,14 +1,23 @@
+import {describeEngine} from '../runtime/engine/find.js';
+import type {EngineStatus} from '../runtime/engine/ping.js';
 import type {DoctorReport} from './doctor.js';
+
+const mark = (ok: boolean): string => (ok ? 'ok  ' : 'no  ');
+const from = (s: EngineStatus): string => (s.source === 'DOCKER_HOST' ? 'from DOCKER_HOST' : s.source === 'default' ? 'the default socket' : `where ${s.source} listens`);
 
 // Plain lines for people: what works, and for what does not, why and where it looked.
 export function formatReport(report: DoctorReport): string {
-  const mark = (ok: boolean): string => (ok ? 'ok  ' : 'no  ');
   const {docker} = report;
   const lines: string[] = ['Runtimes'];
-  const looked = `${docker.endpoint} (from ${docker.source === 'default' ? 'the default socket' : 'DOCKER_HOST'})`;
   lines.push(docker.ok
-    ? `  ${mark(true)}docker   engine ${docker.version ?? '?'} (API ${docker.apiVersion ?? '?'}) at ${looked}`
-    : `  ${mark(false)}docker   no engine answered at ${looked}: ${docker.error}`);
+    ? `  ${mark(true)}docker   ${describeEngine(docker)} (API ${docker.apiVersion ?? '?'}, ${from(docker)})`
+    : `  ${mark(false)}docker   no engine answered${report.engines.length === 1 ? ` at ${docker.endpoint} (${from(docker)}): ${docker.error}` : ''}`);
+  // With an engine found, the others that also answer (which one lost); with
+  // none, every place looked at and why it did not answer.
+  const others = docker.ok ? report.engines.filter((s) => s !== docker && s.ok) : report.engines.length > 1 ? report.engines : [];
+  for (const other of others) {
+    lines.push(other.ok ? `           also answers: ${describeEngine(other)}` : `           ${other.endpoint} (${from(other)}): ${other.error}`);
+  }
   lines.push(report.process.ok
     ? `  ${mark(true)}process  node ${report.process.node} on ${report.process.platform}`
     : `  ${mark(false)}process  ${report.process.error}`);

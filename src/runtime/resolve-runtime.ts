@@ -1,6 +1,5 @@
-import {existsSync} from 'node:fs';
-import http from 'node:http';
 import {SidecarError} from '../errors/index.js';
+import {describeEngine, describeNoEngine, exportEndpoint, findEngine} from './engine/find.js';
 import {allServices, type Manifest, type Service} from '../manifest/types.js';
 import type {Runtime, RuntimeKind} from './types.js';
 import {hostExecutable} from './process/host-executable.js';
@@ -29,14 +28,18 @@ export interface RuntimeDecision {
   reason?: string;
 }
 
-export function engineAddress(): string {
-  return process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'the default socket /var/run/docker.sock';
+// What the engine probe found: `where` names the engine and its address for
+// the user ("podman 4.3.1 at unix:///run/podman/podman.sock"), or every address
+// looked at when none answered.
+export interface EngineAnswer {
+  ok: boolean;
+  where: string;
 }
 
 // DESIGN "Runtimes: auto" (issue 8.7): Docker when an engine answers and every
 // service has an image or build; else processes, but only when every service
 // can really run as one (see notRunnableAsProcess); else exit 4.
-export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeDecision> {
+export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers: () => Promise<EngineAnswer> = dockerEngineAnswers): Promise<RuntimeDecision> {
   const services = allServices(manifest);
   const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.name);
   const noImage = services.filter((s) => !hasImage(s)).map((s) => s.name);
@@ -47,17 +50,18 @@ export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, e
   if (choice === 'docker') {
     if (noImage.length > 0) throw missing('docker', noImage, 'add `image:` or `build:` to them');
     // Fail fast with exit 4, before any progress is drawn, when no engine answers.
-    if (!(await engineAnswers())) {
-      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no Docker engine answers at ${engineAddress()}`, {
-        suggestion: 'start Docker, point DOCKER_HOST at a running engine, or use `--runtime process` (see `sidecar doctor`)',
+    const engine = await engineAnswers();
+    if (!engine.ok) {
+      throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', engine.where, {
+        suggestion: 'start Docker (or `podman system service`), point DOCKER_HOST at a running engine, or use `--runtime process` (see `sidecar doctor`)',
       });
     }
     return {kind: 'docker'};
   }
-  const engineUp = noImage.length === 0 && (await engineAnswers());
-  if (engineUp) return {kind: 'docker', reason: `a Docker engine answers at ${engineAddress()} and every service has an image or build`};
+  const engine = noImage.length === 0 ? await engineAnswers() : undefined;
+  if (engine?.ok) return {kind: 'docker', reason: `${engine.where} answers and every service has an image or build`};
   const blockers = services.map(notRunnableAsProcess).filter((why): why is string => why !== undefined);
-  const notDocker = noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image or build` : `no Docker engine answers at ${engineAddress()}`;
+  const notDocker = noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image or build` : engine!.where;
   if (blockers.length === 0) return {kind: 'process', reason: `${notDocker}, and every service's command runs on this host`};
   throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no runtime can run this stack: ${notDocker}, and ${blockers.join('; ')}`, {
     suggestion:
@@ -67,7 +71,7 @@ export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, e
   });
 }
 
-export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers = dockerEngineAnswers): Promise<RuntimeKind> {
+export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers: () => Promise<EngineAnswer> = dockerEngineAnswers): Promise<RuntimeKind> {
   return (await decideRuntime(manifest, choice, engineAnswers)).kind;
 }
 
@@ -101,22 +105,11 @@ function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError 
   });
 }
 
-// GET /_ping on a unix DOCKER_HOST or the default socket without loading dockerode
-// (start-up time); other DOCKER_HOSTs ask the Docker runtime's own probe.
-export async function dockerEngineAnswers(): Promise<boolean> {
-  const host = process.env.DOCKER_HOST;
-  if (host && !host.startsWith('unix://')) {
-    const {probeEngine} = await import('./docker/index.js');
-    return (await probeEngine()).ok;
-  }
-  const socketPath = host ? host.slice('unix://'.length) : '/var/run/docker.sock';
-  if (!existsSync(socketPath)) return false;
-  return new Promise((resolve) => {
-    const request = http.get({socketPath, path: '/_ping', timeout: 500}, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
-  });
+// Every place an engine may listen, asked at once without loading dockerode
+// (start-up time); the one found is exported in DOCKER_HOST for the children.
+export async function dockerEngineAnswers(): Promise<EngineAnswer> {
+  const found = await findEngine();
+  if (!found.ok) return {ok: false, where: describeNoEngine(found.looked)};
+  exportEndpoint(found);
+  return {ok: true, where: describeEngine(found.status)};
 }

@@ -18,10 +18,10 @@ export async function removeStoppedVolumes(manifest: Manifest): Promise<string[]
     removed.push(v.name);
   }
   if (named.length === 0) return removed;
-  const {createClient, probeEngine} = await import('../runtime/docker/engine.js');
+  const {engineIfAny} = await import('../runtime/docker/engine.js');
   const {projectLabels, volumeName} = await import('../runtime/docker/naming.js');
-  const docker = createClient();
-  if (!(await probeEngine(docker)).ok) return removed;
+  const docker = await engineIfAny();
+  if (!docker) return removed;
   const labels = projectLabels(manifest);
   for (const v of named) {
     const volume = docker.getVolume(volumeName(manifest, v.name));

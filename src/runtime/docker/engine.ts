@@ -1,48 +1,49 @@
 import Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
-
-// DESIGN "Failure": no engine must be reported within 1s, whatever DOCKER_HOST points at.
-const PING_TIMEOUT_MS = 900;
+import type {DockerEndpoint} from '../engine/endpoint.js';
+import {describeNoEngine, exportEndpoint, findEngine} from '../engine/find.js';
+import type {EngineKind} from '../engine/ping.js';
 
 export interface EngineStatus {
   ok: boolean;
-  // Where we looked: DOCKER_HOST or the default socket.
+  // Where we looked: DOCKER_HOST, or every socket an engine may listen on.
   host: string;
   reason?: string;
   version?: string;
+  engine?: EngineKind;
 }
 
-export function engineHost(): string {
-  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+// A client for one endpoint. DOCKER_HOST is read by docker-modem itself (it
+// knows tcp, TLS and ssh); a discovered socket is given as a path.
+function clientFor(endpoint: DockerEndpoint): Docker {
+  if (endpoint.source === 'DOCKER_HOST' || endpoint.kind !== 'unix') return new Docker();
+  return new Docker({socketPath: endpoint.socketPath});
 }
 
-// A client for DOCKER_HOST or the default socket (docker-modem reads the environment).
-export function createClient(): Docker {
-  return new Docker();
+// Does an engine answer, and which? Never throws; within DESIGN's 1 s.
+export async function probeEngine(): Promise<EngineStatus> {
+  const found = await findEngine();
+  if (!found.ok) return {ok: false, host: found.looked.map((s) => s.endpoint).join(', '), reason: describeNoEngine(found.looked)};
+  const {status} = found;
+  return {ok: true, host: status.endpoint, ...(status.version ? {version: status.version} : {}), ...(status.engine ? {engine: status.engine} : {})};
 }
 
-// Does an engine answer? Never throws; bounded by PING_TIMEOUT_MS (doctor, `--runtime auto`).
-export async function probeEngine(docker: Docker = createClient()): Promise<EngineStatus> {
-  const host = engineHost();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS}ms`)), PING_TIMEOUT_MS);
-  });
-  try {
-    const version = await Promise.race([docker.version(), timeout]);
-    return {ok: true, host, version: version.Version};
-  } catch (error) {
-    return {ok: false, host, reason: error instanceof Error ? error.message : String(error)};
-  } finally {
-    clearTimeout(timer);
+// The connected client, or SIDECAR_RUNTIME_UNAVAILABLE (exit 4) naming every
+// address looked at. A client given by a caller (tests) is used as it is.
+export async function connectEngine(client?: Docker): Promise<Docker> {
+  if (client) return client;
+  const found = await findEngine();
+  if (found.ok) {
+    exportEndpoint(found);
+    return clientFor(found.endpoint);
   }
+  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', describeNoEngine(found.looked), {
+    suggestion: 'start Docker (or `podman system service`), point DOCKER_HOST at a running engine, or use `--runtime process`',
+  });
 }
 
-// The connected client, or SIDECAR_RUNTIME_UNAVAILABLE (exit 4) with what to do.
-export async function connectEngine(docker: Docker = createClient()): Promise<Docker> {
-  const status = await probeEngine(docker);
-  if (status.ok) return docker;
-  throw new SidecarError('SIDECAR_RUNTIME_UNAVAILABLE', `no Docker engine answers at ${status.host}: ${status.reason}`, {
-    suggestion: 'start Docker, point DOCKER_HOST at a running engine, or use `--runtime process`',
-  });
+// The connected client, or undefined when no engine answers (ps, down --volumes:
+// the engine being gone too is not an error there).
+export async function engineIfAny(): Promise<Docker | undefined> {
+  return connectEngine().catch(() => undefined);
 }

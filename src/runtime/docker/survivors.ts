@@ -1,5 +1,5 @@
 import type {UnitIdentity} from '../types.js';
-import {createClient, probeEngine} from './engine.js';
+import {engineIfAny} from './engine.js';
 import {Label} from './naming.js';
 
 // Containers of a stack whose supervisor died, as `ps` shows them: running ones
@@ -11,8 +11,8 @@ export async function survivingContainers(project: string, recorded: UnitIdentit
   const ids = new Set(recorded.flatMap((i) => (i.kind === 'docker' ? [i.containerId] : [])));
   const found = new Map<string, string>();
   if (ids.size === 0) return found;
-  const docker = createClient();
-  if (!(await probeEngine(docker)).ok) return found;
+  const docker = await engineIfAny();
+  if (!docker) return found;
   const containers = await docker.listContainers({filters: {label: [`${Label.project}=${project}`], status: ['running']}});
   for (const c of containers) {
     const service = c.Labels[Label.service];

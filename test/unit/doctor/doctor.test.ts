@@ -4,8 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {dockerEndpoint} from '../../../src/doctor/docker-endpoint.js';
-import {pingDocker} from '../../../src/doctor/docker-ping.js';
+import {dockerEndpoint} from '../../../src/runtime/engine/endpoint.js';
+import {pingDocker} from '../../../src/runtime/engine/ping.js';
 import {findOnPath, toolStatus} from '../../../src/doctor/tools.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-doctor-'));
@@ -38,7 +38,7 @@ describe('pingDocker', () => {
     });
     try {
       const status = await pingDocker(dockerEndpoint({DOCKER_HOST: `unix://${socketPath}`}));
-      expect(status).toEqual({endpoint: `unix://${socketPath}`, source: 'DOCKER_HOST', ok: true, version: '27.1.0', apiVersion: '1.46'});
+      expect(status).toEqual({endpoint: `unix://${socketPath}`, source: 'DOCKER_HOST', ok: true, engine: 'docker', version: '27.1.0', apiVersion: '1.46'});
     } finally {
       server.close();
     }

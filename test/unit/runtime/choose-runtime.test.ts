@@ -7,8 +7,8 @@ import {manifest, service} from '../../helpers/manifest-builder.js';
 const both = manifest({app: service('app', 'app', {image: 'x', command: ['node', 'a.js']}), sidecars: [service('proxy', 'sidecar', {image: 'y', command: ['node', 'p.js']})]});
 const commandsOnly = manifest({app: service('app', 'app', {command: ['node', 'a.js']})});
 const imagesOnly = manifest({app: service('app', 'app', {image: 'x'})});
-const up = async () => true;
-const down = async () => false;
+const up = async () => ({ok: true, where: 'Docker 27.1.0 at unix:///var/run/docker.sock'});
+const down = async () => ({ok: false, where: 'no Docker engine answers at unix:///var/run/docker.sock: connection refused'});
 
 // DESIGN "Runtimes": auto = Docker when an engine answers and every service has
 // an image or build, else processes when every service has a command, else exit 4.
@@ -42,7 +42,7 @@ describe('decideRuntime (auto): fall back to processes only when every service r
   const relative = manifest({app: service('app', 'app', {image: 'x', command: ['./bin/run.js'], workdir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')})});
 
   it('says why it chose docker or processes', async () => {
-    expect(await decideRuntime(both, 'auto', up)).toEqual({kind: 'docker', reason: expect.stringMatching(/engine answers at .+ every service has an image/)});
+    expect(await decideRuntime(both, 'auto', up)).toEqual({kind: 'docker', reason: 'Docker 27.1.0 at unix:///var/run/docker.sock answers and every service has an image or build'});
     expect(await decideRuntime(both, 'auto', down)).toEqual({kind: 'process', reason: expect.stringMatching(/^no Docker engine answers at .+, and every service's command runs on this host$/)});
     expect(await decideRuntime(commandsOnly, 'auto', up)).toMatchObject({kind: 'process', reason: expect.stringContaining('app has no image')});
   });
@@ -56,7 +56,7 @@ describe('decideRuntime (auto): fall back to processes only when every service r
     const failure = decideRuntime(inImage, 'auto', down);
     await expect(failure).rejects.toMatchObject({code: 'SIDECAR_RUNTIME_UNAVAILABLE', exitCode: 4});
     const error = (await failure.catch((e: unknown) => e)) as {message: string; suggestion: string};
-    expect(error.message).toMatch(/no Docker engine answers at (DOCKER_HOST=|the default socket)/);
+    expect(error.message).toContain('no Docker engine answers at unix:///var/run/docker.sock: connection refused');
     expect(error.message).toContain(`app's command "/app/server.js" is not on this host (it is in the image node:20)`);
     expect(error.message).toContain(`proxy's command "envoy" is not on this host`);
     expect(error.suggestion).toMatch(/start Docker .*process: \{command/);
