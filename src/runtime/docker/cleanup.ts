@@ -3,13 +3,14 @@ import type {ContainerInfo} from 'dockerode';
 import type {Manifest} from '../../manifest/types.js';
 import {findService} from '../../manifest/types.js';
 import type {UnitIdentity} from '../types.js';
+import {notRunning, removeAndWait} from './engine-errors.js';
 import {Label, projectFilter, volumeName} from './naming.js';
 import {removeNetworks} from './network.js';
 
+// Already removed, removal in progress, or not running (Docker's 404/409/304,
+// podman's 500 "container state improper"): where the caller wanted it.
 function ignoreGone(error: unknown): void {
-  const status = (error as {statusCode?: number}).statusCode;
-  // 404: already removed; 409: removal already in progress / not running.
-  if (status !== 404 && status !== 409 && status !== 304) throw error;
+  if (!notRunning(error)) throw error;
 }
 
 export async function projectContainers(docker: Docker, manifest: Manifest): Promise<ContainerInfo[]> {
@@ -38,7 +39,7 @@ export async function reapContainers(docker: Docker, manifest: Manifest, _known:
 // volumes only when asked (`down --volumes`), never external ones.
 export async function removeProject(docker: Docker, manifest: Manifest, removeVolumes: boolean): Promise<void> {
   const containers = await projectContainers(docker, manifest);
-  const remove = (c: ContainerInfo): Promise<void> => docker.getContainer(c.Id).remove({force: true, v: true}).catch(ignoreGone);
+  const remove = (c: ContainerInfo): Promise<void> => removeAndWait(docker, c.Id).catch(ignoreGone);
   await Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
   await Promise.all(containers.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
   await removeNetworks(docker, manifest);

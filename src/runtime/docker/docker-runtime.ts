@@ -19,7 +19,7 @@ import {ensureNetwork} from './network.js';
 import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
 import {routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
-import {engineMessage, podWords, statusOf} from './engine-errors.js';
+import {engineMessage, notRunning, podWords} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
 // The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
@@ -303,8 +303,7 @@ export class DockerRuntime implements Runtime {
     try {
       await container.kill({signal});
     } catch (error) {
-      const status = statusOf(error);
-      if (status !== 404 && status !== 409) throw error;
+      if (!notRunning(error)) throw error;
       if (this.units.has(id)) await this.units.reconcile(docker);
     }
   }

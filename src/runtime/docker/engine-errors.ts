@@ -31,10 +31,29 @@ export function podStartError(manifest: Manifest, pod: Pod, error: unknown): Sid
   return new SidecarError('SIDECAR_STACK_FAILED', `starting ${podWords(manifest, pod.name)} infra container failed: ${message}`, {cause: error, service: null, suggestion: 'see `sidecar doctor`; the engine\'s message above says why'});
 }
 
+// Asked to stop or kill a container that is not running: Docker answers 304 or
+// 409, podman's Docker API 500 "container state improper" (issue 15.1). Either
+// way the container is already where the caller wanted it; 404: it is gone.
+export function notRunning(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === 304 || status === 404 || status === 409) return true;
+  return status === 500 && /container state improper|is not running|no such container/i.test(engineMessage(error));
+}
+
+// podman refuses to remove a pod's infra while containers joined to its network
+// exist ("has dependent containers which must be removed before it: ID[,ID]");
+// Docker removes it and leaves them without a network. The ids to remove first.
+export function dependentsOf(error: unknown): string[] {
+  if (statusOf(error) !== 500) return [];
+  const list = /has dependent containers which must be removed before it: ([0-9a-f, ]+)/.exec(engineMessage(error))?.[1];
+  return list ? list.split(/[ ,]+/).filter((id) => /^[0-9a-f]{12,64}$/.test(id)) : [];
+}
+
 const REMOVAL_DEADLINE_MS = 15_000;
 
 // Remove a container and wait until its name is free: after `docker rm -f` by
-// someone else the engine answers 409 (removal in progress) for a while.
+// someone else the engine answers 409 (removal in progress) for a while; under
+// podman an infra container goes after the containers that joined it.
 export async function removeAndWait(docker: Docker, id: string): Promise<void> {
   const deadline = Date.now() + REMOVAL_DEADLINE_MS;
   for (;;) {
@@ -44,7 +63,10 @@ export async function removeAndWait(docker: Docker, id: string): Promise<void> {
     } catch (error) {
       const status = statusOf(error);
       if (status === 404) return;
-      if (status !== 409 || Date.now() > deadline) throw error;
+      const dependents = dependentsOf(error);
+      if (Date.now() > deadline || (status !== 409 && dependents.length === 0)) throw error;
+      for (const dependent of dependents) await removeAndWait(docker, dependent);
+      if (dependents.length > 0) continue;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -59,7 +59,10 @@ export class EngineEventStream {
     const from = this.lastNano === undefined ? undefined : this.lastNano - 1000n;
     const since = from === undefined ? undefined : `${from / 1_000_000_000n}.${String(from % 1_000_000_000n).padStart(9, '0')}`;
     // `since` as "seconds.nanoseconds" (the engine accepts it; the typings say number).
-    const query = {...(since ? {since} : {}), filters: JSON.stringify({type: ['container'], label: this.labels, event: [...ACTIONS]})};
+    // No `event` filter: podman's Docker API (4.3) answers a stream filtered by
+    // event with nothing at all; the labels already narrow it to our containers,
+    // and handle() keeps only ACTIONS.
+    const query = {...(since ? {since} : {}), filters: JSON.stringify({type: ['container'], label: this.labels})};
     const stream = (await this.docker.getEvents(query as unknown as Docker.GetEventsOptions)) as NodeJS.ReadableStream;
     this.stream = stream;
     this.retryMs = 100;
@@ -109,7 +112,9 @@ export class EngineEventStream {
     const id = raw.Actor?.ID ?? raw.id;
     if (id === undefined || !(ACTIONS as readonly string[]).includes(action ?? '')) return;
     const attributes = raw.Actor?.Attributes ?? {};
-    const exitCode = attributes.exitCode === undefined ? undefined : Number(attributes.exitCode);
+    // podman also says containerExitCode (and on some versions only that).
+    const code = attributes.exitCode ?? attributes.containerExitCode;
+    const exitCode = code === undefined ? undefined : Number(code);
     this.handlers.onEvent({id, action: action as ContainerEvent['action'], service: attributes['sidecar.service'] ?? '', exitCode, detail});
   }
 }
