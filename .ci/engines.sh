@@ -70,5 +70,23 @@ else
   log "docker engine answers"
 fi
 
+# podman's Docker-compatible API (issue 15.1): the Docker suites run against it
+# too (test/integration/podman-api/). Rootful, on podman's own socket path.
+PODMAN_SOCKET="${SIDECAR_PODMAN_SOCKET:-/run/podman/podman.sock}"
+if curl -fsS --max-time 2 --unix-socket "$PODMAN_SOCKET" http://d/_ping >/dev/null 2>&1; then
+  log "podman API already answers at $PODMAN_SOCKET"
+else
+  log "starting podman system service at unix://$PODMAN_SOCKET"
+  as_root mkdir -p "$(dirname "$PODMAN_SOCKET")"
+  as_root setsid podman system service --time=0 "unix://$PODMAN_SOCKET" >/tmp/podman-service.log 2>&1 < /dev/null &
+  deadline=$(( $(date +%s) + WAIT_SECONDS ))
+  until curl -fsS --max-time 2 --unix-socket "$PODMAN_SOCKET" http://d/_ping >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "podman system service did not answer within ${WAIT_SECONDS}s"; tail -n 20 /tmp/podman-service.log >&2 || true; exit 1
+    fi
+    sleep 0.5
+  done
+fi
+
 # Test images are built locally (there is no registry to pull from).
 "$here/../scripts/build-test-images.sh"

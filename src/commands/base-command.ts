@@ -1,5 +1,5 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
-import {ExitCode, SidecarError, fromOsError, isSidecarError} from '../errors/index.js';
+import {ExitCode, SidecarError, fromEngineError, fromOsError, isSidecarError} from '../errors/index.js';
 import {renderError} from '../output/render-error.js';
 import {safeJson} from '../output/safe-json.js';
 
@@ -58,8 +58,8 @@ export function toSidecarError(error: unknown): SidecarError {
       cause: error,
     });
   }
-  const osError = fromOsError(error);
-  if (osError) return osError;
+  const known = fromOsError(error) ?? fromEngineError(error);
+  if (known) return known;
   const message = error instanceof Error ? error.message : String(error);
   return new SidecarError('SIDECAR_UNEXPECTED', message, {
     suggestion: 'this is a bug in sidecar; rerun with DEBUG=sidecar* and report it',

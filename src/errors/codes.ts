@@ -24,6 +24,8 @@ export const ErrorCodes = {
   SIDECAR_UNSAFE_PATH: ExitCode.usage,
   // The OS refused a file operation (EACCES, EROFS, ENOSPC...): named with its path and a fix (issue 9.12).
   SIDECAR_FILESYSTEM: ExitCode.usage,
+  // The engine (dockerd, podman's API) refused a request: what was asked, of which object, its words (issue 15.4).
+  SIDECAR_ENGINE_REFUSED: ExitCode.stackFailed,
 } as const satisfies Record<string, ExitCodeValue>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,4 +1,4 @@
-import {ErrorCodes, SidecarError, type ExitCodeValue} from '../../errors/index.js';
+import {ErrorCodes, fromEngineError, fromOsError, SidecarError, type ExitCodeValue} from '../../errors/index.js';
 import {sanitizeForTerminal} from '../../output/sanitize-terminal.js';
 import type {WireError} from './protocol.js';
 
@@ -6,7 +6,9 @@ export {SidecarError};
 
 // Errors cross the socket as their public fields and come back as SidecarErrors,
 // so the client's command prints the same block the supervisor would have.
-export function toWireError(error: unknown): WireError {
+export function toWireError(raw: unknown): WireError {
+  // An OS or engine failure in the supervisor is named as the CLI would name it.
+  const error = raw instanceof SidecarError ? raw : (fromOsError(raw) ?? fromEngineError(raw) ?? raw);
   if (error instanceof SidecarError) {
     return {code: error.code, message: error.message, exitCode: error.exitCode, ...(error.suggestion ? {suggestion: error.suggestion} : {})};
   }

@@ -3,6 +3,7 @@ import {SidecarError} from '../../errors/index.js';
 import type {DockerEndpoint} from '../engine/endpoint.js';
 import {describeNoEngine, exportEndpoint, findEngine} from '../engine/find.js';
 import type {EngineKind} from '../engine/ping.js';
+import {annotateRequests} from './engine-request.js';
 
 export interface EngineStatus {
   ok: boolean;
@@ -16,8 +17,8 @@ export interface EngineStatus {
 // A client for one endpoint. DOCKER_HOST is read by docker-modem itself (it
 // knows tcp, TLS and ssh); a discovered socket is given as a path.
 function clientFor(endpoint: DockerEndpoint): Docker {
-  if (endpoint.source === 'DOCKER_HOST' || endpoint.kind !== 'unix') return new Docker();
-  return new Docker({socketPath: endpoint.socketPath});
+  if (endpoint.source === 'DOCKER_HOST' || endpoint.kind !== 'unix') return annotateRequests(new Docker());
+  return annotateRequests(new Docker({socketPath: endpoint.socketPath}));
 }
 
 // Does an engine answer, and which? Never throws; within DESIGN's 1 s.

@@ -23,7 +23,11 @@ describeDocker('DockerRuntime conformance', () => {
   afterAll(async () => {
     const label = [`${Label.projectDir}=${shortHash(dir, 8)}`];
     const left = await docker.listContainers({all: true, filters: {label}});
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({force: true, v: true})));
+    // Units before the pods' infra: podman refuses to remove an infra container
+    // while containers that joined its network exist.
+    const remove = (c: Docker.ContainerInfo): Promise<unknown> => docker.getContainer(c.Id).remove({force: true, v: true});
+    await Promise.all(left.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
+    await Promise.all(left.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
     const networks = await docker.listNetworks({filters: {label}});
     await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
   });

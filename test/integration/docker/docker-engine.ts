@@ -16,20 +16,30 @@ export const engine = await probeEngine();
 // The Docker suite: runs on a real engine; without one it skips with a message
 // locally, and FAILS under CI=true (CI must prove the Docker runtime).
 export function describeDocker(name: string, body: () => void): void {
-  if (engine.ok) {
+  // test/integration/podman-api/ runs these suites against podman's Docker API:
+  // the engine that answers must then be podman, or the run proves nothing.
+  const wanted = process.env.SIDECAR_ENGINE_UNDER_TEST;
+  const title = wanted ? `[${wanted} API] ${name}` : name;
+  if (engine.ok && wanted && !engine.engine?.startsWith(wanted)) {
+    describe(title, () => {
+      it(`needs ${wanted}'s Docker API`, () => {
+        throw new Error(`${engine.host} answers as ${engine.engine ?? 'an unknown engine'}, not ${wanted}`);
+      });
+    });
+  } else if (engine.ok) {
     process.env.SIDECAR_INFRA_IMAGE ??= TEST_IMAGES.pause;
     // Cheap when the images exist (skips them); builds them on a fresh engine.
     execFileSync(path.join(root, 'scripts/build-test-images.sh'), {stdio: 'ignore', env: {...process.env, SIDECAR_SKIP_PODMAN: '1'}});
-    describe(name, body);
+    describe(title, body);
   } else if (process.env.CI) {
-    describe(name, () => {
-      it('needs a Docker engine under CI=true', () => {
-        throw new Error(`no Docker engine answers at ${engine.host} (${engine.reason}); run .ci/engines.sh`);
+    describe(title, () => {
+      it(`needs ${wanted ?? 'a Docker'} engine under CI=true`, () => {
+        throw new Error(`no engine answers at ${engine.host} (${engine.reason}); run .ci/engines.sh`);
       });
     });
   } else {
-    console.warn(`[docker suite] skipped "${name}": no Docker engine answers at ${engine.host} (${engine.reason}). Run .ci/engines.sh to start one.`);
-    describe.skip(name, body);
+    console.warn(`[docker suite] skipped "${title}": no engine answers at ${engine.host} (${engine.reason}). Run .ci/engines.sh to start one.`);
+    describe.skip(title, body);
   }
 }
 
