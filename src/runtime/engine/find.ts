@@ -32,7 +32,8 @@ export function describeEngine(status: EngineStatus): string {
 
 // One line naming every place looked at (exit 4's message).
 export function describeNoEngine(looked: EngineStatus[]): string {
-  if (looked.length === 1) return `no Docker engine answers at ${looked[0]!.endpoint}: ${looked[0]!.error}`;
+  const at = (s: EngineStatus): string => (s.source === 'DOCKER_HOST' ? `DOCKER_HOST=${s.endpoint}` : s.endpoint);
+  if (looked.length === 1) return `no Docker engine answers at ${at(looked[0]!)}: ${looked[0]!.error}`;
   return `no Docker engine answers: ${looked.map((s) => `${s.endpoint} (${s.source}): ${s.error}`).join('; ')}`;
 }
 

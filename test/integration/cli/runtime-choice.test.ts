@@ -11,7 +11,7 @@ describe('--runtime auto says which runtime and why', () => {
     p.env = {...p.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock'};
     const run = await cli(p, ['run', '--', 'node', '-e', '0']);
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stderr).toMatch(/^runtime: process \(no Docker engine answers at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock, and every service's command runs on this host\)$/m);
+    expect(run.stderr).toMatch(/^runtime: process \(no Docker engine answers at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock: \/nonexistent\/docker\.sock does not exist \(no engine running here\?\), and every service's command runs on this host\)$/m);
   });
 
   it('refuses with exit 4, the engine address and a fix when a command exists only in the image', async () => {
