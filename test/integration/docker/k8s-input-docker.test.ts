@@ -1,0 +1,72 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {projectNameFromDir} from '../../../src/manifest/normalize.js';
+import {cli, ensureBuilt, freePort, project, root, type Project} from '../cli/cli-harness.js';
+import {describeDocker, TEST_IMAGES} from './docker-engine.js';
+
+// Issue 12.5: a Pod YAML as it is (init job, two native sidecars, the first
+// gated by a startupProbe that passes only after a delay, a ConfigMap as env and
+// as a volume, an emptyDir shared by app and sidecars, a Service) under
+// `sidecar up -f pod.yaml` on Docker: start order, readiness gating, shared
+// files, the published port, and a teardown that leaves nothing.
+const docker = new Docker();
+let p: Project;
+let port: number;
+let name: string;
+
+async function get(file: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/${file}`);
+  expect(response.status, file).toBe(200);
+  return (await response.text()).trim();
+}
+
+describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
+  beforeAll(async () => {
+    ensureBuilt();
+    p = project('');
+    port = await freePort();
+    name = projectNameFromDir(p.dir);
+    const fixture = readFileSync(path.join(root, 'test/fixtures/k8s/native-sidecars-pod.yaml'), 'utf8');
+    writeFileSync(path.join(p.dir, 'pod.yaml'), fixture.replace('SERVICE_PORT', String(port)));
+    p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+  }, 120_000);
+  afterAll(async () => {
+    if (p) await cli(p, ['down', '-f', 'pod.yaml', '--volumes', '--timeout', '1s']);
+  });
+
+  it('starts init, native sidecars in order behind the startupProbe, then the app; shares files; publishes the Service; down leaves nothing', async () => {
+    const up = await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'docker', '--timeout', '150s']);
+    expect(up.exitCode, up.all).toBe(0);
+    // Issue 12.2: what does not carry over is said once, before the start.
+    expect(up.stderr.match(/not carried over from Kubernetes/g)?.length, up.stderr).toBe(1);
+    expect(up.stderr).toContain('web/slow: Pod/web spec.initContainers[1].startupProbe');
+
+    // Order: the init job, then `slow` (ready only after its delay), then `writer`, then the app.
+    expect((await get('order.log')).split('\n')).toEqual(['prepare', 'slow-start', 'slow-ready', 'writer-start', 'app-start']);
+    // The emptyDir is one volume for the sidecar and the app; ConfigMap env and files; the mount is read-only.
+    expect(await get('from-sidecar.txt')).toBe('from-sidecar');
+    expect(await get('env.txt')).toBe('hello-from-configmap web');
+    expect(await get('page.html')).toBe('<h1>configured</h1>');
+    expect(await get('config-mount.txt')).toBe('read-only');
+
+    const ps = await cli(p, ['ps', '-f', 'pod.yaml', '--json']);
+    expect(ps.exitCode, ps.all).toBe(0);
+    const services = (JSON.parse(ps.stdout) as {services: {name: string; role: string; state: string; health: string; ports: unknown[]}[]}).services;
+    expect(services.map((s) => [s.name, s.role, s.state, s.health])).toEqual([
+      ['web/prepare', 'init', 'exited', 'none'],
+      ['web/slow', 'sidecar', 'running', 'healthy'],
+      ['web/writer', 'sidecar', 'running', 'none'],
+      ['web/app', 'app', 'running', 'healthy'],
+    ]);
+
+    const down = await cli(p, ['down', '-f', 'pod.yaml', '--timeout', '5s']);
+    expect(down.exitCode, down.all).toBe(0);
+    const left = await docker.listContainers({all: true, filters: {label: [`sidecar.project=${name}`]}});
+    expect(left.map((c) => c.Names)).toEqual([]);
+    const networks = await docker.listNetworks({filters: {label: [`sidecar.project=${name}`]}});
+    expect(networks.map((n) => n.Name)).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${port}/order.log`)).rejects.toThrow();
+  }, 240_000);
+});
