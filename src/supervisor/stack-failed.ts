@@ -9,3 +9,16 @@ export function stackFailed(unit: Unit, reason: string): SidecarError {
     suggestion: `check ${unit.name}'s command and health check in the manifest; \`sidecar logs ${unit.name}\` shows its full output`,
   });
 }
+
+// The runtime refused to start the unit (a missing workdir or command, a build
+// that failed, a taken port): nothing of this attempt ran, so no log lines (they
+// would be an earlier run's), and the runtime's own fix where it gives one.
+export function startRefused(unit: Unit, error: unknown): SidecarError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const own = error instanceof SidecarError ? error : undefined;
+  return new SidecarError('SIDECAR_STACK_FAILED', `${unit.service.role} "${unit.name}" failed: ${reason}`, {
+    suggestion: own?.suggestion ?? `check how ${unit.name} is started in the manifest (command, workdir, image); \`sidecar logs ${unit.name}\` shows what it printed`,
+    service: own?.service === undefined ? unit.name : own.service,
+    cause: error,
+  });
+}

@@ -8,7 +8,7 @@ import type {Clock, Random} from '../time/clock.js';
 import {exitCodeOf} from './exit-code.js';
 import {formatMemory} from '../manifest/resources.js';
 import {shouldRestart} from './restart-policy.js';
-import {stackFailed} from './stack-failed.js';
+import {stackFailed, startRefused} from './stack-failed.js';
 import type {LifecycleEvent, UnitIdentity} from './types.js';
 import type {Unit} from './unit.js';
 
@@ -53,7 +53,7 @@ export class UnitDriver {
       probe?.dispose?.();
       unit.lastError = error instanceof Error ? error.message : String(error);
       unit.transition('failed', unit.lastError);
-      unit.readiness.reject(stackFailed(unit, unit.lastError));
+      unit.readiness.reject(startRefused(unit, error));
       return;
     }
     this.host.started(running.identity);

@@ -60,6 +60,9 @@ app:
     for (let i = 0; i < 2; i++) {
       const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
       expectOneCleanFailure(up, `${path.join(p.dir, 'no-such-dir')} does not exist`);
+      // The fix is the runtime's (the service never ran: no log lines to see, no command or probe to check).
+      expect(up.stderr).toContain(`fix: create ${path.join(p.dir, 'no-such-dir')}, or fix \`workdir\` of app`);
+      expect(up.stderr).not.toMatch(/printed nothing|sidecar logs app/);
     }
     expect(survivors(p.mark)).toEqual([]);
   });
