@@ -1,4 +1,4 @@
-import {lstat, readFile, readlink} from 'node:fs/promises';
+import {lstatSync, readFileSync, readlinkSync} from 'node:fs';
 import {Readable} from 'node:stream';
 
 // One file to put in a container: where it is on the host, where it goes inside.
@@ -34,7 +34,7 @@ export function tarHeader(entry: {name: string; type: 'file' | 'symlink' | 'pax'
   // The checksum is the byte sum with its own field read as spaces.
   header.fill(' ', 148, 156);
   let sum = 0;
-  for (const byte of header) sum += byte;
+  for (let i = 0; i < BLOCK; i++) sum += header[i]!;
   header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
   return header;
 }
@@ -63,17 +63,20 @@ function headers(entry: {name: string; type: 'file' | 'symlink'; size: number; m
 // `/`, so a target whose directories do not exist yet is created by the engine).
 // A file gone by the time it is read is left out: its deletion is the next batch.
 // Contents are read before the header is written, so the size always matches.
+// Each file is read synchronously, one per chunk the stream pulls: a hop through
+// libuv's thread pool per call made 100 small files cost 150-270 ms on a loaded
+// machine, against a few ms this way; the event loop still runs between files.
 export function tarOf(sources: TarSource[]): Readable {
-  async function* blocks(): AsyncGenerator<Buffer> {
+  function* blocks(): Generator<Buffer> {
     for (const source of sources) {
       const name = source.target.replace(/^\/+/, '');
       try {
-        const stat = await lstat(source.host);
+        const stat = lstatSync(source.host);
         const mtime = stat.mtimeMs / 1000;
         if (stat.isSymbolicLink()) {
-          yield* headers({name, type: 'symlink', size: 0, mode: stat.mode, mtime, linkname: await readlink(source.host)});
+          yield* headers({name, type: 'symlink', size: 0, mode: stat.mode, mtime, linkname: readlinkSync(source.host)});
         } else if (stat.isFile()) {
-          const content = await readFile(source.host);
+          const content = readFileSync(source.host);
           yield* headers({name, type: 'file', size: content.length, mode: stat.mode, mtime});
           yield content;
           yield padding(content.length);
