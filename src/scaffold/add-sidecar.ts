@@ -1,6 +1,6 @@
 import {existsSync, lstatSync, readFileSync, realpathSync} from 'node:fs';
 import path from 'node:path';
-import {SidecarError} from '../errors/index.js';
+import {ExitCode, SidecarError} from '../errors/index.js';
 import {loadManifest} from '../manifest/load.js';
 import {readManifestText} from '../manifest/parse.js';
 import {textFile, underDir, type PlannedFile} from './file-plan.js';
@@ -40,6 +40,10 @@ export async function addSidecarToManifest(options: AddSidecarOptions): Promise<
   // The manifest must be valid before it is edited (exit 3 otherwise); a
   // required variable left for later (`${JWT_SECRET:?...}`) is not a problem here.
   const loaded = await loadManifest(file, {env: lenientEnv(original, file).env});
+  // Kubernetes YAML is read as it is, never rewritten (DESIGN "Kubernetes YAML as input").
+  if (loaded.source === 'kubernetes') {
+    throw new SidecarError('SIDECAR_USAGE', `${options.file} is Kubernetes YAML: \`add\` edits a sidecar.yaml`, {exitCode: ExitCode.usage, suggestion: 'add the sidecar to the Pod spec as an init container with restartPolicy: Always'});
+  }
   const template = findTemplate(options.template, {kind: 'sidecar', ...(options.templatesRoot ? {root: options.templatesRoot} : {})});
   const name = checkName(options.name ?? template.name, 'sidecar name');
   const {text, files: copied, notes} = placeSidecar(original, options.file, template, name, options.copy, loaded.name);

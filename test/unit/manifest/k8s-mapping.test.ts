@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -6,6 +6,7 @@ import {SidecarError} from '../../../src/errors/index.js';
 import {kubernetesToManifest} from '../../../src/manifest/k8s/kubernetes.js';
 import {looksLikeKubernetes, parseKubernetes} from '../../../src/manifest/k8s/k8s-source.js';
 import {loadManifestWithWarnings} from '../../../src/manifest/load.js';
+import {addSidecarToManifest} from '../../../src/scaffold/add-sidecar.js';
 import type {Loss} from '../../../src/manifest/loss.js';
 import type {Manifest, Service} from '../../../src/manifest/types.js';
 
@@ -358,5 +359,16 @@ spec:
     const loaded = await loadManifestWithWarnings(file);
     expect(loaded.manifest).toMatchObject({source: 'kubernetes', form: 'pods', dir});
     expect(loaded.losses).toEqual([{feature: 'Pod/web spec.affinity', message: 'not carried over: sidecar has no equivalent'}]);
+  });
+
+  it('`add` refuses to rewrite Kubernetes YAML (usage error), leaving the file as it was', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sidecar-k8s-'));
+    afterAll(() => rmSync(dir, {recursive: true, force: true}));
+    const file = path.join(dir, 'pod.yaml');
+    const text = pod('  containers: [{name: app, image: x}]\n');
+    writeFileSync(file, text);
+    const error = await addSidecarToManifest({file, template: 'http-proxy', force: false, copy: false}).catch((e: unknown) => e);
+    expect((error as SidecarError).code).toBe('SIDECAR_USAGE');
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });
