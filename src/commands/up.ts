@@ -44,6 +44,7 @@ export default class Up extends BaseCommand {
     if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
     // Issue 12.2: what a Kubernetes file does not carry over, said once before the start.
     if (plan.losses.length > 0) process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(plan.losses));
+    if (plan.resourcesWarning) process.stderr.write(`warning: ${plan.resourcesWarning}\n`);
     if (flags.watch) {
       const {assertWatchable} = await import('../watch/watch-usage.js');
       try {

@@ -34,6 +34,9 @@ export interface UpPlan {
   runtimeReason?: string;
   // What a Kubernetes file read as input does not carry over (issue 12.2), printed once by the command.
   losses: Loss[];
+  // Process runtime, services with `resources`, and no cgroup can be made here:
+  // one line on stderr, and the stack runs without limits (DESIGN "Resources").
+  resourcesWarning?: string;
 }
 
 export interface PrepareOptions {
@@ -117,5 +120,15 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   if (runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
   if (runtime === 'process') assertStackPortsFree([...selectPods(manifest, only).values()].flat());
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
-  return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {})};
+  const resourcesWarning = runtime === 'process' ? await processLimitsProblem(manifest, only) : undefined;
+  return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {}), ...(resourcesWarning ? {resourcesWarning} : {})};
+}
+
+// Tried for real (a group made and removed), so what `up` says is what the runtime will find.
+async function processLimitsProblem(manifest: Manifest, only: string[]): Promise<string | undefined> {
+  const limited = [...selectPods(manifest, only).values()].flat().find((service) => service.resources !== undefined);
+  if (!limited?.resources) return undefined;
+  const {cgroupProblem} = await import('../runtime/process/cgroup/unit-limits.js');
+  const {cgroupBase} = await import('../runtime/process/stack-marker.js');
+  return cgroupProblem(cgroupBase(manifest), limited.resources);
 }

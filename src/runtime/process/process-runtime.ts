@@ -1,6 +1,6 @@
 import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
-import type {Manifest, Service} from '../../manifest/types.js';
+import {allServices, type Manifest, type Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity, UnitUsage} from '../types.js';
 import {processUsage} from './usage.js';
 import {groupMembers, killGroupUntilGone, leaderAlive, signalGroup, type ProcessIdentity} from './group-signal.js';
@@ -11,11 +11,15 @@ import {reapSurvivors} from './reap.js';
 import {assertPortsFree} from './port-check.js';
 import {spawnFailure} from './spawn-failure.js';
 import {POD_HOST, serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
-import {carriesMarker, newRunId, stackId} from './stack-marker.js';
+import {carriesMarker, cgroupBase, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
+import {UnitLimits} from './cgroup/unit-limits.js';
+import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 
 interface ProcessUnit extends RunningUnit {
   readonly identity: ProcessIdentity;
+  // Its cgroup when it has `resources` and one could be made (DESIGN "Resources").
+  readonly cgroup?: ServiceCgroup;
   // Set while stop() owns the group, so the exit handler leaves leftovers to it.
   stopping: boolean;
   exitInfo?: ExitInfo;
@@ -43,10 +47,12 @@ export class ProcessRuntime implements Runtime {
   readonly runId = newRunId();
   private manifest?: Manifest;
   private events: RuntimeEvents = {log: () => {}};
+  private limits?: UnitLimits;
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.manifest = manifest;
     this.events = events;
+    this.limits = new UnitLimits(cgroupBase(manifest), this.runId.slice(0, 8), (message) => this.events.notice?.(message));
     // Created and deleted without following links: never outside .sidecar/ (issue 9.7).
     for (const name of Object.keys(manifest.volumes)) ensureRealDir(manifest.dir, ['.sidecar', 'volumes', name]);
     installExitHook();
@@ -64,9 +70,12 @@ export class ProcessRuntime implements Runtime {
       });
     }
     assertPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
-    const subprocess = execa(file, args, {
+    const env = serviceEnv(manifest, service, {runId: this.runId});
+    const cgroup = this.limits?.groupFor(service);
+    const [program, ...programArgs] = cgroup ? this.limits!.wrap(cgroup, [file, ...args], serviceWorkdir(service), env.PATH) : [file, ...args];
+    const subprocess = execa(program!, programArgs, {
       cwd: serviceWorkdir(service),
-      env: serviceEnv(manifest, service, {runId: this.runId}),
+      env,
       extendEnv: false,
       // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
       detached: true,
@@ -79,6 +88,7 @@ export class ProcessRuntime implements Runtime {
     const pid = subprocess.pid;
     if (pid === undefined) {
       const result = await subprocess;
+      await cgroup?.remove();
       throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), result);
     }
     const bootId = currentBootId();
@@ -86,16 +96,19 @@ export class ProcessRuntime implements Runtime {
     this.pipeLines(service.id, subprocess.stdout, 'stdout');
     this.pipeLines(service.id, subprocess.stderr, 'stderr');
     let resolveExit!: (info: ExitInfo) => void;
-    const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve))};
+    const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve)), ...(cgroup ? {cgroup} : {})};
     subprocess.once('exit', (exitCode, signal) => {
-      const info: ExitInfo = {service: service.id, exitCode, signal};
+      // The kernel counts the kill in the group before the victim is reaped.
+      const oomKilled = (cgroup?.oomKills() ?? 0) > 0;
+      const info: ExitInfo = {service: service.id, exitCode, signal, ...(oomKilled ? {oomKilled} : {})};
       unit.exitInfo = info;
       live.delete(unit);
       resolveExit(info);
       // A container dies whole; so does a group whose leader died on its own. After
       // the exit is handled (issue 13.3): the group kill scans /proc synchronously,
       // which would delay the exit event and so the restart's backoff timer.
-      if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS));
+      // Its cgroup goes with it, and whatever escaped the group into it (a container dies whole).
+      if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS).then(() => cgroup?.remove()));
     });
     void subprocess.then(() => undefined, () => undefined);
     live.add(unit);
@@ -113,9 +126,11 @@ export class ProcessRuntime implements Runtime {
     if (info) await pollUntil(groupGone, deadline - Date.now());
     if (!groupGone() || !info) {
       signalGroup(unit.identity, 'SIGKILL');
+      unit.cgroup?.killAll();
       info = info ?? (await within(unit.exited, KILL_GRACE_MS));
       await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
     }
+    await unit.cgroup?.remove(KILL_GRACE_MS);
     return info ?? {service: unit.service.id, exitCode: null, signal: 'SIGKILL'};
   }
 
@@ -123,12 +138,19 @@ export class ProcessRuntime implements Runtime {
     const unit = this.asProcessUnit(running);
     unit.stopping = true;
     // Nothing verifiably ours is left: never wait on (or signal) a stranger.
-    if (!signalGroup(unit.identity, 'SIGKILL')) return;
+    unit.cgroup?.killAll();
+    if (!signalGroup(unit.identity, 'SIGKILL')) {
+      await unit.cgroup?.remove(KILL_GRACE_MS);
+      return;
+    }
     await within(unit.exited, KILL_GRACE_MS);
     await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
+    await unit.cgroup?.remove(KILL_GRACE_MS);
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
+    // Groups a dead supervisor left (and the stack's own directory): ours by name.
+    if (manifestHasResources(manifest)) await (this.limits ?? new UnitLimits(cgroupBase(manifest), '', () => {})).removeLeftovers();
     if (!options.removeVolumes) return;
     const named = Object.values(manifest.volumes).filter((v) => !v.external);
     for (const v of named) removeInsideStateDir(manifest.dir, ['.sidecar', 'volumes', v.name]);
@@ -206,6 +228,10 @@ export class ProcessRuntime implements Runtime {
     if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.id} is not a process`);
     return running as ProcessUnit;
   }
+}
+
+function manifestHasResources(manifest: Manifest): boolean {
+  return allServices(manifest).some((service) => service.resources !== undefined);
 }
 
 // A command that could not start exits as a POSIX shell says (and `docker exec`

@@ -15,6 +15,11 @@ export function stackId(manifest: Manifest): string {
   return `${manifest.name}-${hash}`;
 }
 
+// The stack's cgroup directory (DESIGN "Resources"), one per project directory like the marker.
+export function cgroupBase(manifest: Manifest): string {
+  return `sidecar-${stackId(manifest)}`;
+}
+
 // Random, so no process can carry it by chance and none outside this run has it.
 export function newRunId(): string {
   return randomUUID();

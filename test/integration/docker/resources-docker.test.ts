@@ -24,7 +24,7 @@ sidecars:
   hog:
     image: ${TEST_IMAGES.node}
     command: [node, /programs/memory-hog.js]
-    env: {HOG_TRIGGER: /project/go}
+    env: {HOG_TRIGGER: /project/go, HOG_CAP_MB: "256"}
     volumes: ["\${PROGRAMS}:/programs:ro", "./:/project:ro"]
     resources: {memory: 96Mi, cpus: 0.5}
     maxRestarts: 1

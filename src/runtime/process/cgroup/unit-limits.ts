@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type {Service} from '../../../manifest/types.js';
+import {hostExecutable} from '../host-executable.js';
+import {currentCgroupLayout, type CgroupLayout} from './cgroup-layout.js';
+import {removeStackGroups, ServiceCgroup} from './service-cgroup.js';
+
+// The unit's process joins its group(s) itself, before it runs the command: a
+// constant script (no manifest text in it; the command is its "$@", never
+// parsed) writes its own pid into each cgroup.procs, then execs the command in
+// the same pid. Joining from outside after the spawn would let a fast forker's
+// children escape the limit.
+const JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+const SHELL = '/bin/sh';
+
+// DESIGN "Resources" under the process runtime: a cgroup per started unit that
+// has `resources`, where this process may create one; otherwise the limits are
+// not enforced, said once (per runtime), and the units run all the same.
+export class UnitLimits {
+  private layout?: CgroupLayout;
+  private said = false;
+  private count = 0;
+
+  constructor(
+    // One directory per stack (`sidecar-<stack id>`), so teardown finds leftovers.
+    readonly base: string,
+    // Part of every group's name: a new run never collides with a dead one's groups.
+    private readonly runTag: string,
+    private readonly notice: (message: string) => void,
+  ) {}
+
+  // The unit's group with its limits, or undefined (no resources, or no cgroups here).
+  groupFor(service: Service): ServiceCgroup | undefined {
+    if (!service.resources) return undefined;
+    this.layout ??= currentCgroupLayout();
+    try {
+      return ServiceCgroup.create(this.layout, this.base, `${service.id.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${this.runTag}-${++this.count}`, service.resources);
+    } catch (error) {
+      if (!this.said) {
+        this.said = true;
+        this.notice(notEnforced(error));
+      }
+      return undefined;
+    }
+  }
+
+  // The command that joins the group(s) and then runs `command` (argv, no shell parsing).
+  wrap(group: ServiceCgroup, command: string[], workdir: string, searchPath: string | undefined): string[] {
+    const [file] = command;
+    // A command that is not there fails the spawn itself, with the runtime's own
+    // "not found" error, rather than the shell's 127.
+    if (file === undefined || hostExecutable(file, workdir, searchPath) === undefined || hostExecutable(SHELL, '/') === undefined) return command;
+    return [SHELL, '-c', JOIN, 'sidecar-cgroup', String(group.dirs.length), ...group.dirs.map((dir) => path.join(dir, 'cgroup.procs')), ...command];
+  }
+
+  // Groups of this stack that a dead supervisor left: killed and removed.
+  async removeLeftovers(): Promise<void> {
+    this.layout ??= currentCgroupLayout();
+    await removeStackGroups(this.layout, this.base);
+  }
+}
+
+export function notEnforced(error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return `resources (memory, cpus) are not enforced under the process runtime: no cgroup could be created (${why}); run as root or inside a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes), or use --runtime docker`;
+}
+
+// Whether a group with these limits can be made here (`up` says so before starting): undefined when it can.
+export function cgroupProblem(base: string, resources: NonNullable<Service['resources']>): string | undefined {
+  try {
+    const probe = ServiceCgroup.create(currentCgroupLayout(), base, `probe-${process.pid}`, resources);
+    void probe.remove();
+    return undefined;
+  } catch (error) {
+    return notEnforced(error);
+  }
+}
