@@ -253,7 +253,7 @@ export class DockerRuntime implements Runtime {
   async syncFiles(service: Service, copy: SyncEntry[], remove: string[]): Promise<void> {
     const docker = await this.docker();
     const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
-    if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into`, {service: service.id});
+    if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into; its next container gets the files before it starts`, {service: service.id});
     const container = docker.getContainer(info.Id);
     await removeFiles(docker, container, service.id, remove);
     await putFiles(container, service.id, copy);
