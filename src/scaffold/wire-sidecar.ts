@@ -84,6 +84,13 @@ function freePortAfter(port: number, holders: Map<number, string>): number {
 // The fragment's probe and port specs follow the ports its env moved.
 function movePorts(node: YAMLMap, remap: Map<number, number>): void {
   if (remap.size === 0) return;
+  // The fragment's leading comment names its ports too ("the app calls
+  // http://127.0.0.1:15001"): an address's port moves with it. The comment is on
+  // the map or on its first key, depending on how the fragment was parsed.
+  const movedIn = (text: string): string => text.replace(/(?<=:)\d+\b/g, (port) => String(remap.get(Number(port)) ?? port));
+  if (node.commentBefore) node.commentBefore = movedIn(node.commentBefore);
+  const firstKey = node.items[0]?.key;
+  if (isScalar(firstKey) && firstKey.commentBefore) firstKey.commentBefore = movedIn(firstKey.commentBefore);
   const health = node.get('health', true);
   if (isMap(health)) {
     for (const kind of ['http', 'tcp']) {

@@ -1,5 +1,6 @@
 import {parseDocument, type YAMLMap} from 'yaml';
 import {describe, expect, it} from 'vitest';
+import {placeFragment} from '../../../src/scaffold/fragment-node.js';
 import {readWiring} from '../../../src/scaffold/template-wiring.js';
 import {wireSidecar} from '../../../src/scaffold/wire-sidecar.js';
 
@@ -29,6 +30,15 @@ describe('wireSidecar', () => {
     expect(doc.getIn(['sidecars', 'proxy', 'ports'])).toBeUndefined();
     expect(notes).toContain('in: auth on 4180');
     expect(notes.some((note) => note.startsWith('app is no longer published (was 3000)'))).toBe(true);
+  });
+
+  it('a moved port is moved in the comment above the sidecar too (issue 8.3 audit: `add http-proxy --name edge` kept "calls 127.0.0.1:15001")', () => {
+    const doc = parseDocument(PROJECT);
+    // Placed as add places a template's fragment, leading comment and all.
+    const {node} = placeFragment('# metrics: scrape http://127.0.0.1:8000/metrics\n# (8000 is its port)\ncommand: [node, main.js]\nenv: {PORT: "8000"}\nports: ["8000:8000"]\n', {projectDir: './sidecars/metrics', hasDockerfile: false, source: 'test'});
+    wireSidecar(doc, 'metrics', node, readWiring({listen: ['PORT']}));
+    const comment = [node.commentBefore, node.items[0]?.key && (node.items[0].key as {commentBefore?: string}).commentBefore].filter(Boolean).join('\n');
+    expect(comment).toBe(' metrics: scrape http://127.0.0.1:8001/metrics\n (8000 is its port)');
   });
 
   it('moves listen ports another service holds, with the probe that checks them', () => {
