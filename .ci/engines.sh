@@ -26,6 +26,11 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # graph --format svg|png renders with Graphviz; the completion tests run zsh too.
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+# Rootless Docker (issue 15.2): dockerd-rootless.sh comes with docker.io.
+command -v rootlesskit >/dev/null 2>&1 || need+=(rootlesskit)
+command -v newuidmap >/dev/null 2>&1 || need+=(uidmap)
+command -v slirp4netns >/dev/null 2>&1 || need+=(slirp4netns)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ "${#need[@]}" -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq
@@ -90,3 +95,37 @@ fi
 
 # Test images are built locally (there is no registry to pull from).
 "$here/../scripts/build-test-images.sh"
+
+# Rootless Docker (issue 15.2): dockerd-rootless.sh run by an unprivileged user,
+# socket at /run/user/UID/docker.sock; test/integration/rootless-docker/ runs
+# the conformance suite against it. slirp4netns opens /dev/net/tun inside the
+# user's namespace: these sandboxes ship it 0600 where Debian has 0666.
+ROOTLESS_USER="${SIDECAR_ROOTLESS_USER:-sidecar-rootless}"
+if ! id -u "$ROOTLESS_USER" >/dev/null 2>&1; then
+  log "creating local user $ROOTLESS_USER (rootless Docker)"
+  as_root useradd --create-home --shell /bin/bash "$ROOTLESS_USER"
+fi
+ruid="$(id -u "$ROOTLESS_USER")"
+grep -qs "^$ROOTLESS_USER:" /etc/subuid || echo "$ROOTLESS_USER:200000:65536" | as_root tee -a /etc/subuid >/dev/null
+grep -qs "^$ROOTLESS_USER:" /etc/subgid || echo "$ROOTLESS_USER:200000:65536" | as_root tee -a /etc/subgid >/dev/null
+[ -e /dev/net/tun ] && as_root chmod 0666 /dev/net/tun
+rsock="/run/user/$ruid/docker.sock"
+if DOCKER_HOST="unix://$rsock" docker info >/dev/null 2>&1; then
+  log "rootless docker already answers at $rsock"
+else
+  as_root mkdir -p "/run/user/$ruid"
+  as_root chown "$ROOTLESS_USER:" "/run/user/$ruid"
+  as_root chmod 0700 "/run/user/$ruid"
+  log "starting rootless dockerd as $ROOTLESS_USER (log /tmp/dockerd-rootless.log)"
+  rhome="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)"
+  as_root su "$ROOTLESS_USER" -s /bin/bash -c "cd ~ && export XDG_RUNTIME_DIR=/run/user/$ruid HOME=$rhome PATH=/usr/share/docker.io/contrib:/usr/sbin:/usr/bin:/sbin:/bin; setsid dockerd-rootless.sh --data-root $rhome/docker >/tmp/dockerd-rootless.log 2>&1 </dev/null &"
+  deadline=$(( $(date +%s) + WAIT_SECONDS ))
+  until DOCKER_HOST="unix://$rsock" docker info >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "rootless dockerd did not answer within ${WAIT_SECONDS}s"; grep -v '^+' /tmp/dockerd-rootless.log | tail -n 20 >&2 || true; exit 1
+    fi
+    sleep 0.5
+  done
+  log "rootless docker answers at $rsock"
+fi
+DOCKER_HOST="unix://$rsock" SIDECAR_SKIP_PODMAN=1 "$here/../scripts/build-test-images.sh"

@@ -27,7 +27,8 @@ export class TcpProbe implements Probe {
       signal.addEventListener('abort', () => fail('timed out'), {once: true});
       socket.once('connect', () => {
         socket.destroy();
-        resolve();
+        if (!endpoint.confirmListening) return resolve();
+        endpoint.confirmListening().then((why) => (why === undefined ? resolve() : fail(why)), () => resolve());
       });
       socket.once('error', (error) => void refusedHint(endpoint, error).then((hint) => fail(`${error.message}${hint}`)));
     });

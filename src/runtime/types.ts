@@ -74,6 +74,9 @@ export interface ProbeEndpoint {
   // Why a refused connection was refused, with the fix, when the runtime can
   // tell (docker: the service listens on its loopback only; issue 8.4).
   explainRefused?: () => Promise<string | undefined>;
+  // After a TCP connect: why nobody listens behind it, when a forwarder in
+  // between accepts regardless (Docker's published route); undefined = fine.
+  confirmListening?: () => Promise<string | undefined>;
 }
 
 // Where a probe reaches a service from the supervisor's side.

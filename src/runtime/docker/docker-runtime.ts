@@ -3,7 +3,7 @@ import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {allServices} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, InitialSync, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, SyncEntry, UnitIdentity, UnitUsage} from '../types.js';
-import {isLoopback, listenersOn} from './pod-listeners.js';
+import {isLoopback, listenersOn, notListening} from './pod-listeners.js';
 import {removeProject, reapContainers} from './cleanup.js';
 import {dockerPodHost, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
@@ -327,7 +327,9 @@ export class DockerRuntime implements Runtime {
   // Probes reach a port inside the service's own pod (each pod has its own address).
   async endpoint(service: Service, containerPort: number): Promise<ProbeEndpoint> {
     if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
-    return {...routeTo(this.infraOf(service).route, service.id, containerPort), explainRefused: () => this.explainRefused(service, containerPort)};
+    const infra = this.infraOf(service);
+    const confirm = infra.route.kind === 'published' ? {confirmListening: () => notListening(infra.pid, containerPort)} : {};
+    return {...routeTo(infra.route, service.id, containerPort), explainRefused: () => this.explainRefused(service, containerPort), ...confirm};
   }
 
   // Issue 8.4: refused at the pod's address while the service runs. A server

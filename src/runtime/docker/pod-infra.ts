@@ -4,12 +4,14 @@ import type {Manifest, Pod} from '../../manifest/types.js';
 import {infraSpec, probePorts} from './container-spec.js';
 import {engineMessage, podStartError, podWords, removeAndWait, statusOf} from './engine-errors.js';
 import {infraName, Label} from './naming.js';
-import {directRoute, forcedPublished, publishedRoute, unreachableWhy, type ProbeRoute} from './probe-route.js';
+import {directRoute, engineIsRootless, forcedPublished, publishedRoute, unreachableWhy, type ProbeRoute} from './probe-route.js';
 
 // One pod's network namespace as the runtime knows it: the infra container that
 // holds it, and how the supervisor's probes reach ports inside it.
 export interface PodInfra {
   id: string;
+  // The infra's process: its /proc/PID/net shows the pod's listeners.
+  pid: number;
   route: ProbeRoute;
 }
 
@@ -38,10 +40,10 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
     info = existing;
     published = reused === 1;
   } else {
-    published = forcedPublished() && probed.length > 0;
+    published = (forcedPublished() || (await engineIsRootless(docker))) && probed.length > 0;
     info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id);
   }
-  const why = await unreachableWhy(info);
+  const why = await unreachableWhy(info, docker);
   if (why !== undefined && !published && probed.length > 0) {
     published = true;
     info = await createInfra(docker, manifest, pod, variants[1]!, info.Id);
@@ -50,7 +52,7 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
     const where = manifest.form === 'single' ? '' : ` of pod ${pod.name}`;
     notice(`published probe port${probed.length === 1 ? '' : 's'} ${probed.join(', ')}${where} on 127.0.0.1 (engine-chosen host ports), because ${why}`);
   }
-  return {id: info.Id, route: why === undefined ? directRoute(info) : publishedRoute(info)};
+  return {id: info.Id, pid: info.State.Pid, route: why === undefined ? directRoute(info) : publishedRoute(info)};
 }
 
 async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined): Promise<Docker.ContainerInspectInfo> {

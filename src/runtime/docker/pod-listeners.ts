@@ -34,3 +34,16 @@ function decodeAddress(hex: string): string {
 export function isLoopback(address: string): boolean {
   return address.startsWith('127.') || address === '::1';
 }
+
+// On the published route a connection is accepted by the engine's forwarder
+// (docker-proxy, rootlesskit's port driver) whether or not anything listens in
+// the pod, so an accepted connect proves nothing there (issue 15.2: rootless
+// Docker passed every TCP probe at once). The pod's own table says: undefined
+// when something listens on an address the forwarder reaches (or /proc cannot
+// tell: a remote engine), else why not.
+export async function notListening(infraPid: number, port: number): Promise<string | undefined> {
+  const listeners = await listenersOn(infraPid, port);
+  if (listeners === undefined || listeners.some((address) => !isLoopback(address))) return undefined;
+  if (listeners.length === 0) return `nothing listens on port ${port} in the pod (the engine's port forwarder accepted the connection)`;
+  return `port ${port} listens on ${listeners[0]} only, which the engine's port forwarder does not reach: listen on 0.0.0.0 in a container`;
+}

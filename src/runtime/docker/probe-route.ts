@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type Docker from 'dockerode';
 import type {ContainerInspectInfo} from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 
@@ -40,9 +41,29 @@ export function forcedPublished(): boolean {
   return process.env.SIDECAR_DOCKER_PROBE_ROUTE === 'published';
 }
 
+// A rootless engine (Docker's dockerd-rootless.sh, rootless podman) keeps
+// container addresses inside its own network namespace: never routable from
+// the host, though the same subnet may be (a rootful engine's bridge on the
+// same machine answers "refused" there, which would pass the check below and
+// send probes to somebody else's containers: seen with rootless beside rootful
+// Docker, issue 15.2). Asked once per client.
+const rootlessByClient = new WeakMap<Docker, Promise<boolean>>();
+export function engineIsRootless(docker: Docker): Promise<boolean> {
+  let answer = rootlessByClient.get(docker);
+  if (!answer) {
+    answer = docker.info().then(
+      (info: {SecurityOptions?: string[]}) => (info.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless')),
+      () => false,
+    );
+    rootlessByClient.set(docker, answer);
+  }
+  return answer;
+}
+
 // Why probes cannot reach the pod at its own address, or undefined when they can.
-export async function unreachableWhy(infra: ContainerInspectInfo): Promise<string | undefined> {
+export async function unreachableWhy(infra: ContainerInspectInfo, docker?: Docker): Promise<string | undefined> {
   if (forcedPublished()) return 'SIDECAR_DOCKER_PROBE_ROUTE=published asks for it';
+  if (docker && (await engineIsRootless(docker))) return 'the engine runs rootless: container addresses are in its own network namespace';
   const ip = containerIp(infra);
   if (!ip) return 'the pod has no container address';
   if (!(await reachable(ip))) return `the pod's address ${ip} is not reachable from this host (Docker Desktop, rootless Docker or a remote engine)`;

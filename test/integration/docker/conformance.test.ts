@@ -11,8 +11,10 @@ import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
 
 // The same lifecycle scenarios as the process runtime, on containers: the
 // fixture programs run in the local node image, bind-mounted read-only.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const programs = path.resolve(here, '../../fixtures/programs');
+// An engine running as another user (rootless Docker) reads copies elsewhere:
+// see test/integration/rootless-docker/use-rootless-docker.ts.
+const here = process.env.SIDECAR_TEST_HARNESS_DIR ?? path.dirname(fileURLToPath(import.meta.url));
+const programs = process.env.SIDECAR_TEST_PROGRAMS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs');
 const dir = tempProject('sidecar-dconf').dir;
 const docker = new Docker();
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, it} from 'vitest';
 import {probeEngine} from '../../../src/runtime/docker/index.js';
+import {findEngine} from '../../../src/runtime/engine/find.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -12,6 +13,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const TEST_IMAGES = {busybox: 'sidecar-test/busybox:1', pause: 'sidecar-test/pause:1', node: 'sidecar-test/node:20'} as const;
 
 export const engine = await probeEngine();
+// Which engine and mode answered (rootless needs /info): the suites under
+// test/integration/podman-api and rootless-docker say which one they want.
+const answered = engine.ok && process.env.SIDECAR_ENGINE_UNDER_TEST ? await findEngine(process.env, {details: true}) : undefined;
+const answeredKind = answered?.ok ? answered.status.engine : undefined;
 
 // The Docker suite: runs on a real engine; without one it skips with a message
 // locally, and FAILS under CI=true (CI must prove the Docker runtime).
@@ -20,10 +25,10 @@ export function describeDocker(name: string, body: () => void): void {
   // the engine that answers must then be podman, or the run proves nothing.
   const wanted = process.env.SIDECAR_ENGINE_UNDER_TEST;
   const title = wanted ? `[${wanted} API] ${name}` : name;
-  if (engine.ok && wanted && !engine.engine?.startsWith(wanted)) {
+  if (engine.ok && wanted && answeredKind !== wanted) {
     describe(title, () => {
       it(`needs ${wanted}'s Docker API`, () => {
-        throw new Error(`${engine.host} answers as ${engine.engine ?? 'an unknown engine'}, not ${wanted}`);
+        throw new Error(`${engine.host} answers as ${answeredKind ?? 'an unknown engine'}, not ${wanted}`);
       });
     });
   } else if (engine.ok) {
