@@ -6,7 +6,9 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {currentCgroupLayout, type CgroupLayout} from '../../../src/runtime/process/cgroup/cgroup-layout.js';
 import {removeStackGroups, ServiceCgroup} from '../../../src/runtime/process/cgroup/service-cgroup.js';
 import {UnitLimits} from '../../../src/runtime/process/cgroup/unit-limits.js';
-import {service} from '../../helpers/manifest-builder.js';
+import {manifest, service} from '../../helpers/manifest-builder.js';
+import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
+import {cgroupBase} from '../../../src/runtime/process/stack-marker.js';
 import {readStat} from '../../../src/runtime/process/proc-table.js';
 
 // Issue 12.4: a unit's group on the real kernel: limits written, the process
@@ -72,6 +74,23 @@ describe.runIf(root)('ServiceCgroup on this kernel', () => {
     await done;
     expect(await group.remove()).toBe(true);
     await gone(escaped);
+  });
+
+  // After a supervisor died (SIGKILL), `down` tears down: the stack's leftover groups are killed and removed.
+  it('teardown kills and removes the groups a dead supervisor left', async () => {
+    const limited = service('app', 'app', {command: ['x'], resources: {memoryBytes: 64 * 2 ** 20}});
+    const m = manifest({app: limited});
+    const stackBase = cgroupBase(m);
+    const limits = new UnitLimits(stackBase, 'dead', () => undefined);
+    const group = limits.groupFor(limited)!;
+    const {escaped, done} = await runIn(group, limits);
+    await new ProcessRuntime().teardown(m, {removeVolumes: false});
+    await done;
+    await gone(escaped);
+    for (const dir of group.dirs) {
+      expect(existsSync(dir)).toBe(false);
+      expect(existsSync(path.dirname(dir))).toBe(false);
+    }
   });
 
   it('says once, and runs without limits, when no group can be made', () => {
