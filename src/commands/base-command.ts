@@ -26,7 +26,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(error: Interfaces.CommandError | Error): Promise<void> {
     // this.exit() inside run() is not a failure: let oclif end the process.
     if (error instanceof Errors.ExitError) throw error;
-    const sidecarError = toSidecarError(error);
+    const sidecarError = toSidecarError(error, this.id);
     if (this.jsonMode || this.argv.includes('--json')) {
       process.stdout.write(safeJson({error: sidecarError.toJSON()}, 2) + '\n');
     } else {
@@ -44,7 +44,7 @@ export abstract class BaseCommand extends Command {
 }
 
 // oclif's own parse failures (unknown flag, missing argument) are usage errors: exit 2.
-export function toSidecarError(error: unknown): SidecarError {
+export function toSidecarError(error: unknown, command?: string): SidecarError {
   if (isSidecarError(error)) return error;
   if (error instanceof Errors.ExitError) {
     return new SidecarError('SIDECAR_UNEXPECTED', error.message, {exitCode: error.oclif.exit as 0});
@@ -53,7 +53,7 @@ export function toSidecarError(error: unknown): SidecarError {
     // oclif puts the detail (which argument, which flag) on the following lines.
     const message = (error as Error).message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('See more help')).join(' ') || 'invalid arguments';
     return new SidecarError('SIDECAR_USAGE', message, {
-      suggestion: 'see `sidecar help` or `sidecar COMMAND --help`',
+      suggestion: command ? `see \`sidecar help ${command.replaceAll(':', ' ')}\`` : 'see `sidecar help` or `sidecar COMMAND --help`',
       exitCode: ExitCode.usage,
       cause: error,
     });

@@ -74,6 +74,8 @@ sidecars:
     expect(up.all).toMatch(new RegExp(`"${service}" cannot start: port ${squatted}/tcp`));
     expect(up.all).toContain(`in use by pid ${holder} (`);
     expect(up.all).toMatch(/stop that program, or change the port/);
+    // Once, as the fix line; not also repeated inside the message.
+    expect(up.all.split('stop that program').length - 1, up.all).toBe(1);
     await eventually(() => survivors(p.mark).length === 0, 10_000, 'nothing of the stack left running');
   }, 120_000);
 

@@ -55,7 +55,10 @@ export function assertStackPortsFree(services: Service[]): void {
       assertPortsFree(service, () => false);
     } catch (error) {
       if (!(error instanceof SidecarError)) throw error;
-      throw new SidecarError('SIDECAR_STACK_FAILED', `${service.role} "${service.id}" cannot start: ${error.message}`, {...(error.suggestion ? {suggestion: error.suggestion} : {})});
+      // The unit's message carries its fix (the driver keeps only messages); here
+      // the fix is printed on its own line, so it is not said twice.
+      const message = error.suggestion && error.message.endsWith(`; ${error.suggestion}`) ? error.message.slice(0, -error.suggestion.length - 2) : error.message;
+      throw new SidecarError('SIDECAR_STACK_FAILED', `${service.role} "${service.id}" cannot start: ${message}`, {...(error.suggestion ? {suggestion: error.suggestion} : {})});
     }
   }
 }

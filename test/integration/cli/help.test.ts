@@ -44,6 +44,10 @@ describe('help', () => {
     expect(nothing.exitCode, nothing.all).toBe(2);
     expect(nothing.stderr).toContain('sidecar help');
     expect(nothing.stderr).not.toContain('did you mean');
+    // A wrong flag points to the help of the command it was given to.
+    const flagTypo = await cli(p, ['up', '--hlep']);
+    expect(flagTypo.exitCode, flagTypo.all).toBe(2);
+    expect(flagTypo.stderr).toContain('fix: see `sidecar help up`');
     const helpTypo = await cli(p, ['help', 'upp']);
     expect(helpTypo.exitCode, helpTypo.all).toBe(2);
     expect(helpTypo.stderr).toContain('did you mean `sidecar up`');
