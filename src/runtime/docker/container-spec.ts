@@ -72,8 +72,12 @@ function binds(manifest: Manifest, service: Service): string[] {
 // DESIGN "Resources": the container's memory and CPU limits. MemorySwap equal to
 // Memory: no swap on top, so the limit is the limit (`docker run -m` alone allows
 // as much swap again), as Kubernetes runs without swap.
-function limits(service: Service): Docker.HostConfig {
-  const {memoryBytes, cpus} = service.resources ?? {};
+// `engineCpus`: the engine refuses more CPUs than it has ("Range of CPUs is from
+// 0.01 to 2.00"), so a limit written for a bigger machine is capped to it.
+function limits(service: Service, engineCpus?: number): Docker.HostConfig {
+  const {memoryBytes} = service.resources ?? {};
+  const wanted = service.resources?.cpus;
+  const cpus = wanted !== undefined && engineCpus !== undefined && engineCpus > 0 ? Math.min(wanted, engineCpus) : wanted;
   return {
     ...(memoryBytes !== undefined ? {Memory: memoryBytes, MemorySwap: memoryBytes} : {}),
     ...(cpus !== undefined ? {NanoCpus: Math.round(cpus * 1e9)} : {}),
@@ -83,7 +87,7 @@ function limits(service: Service): Docker.HostConfig {
 // One unit joining the pod's network namespace. No engine restart policy: the
 // supervisor owns restarts (backoff, maxRestarts) from the event stream.
 // imageId enters the config hash so a rebuilt image means a changed service.
-export function serviceSpec(manifest: Manifest, service: Service, infraId: string, imageId: string): ContainerCreateOptions {
+export function serviceSpec(manifest: Manifest, service: Service, infraId: string, imageId: string, engineCpus?: number): ContainerCreateOptions {
   const spec: ContainerCreateOptions = {
     name: containerName(manifest, service),
     Image: imageOf(manifest, service),
@@ -103,7 +107,7 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
       // installs no handler dies of SIGTERM as it would on the host (the process
       // runtime), instead of ignoring it as PID 1 and waiting out stopTimeout.
       Init: true,
-      ...limits(service),
+      ...limits(service, engineCpus),
     },
   };
   const labels = {...podLabels(manifest, service.pod), [Label.service]: service.id, [Label.role]: service.role};

@@ -50,6 +50,8 @@ export class DockerRuntime implements Runtime {
   private readonly imageIds = new Map<string, string>();
   // Build hash of each image built (or found current) from a context, by image name.
   private readonly builtHashes = new Map<string, string>();
+  private cpuCount: number | undefined;
+  private readonly cappedCpus = new Set<string>();
   // `up --watch`: what each new container gets before it starts.
   private initialSync: InitialSync | undefined;
 
@@ -214,13 +216,25 @@ export class DockerRuntime implements Runtime {
     throw new SidecarError('SIDECAR_STACK_FAILED', `${pod} has no infra container (it was removed or exited); the pod is being recreated`);
   }
 
+  // The engine's CPU count when a service asks for more (its limit is capped to it, said once per service).
+  private async engineCpus(docker: Docker, service: Service): Promise<number | undefined> {
+    const wanted = service.resources?.cpus;
+    if (wanted === undefined) return undefined;
+    this.cpuCount ??= await docker.info().then((info: {NCPU?: number}) => info.NCPU, () => undefined);
+    if (this.cpuCount !== undefined && wanted > this.cpuCount && !this.cappedCpus.has(service.id)) {
+      this.cappedCpus.add(service.id);
+      this.events?.notice?.(`${service.id}: cpus ${wanted} is more than the engine's ${this.cpuCount} CPUs; limited to ${this.cpuCount}`);
+    }
+    return this.cpuCount;
+  }
+
   // A fresh container on every start (like a pod restarting a container: a new
   // id, clean state); attach logs before starting so no line is lost.
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
     const {manifest, events, infraId} = this.prepared(service);
     await this.rebuildIfChanged(docker, manifest, service);
-    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)));
+    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)), await this.engineCpus(docker, service));
     const existing = await inspectByName(docker, containerName(manifest, service));
     if (existing) {
       this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);

@@ -14,6 +14,13 @@ describe('serviceSpec limits', () => {
     expect([plain.Memory, plain.MemorySwap, plain.NanoCpus]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('caps cpus at the engine\'s CPU count, which the engine would refuse to exceed', () => {
+    const greedy = service('app', 'app', {image: 'x', resources: {cpus: 4}});
+    const m = manifest({app: greedy});
+    expect(serviceSpec(m, greedy, 'infra', 'sha256:1', 2).HostConfig!.NanoCpus).toBe(2_000_000_000);
+    expect(serviceSpec(m, greedy, 'infra', 'sha256:1', 8).HostConfig!.NanoCpus).toBe(4_000_000_000);
+  });
+
   it('a changed limit is a changed service (config hash), so `up` recreates it', () => {
     const a = service('app', 'app', {image: 'x', resources: {memoryBytes: 96 * 2 ** 20}});
     const b = service('app', 'app', {image: 'x', resources: {memoryBytes: 128 * 2 ** 20}});
