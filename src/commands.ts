@@ -4,6 +4,7 @@
 import type {Command} from '@oclif/core';
 import Validate from './commands/validate.js';
 import Generate from './commands/generate.js';
+import Import from './commands/import.js';
 import Graph from './commands/graph.js';
 import Doctor from './commands/doctor.js';
 import Add from './commands/add.js';
@@ -27,6 +28,7 @@ export {commandNotFound as COMMAND_NOT_FOUND} from './commands/command-not-found
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
   generate: Generate,
+  import: Import,
   graph: Graph,
   doctor: Doctor,
   add: Add,

@@ -1,0 +1,97 @@
+import {existsSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {SidecarError} from '../errors/index.js';
+import {kubernetesToManifest} from '../manifest/k8s/kubernetes.js';
+import {looksLikeKubernetes, parseKubernetes} from '../manifest/k8s/k8s-source.js';
+import {LossList, type Loss} from '../manifest/loss.js';
+import {invalid, readManifestText} from '../manifest/parse.js';
+import type {Manifest, ManifestFiles} from '../manifest/types.js';
+import {validateManifestText} from '../scaffold/validate-text.js';
+import {composeToManifest} from './compose-reader.js';
+import {writeNative} from './native-writer.js';
+
+export interface ImportPlan {
+  from: 'kubernetes' | 'compose';
+  yaml: string;
+  losses: Loss[];
+  // ConfigMap and Secret volumes of a Kubernetes file, as files beside the output (bind-mounted read-only).
+  files: ManifestFiles[];
+}
+
+// Where a Kubernetes file's ConfigMap/Secret volumes go beside the written sidecar.yaml.
+export const FILES_DIR = 'k8s-files';
+
+// FILE (Kubernetes YAML or docker-compose) -> the sidecar.yaml text for `output`.
+export function planImport(file: string, output: string): ImportPlan {
+  const text = readManifestText(file);
+  const outputDir = path.dirname(path.resolve(output));
+  if (looksLikeKubernetes(text)) return fromKubernetes(file, text, outputDir);
+  const {manifest, losses} = composeToManifest(file, text);
+  return {from: 'compose', yaml: writeNative(manifest, losses, {outputDir, escapeDollars: false}), losses, files: []};
+}
+
+function fromKubernetes(file: string, text: string, outputDir: string): ImportPlan {
+  const {source, problems} = parseKubernetes(file, text);
+  const result = kubernetesToManifest(source, problems);
+  if (result.problems.length > 0) throw invalid(result.problems);
+  const manifest = result.manifest;
+  const losses = new LossList();
+  for (const loss of result.losses) losses.add(loss.service, loss.feature, loss.message);
+  const files = relocateFiles(manifest, outputDir);
+  for (const pod of manifest.pods) {
+    if (pod.app.name !== 'app') losses.add(pod.app.id, 'name', `the app of a pod is called app in sidecar.yaml: container "${pod.app.name}" comes back from \`generate k8s\` as "app"`);
+  }
+  for (const service of manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init])) {
+    // What the Manifest keeps from Kubernetes but sidecar.yaml cannot say.
+    if (service.workingDir) losses.add(service.id, 'workingDir', `the image's working directory is used, not ${service.workingDir} (sidecar.yaml's workdir is the process runtime's)`);
+    if (service.replacesEntrypoint) losses.add(service.id, 'command', 'Kubernetes `command` replaces the image\'s ENTRYPOINT; sidecar.yaml\'s `command` replaces its CMD, so an image with an ENTRYPOINT runs it first under Docker');
+  }
+  const single = manifest.pods.length === 1 ? manifest.pods[0]!.name : undefined;
+  // One pod: its volumes keep their Kubernetes names (the reader prefixes POD- so pods never share one).
+  const volumeName = single === undefined ? undefined : (name: string) => (name.startsWith(`${single}-`) ? name.slice(single.length + 1) : name);
+  const list = losses.list();
+  return {from: 'kubernetes', yaml: writeNative(manifest, list, {outputDir, escapeDollars: true, ...(volumeName ? {volumeName} : {})}), losses: list, files};
+}
+
+// The reader puts ConfigMap/Secret files under .sidecar/k8s/ for `up` to write; an
+// import writes them once beside the sidecar.yaml and mounts them from there.
+function relocateFiles(manifest: Manifest, outputDir: string): ManifestFiles[] {
+  const moved = new Map<string, string>();
+  const files = (manifest.files ?? []).map((entry) => {
+    const rel = path.relative(path.join(manifest.dir, '.sidecar', 'k8s'), entry.dir);
+    const dir = path.join(outputDir, FILES_DIR, rel);
+    moved.set(entry.dir, dir);
+    return {...entry, dir};
+  });
+  for (const service of manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init])) {
+    for (const mount of service.volumes) {
+      if (mount.type === 'bind' && moved.has(mount.hostPath)) mount.hostPath = moved.get(mount.hostPath)!;
+    }
+  }
+  delete manifest.files;
+  return files;
+}
+
+// Write the plan: refuse to overwrite without --force (as scaffolding does), check
+// the text with the real manifest pipeline first, then the files, then sidecar.yaml.
+export async function writeImport(plan: ImportPlan, output: string, force: boolean): Promise<void> {
+  const target = path.resolve(output);
+  const existing = [target, ...plan.files.map((f) => f.dir)].filter((p) => existsSync(p));
+  if (existing.length > 0 && !force) {
+    throw new SidecarError('SIDECAR_SCAFFOLD_CONFLICT', `${existing.length === 1 ? `${path.relative(process.cwd(), existing[0]!) || existing[0]} already exists` : `${existing.length} paths already exist`}; nothing was written`, {
+      suggestion: 'pass --force to overwrite, or -o to write elsewhere',
+    });
+  }
+  await mkdir(path.dirname(target), {recursive: true});
+  await validateManifestText(plan.yaml, target, 'sidecar import');
+  for (const entry of plan.files) {
+    await mkdir(entry.dir, {recursive: true});
+    for (const file of entry.files) {
+      const where = path.join(entry.dir, file.name);
+      await mkdir(path.dirname(where), {recursive: true});
+      await writeFile(where, Buffer.from(file.contentBase64, 'base64'), {mode: file.mode});
+    }
+  }
+  await writeFile(target, plan.yaml);
+}
