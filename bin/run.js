@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Entry point. `--version` is answered before oclif loads (the hot path of
-// scripts and start-up benchmarks). Everything else runs the bundled CLI with
+// scripts and start-up benchmarks); `up -d` / `up --wait` start the detached
+// supervisor before it (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down`
+// run without oclif (src/lean-argv.ts). Everything else runs the bundled CLI with
 // its V8 code cache (scripts/bundle.js), or the plain build in development.
 import {fastPath} from '../dist/fast-path.js';
+import {prespawnSupervisor, prespawnTarget} from '../dist/host/prespawn.js';
+import {leanCommand} from '../dist/lean-argv.js';
 import {currentBundle, loadBundle, plainEntry} from './load-bundle.js';
 
 const argv = process.argv.slice(2);
@@ -11,11 +15,22 @@ if (argv[0] === '__complete') {
   const {completeMain} = await import('../dist/completion/complete-main.js');
   await completeMain(argv.slice(1));
 } else if (!fastPath(argv)) {
-  const bundle = currentBundle('cli', 'main.js');
-  if (bundle) {
-    await loadBundle(bundle).run(argv, './dist/bundle/cli.cjs');
+  const lean = leanCommand(argv, process.env);
+  // `up -d` / `up --wait`: the detached supervisor starts now, alongside the CLI (issue 13.1).
+  const target = lean?.command === 'up' ? lean.flags.file : prespawnTarget(argv, process.env);
+  if (target !== undefined) prespawnSupervisor(target, lean?.command === 'up' ? lean.flags.runtime : undefined);
+  if (lean) {
+    // Plain `up -d`/`up --wait`/`down`: the same code without oclif (src/lean-argv.ts).
+    const bundle = currentBundle('lean', 'lean-cli.js');
+    const {runLean} = bundle ? loadBundle(bundle) : await import(plainEntry('lean-cli.js'));
+    await runLean(lean);
   } else {
-    const {run} = await import(plainEntry('main.js'));
-    await run(argv, './dist/commands.js');
+    const bundle = currentBundle('cli', 'main.js');
+    if (bundle) {
+      await loadBundle(bundle).run(argv, './dist/bundle/cli.cjs');
+    } else {
+      const {run} = await import(plainEntry('main.js'));
+      await run(argv, './dist/commands.js');
+    }
   }
 }

@@ -3,9 +3,10 @@
 // cache for it (bin/run.js loads both), so a command starts without resolving
 // hundreds of modules or recompiling oclif. Node 20 has no module compile cache.
 // dockerode stays external and loads only where Docker is used.
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {copyFileSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import Module from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import {build} from 'esbuild';
@@ -31,9 +32,17 @@ const common = {
 // The CLI, and the detached supervisor (bin/supervisor.js), which must start fast too.
 await build({...common, entryPoints: {cli: 'dist/cli.js'}});
 await build({...common, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});
+// Plain `up -d`/`up --wait`/`down` without oclif (issue 13.1; bin/run.js, src/lean-argv.ts).
+await build({...common, entryPoints: {lean: 'dist/lean-cli.js'}});
 copyFileSync('dist/manifest/schema-validator.cjs', 'dist/bundle/schema-validator.cjs');
 // Record the code cache from a representative run: load + validate + generate.
 execFileSync(process.execPath, ['bin/run.js', 'generate', 'k8s', '-f', 'schema/code-cache-sample.yaml'], {
+  env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'},
+  stdio: 'ignore',
+});
+// The lean bundle's cache from a run that fails early and writes nothing: a
+// `down` where there is neither a stack nor a manifest (exit 3).
+spawnSync(process.execPath, ['bin/run.js', 'down', '-f', path.join(os.tmpdir(), `sidecar-no-project-${process.pid}`, 'sidecar.yaml')], {
   env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'},
   stdio: 'ignore',
 });

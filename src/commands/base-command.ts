@@ -1,6 +1,6 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core';
-import {ExitCode, SidecarError, fromEngineError, fromOsError, isSidecarError} from '../errors/index.js';
-import {renderError} from '../output/render-error.js';
+import {ExitCode, SidecarError, isSidecarError} from '../errors/index.js';
+import {asSidecarError, reportFailure} from '../output/report-failure.js';
 import {safeJson} from '../output/safe-json.js';
 
 // Flags every manifest-reading command takes (DESIGN "Commands").
@@ -27,14 +27,7 @@ export abstract class BaseCommand extends Command {
     // this.exit() inside run() is not a failure: let oclif end the process.
     if (error instanceof Errors.ExitError) throw error;
     const sidecarError = toSidecarError(error, this.id);
-    if (this.jsonMode || this.argv.includes('--json')) {
-      process.stdout.write(safeJson({error: sidecarError.toJSON()}, 2) + '\n');
-    } else {
-      process.stderr.write(renderError(sidecarError) + '\n');
-    }
-    if (process.env.DEBUG && /sidecar/.test(process.env.DEBUG) && error.stack) {
-      process.stderr.write(error.stack + '\n');
-    }
+    reportFailure(sidecarError, error, this.jsonMode || this.argv.includes('--json'));
     this.exit(sidecarError.exitCode);
   }
 
@@ -58,13 +51,7 @@ export function toSidecarError(error: unknown, command?: string): SidecarError {
       cause: error,
     });
   }
-  const known = fromOsError(error) ?? fromEngineError(error);
-  if (known) return known;
-  const message = error instanceof Error ? error.message : String(error);
-  return new SidecarError('SIDECAR_UNEXPECTED', message, {
-    suggestion: 'this is a bug in sidecar; rerun with DEBUG=sidecar* and report it',
-    cause: error,
-  });
+  return asSidecarError(error);
 }
 
 function isParseError(error: unknown): boolean {

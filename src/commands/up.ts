@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core';
-import {SidecarError} from '../errors/index.js';
 import {BaseCommand, manifestFlags} from './base-command.js';
 
 export const runtimeFlag = {
@@ -33,59 +32,7 @@ export default class Up extends BaseCommand {
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Up);
     this.jsonMode = flags.json;
-    if (flags.json && !flags.detach && !flags.wait) {
-      throw new SidecarError('SIDECAR_USAGE', '--json describes a stack that runs on after `up` returns; in the foreground `up` streams logs', {suggestion: 'use `sidecar up --wait --json` (or `-d --json`)'});
-    }
-    const {durationOption} = await import('./duration-option.js');
-    const timeoutMs = durationOption('timeout', flags.timeout);
-    const {prepareUp} = await import('../stack/prepare-up.js');
-    const plan = await prepareUp(flags.file, flags.runtime as 'auto', argv as string[], {build: flags.build});
-    // Issue 8.7: `--runtime auto` says which runtime it chose and why.
-    if (plan.runtimeReason) process.stderr.write(`runtime: ${plan.runtime} (${plan.runtimeReason})\n`);
-    // Issue 12.2: what a Kubernetes file does not carry over, said once before the start.
-    if (plan.losses.length > 0) process.stderr.write((await import('../manifest/loss.js')).inputLossBlock(plan.losses));
-    if (plan.resourcesWarning) process.stderr.write(`warning: ${plan.resourcesWarning}\n`);
-    if (flags.watch) {
-      const {assertWatchable} = await import('../watch/watch-usage.js');
-      try {
-        assertWatchable(plan.manifest, plan.runtime, plan.live !== undefined);
-      } catch (error) {
-        plan.lock?.release();
-        throw error;
-      }
-    }
-    if (plan.reaped > 0) process.stderr.write(`stopped ${plan.reaped} leftover process(es) of a supervisor that died\n`);
-    if (plan.live) {
-      // Already running: recreate only what changed, as `docker compose up` does.
-      const {updateStack} = await import('../stack/update-stack.js');
-      const result = await updateStack(plan.live.socket, plan.manifest, plan.only);
-      const {updateSummary} = await import('../output/update-summary.js');
-      if (flags.json) {
-        const {readyReport} = await import('../stack/ready-report.js');
-        this.printJson({...(await readyReport(plan.live.socket, plan.live.pid, plan.manifest, plan.runtime, plan.live.phase === 'ready')), update: result});
-        return;
-      }
-      process.stdout.write(updateSummary(plan.manifest.name, plan.live.pid, result) + '\n');
-      return;
-    }
-    if (flags.detach || flags.wait) {
-      const {upDetached, InterruptedError} = await import('../stack/up-detached.js');
-      const hello = await upDetached(plan, {wait: flags.wait, ...(flags.watch ? {watch: true} : {}), ...(timeoutMs !== undefined ? {timeoutMs} : {})}).catch((error: unknown) => {
-        if (error instanceof InterruptedError) this.exit(error.exitCode);
-        throw error;
-      });
-      if (flags.json) {
-        const [{readyReport}, {findSupervisor}] = await Promise.all([import('../stack/ready-report.js'), import('../host/find-supervisor.js')]);
-        const live = await findSupervisor(plan.files);
-        if (!live) throw new SidecarError('SIDECAR_NOT_RUNNING', `${plan.manifest.name}'s supervisor (pid ${hello.pid}) stopped answering right after start`, {suggestion: `see ${plan.files.supervisorLog}`});
-        this.printJson(await readyReport(live.socket, hello.pid, plan.manifest, plan.runtime, flags.wait));
-        return;
-      }
-      process.stdout.write(`${plan.manifest.name} ${flags.wait ? 'is ready' : 'is starting'} (${plan.runtime} runtime, supervisor pid ${hello.pid}); \`sidecar ps\` to see it, \`sidecar down\` to stop it\n`);
-      return;
-    }
-    const {upForeground} = await import('../stack/up-foreground.js');
-    const code = await upForeground(plan, {...(timeoutMs !== undefined ? {timeoutMs} : {}), ...(flags.watch ? {watch: true} : {})});
-    this.exit(code);
+    const {upCommand} = await import('../stack/up-command.js');
+    await upCommand(flags, argv as string[], (code) => this.exit(code));
   }
 }

@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import {closeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
@@ -9,6 +9,7 @@ import {readSupervisorRecord, writeJsonAtomic} from './state-file.js';
 import {findSupervisor, type LiveSupervisor} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
 import {earlyExitError, markRun} from './start-failure.js';
+import {handOver, takePrespawned} from './prespawn.js';
 
 export interface SupervisorArgs {
   manifestFile: string;
@@ -41,12 +42,21 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
   }
   const mark = markRun(files);
   const out = openAppendNoFollow(files.supervisorLog);
-  const entry = supervisorEntry();
-  const child = spawn(process.execPath, [entry, JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
-  closeSync(out);
+  // Started by bin/run.js before the CLI loaded (issue 13.1): only the arguments are left to send.
+  const prespawned = takePrespawned(files.dir);
+  let child: ChildProcess;
   let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  child.unref();
+  if (prespawned) {
+    closeSync(out);
+    child = prespawned.child;
+    child.once('exit', (code) => (exited = code));
+    handOver(prespawned, args);
+  } else {
+    child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
+    closeSync(out);
+    child.once('exit', (code) => (exited = code));
+    child.unref();
+  }
   const deadline = Date.now() + ANSWER_TIMEOUT_MS;
   for (;;) {
     // Its record names its socket (which may be in a private temp dir); only our child counts.

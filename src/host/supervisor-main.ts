@@ -2,16 +2,18 @@
 // it starts fast and stays small. It owns the stack until `down`, a signal, or the
 // app's completion, then removes its socket and record and exits.
 import {readFileSync} from 'node:fs';
+import {Socket} from 'node:net';
 import {SidecarError, fromOsError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
 import {renderError} from '../output/render-error.js';
 import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
-import {createRuntime} from '../runtime/resolve-runtime.js';
+import {createRuntime, preloadRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from './stack-host.js';
 import {isSameProcess} from '../runtime/process/process-start-time.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
+import {ARGS_ON_FD3} from './prespawn.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
   const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
@@ -78,8 +80,23 @@ const log = supervisorNote;
 // A write to supervisor.log that fails (full disk) must not take the stack down.
 process.stderr.on('error', () => undefined);
 
-const args = JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
-main(args).then(
+// Started ahead by bin/run.js (prespawn.ts): the arguments come on fd 3 once the
+// CLI has checked everything; a pipe closed with nothing on it means not needed.
+async function readArgs(): Promise<SupervisorArgs | undefined> {
+  if (process.argv[2] !== ARGS_ON_FD3) return JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
+  // `up --runtime X` named the runtime: load it while waiting.
+  if (process.argv[3]?.startsWith('--runtime=')) preloadRuntime(process.argv[3].slice('--runtime='.length));
+  const pipe = new Socket({fd: 3, readable: true, writable: false});
+  const chunks: Buffer[] = [];
+  for await (const chunk of pipe) chunks.push(chunk as Buffer);
+  pipe.destroy();
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : (JSON.parse(text) as SupervisorArgs);
+}
+
+readArgs()
+  .then((args) => (args === undefined ? 0 : main(args)))
+  .then(
   (code) => process.exit(code),
   (thrown: unknown) => {
     const error = fromOsError(thrown) ?? thrown;

@@ -88,6 +88,13 @@ export async function createRuntime(kind: RuntimeKind, options: RuntimeOptions =
   return createDockerRuntime(options);
 }
 
+// A detached supervisor started ahead (host/prespawn.ts) loads its runtime's code
+// while the CLI still checks the manifest; a failure shows up again at createRuntime.
+export function preloadRuntime(kind: string): void {
+  if (kind === 'process') void import('./process/process-runtime.js').catch(() => undefined);
+  if (kind === 'docker') void import('./docker/index.js').catch(() => undefined);
+}
+
 export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice, options: RuntimeOptions = {}): Promise<Runtime> {
   return createRuntime(await chooseRuntime(manifest, choice), options);
 }

@@ -1,0 +1,28 @@
+import type {LeanDown, LeanUp} from './lean-argv.js';
+import {asSidecarError, reportFailure} from './output/report-failure.js';
+import {upCommand} from './stack/up-command.js';
+import {downCommand} from './stack/down-command.js';
+
+// Entry of the lean bundle (scripts/bundle.js): `up -d`/`up --wait` and `down`
+// with plain words (lean-argv.ts), run by the same functions as the oclif
+// commands, failing with the same block and exit code as BaseCommand.
+class LeanExit {
+  constructor(readonly code: number) {}
+}
+
+export async function runLean(lean: LeanUp | LeanDown): Promise<void> {
+  try {
+    if (lean.command === 'up') {
+      await upCommand(lean.flags, lean.words, (code) => {
+        throw new LeanExit(code);
+      });
+    } else {
+      await downCommand(lean.flags);
+    }
+  } catch (thrown) {
+    if (thrown instanceof LeanExit) process.exit(thrown.code);
+    const error = asSidecarError(thrown);
+    reportFailure(error, thrown, lean.flags.json);
+    process.exit(error.exitCode);
+  }
+}

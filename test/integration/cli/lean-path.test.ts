@@ -1,0 +1,79 @@
+import {readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {appAndSidecar, cli, eventually, project, survivors, trackProjects, type Project} from './cli-harness.js';
+
+// Issue 13.1: plain `up -d`/`up --wait`/`down` run without oclif, and `up` starts
+// the detached supervisor before the CLI loads (bin/run.js). Behaviour must not
+// change: same results, same error blocks and exit codes as through oclif, and a
+// supervisor started ahead that is not needed leaves nothing behind.
+const track = trackProjects();
+
+// Supervisors started ahead (waiting for their arguments) in this project directory.
+function aheadIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--args-on-fd3') && readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('lean up/down', () => {
+  it('a second up --wait uses the supervisor started ahead; down stops it all', async () => {
+    const p = track(project(appAndSidecar('lean')));
+    // The first up creates .sidecar/ the usual way (nothing is created ahead of the checks).
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(0);
+    const pid = Number(/supervisor pid (\d+)/.exec(up.stdout)?.[1]);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('--args-on-fd3');
+    const ps = await cli(p, ['ps', '--json']);
+    expect(JSON.parse(ps.stdout).services.map((s: {name: string; state: string}) => `${s.name}:${s.state}`)).toEqual(['proxy:running', 'app:running']);
+    const down = await cli(p, ['down']);
+    expect(down.stdout).toBe('stopped lean');
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
+  it('a supervisor started ahead for an up that fails its checks is ended, and writes nothing', async () => {
+    const p = track(project(appAndSidecar('lean-fail')));
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    const log = path.join(p.dir, '.sidecar', 'supervisor.log');
+    const size = statSync(log).size;
+    writeFileSync(path.join(p.dir, 'sidecar.yaml'), 'version: 1\nname: lean-fail\napp: {command: [node, x.js]\n');
+    const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(3);
+    expect(up.stderr).toContain('SIDECAR_MANIFEST_INVALID');
+    await eventually(() => aheadIn(p.dir).length === 0, 10_000, 'the supervisor started ahead to end');
+    expect(statSync(log).size).toBe(size);
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
+  it('fails with the same block and exit code as through oclif', async () => {
+    const p: Project = track(project(appAndSidecar('lean-errors')));
+    const file = path.join(p.dir, 'sidecar.yaml');
+    const missing = path.join(p.dir, 'none', 'sidecar.yaml');
+    // `-fFILE` is a form only oclif reads: the same command through the other path.
+    const pairs: [string[], string[]][] = [
+      [['up', '--wait', '--timeout', '5', '-f', file], ['up', '--wait', '--timeout', '5', `-f${file}`]],
+      [['up', '-d', '-f', missing], ['up', '-d', `-f${missing}`]],
+      [['up', '-d', '--json', '-f', missing], ['up', '-d', '--json', `-f${missing}`]],
+      [['down', '-f', missing], ['down', `-f${missing}`]],
+      [['down', '--json', '-f', missing], ['down', '--json', `-f${missing}`]],
+    ];
+    for (const [lean, oclif] of pairs) {
+      const a = await cli(p, lean);
+      const b = await cli(p, oclif);
+      expect(a.exitCode, lean.join(' ')).toBe(b.exitCode);
+      expect(a.exitCode, lean.join(' ')).not.toBe(0);
+      expect(a.stderr, lean.join(' ')).toBe(b.stderr);
+      expect(a.stdout, lean.join(' ')).toBe(b.stdout);
+    }
+  });
+});
