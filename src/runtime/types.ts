@@ -107,6 +107,9 @@ export interface Runtime extends ProbeAccess {
   // Recreate one pod's network namespace after podLost (docker: a new infra
   // container, same name and alias); idempotent; nothing under the process runtime.
   preparePod(pod: Pod): Promise<void>;
+  // Optional: the units a pod is about to start, so that what does not depend on
+  // the start order (docker: creating their containers) is done for all at once.
+  precreate?(services: Service[]): void;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;
   // `up` on a running stack: get a changed service's image ready before its

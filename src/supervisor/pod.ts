@@ -131,6 +131,7 @@ export class PodSupervisor {
   // gets a new network namespace first (volumes and images are there).
   private async bringUp(selected: Service[], recreate = false): Promise<void> {
     if (recreate) await this.host.runtime.preparePod(this.pod);
+    this.host.runtime.precreate?.([...this.pod.init, ...selected]);
     for (const service of this.pod.init) await this.runInit(this.unit(service.name));
     const tasks = new Map<string, Promise<void>>();
     for (const service of selected) {

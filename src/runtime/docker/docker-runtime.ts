@@ -19,6 +19,7 @@ import {ensureNetwork} from './network.js';
 import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
 import {routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
+import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning, podWords} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
@@ -54,6 +55,7 @@ export class DockerRuntime implements Runtime {
   private readonly cappedCpus = new Set<string>();
   // `up --watch`: what each new container gets before it starts.
   private initialSync: InitialSync | undefined;
+  private readonly precreated = new PrecreatedContainers();
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {}
 
@@ -233,21 +235,15 @@ export class DockerRuntime implements Runtime {
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
     const {manifest, events, infraId} = this.prepared(service);
-    await this.rebuildIfChanged(docker, manifest, service);
-    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)), await this.engineCpus(docker, service));
-    const existing = await inspectByName(docker, containerName(manifest, service));
-    if (existing) {
-      this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
-      await docker.getContainer(existing.Id).remove({force: true, v: true}).catch(() => {});
-    }
-    const container = await this.create(docker, spec, service.id);
+    const ahead = await this.precreated.take(service, infraId);
+    const container = ahead?.container ?? (await this.createFresh(docker, manifest, service, infraId));
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     let initial: Awaited<ReturnType<InitialSync>> | undefined;
     try {
       // Synced files are in place before the service's first instruction runs.
       initial = await this.initialSync?.(service);
       if (initial) await putFiles(container, service.id, initial.copy);
-      logsEnded((await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
+      logsEnded(ahead?.logsEnded ?? (await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
     } catch (error) {
       this.units.forget(container.id);
@@ -257,6 +253,35 @@ export class DockerRuntime implements Runtime {
     // Deleted since `up` but in the image: removing needs a running container (exec).
     if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => events.notice?.(engineMessage(error)));
     return unit;
+  }
+
+  // Issue 13.2: a pod's containers are created together, before the first starts.
+  precreate(services: Service[]): void {
+    if (!this.client || !this.manifest) return;
+    const docker = this.client;
+    const manifest = this.manifest;
+    for (const service of services) {
+      const infra = this.pods.get(service.pod);
+      // One whose image must be rebuilt first is created when it starts.
+      if (!infra || (service.build?.hash && this.builtHashes.get(imageOf(manifest, service)) !== service.build.hash)) continue;
+      this.precreated.add(service, infra.id, async () => {
+        const container = await this.createFresh(docker, manifest, service, infra.id);
+        const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
+        return {container, logsEnded: ended};
+      });
+    }
+  }
+
+  // A new container under the service's name (the old one, if any, removed).
+  private async createFresh(docker: Docker, manifest: Manifest, service: Service, infraId: string): Promise<Docker.Container> {
+    await this.rebuildIfChanged(docker, manifest, service);
+    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)), await this.engineCpus(docker, service));
+    const existing = await inspectByName(docker, containerName(manifest, service));
+    if (existing) {
+      this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
+      await docker.getContainer(existing.Id).remove({force: true, v: true}).catch(() => {});
+    }
+    return this.create(docker, spec, service.id);
   }
 
   setInitialSync(plan: InitialSync | undefined): void {
@@ -385,6 +410,7 @@ export class DockerRuntime implements Runtime {
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
     const docker = await this.docker();
     this.close();
+    this.precreated.clear();
     await removeProject(docker, manifest, options.removeVolumes);
     this.pods.clear();
   }

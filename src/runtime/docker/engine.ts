@@ -1,3 +1,5 @@
+// First: dockerode's optional parts load when used (lazy-extras.ts).
+import './lazy-extras.js';
 import Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {DockerEndpoint} from '../engine/endpoint.js';
