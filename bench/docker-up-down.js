@@ -20,6 +20,7 @@ import {median} from './lib/stats.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const {Supervisor} = await import(path.join(root, 'dist/supervisor/supervisor.js'));
 const {DockerRuntime} = await import(path.join(root, 'dist/runtime/docker/index.js'));
+const {loadManifest} = await import(path.join(root, 'dist/manifest/load.js'));
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const runs20 = Number(process.env.BENCH_RUNS_20 ?? 3);
@@ -38,23 +39,11 @@ function run(argv, options = {}) {
   return result.stdout.trim();
 }
 
-function service(name, role) {
-  return {
-    name, role, image: BUSYBOX, command: SERVE, workdir: root, env: {}, ports: [],
-    volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}],
-    restart: role === 'sidecar' ? 'always' : 'on-failure', stopSignal: 'SIGTERM', stopTimeoutMs: 10_000,
-    after: [], process: {env: {}},
-  };
-}
-
-function stackManifest(name, sidecars) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  return {
-    version: 1, name, file: path.join(dir, 'sidecar.yaml'), dir, startup: 'ordered',
-    app: service('app', 'app'),
-    sidecars: Array.from({length: sidecars}, (_v, i) => service(`side${i + 1}`, 'sidecar')),
-    init: [], volumes: {shared: {name: 'shared', external: false}},
-  };
+// The in-process stack is loaded from the same YAML as the CLI's, so that it
+// follows the manifest model (pods) as the product does.
+async function stackManifest(name, sidecars) {
+  const dir = sidecarYaml(sidecars, name);
+  return loadManifest(path.join(dir, 'sidecar.yaml'));
 }
 
 // The compose file `generate compose` describes (DESIGN "Generated YAML"):
@@ -74,7 +63,7 @@ function composeFile(sidecars) {
 }
 
 async function sidecarUpDown(sidecars, index) {
-  const manifest = stackManifest(`bench-sc-${index}`, sidecars);
+  const manifest = await stackManifest(`bench-sc-${index}`, sidecars);
   const runtime = new DockerRuntime();
   const started = now();
   const supervisor = new Supervisor({manifest, runtime});
@@ -88,10 +77,10 @@ async function sidecarUpDown(sidecars, index) {
 }
 
 // The same stack through the real CLI: `up --wait` (detached supervisor) then `down`.
-function sidecarYaml(sidecars) {
+function sidecarYaml(sidecars, name = 'bench-cli-stack') {
   const serve = JSON.stringify(SERVE).replaceAll('$', '$$$$');
   const unit = (name) => [`  ${name}:`, `    image: ${BUSYBOX}`, `    command: ${serve}`, '    volumes: ["shared:/data"]'];
-  const lines = ['version: 1', 'name: bench-cli-stack', 'app:', ...unit('x').slice(1), 'sidecars:'];
+  const lines = ['version: 1', `name: ${name}`, 'app:', ...unit('x').slice(1), 'sidecars:'];
   for (let i = 1; i <= sidecars; i++) lines.push(...unit(`side${i}`).map((l) => `  ${l}`));
   lines.push('volumes:', '  shared: {}', '');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
@@ -161,11 +150,13 @@ async function upDown(label, sidecars, count) {
   }
   const m = (list, key) => median(list.map((s) => s[key]));
   const rows = Object.entries(samples).filter(([, list]) => list.length > 0).map(([name, list]) => ({name, up: m(list, 'up'), total: m(list, 'total')}));
-  const sc = rows[0].total;
+  const of = (name) => rows.find((row) => row.name === name)?.total;
   console.log(`\n## ${label} (${count} runs each, alternated; medians)`);
-  console.log('| who | up | up + down | sidecar / this |');
-  console.log('|---|---|---|---|');
-  for (const row of rows) console.log(`| ${row.name} | ${row.up.toFixed(0)} ms | ${row.total.toFixed(0)} ms | ${(sc / row.total).toFixed(2)}x |`);
+  console.log('| who | up | up + down | sidecar in-process / this | sidecar CLI / this |');
+  console.log('|---|---|---|---|---|');
+  const ratio = (a, b) => (a === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+  for (const row of rows) console.log(`| ${row.name} | ${row.up.toFixed(0)} ms | ${row.total.toFixed(0)} ms | ${ratio(of('sidecar'), row.total)} | ${ratio(of('sidecar CLI'), row.total)} |`);
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; goals (issue 13.2): sidecar CLI <= 1.0x raw docker CLI, <= 0.5x docker-compose v1`);
 }
 
 // Resolves with the time of the next `start` event of a container name.
@@ -195,7 +186,7 @@ async function restart(count) {
   const samples = {sidecar: [], engine: []};
   for (let i = 0; i < count; i++) {
     // Fresh each time: both sides measure their first restart (both back off later).
-    const manifest = stackManifest(`bench-rs-${i}`, 2);
+    const manifest = await stackManifest(`bench-rs-${i}`, 2);
     const runtime = new DockerRuntime();
     const supervisor = new Supervisor({manifest, runtime});
     await supervisor.start();
