@@ -118,6 +118,9 @@ export interface Service {
 export interface VolumeSpec {
   name: string;
   external: boolean;
+  // Removed with the stack by `down`, as Kubernetes removes an emptyDir with its
+  // pod (issue 12.1); other named volumes stay until `down --volumes`.
+  ephemeral?: boolean;
 }
 
 // One pod: an app, its sidecars and init jobs, with the single-pod lifecycle of DESIGN.md.

@@ -19,9 +19,9 @@ const HANDLED = ['emptyDir', 'configMap', 'secret', 'hostPath', 'persistentVolum
 // The pod's `volumes` (and a StatefulSet's volumeClaimTemplates) as sidecar sees them.
 export function podVolumes(r: K8sReader, workload: Workload, objects: K8sObjects, dir: string): PodVolumes {
   const out: PodVolumes = {byName: new Map(), stack: {}, files: []};
-  const named = (name: string): PodVolume => {
+  const named = (name: string, ephemeral = false): PodVolume => {
     const source = `${workload.name}-${name}`;
-    out.stack[source] = {name: source, external: false};
+    out.stack[source] = {name: source, external: false, ...(ephemeral ? {ephemeral} : {})};
     return {kind: 'volume', source};
   };
   r.list(workload.spec.volumes, [...workload.specPath, 'volumes']).forEach((item, i) => {
@@ -37,8 +37,8 @@ export function podVolumes(r: K8sReader, workload: Workload, objects: K8sObjects
       const spec = r.map(volume.emptyDir, [...at, 'emptyDir']) ?? {};
       if (spec.medium === 'Memory') r.loss(undefined, [...at, 'emptyDir', 'medium'], 'the volume is on disk, not in memory');
       if (spec.sizeLimit !== undefined) r.loss(undefined, [...at, 'emptyDir', 'sizeLimit'], 'the volume has no size limit');
-      r.loss(undefined, [...at, 'emptyDir'], `a named volume of the stack (${workload.name}-${name}) stands in: its files outlive \`sidecar down\` until \`down --volumes\``);
-      out.byName.set(name, named(name));
+      // Kubernetes deletes an emptyDir with its pod: `down` removes this one too.
+      out.byName.set(name, named(name, true));
     } else if (type === 'configMap' || type === 'secret') {
       out.byName.set(name, dataVolume(r, workload, objects, dir, name, type, r.map(volume[type], [...at, type]) ?? {}, [...at, type], out.files));
     } else if (type === 'hostPath') {

@@ -36,14 +36,13 @@ export async function reapContainers(docker: Docker, manifest: Manifest, _known:
 
 // Remove every container of the project (anonymous volumes with them), every
 // pod's infra last, then the project network (it has no endpoints left); named
-// volumes only when asked (`down --volumes`), never external ones.
+// volumes only when asked (`down --volumes`) or ephemeral (a Kubernetes emptyDir), never external ones.
 export async function removeProject(docker: Docker, manifest: Manifest, removeVolumes: boolean): Promise<void> {
   const containers = await projectContainers(docker, manifest);
   const remove = (c: ContainerInfo): Promise<void> => removeAndWait(docker, c.Id).catch(ignoreGone);
   await Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
   await Promise.all(containers.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
   await removeNetworks(docker, manifest);
-  if (!removeVolumes) return;
-  const names = Object.values(manifest.volumes).filter((v) => !v.external).map((v) => volumeName(manifest, v.name));
+  const names = Object.values(manifest.volumes).filter((v) => !v.external && (removeVolumes || v.ephemeral === true)).map((v) => volumeName(manifest, v.name));
   await Promise.all(names.map((name) => docker.getVolume(name).remove().catch(ignoreGone)));
 }

@@ -151,8 +151,8 @@ export class ProcessRuntime implements Runtime {
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
     // Groups a dead supervisor left (and the stack's own directory): ours by name.
     if (manifestHasResources(manifest)) await (this.limits ?? new UnitLimits(cgroupBase(manifest), '', () => {})).removeLeftovers();
-    if (!options.removeVolumes) return;
-    const named = Object.values(manifest.volumes).filter((v) => !v.external);
+    // An ephemeral volume (a Kubernetes emptyDir) goes with the stack, as with its pod.
+    const named = Object.values(manifest.volumes).filter((v) => !v.external && (options.removeVolumes || v.ephemeral === true));
     for (const v of named) removeInsideStateDir(manifest.dir, ['.sidecar', 'volumes', v.name]);
   }
 

@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cli, ensureBuilt, eventually, freePort, project, survivors, type Project} from './cli-harness.js';
@@ -31,6 +31,7 @@ kind: Pod
 metadata: {name: api}
 spec:
   terminationGracePeriodSeconds: 3
+  volumes: [{name: scratch, emptyDir: {}}]
   initContainers:
     - name: prepare
       image: sidecar-test/node:20
@@ -58,6 +59,7 @@ spec:
         - {name: MESSAGE, value: "$(GREETING) from $(POD_NAME) at $(POD_IP)"}
       command: [node, -e, ${JSON.stringify(`${append('app-start')}; require('http').createServer((q, s) => s.end(process.env.MESSAGE)).listen(${appPort}, '127.0.0.1')`)}]
       readinessProbe: {httpGet: {port: ${appPort}, path: /}, periodSeconds: 1}
+      volumeMounts: [{name: scratch, mountPath: /scratch}]
 `;
     writeFileSync(path.join(p.dir, 'pod.yaml'), yaml);
   }, 120_000);
@@ -65,7 +67,7 @@ spec:
     if (p) await cli(p, ['down', '-f', 'pod.yaml', '--timeout', '1s']);
   });
 
-  it('runs the init job, then each native sidecar once the one before is ready, then the app; down leaves nothing', async () => {
+  it('runs the init job, then each native sidecar once the one before is ready, then the app; down leaves nothing, the emptyDir included', async () => {
     const up = await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'process', '--timeout', '90s']);
     expect(up.exitCode, up.all).toBe(0);
     expect(readFileSync(path.join(p.dir, 'order.log'), 'utf8').trim().split('\n')).toEqual(['prepare', 'slow-start', 'slow-ready', 'second-start', 'app-start']);
@@ -75,8 +77,12 @@ spec:
     const services = (JSON.parse(ps.stdout) as {services: {name: string; role: string; state: string}[]}).services;
     expect(services.map((s) => [s.name, s.role, s.state])).toEqual([['api/prepare', 'init', 'exited'], ['api/slow', 'sidecar', 'running'], ['api/second', 'sidecar', 'running'], ['api/app', 'app', 'running']]);
 
+    // The emptyDir is a directory of the stack while it runs, and goes with it (as with its pod).
+    const scratch = path.join(p.dir, '.sidecar', 'volumes', 'api-scratch');
+    expect(existsSync(scratch)).toBe(true);
     const down = await cli(p, ['down', '-f', 'pod.yaml', '--timeout', '5s']);
     expect(down.exitCode, down.all).toBe(0);
+    expect(existsSync(scratch)).toBe(false);
     await eventually(() => survivors(p.mark).length === 0, 10_000, 'no process of the stack left');
   }, 180_000);
 });

@@ -36,7 +36,7 @@ describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
     if (p) await cli(p, ['down', '-f', 'pod.yaml', '--volumes', '--timeout', '1s']);
   });
 
-  it('starts init, native sidecars in order behind the startupProbe, then the app; shares files; publishes the Service; down leaves nothing', async () => {
+  it('starts init, native sidecars in order behind the startupProbe, then the app; shares files; publishes the Service; down leaves nothing, the emptyDir included', async () => {
     const up = await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'docker', '--timeout', '150s']);
     expect(up.exitCode, up.all).toBe(0);
     // Issue 12.2: what does not carry over is said once, before the start.
@@ -67,6 +67,9 @@ describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
     expect(left.map((c) => c.Names)).toEqual([]);
     const networks = await docker.listNetworks({filters: {label: [`sidecar.project=${name}`]}});
     expect(networks.map((n) => n.Name)).toEqual([]);
+    // The emptyDir goes with the pod, as in Kubernetes, without `--volumes`.
+    const volumes = (await docker.listVolumes({filters: {label: [`sidecar.project=${name}`]}})).Volumes ?? [];
+    expect(volumes.map((v) => v.Name)).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${port}/order.log`)).rejects.toThrow();
   }, 240_000);
 });

@@ -199,7 +199,8 @@ ${pod(`  volumes:
         {type: 'bind', source: '/var/log', hostPath: '/var/log', target: '/host', readOnly: true},
         {type: 'volume', source: 'web-data', target: '/data', readOnly: false},
       ]);
-      expect(Object.keys(manifest.volumes)).toEqual(['web-shared', 'web-data']);
+      // An emptyDir goes with the stack, as with its pod; the PVC's stand-in stays.
+      expect(manifest.volumes).toEqual({'web-shared': {name: 'web-shared', external: false, ephemeral: true}, 'web-data': {name: 'web-data', external: false}});
       expect(manifest.files).toEqual([{dir: '/project/.sidecar/k8s/web/conf', files: [{name: 'conf/app.conf', contentBase64: Buffer.from('a=1').toString('base64'), mode: 0o400}]}]);
       expect(lossAt(losses, 'persistentVolumeClaim')).toBeDefined();
       expect(lossAt(losses, 'volumeMounts[3].subPath')).toBeDefined();
