@@ -18,6 +18,7 @@ describe('Kubernetes YAML under sidecar up --runtime process', () => {
     p = project('');
     appPort = await freePort();
     const slowPort = await freePort();
+    const secondPort = await freePort();
     const log = path.join(p.dir, 'order.log');
     const yaml = `apiVersion: v1
 kind: ConfigMap
@@ -41,13 +42,15 @@ spec:
       image: sidecar-test/node:20
       restartPolicy: Always
       envFrom: [{configMapRef: {name: cfg}}]
-      command: [node, -e, ${JSON.stringify(`${append('slow-start')}; setTimeout(() => require('net').createServer().listen(${slowPort}, '127.0.0.1', () => { ${append('slow-ready')} }), 1500)`)}]
+      command: [node, -e, ${JSON.stringify(`${append('slow-start')}; setTimeout(() => { ${append('slow-ready')}; require('net').createServer().listen(${slowPort}, '127.0.0.1') }, 1500)`)}]
       startupProbe: {tcpSocket: {port: ${slowPort}}, periodSeconds: 1, failureThreshold: 60}
     - name: second
       image: sidecar-test/node:20
       restartPolicy: Always
       envFrom: [{configMapRef: {name: cfg}}]
-      command: [node, -e, ${JSON.stringify(`${append('second-start')}; setInterval(() => {}, 1e9)`)}]
+      command: [node, -e, ${JSON.stringify(`${append('second-start')}; require('net').createServer().listen(${secondPort}, '127.0.0.1')`)}]
+      # Ready once it listens, after its line is written: the app's start is ordered after it.
+      startupProbe: {tcpSocket: {port: ${secondPort}}, periodSeconds: 1, failureThreshold: 60}
   containers:
     - name: app
       image: sidecar-test/node:20

@@ -57,7 +57,7 @@ describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
     expect(services.map((s) => [s.name, s.role, s.state, s.health])).toEqual([
       ['web/prepare', 'init', 'exited', 'none'],
       ['web/slow', 'sidecar', 'running', 'healthy'],
-      ['web/writer', 'sidecar', 'running', 'none'],
+      ['web/writer', 'sidecar', 'running', 'healthy'],
       ['web/app', 'app', 'running', 'healthy'],
     ]);
 

@@ -13,7 +13,7 @@ import {until} from '../docker/docker-engine.js';
 // today (podman #20372). Asserting podman's current behaviour means this test
 // fails, and docs/kubernetes.md needs a new look, the day podman changes it:
 // 1. as written, podman refuses the file: an init container may not have a probe;
-// 2. without the startupProbe, podman runs `slow` as an init container that must
+// 2. without the probes, podman runs `slow` as an init container that must
 //    exit first: it never does, so `writer` and the app stay Created.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = readFileSync(path.join(root, 'test/fixtures/k8s/native-sidecars-pod.yaml'), 'utf8');
@@ -54,20 +54,27 @@ describePodman('the native-sidecar Pod under podman kube play (podman #20372)', 
     sh(['podman', 'pod', 'rm', '-f', '-t', '0', pod]);
   }, 180_000);
 
-  it('without the probe, waits for the running native sidecar to exit: writer and the app stay Created', async () => {
+  it('without the probes, waits for the running native sidecar to exit: writer and the app stay Created', async () => {
     const docs = parseAllDocuments(await text()).map((doc) => doc.toJS() as {kind: string; spec: {initContainers?: Record<string, unknown>[]}});
-    for (const doc of docs) for (const container of doc.spec?.initContainers ?? []) delete container.startupProbe;
+    // Podman refuses any probe on an init container: take them all off.
+    for (const doc of docs) {
+      for (const container of doc.spec?.initContainers ?? []) for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) delete container[probe];
+    }
     const file = path.join(dir, 'pod-no-probe.yaml');
     writeFileSync(file, docs.map((doc) => stringify(doc)).join('---\n'));
     // `kube play` itself waits for the init containers, so it does not return here.
-    const play = spawn('podman', ['kube', 'play', file], {stdio: 'ignore'});
+    const play = spawn('podman', ['kube', 'play', file], {stdio: ['ignore', 'ignore', 'pipe']});
+    let stderr = '';
+    play.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const states = (): Record<string, string> => {
       // JSON: podman 4.3's `{{.State}}` template prints the status text ("Up 8 seconds ago").
       const out = sh(['podman', 'ps', '-a', '--filter', `pod=${pod}`, '--format', 'json']).stdout;
       return Object.fromEntries((JSON.parse(out || '[]') as {Names: string[]; State: string}[]).map((c) => [c.Names[0]!, c.State]));
     };
     try {
-      await until('podman runs the native sidecar `slow`', () => (states()[`${pod}-slow`] === 'running' ? true : undefined), 90_000);
+      await until('podman runs the native sidecar `slow`', () => (states()[`${pod}-slow`] === 'running' ? true : undefined), 90_000).catch((error: Error) => {
+        throw new Error(`${error.message}; podman kube play said: ${stderr}; states: ${JSON.stringify(states())}`);
+      });
       // `slow` runs for good (sleep 100000): give podman ample time to start the rest, which it never does.
       await new Promise((resolve) => setTimeout(resolve, 8000));
       const now = states();
