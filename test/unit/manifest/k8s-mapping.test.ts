@@ -338,6 +338,14 @@ spec:
     ].sort());
   });
 
+  it('names the annotation when sidecar.dev/app names no container, and duplicate container names', () => {
+    const text = pod('  initContainers: [{name: app, image: x}]\n  containers: [{name: app, image: x}]\n', '  annotations:\n    sidecar.dev/app: server\n');
+    expect(mapped(text).problems).toEqual([
+      '6:22 metadata.annotations.sidecar.dev/app: sidecar.dev/app names "server", which is not one of the containers (app)',
+      '8:3 spec: two containers of the pod are named "app"',
+    ]);
+  });
+
   it('is thrown as SIDECAR_MANIFEST_INVALID (exit 3) by the loader, with the file as the user named it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sidecar-k8s-'));
     afterAll(() => rmSync(dir, {recursive: true, force: true}));
