@@ -3,7 +3,7 @@ import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 import {kubernetesToManifest} from '../manifest/k8s/kubernetes.js';
-import {looksLikeKubernetes, parseKubernetes} from '../manifest/k8s/k8s-source.js';
+import {describeDoc, looksLikeKubernetes, parseKubernetes} from '../manifest/k8s/k8s-source.js';
 import {LossList, type Loss} from '../manifest/loss.js';
 import {invalid, readManifestText} from '../manifest/parse.js';
 import type {Manifest, ManifestFiles} from '../manifest/types.js';
@@ -46,6 +46,10 @@ function fromKubernetes(file: string, text: string, outputDir: string): ImportPl
     // What the Manifest keeps from Kubernetes but sidecar.yaml cannot say.
     if (service.workingDir) losses.add(service.id, 'workingDir', `the image's working directory is used, not ${service.workingDir} (sidecar.yaml's workdir is the process runtime's)`);
     if (service.replacesEntrypoint) losses.add(service.id, 'command', 'Kubernetes `command` replaces the image\'s ENTRYPOINT; sidecar.yaml\'s `command` replaces its CMD, so an image with an ENTRYPOINT runs it first under Docker');
+  }
+  // The reader resolves secretKeyRef and Secret volumes to their values: in a file that is meant to be committed, say so.
+  if (source.docs.some((doc) => describeDoc(doc).kind === 'Secret')) {
+    losses.add(undefined, 'Secret', `the Secrets' values are written in plain text (env values, and files under ${FILES_DIR}/): keep them out of version control, or move them to an envFile`);
   }
   const single = manifest.pods.length === 1 ? manifest.pods[0]!.name : undefined;
   // One pod: its volumes keep their Kubernetes names (the reader prefixes POD- so pods never share one).

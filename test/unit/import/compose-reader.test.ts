@@ -1,0 +1,60 @@
+import {describe, expect, it} from 'vitest';
+import {composeToManifest} from '../../../src/import/compose-reader.js';
+import {splitShellWords} from '../../../src/import/shell-words.js';
+
+// Issue 12.3: how compose services group into pods (network_mode), order and roles.
+describe('composeToManifest', () => {
+  it('container:X and a chain of service:Y joins are one pod; X is its app; the rest pods of their own', () => {
+    const {manifest} = composeToManifest('/p/docker-compose.yml', `
+services:
+  web: {image: web:1, depends_on: [proxy, cache]}
+  proxy: {image: envoy:1, network_mode: "container:web"}
+  tap: {image: tap:1, network_mode: "service:proxy"}
+  cache: {image: redis:7}
+`);
+    expect(manifest.form).toBe('pods');
+    expect(manifest.pods.map((p) => p.name)).toEqual(['web', 'cache']);
+    const web = manifest.pods[0]!;
+    expect(web.app.image).toBe('web:1');
+    expect(web.sidecars.map((s) => s.name)).toEqual(['proxy', 'tap']);
+    expect(web.after).toEqual(['cache']);
+  });
+
+  it('a member waited for with service_completed_successfully is an init job; depends_on orders the sidecars', () => {
+    const {manifest, losses} = composeToManifest('/p/docker-compose.yml', `
+services:
+  app: {image: a:1, depends_on: {migrate: {condition: service_completed_successfully}}}
+  late: {image: l:1, network_mode: service:app, depends_on: [early]}
+  early: {image: e:1, network_mode: service:app}
+  migrate: {image: a:1, network_mode: service:app, command: [node, migrate.js]}
+  nosy: {image: n:1, network_mode: service:app, depends_on: [app]}
+`);
+    const pod = manifest.pods[0]!;
+    expect(manifest.form).toBe('single');
+    expect(pod.init.map((s) => s.name)).toEqual(['migrate']);
+    expect(pod.sidecars.map((s) => s.name)).toEqual(['early', 'late', 'nosy']);
+    expect(losses).toContainEqual(expect.objectContaining({service: 'app/nosy', feature: 'depends_on'}));
+  });
+
+  it('an infra pause container gives way: the last member nothing waits for is the app and gets its ports; generated POD- prefixes go', () => {
+    const {manifest} = composeToManifest('/p/docker-compose.yml', `
+services:
+  shop: {image: registry.k8s.io/pause:3.9, ports: ["8080:8080"]}
+  shop-proxy: {image: envoy:1, network_mode: service:shop}
+  shop-app: {image: shop:1, network_mode: service:shop, depends_on: {shop-proxy: {condition: service_healthy}}}
+`);
+    const pod = manifest.pods[0]!;
+    expect(pod.name).toBe('shop');
+    expect(pod.app.image).toBe('shop:1');
+    expect(pod.app.ports.map((p) => p.hostPort)).toEqual([8080]);
+    expect(pod.sidecars.map((s) => s.name)).toEqual(['proxy']);
+  });
+});
+
+describe('splitShellWords', () => {
+  it('splits as Compose does a command string', () => {
+    expect(splitShellWords(`sh -c 'echo "a b"; exit 1' "x \\"y\\"" z\\ w`)).toEqual(['sh', '-c', 'echo "a b"; exit 1', 'x "y"', 'z w']);
+    expect(splitShellWords('  ')).toEqual([]);
+    expect(splitShellWords(`a '' b`)).toEqual(['a', '', 'b']);
+  });
+});
