@@ -47,13 +47,17 @@ function fromKubernetes(file: string, text: string, outputDir: string): ImportPl
     if (service.workingDir) losses.add(service.id, 'workingDir', `the image's working directory is used, not ${service.workingDir} (sidecar.yaml's workdir is the process runtime's)`);
     if (service.replacesEntrypoint) losses.add(service.id, 'command', 'Kubernetes `command` replaces the image\'s ENTRYPOINT; sidecar.yaml\'s `command` replaces its CMD, so an image with an ENTRYPOINT runs it first under Docker');
   }
+  const single = manifest.pods.length === 1 ? manifest.pods[0]!.name : undefined;
+  // One pod: its volumes keep their Kubernetes names (the reader prefixes POD- so pods never share one).
+  const volumeName = single === undefined ? undefined : (name: string) => (name.startsWith(`${single}-`) ? name.slice(single.length + 1) : name);
+  // `up -f` removes an emptyDir's volume on down, as Kubernetes does with its pod; sidecar.yaml has no such volume.
+  for (const spec of Object.values(manifest.volumes)) {
+    if (spec.ephemeral) losses.add(undefined, `volumes.${volumeName ? volumeName(spec.name) : spec.name}`, 'an emptyDir became a named volume of sidecar.yaml: its files outlive `sidecar down` until `down --volumes`');
+  }
   // The reader resolves secretKeyRef and Secret volumes to their values: in a file that is meant to be committed, say so.
   if (source.docs.some((doc) => describeDoc(doc).kind === 'Secret')) {
     losses.add(undefined, 'Secret', `the Secrets' values are written in plain text (env values, and files under ${FILES_DIR}/): keep them out of version control, or move them to an envFile`);
   }
-  const single = manifest.pods.length === 1 ? manifest.pods[0]!.name : undefined;
-  // One pod: its volumes keep their Kubernetes names (the reader prefixes POD- so pods never share one).
-  const volumeName = single === undefined ? undefined : (name: string) => (name.startsWith(`${single}-`) ? name.slice(single.length + 1) : name);
   const list = losses.list();
   return {from: 'kubernetes', yaml: writeNative(manifest, list, {outputDir, escapeDollars: true, ...(volumeName ? {volumeName} : {})}), losses: list, files};
 }
