@@ -8,7 +8,7 @@
 //  3. the same up + down with 20 sidecars.
 // `sidecar` is measured in-process (Supervisor + DockerRuntime from dist/) and
 // as `sidecar CLI`: `up --wait --runtime docker` (detached supervisor) + `down --volumes`.
-// Env: BENCH_RUNS (default 7), BENCH_RUNS_20 (default 3), BENCH_SKIP=restart,twenty
+// Env: BENCH_RUNS (default 7), BENCH_RUNS_20 (default 3), BENCH_SKIP=small,restart,twenty
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -210,6 +210,6 @@ async function restart(count) {
 }
 
 console.log(`# Docker runtime bench (${new Date().toISOString()}, ${os.cpus().length} cpus, docker ${run(['docker', 'version', '--format', '{{.Server.Version}}'])})`);
-await upDown('up + down: app + 2 sidecars, shared network and volume, no probes', 2, runs);
+if (!skip.has('small')) await upDown('up + down: app + 2 sidecars, shared network and volume, no probes', 2, runs);
 if (!skip.has('restart')) await restart(runs);
 if (!skip.has('twenty')) await upDown('up + down: app + 20 sidecars', 20, runs20);

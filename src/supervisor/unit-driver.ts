@@ -165,6 +165,8 @@ export class UnitDriver {
     unit.transition('backoff', why);
     unit.nextRestartAt = now + delay;
     this.host.emit({time: now, service: unit.name, type: 'restart', detail: `restart ${unit.restarts + 1} in ${delay}ms (${why})`});
+    // Issue 13.3: what does not wait for the backoff (docker: the new container) is made during it.
+    this.host.runtime.precreate?.([unit.service]);
     unit.restartTimer = this.host.clock.setTimeout(() => {
       unit.restartTimer = undefined;
       if (unit.state !== 'backoff' || (this.host.phase() !== 'up' && this.host.phase() !== 'starting')) return;
