@@ -212,13 +212,18 @@ function healthcheck(value: unknown, loss: (feature: string, message: string) =>
     return undefined;
   }
   if (raw.start_interval !== undefined) loss('healthcheck.start_interval', 'sidecar probes every 100ms while starting, whatever start_interval says');
+  const intervalMs = duration(raw.interval, 30_000, 'interval', loss);
+  const retries = typeof raw.retries === 'number' && raw.retries >= 1 ? raw.retries : 3;
+  const startPeriodMs = duration(raw.start_period, 0, 'start_period', loss);
   return {
     check: {kind: 'exec', command},
-    intervalMs: duration(raw.interval, 30_000, 'interval', loss),
+    intervalMs,
     timeoutMs: duration(raw.timeout, 30_000, 'timeout', loss),
-    retries: typeof raw.retries === 'number' && raw.retries >= 1 ? raw.retries : 3,
-    startPeriodMs: duration(raw.start_period, 0, 'start_period', loss),
-    startTimeoutMs: 60_000,
+    retries,
+    startPeriodMs,
+    // Compose calls a container unhealthy only after start_period and `retries` failed
+    // intervals: the start waits at least that long (and sidecar's default 60s).
+    startTimeoutMs: Math.max(60_000, startPeriodMs + intervalMs * retries),
   };
 }
 
