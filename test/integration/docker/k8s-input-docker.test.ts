@@ -61,6 +61,15 @@ describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
       ['web/app', 'app', 'running', 'healthy'],
     ]);
 
+    // `up` on the running stack with a changed ConfigMap: the running app's mount shows
+    // the new content, as a kubelet updates a mounted ConfigMap, and nothing is recreated.
+    const file = path.join(p.dir, 'pod.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('<h1>configured</h1>', '<h1>reconfigured</h1>'));
+    const again = await cli(p, ['up', '-f', 'pod.yaml']);
+    expect(again.exitCode, again.all).toBe(0);
+    const seen = await cli(p, ['exec', '-f', 'pod.yaml', 'web/app', '--', 'cat', '/config/page.html']);
+    expect(seen.stdout.trim(), seen.all).toBe('<h1>reconfigured</h1>');
+
     const down = await cli(p, ['down', '-f', 'pod.yaml', '--timeout', '5s']);
     expect(down.exitCode, down.all).toBe(0);
     const left = await docker.listContainers({all: true, filters: {label: [`sidecar.project=${name}`]}});
