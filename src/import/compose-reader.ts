@@ -95,7 +95,7 @@ export function composeToManifest(file: string, text: string): {manifest: Manife
   for (const [name, spec] of Object.entries((data.volumes ?? {}) as Raw)) {
     const raw = (spec ?? {}) as Raw;
     volumes[name] = {name, external: raw.external === true || (typeof raw.external === 'object' && raw.external !== null)};
-    for (const key of Object.keys(raw)) if (key !== 'external') losses.add(undefined, `volumes.${name}.${key}`, 'a plain local volume is used');
+    for (const key of Object.keys(raw)) if (key !== 'external' && key !== 'labels') losses.add(undefined, `volumes.${name}.${key}`, 'a plain local volume is used');
   }
   for (const name of ctx.declaredVolumes) volumes[name] ??= {name, external: false};
   const manifest: Manifest = {version: 1, name: typeof data.name === 'string' ? podName(data.name) : projectNameFromDir(dir), file: absolute, dir, form: pods.length === 1 ? 'single' : 'pods', pods, volumes};
@@ -129,7 +129,7 @@ function buildPod(ctx: ComposeContext, services: Record<string, Raw>, root: stri
   if (infra) {
     const infraRaw = {...rootRaw};
     app.ports.push(...composeService(ctx, short(root), name, 'app', {ports: infraRaw.ports}).ports);
-    for (const key of Object.keys(infraRaw)) if (!['image', 'ports', 'restart', 'labels', 'container_name', 'hostname', 'init', 'networks'].includes(key)) ctx.losses.add(`${name}/${app.name}`, `services.${root}.${key}`, 'the infra container is not carried over: sidecar makes its own');
+    for (const key of Object.keys(infraRaw)) if (!['image', 'ports', 'restart', 'labels', 'container_name', 'hostname', 'init', 'networks', 'depends_on'].includes(key)) ctx.losses.add(`${name}/${app.name}`, `services.${root}.${key}`, 'the infra container is not carried over: sidecar makes its own');
     if (infraRaw.networks !== undefined) ctx.losses.add(undefined, `services.${root}.networks`, 'the pods share one network of the stack');
   }
   const ordered = topo(inPod.filter((m) => m !== appName), deps);
