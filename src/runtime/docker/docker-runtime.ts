@@ -3,24 +3,27 @@ import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {allServices} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, InitialSync, ProbeEndpoint, RunningUnit, Runtime, RuntimeEvents, SyncEntry, UnitIdentity, UnitUsage} from '../types.js';
-import {isLoopback, listenersOn, notListening} from './pod-listeners.js';
+import {CpuCap, ensureVolumes} from './engine-resources.js';
+import {ImageCache} from './image-cache.js';
+import {PodEvents} from './pod-events.js';
+import {notListening} from './pod-listeners.js';
+import {containerUsage, explainRefused} from './unit-inspect.js';
 import {removeProject, reapContainers} from './cleanup.js';
 import {dockerPodHost, serviceSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
-import {EngineEventStream, type ContainerEvent} from './event-stream.js';
+import {EngineEventStream} from './event-stream.js';
 import {execIn} from './exec.js';
 import {putFiles, removeFiles} from './file-sync.js';
-import {buildHash} from './build-hash.js';
 import {containerPathOf} from '../../manifest/volume-refs.js';
-import {ensureImage, ensureImages, type ImageProgressListener} from './images.js';
+import {ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
-import {containerName, imageOf, projectFilter, projectLabels, volumeName} from './naming.js';
+import {containerName, imageOf, projectFilter} from './naming.js';
 import {ensureNetwork} from './network.js';
 import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
 import {routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {PrecreatedContainers} from './precreated.js';
-import {engineMessage, notRunning, podWords} from './engine-errors.js';
+import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 
 // The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
@@ -48,16 +51,17 @@ export class DockerRuntime implements Runtime {
   // The live infra of each pod, by pod name; absent while lost or being recreated.
   private readonly pods = new Map<string, PodInfra>();
   private readonly units = new UnitRegistry();
-  private readonly imageIds = new Map<string, string>();
   // Build hash of each image built (or found current) from a context, by image name.
-  private readonly builtHashes = new Map<string, string>();
-  private cpuCount: number | undefined;
-  private readonly cappedCpus = new Set<string>();
+  private readonly images: ImageCache;
+  private readonly cpus = new CpuCap();
+  private readonly podEvents = new PodEvents(this.pods, this.units, () => ({manifest: this.manifest, events: this.events, client: this.client}));
   // `up --watch`: what each new container gets before it starts.
   private initialSync: InitialSync | undefined;
   private readonly precreated = new PrecreatedContainers();
 
-  constructor(private readonly options: DockerRuntimeOptions = {}) {}
+  constructor(private readonly options: DockerRuntimeOptions = {}) {
+    this.images = new ImageCache(options.onImageProgress);
+  }
 
   get infraImage(): string {
     return this.options.infraImage ?? infraImageFromEnv() ?? DEFAULT_INFRA_IMAGE;
@@ -76,8 +80,8 @@ export class DockerRuntime implements Runtime {
     // exits of units still running must not be missed meanwhile.
     if (!this.stream) {
       this.stream = new EngineEventStream(docker, projectFilter(manifest), {
-        onEvent: (event) => this.onEngineEvent(event),
-        onReconnect: () => void this.onReconnect(docker),
+        onEvent: (event) => this.podEvents.onEvent(event),
+        onReconnect: () => void this.podEvents.onReconnect(docker),
       });
       await this.stream.start();
     }
@@ -86,14 +90,11 @@ export class DockerRuntime implements Runtime {
       ...allServices(manifest).map((service) => ({service: service.id, image: imageOf(manifest, service), build: service.build})),
     ];
     const [, hashes] = await Promise.all([
-      this.ensureVolumes(docker, manifest),
+      ensureVolumes(docker, manifest),
       ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress}),
       ensureNetwork(docker, manifest),
     ]);
-    for (const [image, hash] of hashes) {
-      if (this.builtHashes.get(image) !== hash) this.imageIds.delete(image);
-      this.builtHashes.set(image, hash);
-    }
+    this.images.record(hashes);
     // Every pod's namespace at once: pods are independent until their units start.
     await Promise.all(manifest.pods.map((pod) => this.ensurePod(docker, manifest, pod)));
   }
@@ -105,22 +106,6 @@ export class DockerRuntime implements Runtime {
     const docker = await this.docker();
     await ensureNetwork(docker, this.manifest);
     await this.ensurePod(docker, this.manifest, pod);
-  }
-
-  private async ensureVolumes(docker: Docker, manifest: Manifest): Promise<void> {
-    await Promise.all(
-      Object.values(manifest.volumes).map(async (volume) => {
-        const name = volumeName(manifest, volume.name);
-        if (volume.external) {
-          await docker.getVolume(name).inspect().catch(() => {
-            throw new SidecarError('SIDECAR_STACK_FAILED', `external volume ${name} does not exist`, {service: null, suggestion: `create it: docker volume create ${name}`});
-          });
-          return;
-        }
-        // Creating an existing volume is a no-op for the engine: idempotent.
-        await docker.createVolume({Name: name, Labels: projectLabels(manifest)});
-      }),
-    );
   }
 
   private async ensurePod(docker: Docker, manifest: Manifest, pod: Pod): Promise<void> {
@@ -139,71 +124,9 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  // A service recreated by a second `up` whose context changed since prepare()
-  // (build.hash differs): rebuild its image first. Crash restarts keep the image.
-  private async rebuildIfChanged(docker: Docker, manifest: Manifest, service: Service): Promise<void> {
-    const image = imageOf(manifest, service);
-    if (!service.build?.hash || this.builtHashes.get(image) === service.build.hash) return;
-    const hash = await ensureImage(docker, {service: service.id, image, build: service.build}, {forceBuild: false, onProgress: this.options.onImageProgress});
-    this.imageIds.delete(image);
-    if (hash !== undefined) this.builtHashes.set(image, hash);
-  }
-
   async prebuild(service: Service): Promise<void> {
     if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
-    await this.rebuildIfChanged(await this.docker(), this.manifest, service);
-  }
-
-  private async imageId(docker: Docker, image: string): Promise<string> {
-    let id = this.imageIds.get(image);
-    if (id === undefined) {
-      id = (await docker.getImage(image).inspect()).Id;
-      this.imageIds.set(image, id);
-    }
-    return id;
-  }
-
-  private podOfInfra(id: string): string | undefined {
-    for (const [pod, infra] of this.pods) if (infra.id === id) return pod;
-    return undefined;
-  }
-
-  private onEngineEvent(event: ContainerEvent): void {
-    const lostPod = event.action === 'die' ? this.podOfInfra(event.id) : undefined;
-    if (lostPod !== undefined) this.onPodLost(lostPod, `${this.podWords(lostPod)} infra container ${event.id.slice(0, 12)} exited (code ${event.exitCode ?? 'unknown'})`);
-    else if (event.action === 'die') void this.settleDied(event.id, event.exitCode ?? null);
-    else if (event.action === 'oom') {
-      this.units.markOom(event.id);
-      this.events?.engineEvent?.({service: event.service, type: 'oom'});
-    } else if (event.action === 'health_status') this.events?.engineEvent?.({service: event.service, type: 'health_status', detail: event.detail});
-  }
-
-  // A 137 may be a memory kill whose oom event trails the die (or was missed while
-  // the stream reconnected): the engine's State.OOMKilled says it either way.
-  private async settleDied(id: string, exitCode: number | null): Promise<void> {
-    const oom = exitCode === 137 && this.units.has(id) && this.client ? await this.client.getContainer(id).inspect().then((info) => info.State.OOMKilled, () => false) : false;
-    this.units.settle(id, exitCode, oom);
-  }
-
-  private podWords(pod: string): string {
-    return this.manifest ? podWords(this.manifest, pod) : "the pod's";
-  }
-
-  // After the event stream came back: a pod may have died unseen.
-  private async onReconnect(docker: Docker): Promise<void> {
-    await this.units.reconcile(docker);
-    await Promise.all(
-      [...this.pods].map(async ([pod, {id}]) => {
-        const info = await docker.getContainer(id).inspect().catch(() => undefined);
-        if (this.pods.get(pod)?.id === id && !info?.State.Running) this.onPodLost(pod, `${this.podWords(pod)} infra container ${id.slice(0, 12)} is gone`);
-      }),
-    );
-  }
-
-  // Said once per pod: the next preparePod() creates a new one.
-  private onPodLost(pod: string, reason: string): void {
-    if (!this.pods.delete(pod)) return;
-    this.events?.podLost?.(pod, reason);
+    await this.images.rebuildIfChanged(await this.docker(), this.manifest, service);
   }
 
   private prepared(service: Service): {manifest: Manifest; events: RuntimeEvents; infraId: string} {
@@ -216,18 +139,6 @@ export class DockerRuntime implements Runtime {
     if (infra) return infra;
     const pod = this.manifest?.form === 'pods' ? `pod ${service.pod}` : 'the pod';
     throw new SidecarError('SIDECAR_STACK_FAILED', `${pod} has no infra container (it was removed or exited); the pod is being recreated`);
-  }
-
-  // The engine's CPU count when a service asks for more (its limit is capped to it, said once per service).
-  private async engineCpus(docker: Docker, service: Service): Promise<number | undefined> {
-    const wanted = service.resources?.cpus;
-    if (wanted === undefined) return undefined;
-    this.cpuCount ??= await docker.info().then((info: {NCPU?: number}) => info.NCPU, () => undefined);
-    if (this.cpuCount !== undefined && wanted > this.cpuCount && !this.cappedCpus.has(service.id)) {
-      this.cappedCpus.add(service.id);
-      this.events?.notice?.(`${service.id}: cpus ${wanted} is more than the engine's ${this.cpuCount} CPUs; limited to ${this.cpuCount}`);
-    }
-    return this.cpuCount;
   }
 
   // A fresh container on every start (like a pod restarting a container: a new
@@ -263,7 +174,7 @@ export class DockerRuntime implements Runtime {
     for (const service of services) {
       const infra = this.pods.get(service.pod);
       // One whose image must be rebuilt first is created when it starts.
-      if (!infra || (service.build?.hash && this.builtHashes.get(imageOf(manifest, service)) !== service.build.hash)) continue;
+      if (!infra || this.images.stale(manifest, service)) continue;
       this.precreated.add(service, infra.id, async () => {
         const container = await this.createFresh(docker, manifest, service, infra.id);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
@@ -274,8 +185,8 @@ export class DockerRuntime implements Runtime {
 
   // A new container under the service's name (the old one, if any, removed).
   private async createFresh(docker: Docker, manifest: Manifest, service: Service, infraId: string): Promise<Docker.Container> {
-    await this.rebuildIfChanged(docker, manifest, service);
-    const spec = serviceSpec(manifest, service, infraId, await this.imageId(docker, imageOf(manifest, service)), await this.engineCpus(docker, service));
+    await this.images.rebuildIfChanged(docker, manifest, service);
+    const spec = serviceSpec(manifest, service, infraId, await this.images.idOf(docker, imageOf(manifest, service)), await this.cpus.engineCpus(docker, service, (message) => this.events?.notice?.(message)));
     const existing = await inspectByName(docker, containerName(manifest, service));
     if (existing) {
       this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
@@ -298,18 +209,10 @@ export class DockerRuntime implements Runtime {
     await putFiles(container, service.id, copy);
   }
 
-  // Watch `rebuild`: the context hashed again now (a watched package.json changed
-  // since `up`); built only when the image does not carry that hash yet.
+  // Watch `rebuild`: the image brought up to the context as it is now.
   async rebuildImage(service: Service): Promise<void> {
-    if (!service.build) return;
     if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
-    const docker = await this.docker();
-    const image = imageOf(this.manifest, service);
-    const hash = await buildHash(service.build);
-    await ensureImage(docker, {service: service.id, image, build: {...service.build, hash}}, {forceBuild: false, onProgress: this.options.onImageProgress});
-    this.imageIds.delete(image);
-    // The image is current for the running manifest: the restart must not build it again.
-    this.builtHashes.set(image, service.build.hash ?? hash);
+    await this.images.rebuildNow(await this.docker(), this.manifest, service);
   }
 
   // stopSignal now, SIGKILL once timeoutMs passed (ms precision, unlike the engine's `stop -t`).
@@ -371,36 +274,12 @@ export class DockerRuntime implements Runtime {
     return {...routeTo(infra.route, service.id, containerPort), explainRefused: () => this.explainRefused(service, containerPort), ...confirm};
   }
 
-  // Issue 8.4: refused at the pod's address while the service runs. A server
-  // bound to 127.0.0.1 works on the host (process runtime) but not in a pod:
-  // probes come from outside the container's loopback, as Kubernetes probes do.
   private async explainRefused(service: Service, containerPort: number): Promise<string | undefined> {
-    const docker = await this.docker();
-    const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
-    if (!info?.State.Running) return undefined;
-    const listeners = await listenersOn(info.State.Pid, containerPort);
-    const fix = 'listen on 0.0.0.0 (every address) in a container: probes reach the pod\'s address, not its loopback, as Kubernetes probes do';
-    if (listeners === undefined) return `${service.id} runs but refuses connections on the pod's address; if it listens on 127.0.0.1 only, ${fix}`;
-    if (listeners.length > 0 && listeners.every(isLoopback)) return `${service.id} listens on ${listeners[0]!.includes(':') ? `[${listeners[0]}]` : listeners[0]}:${containerPort} only: ${fix}`;
-    return undefined;
+    return this.manifest ? explainRefused(await this.docker(), containerName(this.manifest, service), service, containerPort) : undefined;
   }
 
-  // The engine's own accounting: cumulative CPU time and memory less page cache,
-  // as `docker stats` shows it; one-shot, so no two-sample wait per container.
   async usage(identities: UnitIdentity[]): Promise<(UnitUsage | undefined)[]> {
-    const docker = await this.docker();
-    return Promise.all(
-      identities.map(async (identity) => {
-        if (identity.kind !== 'docker') return undefined;
-        const request = docker.getContainer(identity.containerId).stats({stream: false, 'one-shot': true} as {stream: false}) as Promise<unknown>;
-        const stats = (await request.catch(() => undefined)) as {cpu_stats?: {cpu_usage?: {total_usage?: number}}; memory_stats?: {usage?: number; stats?: Record<string, number>}} | undefined;
-        const total = stats?.cpu_stats?.cpu_usage?.total_usage;
-        if (total === undefined) return undefined;
-        const memory = stats?.memory_stats;
-        const cache = memory?.stats?.inactive_file ?? memory?.stats?.total_inactive_file ?? memory?.stats?.cache ?? 0;
-        return {cpuSeconds: total / 1e9, memoryBytes: Math.max(0, (memory?.usage ?? 0) - cache)};
-      }),
-    );
+    return containerUsage(await this.docker(), identities);
   }
 
   async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {

@@ -1,0 +1,62 @@
+import type Docker from 'dockerode';
+import type {Manifest, Service} from '../../manifest/types.js';
+import {buildHash} from './build-hash.js';
+import {ensureImage, type ImageProgressListener} from './images.js';
+import {imageOf} from './naming.js';
+
+// Which build of each image this runtime made (the context hash it carries) and
+// the image ids containers are created from, so a changed context is rebuilt
+// once, before the container that needs it (issue 8.5), and never again for a
+// crash restart.
+export class ImageCache {
+  private readonly ids = new Map<string, string>();
+  private readonly builtHashes = new Map<string, string>();
+
+  constructor(private readonly onProgress?: ImageProgressListener) {}
+
+  // What prepare() built or found: image -> context hash.
+  record(hashes: Iterable<[string, string]>): void {
+    for (const [image, hash] of hashes) this.built(image, hash);
+  }
+
+  private built(image: string, hash: string): void {
+    if (this.builtHashes.get(image) !== hash) this.ids.delete(image);
+    this.builtHashes.set(image, hash);
+  }
+
+  // Its image must be rebuilt before the service's next container.
+  stale(manifest: Manifest, service: Service): boolean {
+    return service.build?.hash !== undefined && this.builtHashes.get(imageOf(manifest, service)) !== service.build.hash;
+  }
+
+  // A service recreated by a second `up` whose context changed since prepare()
+  // (build.hash differs): rebuild its image first. Crash restarts keep the image.
+  async rebuildIfChanged(docker: Docker, manifest: Manifest, service: Service): Promise<void> {
+    if (!this.stale(manifest, service)) return;
+    const image = imageOf(manifest, service);
+    const hash = await ensureImage(docker, {service: service.id, image, build: service.build}, {forceBuild: false, onProgress: this.onProgress});
+    this.ids.delete(image);
+    if (hash !== undefined) this.builtHashes.set(image, hash);
+  }
+
+  // Watch `rebuild`: the context hashed again now (a watched package.json changed
+  // since `up`); built only when the image does not carry that hash yet.
+  async rebuildNow(docker: Docker, manifest: Manifest, service: Service): Promise<void> {
+    if (!service.build) return;
+    const image = imageOf(manifest, service);
+    const hash = await buildHash(service.build);
+    await ensureImage(docker, {service: service.id, image, build: {...service.build, hash}}, {forceBuild: false, onProgress: this.onProgress});
+    this.ids.delete(image);
+    // The image is current for the running manifest: the restart must not build it again.
+    this.builtHashes.set(image, service.build.hash ?? hash);
+  }
+
+  async idOf(docker: Docker, image: string): Promise<string> {
+    let id = this.ids.get(image);
+    if (id === undefined) {
+      id = (await docker.getImage(image).inspect()).Id;
+      this.ids.set(image, id);
+    }
+    return id;
+  }
+}
