@@ -1,9 +1,8 @@
-import {execFileSync} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, rmSync, rmdirSync, writeSync} from 'node:fs';
-import os from 'node:os';
+import {mkdirSync, rmSync} from 'node:fs';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, expect, it} from 'vitest';
-import {cli, ensureBuilt, eventually, project, type Project} from '../integration/cli/cli-harness.js';
+import {expect, it} from 'vitest';
+import {cli, eventually, project, type Project} from '../integration/cli/cli-harness.js';
+import {fill, root, useTinyDisk} from './tiny-disk.js';
 import {describeDocker, TEST_IMAGES} from '../integration/docker/docker-engine.js';
 
 // Issue 9.6 under the Docker runtime: container output reaches the same log files
@@ -11,38 +10,8 @@ import {describeDocker, TEST_IMAGES} from '../integration/docker/docker-engine.j
 // the containers with it) down either: lines are dropped and counted, and
 // writing resumes once space is back (Docker's json-file driver keeps the
 // container running too). A 256 KiB tmpfs holds the project: needs root.
-const root = process.getuid?.() === 0;
-let mountPoint = '';
-const live: Project[] = [];
-
-beforeAll(() => {
-  ensureBuilt();
-  if (!root) return;
-  mountPoint = mkdtempSync(path.join(os.tmpdir(), 'sc-ddisk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]);
-}, 180_000);
-afterEach(async () => {
-  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
-});
-afterAll(() => {
-  if (!mountPoint) return;
-  execFileSync('umount', ['-l', mountPoint]);
-  rmdirSync(mountPoint);
-});
-
-function fill(dir: string): string {
-  const file = path.join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(4096);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
+const disk = useTinyDisk('sc-ddisk-');
+const live = disk.live;
 
 interface Ps {
   supervisor: {pid: number} | null;
@@ -60,7 +29,7 @@ const TICKER = 'i=0; while true; do echo tick $$i; i=$$((i+1)); sleep 0.01; done
 
 describeDocker('chaos: full disk (docker)', () => {
   it.runIf(root || process.env.CI === 'true')('containers keep running, the loss is counted, writing resumes once space is back', async () => {
-    const parent = path.join(mountPoint, 'p');
+    const parent = path.join(disk.mountPoint(), 'p');
     mkdirSync(parent);
     const name = `diskd-${Date.now().toString(36)}`;
     const p = project(`version: 1
@@ -80,7 +49,7 @@ sidecars:
     const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
     expect(up.exitCode, up.all).toBe(0);
     const before = await ps(p);
-    const filler = fill(mountPoint);
+    const filler = fill(disk.mountPoint());
 
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const during = await ps(p);

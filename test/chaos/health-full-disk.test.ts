@@ -1,50 +1,18 @@
-import {execFileSync} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, rmdirSync, writeFileSync, writeSync} from 'node:fs';
-import os from 'node:os';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {readLogs} from '../../src/logs/log-reader.js';
 import {LogStore} from '../../src/logs/log-store.js';
-import {cli, ensureBuilt, eventually, project, survivors, type Project} from '../integration/cli/cli-harness.js';
+import {cli, eventually, project, survivors, type Project} from '../integration/cli/cli-harness.js';
+import {fill, root, useTinyDisk} from './tiny-disk.js';
 
 // Issue 9 point 6: ENOSPC on a log write crashed the supervisor, and every
 // service with it, while state.json still said "ready". Now a log write that
 // fails drops the lines, counts them, says so once, and writing resumes when
 // space returns (journald's "Suppressed N messages", Docker's json-file driver
 // keeps the container running too). Runs for real on a 256 KiB tmpfs: needs root.
-const root = process.getuid?.() === 0;
-let mountPoint = '';
-const live: Project[] = [];
-
-beforeAll(() => {
-  ensureBuilt();
-  if (!root) return;
-  mountPoint = mkdtempSync(path.join(os.tmpdir(), 'sc-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]);
-}, 180_000);
-afterEach(async () => {
-  for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
-});
-afterAll(() => {
-  if (!mountPoint) return;
-  execFileSync('umount', ['-l', mountPoint]);
-  rmdirSync(mountPoint);
-});
-
-// Writes zeros until the file system says ENOSPC; returns the file to free it again.
-function fill(dir: string): string {
-  const file = path.join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(4096);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
+const disk = useTinyDisk('sc-disk-');
+const live = disk.live;
 
 interface Ps {
   supervisor: {pid: number} | null;
@@ -59,7 +27,7 @@ async function ps(p: Project): Promise<Ps> {
 
 describe.runIf(root || process.env.CI === 'true')('chaos: full disk', () => {
   it('services keep running, ps answers, the loss is counted, writing resumes once space is back', async () => {
-    const parent = path.join(mountPoint, 'p');
+    const parent = path.join(disk.mountPoint(), 'p');
     mkdirSync(parent);
     const p = project(`version: 1
 name: disk
@@ -77,7 +45,7 @@ sidecars:
     const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
     expect(up.exitCode, up.all).toBe(0);
     const before = await ps(p);
-    const filler = fill(mountPoint);
+    const filler = fill(disk.mountPoint());
 
     // A full disk for a while: every flush of both services' logs fails.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -111,7 +79,7 @@ sidecars:
   }, 120_000);
 
   it('LogStore on a full disk: no torn line, every line either in the file or counted, a note when it resumes', () => {
-    const dir = path.join(mountPoint, 'store');
+    const dir = path.join(disk.mountPoint(), 'store');
     const events: string[] = [];
     const store = new LogStore(dir, undefined, {lossBegan: (service, reason) => events.push(`began ${service} ${reason}`), lossEnded: (loss) => events.push(`ended ${loss.service} ${loss.lines}`)});
     let n = 0;
@@ -122,9 +90,9 @@ sidecars:
     };
     write(100, Date.now() - 1000);
     // One page of room left: a 64 KiB flush writes part of itself, then ENOSPC.
-    writeFileSync(path.join(mountPoint, 'page'), Buffer.alloc(4096));
-    const filler = fill(mountPoint);
-    rmSync(path.join(mountPoint, 'page'));
+    writeFileSync(path.join(disk.mountPoint(), 'page'), Buffer.alloc(4096));
+    const filler = fill(disk.mountPoint());
+    rmSync(path.join(disk.mountPoint(), 'page'));
     write(3000);
     expect(events).toEqual(['began svc no space left on device (ENOSPC)']);
     const whileFull = readLogs(dir, {services: ['svc']}).map((l) => l.line);
