@@ -83,7 +83,9 @@ describe('templates end to end under the process runtime', () => {
     writeFileSync(path.join(dir, 'app/package.json'), '{"type": "module"}\n');
     writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
     const ports: Ports = {app: await freePort(), a: await freePort(), b: await freePort()};
-    const app = {command: ['node', 'app.js'], workdir: './app', env: {PORT: String(ports.app), ...c.appEnv}, ...(c.appVolumes ? {volumes: c.appVolumes} : {})};
+    // Ready once it listens, so the check never races the app's start (a service
+    // without a probe is ready as soon as it runs: CI saw check.js refused once).
+    const app = {command: ['node', 'app.js'], workdir: './app', env: {PORT: String(ports.app), ...c.appEnv}, health: {tcp: {port: ports.app}, interval: '250ms'}, ...(c.appVolumes ? {volumes: c.appVolumes} : {})};
     const volumes = c.appVolumes ? 'volumes: {shared: {}}\n' : '';
     writeFileSync(path.join(dir, 'sidecar.yaml'), `# e2e: ${c.template}\nversion: 1\nname: e2e-${c.template}\napp: ${JSON.stringify(app)}\n${volumes}`);
 
