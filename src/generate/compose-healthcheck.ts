@@ -33,6 +33,7 @@ function tcpCommand(port: number): string {
 
 // The probe of one service, or undefined (with a loss) when Compose has no equivalent.
 export function composeHealthcheck(service: Service, losses: LossList): ComposeHealthcheck | undefined {
+  if (service.liveness) losses.add(service.id, 'liveness', 'Compose has one healthcheck per service and never restarts an unhealthy container: the liveness check is dropped');
   const health = service.health;
   if (!health) return undefined;
   const check = health.check;

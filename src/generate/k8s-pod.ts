@@ -73,7 +73,7 @@ function orderLosses(pod: Pod, kind: K8sKind, native: boolean, policy: PodRestar
     if (pod.startup === 'parallel' && pod.sidecars.filter((s) => s.health).length > 1) {
       losses.add(undefined, 'startup', 'native sidecars start one after another, each gated on its startupProbe: `startup: parallel` is lost');
     }
-    for (const sidecar of pod.sidecars) {
+    for (const sidecar of pod.sidecars.filter((s) => !s.withApp)) {
       if (sidecar.restart !== 'always') losses.add(sidecar.id, 'restart', `native sidecars always restart: "restart: ${sidecar.restart}" is lost`);
     }
     return;
@@ -89,7 +89,7 @@ function orderLosses(pod: Pod, kind: K8sKind, native: boolean, policy: PodRestar
 
 // DESIGN "Generated YAML" (k8s): init jobs as plain init containers, then the
 // sidecars as native sidecars (init containers with restartPolicy Always, gated
-// on their startupProbe), then the app as the one regular container.
+// on their startupProbe), then the app and the sidecars `withApp` as the regular containers.
 export function k8sWorkload(manifest: Manifest, pod: Pod, identity: PodIdentity, options: K8sOptions, losses: LossList): K8sWorkload {
   const kind = options.kind ?? 'pod';
   const native = options.nativeSidecars ?? true;
@@ -97,7 +97,10 @@ export function k8sWorkload(manifest: Manifest, pod: Pod, identity: PodIdentity,
   const container = (service: Service, probes: boolean, nativeSidecar: boolean): K8sContainer => k8sContainer(manifest, service, mountsOf(service), {probes, nativeSidecar}, losses);
 
   const inits = pod.init.map((job) => container(job, false, false));
-  const sidecars = sidecarStartOrder(pod).map((sidecar) => container(sidecar, true, native));
+  const order = sidecarStartOrder(pod);
+  const sidecars = order.filter((sidecar) => !sidecar.withApp).map((sidecar) => container(sidecar, true, native));
+  // Sidecars `withApp` are regular containers beside the app, as Kubernetes starts them.
+  const beside = order.filter((sidecar) => sidecar.withApp).map((sidecar) => container(sidecar, true, false));
   const app = container(pod.app, true, false);
   const restartPolicy = podRestartPolicy(pod.app, kind, losses);
   orderLosses(pod, kind, native, restartPolicy, losses);
@@ -107,7 +110,7 @@ export function k8sWorkload(manifest: Manifest, pod: Pod, identity: PodIdentity,
     restartPolicy,
     terminationGracePeriodSeconds: gracePeriodSeconds(pod, native),
     ...(initContainers.length > 0 ? {initContainers} : {}),
-    containers: native ? [app] : [...sidecars, app],
+    containers: native ? [app, ...beside] : [...sidecars, app, ...beside],
     ...(volumes.length > 0 ? {volumes} : {}),
   };
   const {labels} = identity;

@@ -29,7 +29,9 @@ export function startDependencies(pod: Pod, probed: (service: Service) => boolea
   pod.init.forEach((job, index) => add(job, index === 0 ? [] : [waitFor(pod.init[index - 1]!)]));
   const lastInit = pod.init.at(-1);
   const afterInit = lastInit ? [waitFor(lastInit)] : [];
-  const order = sidecarStartOrder(pod);
+  const all = sidecarStartOrder(pod);
+  // Sidecars `withApp` wait for what the app waits for (below), and nothing waits for them.
+  const order = all.filter((sidecar) => !sidecar.withApp);
   const explicit = (service: Service): StartDependency[] => service.after.flatMap((name) => (byName.has(name) ? [waitFor(byName.get(name)!)] : []));
 
   if (pod.startup === 'parallel') {
@@ -46,5 +48,6 @@ export function startDependencies(pod: Pod, probed: (service: Service) => boolea
     const last = order.at(-1);
     add(pod.app, last ? [waitFor(last)] : afterInit);
   }
+  for (const sidecar of all) if (sidecar.withApp) add(sidecar, [...(deps.get(pod.app.name) ?? []), ...explicit(sidecar)]);
   return deps;
 }

@@ -1,4 +1,4 @@
-import type {Service} from '../manifest/types.js';
+import type {Health, Liveness, Service} from '../manifest/types.js';
 import {resolvePodRefs} from '../manifest/pod-refs.js';
 import {resolveVolumeRefs} from '../manifest/volume-refs.js';
 import type {ProbeAccess} from '../runtime/types.js';
@@ -8,9 +8,9 @@ import {LogProbe, type LogSubscribe} from './log-probe.js';
 import type {Probe} from './probe.js';
 import {TcpProbe} from './tcp-probe.js';
 
-// The probe strategy for a service's health check, or undefined when it has none.
-export function makeProbe(service: Service, access: ProbeAccess, subscribeLogs: LogSubscribe): Probe | undefined {
-  const health = service.health;
+// The probe strategy for a service's health check (or its liveness check), or
+// undefined when it has none.
+export function makeProbe(service: Service, access: ProbeAccess, subscribeLogs: LogSubscribe, health: Health | Liveness | undefined = service.health): Probe | undefined {
   if (!health) return undefined;
   const check = health.check;
   switch (check.kind) {

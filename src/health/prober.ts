@@ -1,4 +1,4 @@
-import type {Health} from '../manifest/types.js';
+import type {Health, Liveness} from '../manifest/types.js';
 import type {Clock, TimerHandle} from '../time/clock.js';
 import type {Probe} from './probe.js';
 
@@ -44,7 +44,7 @@ export class Prober {
   // failure (issue 8.3: someone else's listener answers on its port).
   constructor(
     private readonly probe: Probe,
-    private readonly health: Health,
+    private readonly health: Health | Liveness,
     private readonly clock: Clock,
     private readonly events: ProberEvents,
     private readonly running: () => boolean = () => true,
@@ -58,8 +58,21 @@ export class Prober {
   start(): void {
     this.startedAt = this.clock.now();
     this.tick = this.probe.cheap ? FIRST_PROBE_TICK_MS : FAST_PROBE_INTERVAL_MS;
-    this.deadline = this.clock.setTimeout(() => this.onStartTimeout(), this.health.startTimeoutMs);
+    if ('startTimeoutMs' in this.health) {
+      const startTimeoutMs = this.health.startTimeoutMs;
+      this.deadline = this.clock.setTimeout(() => this.onStartTimeout(startTimeoutMs), startTimeoutMs);
+    }
     this.schedule(0);
+  }
+
+  // A check of a service that is already ready (a liveness check, Kubernetes
+  // livenessProbe): it starts healthy and checks at `interval`; startPeriod counts
+  // from the service's start (`since`), as initialDelaySeconds counts from the
+  // container's; `retries` failures in a row are `unhealthy`.
+  watch(since: number): void {
+    this.startedAt = since;
+    this.phase = 'healthy';
+    this.schedule(since + this.health.startPeriodMs - this.clock.now());
   }
 
   stop(): void {
@@ -144,9 +157,9 @@ export class Prober {
     }
   }
 
-  private onStartTimeout(): void {
+  private onStartTimeout(startTimeoutMs: number): void {
     if (this.phase !== 'starting') return;
     this.stop();
-    this.events.startTimedOut(`not ready after ${this.health.startTimeoutMs}ms: ${this.lastError ?? `${this.probe.description}: no check finished`}`);
+    this.events.startTimedOut(`not ready after ${startTimeoutMs}ms: ${this.lastError ?? `${this.probe.description}: no check finished`}`);
   }
 }

@@ -39,9 +39,6 @@ function fromKubernetes(file: string, text: string, outputDir: string): ImportPl
   const losses = new LossList();
   for (const loss of result.losses) losses.add(loss.service, loss.feature, loss.message);
   const files = relocateFiles(manifest, outputDir);
-  for (const pod of manifest.pods) {
-    if (pod.app.name !== 'app') losses.add(pod.app.id, 'name', `the app of a pod is called app in sidecar.yaml: container "${pod.app.name}" comes back from \`generate k8s\` as "app"`);
-  }
   for (const service of manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init])) {
     // What the Manifest keeps from Kubernetes but sidecar.yaml cannot say.
     if (service.workingDir) losses.add(service.id, 'workingDir', `the image's working directory is used, not ${service.workingDir} (sidecar.yaml's workdir is the process runtime's)`);

@@ -97,6 +97,7 @@ class Writer {
 
   service(service: ImportedService): Raw {
     const out: Raw = {};
+    if (service.role === 'app' && service.name !== 'app') out.name = service.name;
     if (service.image !== undefined) out.image = this.str(service.image);
     if (service.build) {
       const context = this.relative(service.build.context);
@@ -111,6 +112,8 @@ class Writer {
     if (service.ports.length > 0) out.ports = service.ports.map((p) => `${p.hostIp === '127.0.0.1' ? '' : `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:`}${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`);
     if (service.volumes.length > 0) out.volumes = service.volumes.map((mount) => this.mount(mount));
     if (service.health) out.health = this.health(service.health);
+    if (service.liveness) out.liveness = this.health({...service.liveness, startTimeoutMs: DEFAULTS.startTimeoutMs});
+    else if (service.health?.afterReady === 'mark') out.liveness = false;
     if (service.restart !== DEFAULT_RESTART[service.role]) out.restart = service.restart;
     if (service.stopSignal !== DEFAULTS.stopSignal) out.stopSignal = service.stopSignal;
     if (service.stopTimeoutMs !== DEFAULTS.stopTimeoutMs) out.stopTimeout = formatDuration(service.stopTimeoutMs);
@@ -122,6 +125,7 @@ class Writer {
       };
     }
     if (service.after.length > 0) out.after = [...service.after];
+    if (service.withApp) out.withApp = true;
     return out;
   }
 

@@ -1,6 +1,6 @@
 import {formatPlace, type Problem} from '../errors/index.js';
 import {locate, locateWithin, problemAt, type ManifestSource, type PathSegment} from './source.js';
-import {allServices, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
+import {allServices, checksOf, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
 import {misplacedRefs} from './misplaced-refs.js';
 import {checkPodAfter, checkPodRefs} from './pod-graph.js';
 import {volumeRefs} from './volume-refs.js';
@@ -86,8 +86,9 @@ interface Listener {
 // first one's place too: otherwise a probe passes on the other service's listener.
 function checkListeners(source: ManifestSource, service: Service, base: PathSegment[], listening: Map<string, Listener>, at: (p: PathSegment[], m: string, s: string) => void): void {
   const own: [string, number, PathSegment[], string][] = service.ports.map((port, index) => [`${port.containerPort}/${port.protocol}`, port.containerPort, [...base, 'ports', index], 'declares']);
-  const check = service.health?.check;
-  if (check?.kind === 'http' || check?.kind === 'tcp') own.push([`${check.port}/tcp`, check.port, [...base, 'health', check.kind, 'port'], 'is probed on']);
+  for (const {key, check} of checksOf(service)) {
+    if (check.kind === 'http' || check.kind === 'tcp') own.push([`${check.port}/tcp`, check.port, [...base, key, check.kind, 'port'], 'is probed on']);
+  }
   const mine = new Set<string>();
   for (const [key, port, path, verb] of own) {
     if (mine.has(key)) continue;
@@ -109,8 +110,7 @@ function referenceSites(service: Service): [PathSegment[], string][] {
   for (const [key, value] of Object.entries(service.process.env)) sites.push([['process', 'env', key], value]);
   service.command?.forEach((arg, i) => sites.push([['command', i], arg]));
   service.process.command?.forEach((arg, i) => sites.push([['process', 'command', i], arg]));
-  const check = service.health?.check;
-  if (check?.kind === 'exec') check.command.forEach((arg, i) => sites.push([['health', 'exec', i], arg]));
+  for (const {key, check} of checksOf(service)) if (check.kind === 'exec') check.command.forEach((arg, i) => sites.push([[key, 'exec', i], arg]));
   return sites;
 }
 

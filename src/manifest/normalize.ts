@@ -115,6 +115,9 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
       };
     }
     if (raw.command) result.command = (raw.command as unknown[]).map(String);
+    if (raw.name !== undefined && role !== 'app') at([...base, 'name'], `a${role === 'init' ? 'n init job' : ' sidecar'}'s name is its key (${name}); only the app has a name field`, 'remove name, or rename the key');
+    if (raw.withApp !== undefined && role !== 'sidecar') at([...base, 'withApp'], `withApp is for sidecars (one that starts with the app instead of before it), not for the ${role === 'app' ? 'app' : 'init jobs'}`, 'remove withApp');
+    else if (raw.withApp === true) result.withApp = true;
     if (typeof raw.maxRestarts === 'number') result.maxRestarts = raw.maxRestarts;
     result.watch = watchRules(raw.watch, dir, [...base, 'watch'], at);
     if (raw.resources) {
@@ -124,6 +127,20 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     if (raw.health) {
       const health = normalizeHealth(raw.health as Raw, [...base, 'health'], duration, at);
       if (health) result.health = health;
+    }
+    if (raw.liveness && role === 'init') at([...base, 'liveness'], 'an init job runs once to completion: it has no liveness check', 'remove liveness, or make it a sidecar');
+    else if (raw.liveness === true) at([...base, 'liveness'], 'liveness: true says nothing to check', 'give a check (http: {port, path}, tcp: {port} or exec: [cmd, ...]), or write false so that a failing health check never restarts the service');
+    else if (raw.liveness === false) {
+      if (result.health) result.health.afterReady = 'mark';
+    } else if (raw.liveness) {
+      // The schema keeps `log` and `startTimeout` out: a log line is seen once, it cannot say "still alive".
+      const live = normalizeHealth(raw.liveness as Raw, [...base, 'liveness'], duration, at);
+      if (live && live.check.kind !== 'log') {
+        const {startTimeoutMs: _gate, ...liveness} = live;
+        result.liveness = {...liveness, check: live.check};
+        // Kubernetes' split: with a liveness check, `health` gates the start and then marks readiness only.
+        if (result.health) result.health.afterReady = 'mark';
+      }
     }
     if (!result.image && !result.build && !result.command && !result.process.command) {
       at(base, `service "${name}" has nothing to run`, 'give it an `image`, a `build` or a `command`');
@@ -140,11 +157,14 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
         if (value === null) at([...base, key, name], `${role} "${name}" is empty`, 'give it an `image`, a `build` or a `command`');
         return service(podName, idOf(name), name, role, value ?? {}, [...base, key, name]);
       });
+    // The app is called `app` unless it says otherwise (a Kubernetes container's own name, issue 12.3).
+    const appRaw = (raw.app as Raw | null) ?? {};
+    const appName = typeof appRaw.name === 'string' ? appRaw.name : 'app';
     return {
       name: podName,
       startup: (raw.startup as StartupMode | undefined) ?? 'ordered',
       after: (raw.after as string[] | undefined) ?? [],
-      app: service(podName, idOf('app'), 'app', 'app', (raw.app as Raw | null) ?? {}, [...base, 'app']),
+      app: service(podName, idOf(appName), appName, 'app', appRaw, [...base, 'app']),
       sidecars: mapOf('sidecars', 'sidecar'),
       init: mapOf('init', 'init'),
     };
@@ -172,9 +192,13 @@ function normalizeHealth(
   duration: (key: keyof typeof DURATION_RANGES, value: unknown, fallback: number, p: PathSegment[]) => number,
   at: (p: PathSegment[], message: string, suggestion: string) => void,
 ): Health | undefined {
-  const kinds = ['http', 'tcp', 'exec', 'log'].filter((kind) => raw[kind] !== undefined);
+  // A liveness check has no `log` (a line seen once cannot say "still alive"): the schema says so at its key.
+  const field = String(base.at(-1));
+  const allowed = field === 'liveness' ? ['http', 'tcp', 'exec'] : ['http', 'tcp', 'exec', 'log'];
+  const kinds = allowed.filter((kind) => raw[kind] !== undefined);
   if (kinds.length !== 1) {
-    at(base, kinds.length === 0 ? 'health has no probe' : `health has ${kinds.length} probes (${kinds.join(', ')})`, 'give exactly one of http: {port, path}, tcp: {port}, exec: [cmd, ...] or log: "regex"');
+    if (kinds.length === 0 && field === 'liveness' && raw.log !== undefined) return undefined;
+    at(base, kinds.length === 0 ? `${field} has no probe` : `${field} has ${kinds.length} probes (${kinds.join(', ')})`, `give exactly one of http: {port, path}, tcp: {port}, exec: [cmd, ...]${field === 'liveness' ? '' : ' or log: "regex"'}`);
     return undefined;
   }
   let check: Check;

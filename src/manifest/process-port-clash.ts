@@ -3,7 +3,7 @@ import {basePath, offsetOf} from './graph.js';
 import {sourceOfManifest} from './loaded-source.js';
 import {invalid} from './parse.js';
 import {locate, problemAt, type ManifestSource, type PathSegment} from './source.js';
-import {allServices, type Manifest, type Service} from './types.js';
+import {allServices, checksOf, type Manifest, type Service} from './types.js';
 
 interface Use {
   service: Service;
@@ -52,7 +52,8 @@ export function assertProcessPortsDistinct(manifest: Manifest): void {
 function usesOf(service: Service): [string, Use][] {
   const base = basePath(service);
   const uses: [string, Use][] = service.ports.map((port, index) => [`${port.containerPort}/${port.protocol}`, {service, path: [...base, 'ports', index], verb: 'declares it'}]);
-  const check = service.health?.check;
-  if (check?.kind === 'http' || check?.kind === 'tcp') uses.push([`${check.port}/tcp`, {service, path: [...base, 'health', check.kind, 'port'], verb: 'is probed on it'}]);
+  for (const {key, check} of checksOf(service)) {
+    if (check.kind === 'http' || check.kind === 'tcp') uses.push([`${check.port}/tcp`, {service, path: [...base, key, check.kind, 'port'], verb: 'is probed on it'}]);
+  }
   return uses;
 }

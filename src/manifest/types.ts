@@ -36,7 +36,15 @@ export interface Health {
   retries: number;
   startPeriodMs: number;
   startTimeoutMs: number;
+  // What `retries` failures after ready do: restart the service (DESIGN 3, the
+  // default), or only mark it unhealthy, as a Kubernetes readinessProbe does (set
+  // when a `liveness` check owns restarts, and for every Kubernetes input).
+  afterReady?: 'restart' | 'mark';
 }
+
+// A liveness check (Kubernetes `livenessProbe`): run from the moment the service is
+// ready, `retries` consecutive failures (after `startPeriod` from its start) restart it.
+export type Liveness = Omit<Health, 'startTimeoutMs' | 'afterReady'> & {check: HttpCheck | TcpCheck | ExecCheck};
 
 export interface PortMapping {
   hostIp: string;
@@ -96,6 +104,7 @@ export interface Service {
   ports: PortMapping[];
   volumes: VolumeMount[];
   health?: Health;
+  liveness?: Liveness;
   restart: RestartPolicy;
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
@@ -110,6 +119,10 @@ export interface Service {
   // The working directory inside the container (Kubernetes `workingDir`); the
   // image's own when absent. The process runtime uses `workdir`.
   workingDir?: string;
+  // A Kubernetes regular container beside the app (DESIGN: "further containers ->
+  // sidecars started in parallel, as Kubernetes starts them"): it starts with the
+  // app, after the native sidecars, and the app does not wait for it to be ready.
+  withApp?: boolean;
   // Kubernetes `command`: `command` replaces the image's ENTRYPOINT too, not only
   // its CMD (a sidecar.yaml's `command` is the CMD, as in Compose).
   replacesEntrypoint?: boolean;
@@ -156,6 +169,14 @@ export interface Manifest {
 export interface ManifestFiles {
   dir: string;
   files: {name: string; contentBase64: string; mode: number}[];
+}
+
+// The checks the supervisor runs against a service, with the manifest key each is under.
+export function checksOf(service: Service): {key: 'health' | 'liveness'; check: Check}[] {
+  return [
+    ...(service.health ? [{key: 'health' as const, check: service.health.check}] : []),
+    ...(service.liveness ? [{key: 'liveness' as const, check: service.liveness.check}] : []),
+  ];
 }
 
 // Every service of one pod in start order: init jobs, sidecars (declaration order), app.

@@ -3,15 +3,18 @@ import {findService, podsInStartOrder, type Manifest, type Pod, type Service} fr
 import {unknownService} from '../manifest/unknown-service.js';
 
 // What must be ready before a sidecar or the app starts (DESIGN 1): the previous
-// sidecar (ordered startup), every sidecar (for the app), and `after`.
+// sidecar (ordered startup), every sidecar (for the app), and `after`. A sidecar
+// `withApp` (a Kubernetes regular container beside the app) waits for what the app
+// waits for, and nothing waits for it.
 export function gatesOf(pod: Pod, service: Service): string[] {
   const gates = new Set<string>();
   const names = new Set(pod.sidecars.map((s) => s.name).concat(pod.app.name));
-  if (service.role === 'app') {
-    for (const sidecar of pod.sidecars) gates.add(sidecar.name);
+  const before = pod.sidecars.filter((s) => !s.withApp);
+  if (service.role === 'app' || service.withApp) {
+    for (const sidecar of before) gates.add(sidecar.name);
   } else if (service.role === 'sidecar' && pod.startup === 'ordered') {
-    const index = pod.sidecars.findIndex((s) => s.name === service.name);
-    if (index > 0) gates.add(pod.sidecars[index - 1]!.name);
+    const index = before.findIndex((s) => s.name === service.name);
+    if (index > 0) gates.add(before[index - 1]!.name);
   }
   // `after` may name init jobs; those are done before any sidecar starts.
   for (const name of service.after) if (names.has(name)) gates.add(name);

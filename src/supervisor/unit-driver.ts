@@ -65,6 +65,7 @@ export class UnitDriver {
       return;
     }
     unit.running = running;
+    unit.startedAt = this.host.clock.now();
     unit.exitCode = null;
     unit.exitReason = undefined;
     void running.exited.then((info) => this.onExit(unit, generation, info));
@@ -76,15 +77,48 @@ export class UnitDriver {
       this.onReady(unit, generation);
       return;
     }
+    // After ready, failures restart (DESIGN 3), or only mark the unit unhealthy
+    // where a liveness check owns restarts (a Kubernetes readinessProbe).
+    const marksOnly = unit.service.health.afterReady === 'mark';
     const prober = new Prober(probe, unit.service.health, this.host.clock, {
       ready: () => this.onReady(unit, generation),
       healthy: () => generation === unit.generation && unit.setHealth('healthy'),
-      probeFailed: (error) => generation === unit.generation && this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'probe-failed', detail: error}),
-      unhealthy: (error) => this.onUnhealthy(unit, generation, error),
+      probeFailed: (error) => this.probeFailed(unit, generation, error),
+      unhealthy: (error) => (marksOnly ? generation === unit.generation && unit.setHealth('unhealthy', error) : void this.onUnhealthy(unit, generation, error)),
       startTimedOut: (error) => this.onUnhealthy(unit, generation, error),
     }, () => generation === unit.generation && unit.running === running && unitAlive(running.identity));
     unit.prober = prober;
     prober.start();
+  }
+
+  private probeFailed(unit: Unit, generation: number, error: string): void {
+    if (generation === unit.generation) this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'probe-failed', detail: error});
+  }
+
+  // The liveness check (Kubernetes livenessProbe) runs from ready until the unit
+  // exits: `retries` failures restart it like an unhealthy health check (DESIGN 3).
+  private watchLiveness(unit: Unit, generation: number): void {
+    const liveness = unit.service.liveness;
+    const running = unit.running;
+    if (!liveness || !running) return;
+    const probe = makeProbe(unit.service, this.host.runtime, (onLine) => this.host.subscribeLogs(unit.name, onLine), liveness);
+    if (!probe) return;
+    const prober = new Prober(probe, liveness, this.host.clock, {
+      ready: () => undefined,
+      healthy: () => undefined,
+      probeFailed: (error) => this.probeFailed(unit, generation, `liveness: ${error}`),
+      unhealthy: (error) => void this.onUnhealthy(unit, generation, `liveness: ${error}`),
+      startTimedOut: () => undefined,
+    }, () => generation === unit.generation && unit.running === running && unitAlive(running.identity));
+    unit.liveness = prober;
+    prober.watch(unit.startedAt ?? this.host.clock.now());
+  }
+
+  private stopProbers(unit: Unit): void {
+    unit.prober?.stop();
+    unit.prober = undefined;
+    unit.liveness?.stop();
+    unit.liveness = undefined;
   }
 
   private onReady(unit: Unit, generation: number): void {
@@ -94,13 +128,13 @@ export class UnitDriver {
     unit.setHealth(unit.service.health ? 'healthy' : 'none');
     unit.healthySince = this.host.clock.now();
     unit.readiness.resolve();
+    this.watchLiveness(unit, generation);
   }
 
   private onExit(unit: Unit, generation: number, info: ExitInfo): void {
     if (generation !== unit.generation) return;
-    const probeError = unit.prober?.lastFailure;
-    unit.prober?.stop();
-    unit.prober = undefined;
+    const probeError = unit.prober?.lastFailure ?? unit.liveness?.lastFailure;
+    this.stopProbers(unit);
     unit.running = undefined;
     unit.exitCode = exitCodeOf(info);
     this.host.emit({time: this.host.clock.now(), service: unit.name, type: 'exit', detail: info.signal ? `killed by ${info.signal}` : `exit code ${info.exitCode}`});
@@ -185,8 +219,7 @@ export class UnitDriver {
   async stopUnit(unit: Unit, timeoutMs: number): Promise<void> {
     if (unit.restartTimer !== undefined) this.host.clock.clearTimeout(unit.restartTimer);
     unit.restartTimer = undefined;
-    unit.prober?.stop();
-    unit.prober = undefined;
+    this.stopProbers(unit);
     if (unit.state === 'backoff') unit.transition('exited', 'restart cancelled');
     const running = unit.running;
     if (!running || (unit.state !== 'starting' && unit.state !== 'running' && unit.state !== 'stopping')) return;

@@ -25,10 +25,14 @@ export class Unit {
   exitReason?: 'oom';
   running?: RunningUnit;
   prober?: Prober;
+  // The liveness check's prober, from ready to exit (Kubernetes livenessProbe).
+  liveness?: Prober;
   restartTimer?: TimerHandle;
   nextRestartAt?: number;
   lastError?: string;
   healthySince?: number;
+  // When the runtime last started it (a liveness check's startPeriod counts from here).
+  startedAt?: number;
   // Bumped on every spawn: exits and probe results of an older run are ignored.
   generation = 0;
   // Settles when this unit is ready for the start plan (or failed to get there).

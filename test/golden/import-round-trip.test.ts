@@ -12,10 +12,10 @@ type Raw = Record<string, any>;
 
 // Issue 12.3 round trip: Kubernetes YAML -> `sidecar import` -> sidecar.yaml (which
 // must validate, paths checked) -> `generate k8s` gives back the same containers in
-// the same order, the same probes and the same volumes. Where the two differ by
-// design it is said here: a second regular container comes back as a native
-// sidecar (sidecar starts every sidecar before the app), and a ConfigMap/Secret
-// volume as a hostPath to the files the import wrote.
+// the same order under the same names, the same probes and the same volumes. Where
+// the two differ by design it is said here: a ConfigMap/Secret volume comes back as
+// a hostPath to the files the import wrote, and a gate gets both a startupProbe and
+// a readinessProbe.
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-import-'));
@@ -35,11 +35,6 @@ function handler(probe: Raw | undefined, container: Raw): Raw | undefined {
   if (probe.exec) return {exec: {command: probe.exec.command}};
   if (probe.tcpSocket) return {tcpSocket: {port: port(probe.tcpSocket.port)}};
   return {httpGet: {path: probe.httpGet.path ?? '/', port: port(probe.httpGet.port), scheme: probe.httpGet.scheme ?? 'HTTP', ...(probe.httpGet.httpHeaders ? {httpHeaders: probe.httpGet.httpHeaders} : {})}};
-}
-
-// The gate (startupProbe, else readinessProbe) else the livenessProbe: what sidecar runs.
-function inputProbe(container: Raw): Raw | undefined {
-  return handler(container.startupProbe, container) ?? handler(container.readinessProbe, container) ?? handler(container.livenessProbe, container);
 }
 
 function mounts(container: Raw, volumes: Raw[]): {mountPath: string; readOnly: boolean; kind: string; name: string}[] {
@@ -79,23 +74,24 @@ describe('import then generate k8s gives back the containers, order, probes and 
         expect(outInit.filter((x) => !x.restartPolicy).map((x) => x.name)).toEqual(inInit.filter((x) => !x.restartPolicy).map((x) => x.name));
         const native = inInit.filter((x) => x.restartPolicy === 'Always').map((x) => x.name);
         expect(outInit.filter((x) => x.restartPolicy === 'Always').map((x) => x.name).slice(0, native.length)).toEqual(native);
-        // The app is the one regular container; the others follow the native sidecars in their order.
-        // sidecar.yaml calls every pod's app `app` (a comment in the imported file says what it was).
+        // The regular containers (the app first, then the sidecars `withApp` in their order), under their own names.
         const app = input.spec?.template?.metadata?.annotations?.['sidecar.dev/app'] ?? input.metadata.annotations?.['sidecar.dev/app'] ?? spec.containers[0].name;
-        expect(output.containers.map((x: Raw) => x.name)).toEqual(['app']);
-        const others = spec.containers.map((x: Raw) => x.name).filter((n: string) => n !== app);
-        expect(outInit.filter((x) => x.restartPolicy === 'Always').map((x) => x.name).slice(native.length)).toEqual(others);
+        expect(output.containers.map((x: Raw) => x.name)).toEqual([app, ...spec.containers.map((x: Raw) => x.name).filter((n: string) => n !== app)]);
+        expect(outInit.filter((x) => x.restartPolicy === 'Always').map((x) => x.name)).toEqual(native);
         for (const container of [...inInit, ...spec.containers] as Raw[]) {
-          const back = [...outInit, ...output.containers].find((x: Raw) => x.name === (container.name === app ? 'app' : container.name))!;
+          const back = [...outInit, ...output.containers].find((x: Raw) => x.name === container.name)!;
           expect(back.image, container.name).toBe(container.image);
-          // Probes: the check that gates the start comes back as the startupProbe, and the
-          // livenessProbe (else the gate) keeps its period and threshold.
-          const probe = inputProbe(container);
-          expect(back.startupProbe ? handler(back.startupProbe, back) : undefined, `${container.name} probe`).toEqual(probe);
-          const live = container.livenessProbe ?? (container.startupProbe?.grpc ? undefined : container.startupProbe) ?? container.readinessProbe;
-          if (probe && live && !live.grpc) {
-            expect(back.livenessProbe.periodSeconds, `${container.name} period`).toBe(live.periodSeconds ?? 10);
-            expect(back.livenessProbe.failureThreshold, `${container.name} threshold`).toBe(live.failureThreshold ?? 3);
+          // Probes: the check that gates the start (startupProbe, else readinessProbe) comes back
+          // as the startupProbe and the readinessProbe; the livenessProbe as itself, or not at all.
+          const gate = handler(container.startupProbe, container) ?? handler(container.readinessProbe, container);
+          expect(back.startupProbe ? handler(back.startupProbe, back) : undefined, `${container.name} gate`).toEqual(gate);
+          expect(back.readinessProbe ? handler(back.readinessProbe, back) : undefined, `${container.name} readiness`).toEqual(gate);
+          const live = handler(container.livenessProbe, container);
+          expect(back.livenessProbe ? handler(back.livenessProbe, back) : undefined, `${container.name} liveness`).toEqual(live);
+          if (live) {
+            expect(back.livenessProbe.periodSeconds, `${container.name} period`).toBe(container.livenessProbe.periodSeconds ?? 10);
+            expect(back.livenessProbe.failureThreshold, `${container.name} threshold`).toBe(container.livenessProbe.failureThreshold ?? 3);
+            expect(back.livenessProbe.initialDelaySeconds ?? 0, `${container.name} delay`).toBe(container.livenessProbe.initialDelaySeconds ?? 0);
           }
           // Volumes: the same mount paths in order, read-only where they were, the same kind.
           const want = mounts(container, [...(spec.volumes ?? []), ...(input.spec.volumeClaimTemplates ?? []).map((t: Raw) => ({name: t.metadata.name, emptyDir: {}}))]);

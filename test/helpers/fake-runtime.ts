@@ -15,6 +15,8 @@ export class FakeRuntime implements Runtime {
   readonly log: {time: number; op: 'start' | 'stop' | 'kill'; service: string}[] = [];
   // exec health checks pass for these services.
   readonly healthy = new Set<string>();
+  // exec checks that fail whatever `healthy` says: `SERVICE COMMAND...` (a liveness check of its own).
+  readonly failing = new Set<string>();
   // Services whose start() throws (command not found).
   readonly unstartable = new Set<string>();
   // Services whose process ignores the stop signal (exit only on SIGKILL after the timeout).
@@ -121,8 +123,8 @@ export class FakeRuntime implements Runtime {
     return {host: '127.0.0.1', port};
   }
 
-  async exec(service: Service, _command: string[], _options: ExecOptions): Promise<ExecResult> {
-    const ok = this.healthy.has(service.id) && this.live.has(service.id);
+  async exec(service: Service, command: string[], _options: ExecOptions): Promise<ExecResult> {
+    const ok = this.healthy.has(service.id) && this.live.has(service.id) && !this.failing.has(`${service.id} ${command.join(' ')}`);
     return {exitCode: ok ? 0 : 1, stdout: '', stderr: ok ? '' : `${service.id} not healthy`};
   }
 }

@@ -3,7 +3,7 @@ import type {PathSegment} from '../source.js';
 import type {PortMapping, RestartPolicy, Role, Service} from '../types.js';
 import {envOf, expandRefs} from './k8s-env.js';
 import type {K8sObjects, Workload} from './k8s-objects.js';
-import {healthOf} from './k8s-probes.js';
+import {probesOf} from './k8s-probes.js';
 import type {K8sReader, Raw} from './k8s-reader.js';
 import {mountsOf, type PodVolumes} from './k8s-volumes.js';
 
@@ -65,8 +65,7 @@ export function serviceOf(r: K8sReader, ctx: ContainerContext, container: Raw, a
   const workingDir = r.string(container.workingDir, [...at, 'workingDir']);
   if (workingDir) service.workingDir = workingDir;
   if (role !== 'init') {
-    const health = healthOf(r, id, container, at, named);
-    if (health) service.health = health;
+    Object.assign(service, probesOf(r, id, container, at, named));
   } else {
     for (const key of ['startupProbe', 'readinessProbe', 'livenessProbe']) if (container[key] !== undefined) r.error([...at, key], 'an init container that is not a native sidecar cannot have probes', 'remove the probe, or add restartPolicy: Always to make it a sidecar');
   }

@@ -23,7 +23,8 @@ const RESTART: Record<string, RestartPolicy> = {Always: 'always', OnFailure: 'on
 // One Pod, Deployment, StatefulSet or Job as a pod of the stack: native sidecars
 // (initContainers with restartPolicy: Always) in order, other initContainers as init
 // jobs, the first container (or the one `sidecar.dev/app` names) as the app, the
-// other containers as sidecars started together once the native sidecars are ready.
+// other containers as sidecars started together with the app once the native
+// sidecars are ready (the app does not wait for them, as in Kubernetes).
 export function podOf(workload: Workload, objects: K8sObjects, dir: string): {pod: Pod; volumes: PodVolumes} {
   const r = workload.reader;
   const at = workload.specPath;
@@ -46,7 +47,6 @@ export function podOf(workload: Workload, objects: K8sObjects, dir: string): {po
     if (raw.restartPolicy === 'Always') sidecars.push(serviceOf(r, ctx, raw, p, 'sidecar'));
     else init.push(serviceOf(r, ctx, raw, p, 'init'));
   });
-  const native = sidecars.length;
 
   const containers = r.list(spec.containers, [...at, 'containers']);
   if (containers.length === 0) r.error(at, 'the pod has no containers', 'give it at least one: containers: [{name: app, image: IMAGE}]');
@@ -64,18 +64,10 @@ export function podOf(workload: Workload, objects: K8sObjects, dir: string): {po
   const app: Service = regular[appIndex] ?? serviceOf(r, ctx, {name: 'app'}, at, 'app');
   app.role = 'app';
   const others = regular.filter((_service, i) => i !== appIndex);
-  // KEP-753: regular containers start together once every native sidecar has
-  // started; sidecar's `parallel` startup with `after` chains says exactly that.
-  const startup = others.length > 0 ? 'parallel' : 'ordered';
-  if (startup === 'parallel') {
-    sidecars.forEach((service, i) => {
-      if (i > 0) service.after = [sidecars[i - 1]!.name];
-    });
-    const last = sidecars[native - 1];
-    for (const service of others) service.after = last ? [last.name] : [];
-  }
+  // KEP-753: regular containers start together once every native sidecar has started.
+  for (const service of others) service.withApp = true;
   duplicateNames(workload, [...init, ...sidecars, ...regular]);
-  return {pod: {name: workload.name, startup, after: [], app, sidecars: [...sidecars, ...others], init}, volumes};
+  return {pod: {name: workload.name, startup: 'ordered', after: [], app, sidecars: [...sidecars, ...others], init}, volumes};
 }
 
 // The pod's restartPolicy for its containers; a Job must say OnFailure or Never.

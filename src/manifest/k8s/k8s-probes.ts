@@ -1,4 +1,4 @@
-import type {Check, Health} from '../types.js';
+import type {Check, Health, Liveness} from '../types.js';
 import type {PathSegment} from '../source.js';
 import type {K8sReader, Raw} from './k8s-reader.js';
 
@@ -78,42 +78,42 @@ function readProbe(r: K8sReader, service: string, raw: Raw, path: PathSegment[],
 
 const sameCheck = (a: Probe, b: Probe): boolean => JSON.stringify(a.check) === JSON.stringify(b.check);
 
-// One service has one health check (DESIGN 2-3): it gates the start and, after
-// that, `retries` failures restart. From Kubernetes: the startupProbe (else the
-// readinessProbe) gates, as KEP-753 gates the next sidecar; the livenessProbe's
-// period and threshold drive restarts. What one check cannot say is a loss.
-export function healthOf(r: K8sReader, service: string, container: Raw, path: PathSegment[], named: Map<string, number>): Health | undefined {
+// Kubernetes' three probes as the supervisor runs them: the startupProbe (else the
+// readinessProbe) gates the start, as KEP-753 gates the next sidecar, and then
+// marks readiness without restarting; the livenessProbe runs from ready on, and
+// its failureThreshold failures restart the container. What cannot be said is a loss.
+export function probesOf(r: K8sReader, service: string, container: Raw, path: PathSegment[], named: Map<string, number>): {health?: Health; liveness?: Liveness} {
   const read = (key: string): Probe | undefined => {
     const raw = r.map(container[key], [...path, key]);
     return raw ? readProbe(r, service, raw, [...path, key], key, named) : undefined;
   };
   const startup = read('startupProbe');
   const readiness = read('readinessProbe');
-  const liveness = read('livenessProbe');
+  const live = read('livenessProbe');
   const gate = startup?.check ? startup : readiness?.check ? readiness : undefined;
-  const live = liveness?.check ? liveness : undefined;
-  const primary = gate ?? live;
-  if (!primary) return undefined;
-  if (startup?.check && readiness?.check && !sameCheck(startup, readiness)) {
-    r.loss(service, [...path, 'readinessProbe'], 'one check per container here: the startupProbe gates the start, this readinessProbe is not run');
+  const probes: {health?: Health; liveness?: Liveness} = {};
+  if (gate) {
+    if (startup?.check && readiness?.check && !sameCheck(startup, readiness)) {
+      r.loss(service, [...path, 'readinessProbe'], 'after the start, the startupProbe\'s check marks readiness here; this readinessProbe\'s own check is not run');
+    }
+    // After the start: the readinessProbe's cadence where it checks the same thing.
+    const after = readiness?.check && sameCheck(gate, readiness) ? readiness : gate;
+    // A startupProbe gives up after initialDelay + period x failureThreshold (then
+    // Kubernetes restarts the container); a readinessProbe waits as long as the
+    // default startTimeout here (60s), or that bound when longer.
+    const bound = gate.initialDelayMs + gate.periodMs * gate.failureThreshold;
+    probes.health = {
+      check: gate.check!,
+      intervalMs: after.periodMs,
+      timeoutMs: Math.max(gate.timeoutMs, after.timeoutMs),
+      retries: after.failureThreshold,
+      startPeriodMs: gate.initialDelayMs,
+      startTimeoutMs: gate.key === 'startupProbe' ? bound : Math.max(60_000, bound),
+      afterReady: 'mark',
+    };
   }
-  if (gate && live && !sameCheck(gate, live)) {
-    r.loss(service, [...path, 'livenessProbe'], `one check per container here: the ${gate.key}'s check restarts the container (with this probe's period and threshold); this probe's own check is not run`);
+  if (live?.check && live.check.kind !== 'log') {
+    probes.liveness = {check: live.check, intervalMs: live.periodMs, timeoutMs: live.timeoutMs, retries: live.failureThreshold, startPeriodMs: live.initialDelayMs};
   }
-  if (gate && !live) {
-    r.loss(service, [...path, gate.key], `after the start this check keeps running: ${gate.failureThreshold} failures in a row restart the container (Kubernetes restarts only on a livenessProbe)`);
-  }
-  const after = live ?? primary;
-  // A startupProbe gives up after initialDelay + period x failureThreshold (then
-  // Kubernetes restarts the container); a readinessProbe waits as long as the
-  // default startTimeout here (60s), or that bound when longer.
-  const bound = primary.initialDelayMs + primary.periodMs * primary.failureThreshold;
-  return {
-    check: primary.check!,
-    intervalMs: after.periodMs,
-    timeoutMs: Math.max(primary.timeoutMs, after.timeoutMs),
-    retries: after.failureThreshold,
-    startPeriodMs: after.initialDelayMs,
-    startTimeoutMs: primary.key === 'startupProbe' ? bound : Math.max(60_000, bound),
-  };
+  return probes;
 }

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type {ContainerCreateOptions} from 'dockerode';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
-import {servicesInStartOrder} from '../../manifest/types.js';
+import {checksOf, servicesInStartOrder} from '../../manifest/types.js';
 import {containerCommand, containerEnv} from '../../generate/container-env.js';
 import {resolvePodRefs} from '../../manifest/pod-refs.js';
 import {containerName, imageOf, infraName, Label, networkName, podLabels, shortHash, volumeName} from './naming.js';
@@ -14,8 +14,7 @@ type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
 export function probePorts(pod: Pod): number[] {
   const ports = new Set<number>();
   for (const service of servicesInStartOrder(pod)) {
-    const check = service.health?.check;
-    if (check?.kind === 'http' || check?.kind === 'tcp') ports.add(check.port);
+    for (const {check} of checksOf(service)) if (check.kind === 'http' || check.kind === 'tcp') ports.add(check.port);
   }
   return [...ports].sort((a, b) => a - b);
 }

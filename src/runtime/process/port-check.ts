@@ -1,5 +1,5 @@
 import {SidecarError} from '../../errors/index.js';
-import type {Service} from '../../manifest/types.js';
+import {checksOf, type Service} from '../../manifest/types.js';
 import {holdersOf, socketsOnPorts, type BoundSocket, type SocketHolder} from './port-holders.js';
 
 // A port a service will listen on (its declared ports; the process runtime does
@@ -12,9 +12,10 @@ export interface ServicePort {
 
 export function portsOf(service: Service): ServicePort[] {
   const ports: ServicePort[] = service.ports.map((p) => ({port: p.containerPort, protocol: p.protocol, why: 'in its ports'}));
-  const check = service.health?.check;
-  if ((check?.kind === 'http' || check?.kind === 'tcp') && !ports.some((p) => p.protocol === 'tcp' && p.port === check.port)) {
-    ports.push({port: check.port, protocol: 'tcp', why: `probed by its ${check.kind} health check`});
+  for (const {key, check} of checksOf(service)) {
+    if ((check.kind === 'http' || check.kind === 'tcp') && !ports.some((p) => p.protocol === 'tcp' && p.port === check.port)) {
+      ports.push({port: check.port, protocol: 'tcp', why: `probed by its ${check.kind} ${key === 'health' ? 'health' : 'liveness'} check`});
+    }
   }
   return ports;
 }

@@ -231,6 +231,36 @@ export const BAD_MANIFESTS: BadManifest[] = [
     line: 8, column: 3, path: 'init.migrate', message: /"migrate" is already used by a sidecar/, suggestion: /unique/, cli: true,
   },
   {
+    name: 'a liveness check on a log line',
+    yaml: `${APP}  liveness:\n    log: ready\n`,
+    line: 5, column: 5, path: 'app.liveness.log', message: /unknown key "log"/, suggestion: /http, tcp, exec/,
+  },
+  {
+    name: 'liveness: true',
+    yaml: `${APP}  liveness: true\n`,
+    line: 4, column: 13, path: 'app.liveness', message: /says nothing to check/, suggestion: /write false/,
+  },
+  {
+    name: 'liveness on an init job',
+    yaml: `${APP}init:\n  m:\n    image: x\n    liveness: {tcp: {port: 1}}\n`,
+    line: 7, column: 15, path: 'init.m.liveness', message: /no liveness check/, suggestion: /make it a sidecar/,
+  },
+  {
+    name: 'a name on a sidecar',
+    yaml: `${APP}sidecars:\n  a:\n    image: x\n    name: b\n`,
+    line: 7, column: 11, path: 'sidecars.a.name', message: /name is its key/, suggestion: /rename the key/,
+  },
+  {
+    name: 'withApp on the app',
+    yaml: `${APP}  withApp: true\n`,
+    line: 4, column: 12, path: 'app.withApp', message: /withApp is for sidecars/, suggestion: /remove withApp/,
+  },
+  {
+    name: 'a sidecar named like the named app',
+    yaml: 'version: 1\napp:\n  name: web\n  image: x\nsidecars:\n  web:\n    image: x\n',
+    line: 6, column: 3, path: 'sidecars.web', message: /"web" is already used by the app/, suggestion: /unique/,
+  },
+  {
     name: 'a sidecar named app',
     yaml: `${APP}sidecars:\n  app:\n    image: x\n`,
     line: 5, column: 3, path: 'sidecars.app', message: /"app" is already used by the app/, suggestion: /unique/,

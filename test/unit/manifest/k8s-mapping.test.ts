@@ -9,6 +9,7 @@ import {loadManifestWithWarnings} from '../../../src/manifest/load.js';
 import {addSidecarToManifest} from '../../../src/scaffold/add-sidecar.js';
 import type {Loss} from '../../../src/manifest/loss.js';
 import type {Manifest, Service} from '../../../src/manifest/types.js';
+import {gatesOf} from '../../../src/supervisor/start-plan.js';
 
 // Issue 12.1-12.2: Kubernetes documents -> pods of the stack, with losses listed
 // and every problem at file:line:column with its Kubernetes path.
@@ -57,7 +58,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'further containers are sidecars started together after the native ones; sidecar.dev/app picks the app',
+    name: 'further containers are sidecars withApp: started with the app after the native ones, the app not waiting for them; sidecar.dev/app picks the app',
     yaml: pod(`  initContainers:
     - {name: a, image: x, restartPolicy: Always}
     - {name: b, image: x, restartPolicy: Always}
@@ -70,8 +71,10 @@ const cases: Case[] = [
       expect(problems).toEqual([]);
       const [web] = manifest.pods;
       expect(web!.app.name).toBe('server');
-      expect(web!.startup).toBe('parallel');
-      expect(web!.sidecars.map((s) => [s.name, s.after])).toEqual([['a', []], ['b', ['a']], ['exporter', ['b']], ['shipper', ['b']]]);
+      expect(web!.startup).toBe('ordered');
+      expect(web!.sidecars.map((s) => [s.name, s.withApp ?? false])).toEqual([['a', false], ['b', false], ['exporter', true], ['shipper', true]]);
+      // Each native sidecar waits for the one before; the app and the regular containers for the natives only.
+      expect(Object.fromEntries([...web!.sidecars, web!.app].map((s) => [s.name, gatesOf(web!, s)]))).toEqual({a: [], b: ['a'], exporter: ['a', 'b'], shipper: ['a', 'b'], server: ['a', 'b']});
     },
   },
   {
@@ -131,7 +134,7 @@ ${pod(`  containers:
     },
   },
   {
-    name: 'probes: startupProbe gates (bound = period x threshold), livenessProbe drives restarts, a different liveness check and grpc are losses',
+    name: 'probes: startupProbe gates (bound = period x threshold) then marks readiness, livenessProbe runs on its own and restarts, grpc is a loss',
     yaml: pod(`  initContainers:
     - name: proxy
       image: x
@@ -142,27 +145,39 @@ ${pod(`  containers:
     - name: cache
       image: x
       restartPolicy: Always
-      readinessProbe: {tcpSocket: {port: 6379}}
-      livenessProbe: {exec: {command: [redis-cli, ping]}}
+      readinessProbe: {tcpSocket: {port: 6379}, periodSeconds: 3}
+      livenessProbe: {exec: {command: [redis-cli, ping]}, initialDelaySeconds: 7}
     - name: grpc
       image: x
       restartPolicy: Always
       startupProbe: {grpc: {port: 50051}}
+    - name: startup-and-readiness
+      image: x
+      restartPolicy: Always
+      startupProbe: {tcpSocket: {port: 7000}}
+      readinessProbe: {httpGet: {path: /ready, port: 7000}}
   containers:
-    - {name: app, image: x}
+    - {name: app, image: x, livenessProbe: {tcpSocket: {port: 8080}}}
 `),
     check: ({manifest, losses, problems}) => {
       expect(problems).toEqual([]);
+      const https = {kind: 'http', port: 9901, path: '/ready', scheme: 'https', headers: {'X-A': 'b'}};
       expect(service(manifest, 'web/proxy').health).toEqual({
-        check: {kind: 'http', port: 9901, path: '/ready', scheme: 'https', headers: {'X-A': 'b'}},
-        intervalMs: 5000, timeoutMs: 3000, retries: 4, startPeriodMs: 0, startTimeoutMs: 31_000,
+        check: https,
+        intervalMs: 2000, timeoutMs: 1000, retries: 15, startPeriodMs: 1000, startTimeoutMs: 31_000, afterReady: 'mark',
       });
+      expect(service(manifest, 'web/proxy').liveness).toEqual({check: https, intervalMs: 5000, timeoutMs: 3000, retries: 4, startPeriodMs: 0});
       expect(lossAt(losses, 'initContainers[0]')).toBeUndefined();
-      expect(service(manifest, 'web/cache').health?.check).toEqual({kind: 'tcp', port: 6379});
-      expect(service(manifest, 'web/cache').health?.startTimeoutMs).toBe(60_000);
-      expect(lossAt(losses, 'initContainers[1].livenessProbe')?.message).toMatch(/one check per container/);
+      expect(service(manifest, 'web/cache').health).toMatchObject({check: {kind: 'tcp', port: 6379}, intervalMs: 3000, startTimeoutMs: 60_000, afterReady: 'mark'});
+      expect(service(manifest, 'web/cache').liveness).toEqual({check: {kind: 'exec', command: ['redis-cli', 'ping']}, intervalMs: 10_000, timeoutMs: 1000, retries: 3, startPeriodMs: 7000});
+      expect(lossAt(losses, 'initContainers[1]')).toBeUndefined();
       expect(service(manifest, 'web/grpc').health).toBeUndefined();
       expect(lossAt(losses, 'initContainers[2].startupProbe.grpc')?.message).toMatch(/gRPC/);
+      expect(service(manifest, 'web/startup-and-readiness').health?.check).toEqual({kind: 'tcp', port: 7000});
+      expect(lossAt(losses, 'initContainers[3].readinessProbe')?.message).toMatch(/startupProbe's check marks readiness/);
+      // A livenessProbe alone: nothing gates the start, the check restarts.
+      expect(service(manifest, 'web/app').health).toBeUndefined();
+      expect(service(manifest, 'web/app').liveness?.check).toEqual({kind: 'tcp', port: 8080});
     },
   },
   {

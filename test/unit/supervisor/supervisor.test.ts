@@ -185,6 +185,71 @@ describe('Supervisor while running (DESIGN 3-5)', () => {
     expect(events.filter((e) => e.service === 'proxy' && e.type === 'probe-failed')).toHaveLength(3);
   });
 
+  // Issue 12.1: Kubernetes' split. A readinessProbe (health marking only) never
+  // restarts; the livenessProbe (liveness) restarts after its failureThreshold.
+  it('a health check that only marks (afterReady: mark) turns the service unhealthy and back, never restarting it', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('proxy', 'sidecar', {health: execHealth({afterReady: 'mark'})})], app: cmd('app', 'app')});
+    runtime.healthy.add('proxy');
+    await startIn(clock, supervisor.start());
+    const pid = runtime.pidOf('proxy');
+    runtime.healthy.delete('proxy');
+    await clock.advance(10_000);
+    expect(state('proxy')).toMatchObject({state: 'running', health: 'unhealthy', restarts: 0});
+    expect(runtime.pidOf('proxy')).toBe(pid);
+    runtime.healthy.add('proxy');
+    await clock.advance(1500);
+    expect(state('proxy')).toMatchObject({state: 'running', health: 'healthy', restarts: 0});
+  });
+
+  it('a liveness check runs from ready on and restarts the service after its retries, apart from the health check', async () => {
+    const liveness = {check: {kind: 'exec' as const, command: ['alive']}, intervalMs: 2000, timeoutMs: 500, retries: 2, startPeriodMs: 0};
+    const {clock, runtime, supervisor, state, events} = setup({sidecars: [cmd('proxy', 'sidecar', {health: execHealth({afterReady: 'mark'}), liveness})], app: cmd('app', 'app')});
+    runtime.healthy.add('proxy');
+    await startIn(clock, supervisor.start());
+    const appPid = runtime.pidOf('app');
+    runtime.failing.add('proxy alive');
+    await clock.advance(1000);
+    // One failure is not enough (retries: 2), and the health check still passes.
+    expect(state('proxy')).toMatchObject({state: 'running', health: 'healthy', restarts: 0});
+    await clock.advance(3000);
+    runtime.failing.delete('proxy alive');
+    await clock.advance(2000);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 1});
+    expect(runtime.pidOf('app')).toBe(appPid);
+    expect(events.some((e) => e.service === 'proxy' && e.type === 'probe-failed' && /^liveness: /.test(e.detail ?? ''))).toBe(true);
+    expect(events.find((e) => e.service === 'proxy' && e.type === 'restart')?.detail).toMatch(/unhealthy: liveness: /);
+  });
+
+  it('a liveness check counts failures only after its startPeriod from the start', async () => {
+    const liveness = {check: {kind: 'exec' as const, command: ['alive']}, intervalMs: 1000, timeoutMs: 500, retries: 1, startPeriodMs: 5000};
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('proxy', 'sidecar', {liveness})], app: cmd('app', 'app')});
+    runtime.healthy.add('proxy');
+    runtime.failing.add('proxy alive');
+    await startIn(clock, supervisor.start());
+    await clock.advance(3000);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 0});
+    // The first check at 5s fails: one restart; the new run gets its own startPeriod.
+    await clock.advance(4000);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 1});
+  });
+
+  it('a sidecar withApp starts with the app: the app does not wait for it to be ready', async () => {
+    const {clock, runtime, supervisor, state} = setup({
+      sidecars: [cmd('proxy', 'sidecar', {health: execHealth()}), cmd('exporter', 'sidecar', {withApp: true, health: execHealth()})],
+      app: cmd('app', 'app'),
+    });
+    const started = supervisor.start();
+    await clock.advance(300);
+    expect(runtime.log.map((l) => l.service)).toEqual(['proxy']);
+    runtime.healthy.add('proxy');
+    await clock.advance(500);
+    expect(runtime.log.map((l) => l.service).sort()).toEqual(['app', 'exporter', 'proxy']);
+    expect(state('app').state).toBe('running');
+    expect(state('exporter')).toMatchObject({state: 'starting', health: 'starting'});
+    runtime.healthy.add('exporter');
+    await startIn(clock, started);
+  });
+
   it('on app completion stops sidecars in reverse order and completes with the app code', async () => {
     const {clock, runtime, supervisor, events} = setup({sidecars: [cmd('a', 'sidecar'), cmd('b', 'sidecar')], app: cmd('app', 'app', {restart: 'never'})});
     await startIn(clock, supervisor.start());
