@@ -1,6 +1,6 @@
 import {SidecarError} from '../errors/index.js';
 import {basePath} from '../manifest/graph.js';
-import {placeInManifestFile} from '../manifest/parse.js';
+import {placeInManifest} from '../manifest/loaded-source.js';
 import {allServices, podsInStartOrder, type Manifest, type Pod, type Service} from '../manifest/types.js';
 
 export interface ComposeNames {
@@ -39,7 +39,7 @@ function assertDistinct(manifest: Manifest, names: ComposeNames): void {
         owners.set(entry.name, entry);
         continue;
       }
-      const place = placeInManifestFile(manifest.file, entry.path, true);
+      const place = placeInManifest(manifest, entry.path, true);
       throw new SidecarError('SIDECAR_MANIFEST_INVALID', `Compose would name both ${first.what} and ${entry.what} "${entry.name}"`, {
         ...(place ? {place} : {}),
         suggestion: `rename one of them: Compose names a pod's services POD-SERVICE, so ${first.what} and ${entry.what} collide`,

@@ -1,5 +1,5 @@
 import {SidecarError} from '../errors/index.js';
-import {placeInManifestFile} from '../manifest/parse.js';
+import {placeInManifest} from '../manifest/loaded-source.js';
 import {podsInStartOrder, servicesInStartOrder, type Manifest, type Pod} from '../manifest/types.js';
 import {k8sWorkload, type K8sOptions, type K8sWorkload, type PodIdentity} from './k8s-pod.js';
 import {k8sService, podPorts, type K8sService} from './k8s-service.js';
@@ -49,7 +49,7 @@ function stackLosses(manifest: Manifest, withService: Set<string>, losses: LossL
 // label for Docker), a Service's may not, and renaming it would break NAME.
 function assertServiceName(manifest: Manifest, pod: Pod): void {
   if (/^[a-z]/.test(pod.name)) return;
-  const place = placeInManifestFile(manifest.file, ['pods', pod.name], true);
+  const place = placeInManifest(manifest, ['pods', pod.name], true);
   throw new SidecarError('SIDECAR_MANIFEST_INVALID', `pod "${pod.name}" needs a Service named after it, and a Kubernetes Service name must start with a letter`, {
     ...(place ? {place} : {}),
     suggestion: `rename the pod to start with a letter (e.g. "p${pod.name}"), and its \${pods.${pod.name}.host} references with it`,

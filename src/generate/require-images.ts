@@ -1,6 +1,6 @@
 import {SidecarError} from '../errors/index.js';
 import {basePath} from '../manifest/graph.js';
-import {placeInManifestFile} from '../manifest/parse.js';
+import {placeInManifest} from '../manifest/loaded-source.js';
 import {allServices, type Manifest, type Service} from '../manifest/types.js';
 
 // A container target needs something to run in a container: a command alone
@@ -8,7 +8,7 @@ import {allServices, type Manifest, type Service} from '../manifest/types.js';
 export function requireImages(manifest: Manifest, target: string): void {
   const missing = allServices(manifest).filter((service) => !service.image && !service.build);
   if (missing.length === 0) return;
-  const places = missing.map((service) => placeInManifestFile(manifest.file, pathOf(service), true));
+  const places = missing.map((service) => placeInManifest(manifest, pathOf(service), true));
   throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${target} needs an image for every service; ${missing.map((s) => s.id).join(', ')} ${missing.length === 1 ? 'has' : 'have'} only a command`, {
     problems: missing.map((service, index) => ({
       ...(places[index] ? {place: places[index]} : {}),

@@ -10,7 +10,7 @@ import {invalid, parseManifest, readManifestText} from './parse.js';
 import {kubernetesToManifest} from './k8s/kubernetes.js';
 import {looksLikeKubernetes, parseKubernetes} from './k8s/k8s-source.js';
 import type {Loss} from './loss.js';
-import {rememberSource} from './loaded-source.js';
+import {rememberK8sSource, rememberSource} from './loaded-source.js';
 import type {ManifestSource} from './source.js';
 import type {Manifest} from './types.js';
 import {validateSchema} from './validate-schema.js';
@@ -68,8 +68,7 @@ function loadKubernetes(file: string, text: string): LoadResult {
   const {source, problems} = parseKubernetes(file, text);
   const result = kubernetesToManifest(source, problems);
   if (result.problems.length > 0) throw invalid(result.problems);
-  const first = source.docs[0];
-  if (first) rememberSource(result.manifest, first);
+  rememberK8sSource(result.manifest, source);
   return {manifest: result.manifest, warnings: [], losses: result.losses};
 }
 

@@ -1,9 +1,9 @@
 import {statSync} from 'node:fs';
 import path from 'node:path';
 import {LineCounter, isCollection, isMap, isScalar, isSeq, parseDocument, visit, Scalar, type YAMLError} from 'yaml';
-import {SidecarError, type Place, type Problem} from '../errors/index.js';
+import {SidecarError, type Problem} from '../errors/index.js';
 import {MAX_MANIFEST_BYTES, readTextFile, type TextFile} from './read-text-file.js';
-import {locate, placeAtOffset, type ManifestSource, type PathSegment} from './source.js';
+import {placeAtOffset, type ManifestSource} from './source.js';
 
 const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two keys',
@@ -213,14 +213,4 @@ export function invalid(problems: Problem[]): SidecarError {
     problems: sorted,
     suggestion: sorted.length === 1 ? first.suggestion : 'fix each problem listed below, then run `sidecar validate`',
   });
-}
-
-// The place of a manifest path, for checks that run after loading (a generator's
-// requirement, a runtime's): the file is parsed again, only on that error path.
-export function placeInManifestFile(file: string, at: readonly PathSegment[], atKey = false): Place | undefined {
-  try {
-    return locate(parseManifest(path.relative(process.cwd(), file) || file), at, atKey);
-  } catch {
-    return undefined;
-  }
 }

@@ -93,3 +93,70 @@ describe('process runtime: ports that clash across pods (issue 10.3)', () => {
     expect((again as SidecarError).code).toBe('SIDECAR_MANIFEST_INVALID');
   });
 });
+
+// Kubernetes input: the same clashes are reported at the Kubernetes field, with
+// the Kubernetes path, as every other problem of such a file is (issue 12.1);
+// a container's containerPort is a port its program listens on, published or not.
+const deployment = (name: string, container: string, port: number, probe = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+        - name: ${container}
+          image: busybox
+          ports:
+            - containerPort: ${port}
+${probe}`;
+
+describe('process runtime: ports that clash across pods of a Kubernetes file', () => {
+  const writeK8s = (yaml: string): string => {
+    const dir = mkdtempSync(path.join(root, 'k8s-'));
+    writeFileSync(path.join(dir, 'pods.yaml'), yaml);
+    return path.join(dir, 'pods.yaml');
+  };
+
+  it('two Deployments declaring one containerPort: at the second containerPort, naming the first', async () => {
+    const file = writeK8s(`${deployment('web', 'main', 8080)}---\n${deployment('api', 'server', 8080)}`);
+    const manifest = await loadManifest(file, {env: {}});
+    const list = clashes(file, () => assertProcessPortsDistinct(manifest));
+    expect(list).toEqual([
+      'FILE:29:30 spec.template.spec.containers[0].ports[0].containerPort | port 8080/tcp is used by two pods: api/server declares it, and web/main declares it at FILE:14:30 spec.template.spec.containers[0].ports[0].containerPort',
+    ]);
+  });
+
+  it('a probe on a port another pod declares: at the probe\'s port', async () => {
+    const probe = '          readinessProbe:\n            httpGet: {path: /, port: 9000}\n';
+    const file = writeK8s(`${deployment('web', 'main', 9000)}---\n${deployment('api', 'server', 9001, probe)}`);
+    const manifest = await loadManifest(file, {env: {}});
+    const list = clashes(file, () => assertProcessPortsDistinct(manifest));
+    expect(list).toEqual([
+      'FILE:31:38 spec.template.spec.containers[0].readinessProbe.httpGet.port | port 9000/tcp is used by two pods: api/server is probed on it, and web/main declares it at FILE:14:30 spec.template.spec.containers[0].ports[0].containerPort',
+    ]);
+  });
+
+  it('two probes on one port (no containerPort): at the later probe, not at 1:1 with a sidecar.yaml path', async () => {
+    const probe = '          livenessProbe:\n            tcpSocket: {port: 7000}\n';
+    const file = writeK8s(`${deployment('web', 'main', 8080, probe)}---\n${deployment('api', 'server', 8081, probe)}`);
+    const manifest = await loadManifest(file, {env: {}});
+    const list = clashes(file, () => assertProcessPortsDistinct({...manifest}));
+    expect(list).toEqual([
+      'FILE:33:31 spec.template.spec.containers[0].livenessProbe.tcpSocket.port | port 7000/tcp is used by two pods: api/server is probed on it, and web/main is probed on it at FILE:16:31 spec.template.spec.containers[0].livenessProbe.tcpSocket.port',
+    ]);
+  });
+
+  it('a Service publishing a targetPort no container declares: at the Service\'s targetPort', async () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: api}\n  ports:\n    - {port: 80, targetPort: 8080}\n';
+    const file = writeK8s(`${deployment('web', 'main', 8080)}---\n${deployment('api', 'server', 8081)}---\n${service}`);
+    const manifest = await loadManifest(file, {env: {}});
+    const list = clashes(file, () => assertProcessPortsDistinct(manifest));
+    expect(list).toEqual([
+      'FILE:38:30 spec.ports[0].targetPort | port 8080/tcp is used by two pods: api/server declares it, and web/main declares it at FILE:14:30 spec.template.spec.containers[0].ports[0].containerPort',
+    ]);
+  });
+});
+
