@@ -1,6 +1,6 @@
 import type {Place} from '../../errors/index.js';
 import {locate, locateWithin, pathToString, type ManifestSource, type PathSegment} from '../source.js';
-import type {Manifest, Service} from '../types.js';
+import type {Check, Manifest, Service} from '../types.js';
 import {WORKLOAD_KINDS} from './k8s-objects.js';
 import {describeDoc, type K8sSource} from './k8s-source.js';
 
@@ -89,11 +89,12 @@ export class K8sPlaces {
     const at = (...tail: PathSegment[]): At => ({doc, path: [...container.path, ...tail]});
     const [key, index] = rest;
     if (key === 'ports' && typeof index === 'number') return this.port(container, service, index) ?? at();
-    if (key === 'health') {
-      // The probe the check was read from: the first of them (startup, readiness, liveness) with that handler.
-      const check = service.health?.check;
+    if (key === 'health' || key === 'liveness') {
+      // The probe the check was read from: `liveness` is the livenessProbe's; `health`
+      // the first of startup, readiness (and liveness, when it is the only one) with that handler.
+      const check: Check | undefined = key === 'health' ? service.health?.check : (service as {liveness?: {check: Check}}).liveness?.check;
       const handler = check?.kind === 'http' ? 'httpGet' : check?.kind === 'tcp' ? 'tcpSocket' : 'exec';
-      const probe = PROBES.find((name) => Object.keys(asMap(asMap(raw[name])[handler])).length > 0);
+      const probe = (key === 'liveness' ? ['livenessProbe'] : PROBES).find((name) => Object.keys(asMap(asMap(raw[name])[handler])).length > 0);
       if (!probe) return at();
       if (handler === 'exec') return typeof rest[2] === 'number' ? at(probe, handler, 'command', rest[2]) : at(probe, handler);
       return rest[2] === 'port' ? at(probe, handler, 'port') : at(probe, handler);
