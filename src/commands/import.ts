@@ -25,11 +25,12 @@ export default class Import extends BaseCommand {
     const [{planImport, writeImport}, {formatLoss}] = await Promise.all([import('../import/import-file.js'), import('../manifest/loss.js')]);
     const output = flags.output ?? path.join(path.dirname(args.file), 'sidecar.yaml');
     const plan = planImport(args.file, output);
-    await writeImport(plan, output, flags.force);
+    const warnings = await writeImport(plan, output, flags.force);
     if (flags.json) {
-      this.printJson({file: path.resolve(output), from: plan.from, losses: plan.losses, files: plan.files.map((f) => f.dir)});
+      this.printJson({file: path.resolve(output), from: plan.from, losses: plan.losses, files: plan.files.map((f) => f.dir), warnings});
       return;
     }
+    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     if (plan.losses.length > 0) process.stderr.write(`not carried over (${plan.losses.length}):\n${plan.losses.map((loss) => `  - ${formatLoss(loss)}\n`).join('')}`);
     process.stderr.write(`wrote ${output}${plan.files.length > 0 ? ` and ${plan.files.length} ConfigMap/Secret volume${plan.files.length === 1 ? '' : 's'} under ${path.join(path.dirname(output), 'k8s-files')}` : ''}\n`);
   }

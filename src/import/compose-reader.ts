@@ -5,6 +5,7 @@ import {LossList, type Loss} from '../manifest/loss.js';
 import {projectNameFromDir} from '../manifest/normalize.js';
 import type {Manifest, Pod, Service, VolumeSpec} from '../manifest/types.js';
 import {composeService, type ComposeContext, type Raw} from './compose-service.js';
+import type {ImportedService} from './native-writer.js';
 
 // A pause/infra container holds a pod's network and runs nothing (sidecar's own
 // `generate compose` writes one per pod): its members are the pod, not it.
@@ -85,6 +86,10 @@ export function composeToManifest(file: string, text: string): {manifest: Manife
     }
     pod.after = [...after].sort();
   }
+  // Ports are written as the file wrote them only where one names a variable (see compose-service's ports).
+  for (const service of pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init]) as ImportedService[]) {
+    if (!service.portSpecs?.some((spec) => spec.includes('${'))) delete service.portSpecs;
+  }
   // One pod: the file's own project name, when it has one, names it (the single form's name).
   let renamed: [string, string] | undefined;
   if (pods.length === 1 && typeof data.name === 'string') {
@@ -124,11 +129,13 @@ function buildPod(ctx: ComposeContext, services: Record<string, Raw>, root: stri
   const appName = infra ? ([...inPod].reverse().find((m) => !init.has(m) && !waitedFor.has(m)) ?? inPod.at(-1)!) : root;
   // A generated file names members POD-SERVICE: the prefix goes.
   const short = (m: string): string => (m.startsWith(`${root}-`) && m.length > root.length + 1 ? podName(m.slice(root.length + 1)) : podName(m));
-  const service = (m: string, role: Service['role']): Service => composeService(ctx, short(m), name, role, services[m] ?? {});
+  const service = (m: string, role: Service['role']): ImportedService => composeService(ctx, short(m), name, role, services[m] ?? {});
   const app = service(appName, 'app');
   if (infra) {
     const infraRaw = {...rootRaw};
-    app.ports.push(...composeService(ctx, short(root), name, 'app', {ports: infraRaw.ports}).ports);
+    const published = composeService(ctx, short(root), name, 'app', {ports: infraRaw.ports});
+    app.ports.push(...published.ports);
+    app.portSpecs = [...(app.portSpecs ?? []), ...(published.portSpecs ?? [])];
     for (const key of Object.keys(infraRaw)) if (!['image', 'ports', 'restart', 'labels', 'container_name', 'hostname', 'init', 'networks', 'depends_on'].includes(key)) ctx.losses.add(`${name}/${app.name}`, `services.${root}.${key}`, 'the infra container is not carried over: sidecar makes its own');
     if (infraRaw.networks !== undefined) ctx.losses.add(undefined, `services.${root}.networks`, 'the pods share one network of the stack');
   }

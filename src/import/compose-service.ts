@@ -54,7 +54,7 @@ export function composeService(ctx: ComposeContext, name: string, pod: string, r
     name, pod, id, role,
     workdir: ctx.dir,
     env: environment(raw.environment),
-    ports: ports(raw.ports, loss),
+    ...portsOf(raw.ports, loss),
     volumes: volumes(ctx, raw.volumes, loss),
     restart: restart(raw.restart, role, loss),
     stopSignal: (text(raw.stop_signal) ?? 'SIGTERM') as NodeJS.Signals,
@@ -119,8 +119,13 @@ function environment(value: unknown): Record<string, string> {
   return env;
 }
 
-function ports(value: unknown, loss: (feature: string, message: string) => void): PortMapping[] {
-  return list(value).flatMap((entry): PortMapping[] => {
+// Compose interpolates `${VAR}` in the whole file before reading it, and so does
+// sidecar.yaml: a port that names a variable is written as it is (`specs`, in the
+// file's order), and means there what it meant to Compose, whatever VAR is then.
+function portsOf(value: unknown, loss: (feature: string, message: string) => void): {ports: PortMapping[]; portSpecs: string[]} {
+  const mappings: PortMapping[] = [];
+  const specs: string[] = [];
+  for (const entry of list(value)) {
     let spec: string;
     if (entry && typeof entry === 'object') {
       const long = entry as Raw;
@@ -128,16 +133,24 @@ function ports(value: unknown, loss: (feature: string, message: string) => void)
       const published = text(long.published) ?? target;
       spec = `${text(long.host_ip) ? `${text(long.host_ip)}:` : ''}${published}:${target}${text(long.protocol) === 'udp' ? '/udp' : ''}`;
     } else spec = String(entry);
+    const address = /^(\[[^\]]*\]|\d{1,3}(\.\d{1,3}){3}|localhost):/.test(spec);
+    if (spec.includes('${')) {
+      if (!address) loss('ports', `${spec} is published on 127.0.0.1 here, not on every address (write 0.0.0.0:${spec} for that)`);
+      specs.push(spec);
+      continue;
+    }
     if (/^\d+(\/(tcp|udp))?$/.test(spec)) loss('ports', `${spec} publishes on a random host port in Compose; here on the same port (${spec.split('/')[0]})`);
     const parsed = parsePort(spec);
     if (typeof parsed === 'string') {
       loss('ports', `${parsed}: it is left out (write it as [address:]host:container)`);
-      return [];
+      continue;
     }
     // Compose publishes on every address by default; sidecar on 127.0.0.1 unless one is given (DESIGN).
     if (parsed.hostIp === '127.0.0.1' && !/^(127\.0\.0\.1|localhost):/.test(spec)) loss('ports', `${spec} is published on 127.0.0.1 here, not on every address (write 0.0.0.0:${spec} for that)`);
-    return [parsed];
-  });
+    mappings.push(parsed);
+    specs.push(spec);
+  }
+  return {ports: mappings, portSpecs: specs};
 }
 
 function volumes(ctx: ComposeContext, value: unknown, loss: (feature: string, message: string) => void): VolumeMount[] {

@@ -9,7 +9,7 @@ import {invalid, readManifestText} from '../manifest/parse.js';
 import type {Manifest, ManifestFiles} from '../manifest/types.js';
 import {validateManifestText} from '../scaffold/validate-text.js';
 import {composeToManifest} from './compose-reader.js';
-import {writeNative} from './native-writer.js';
+import {writeNative, type ImportedService} from './native-writer.js';
 
 export interface ImportPlan {
   from: 'kubernetes' | 'compose';
@@ -17,6 +17,8 @@ export interface ImportPlan {
   losses: Loss[];
   // ConfigMap and Secret volumes of a Kubernetes file, as files beside the output (bind-mounted read-only).
   files: ManifestFiles[];
+  // Variables the file needs set, as Compose does (a port `${API_PORT}:3000` without a default).
+  needs: string[];
 }
 
 // Where a Kubernetes file's ConfigMap/Secret volumes go beside the written sidecar.yaml.
@@ -28,7 +30,10 @@ export function planImport(file: string, output: string): ImportPlan {
   const outputDir = path.dirname(path.resolve(output));
   if (looksLikeKubernetes(text)) return fromKubernetes(file, text, outputDir);
   const {manifest, losses} = composeToManifest(file, text);
-  return {from: 'compose', yaml: writeNative(manifest, losses, {outputDir, escapeDollars: false}), losses, files: []};
+  const specs = manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init]).flatMap((service) => (service as ImportedService).portSpecs ?? []);
+  // `${NAME}` and `${NAME:?}` forms; `${NAME:-default}` and `${NAME-default}` stand on their own.
+  const needs = [...new Set(specs.flatMap((spec) => [...spec.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?=\}|:?\?)/g)].map((match) => match[1]!)))];
+  return {from: 'compose', yaml: writeNative(manifest, losses, {outputDir, escapeDollars: false}), losses, files: [], needs};
 }
 
 function fromKubernetes(file: string, text: string, outputDir: string): ImportPlan {
@@ -56,7 +61,7 @@ function fromKubernetes(file: string, text: string, outputDir: string): ImportPl
     losses.add(undefined, 'Secret', `the Secrets' values are written in plain text (env values, and files under ${FILES_DIR}/): keep them out of version control, or move them to an envFile`);
   }
   const list = losses.list();
-  return {from: 'kubernetes', yaml: writeNative(manifest, list, {outputDir, escapeDollars: true, ...(volumeName ? {volumeName} : {})}), losses: list, files};
+  return {from: 'kubernetes', yaml: writeNative(manifest, list, {outputDir, escapeDollars: true, ...(volumeName ? {volumeName} : {})}), losses: list, files, needs: []};
 }
 
 // The reader puts ConfigMap/Secret files under .sidecar/k8s/ for `up` to write; an
@@ -80,7 +85,8 @@ function relocateFiles(manifest: Manifest, outputDir: string): ManifestFiles[] {
 
 // Write the plan: refuse to overwrite without --force (as scaffolding does), check
 // the text with the real manifest pipeline first, then the files, then sidecar.yaml.
-export async function writeImport(plan: ImportPlan, output: string, force: boolean): Promise<void> {
+// Returns what must be set before `up` (variables the file needs that are not set now).
+export async function writeImport(plan: ImportPlan, output: string, force: boolean): Promise<string[]> {
   const target = path.resolve(output);
   const existing = [target, ...plan.files.map((f) => f.dir)].filter((p) => existsSync(p));
   if (existing.length > 0 && !force) {
@@ -89,7 +95,7 @@ export async function writeImport(plan: ImportPlan, output: string, force: boole
     });
   }
   await mkdir(path.dirname(target), {recursive: true});
-  await validateManifestText(plan.yaml, target, 'sidecar import');
+  const warnings = await validateManifestText(plan.yaml, target, 'sidecar import', [], plan.needs);
   for (const entry of plan.files) {
     await mkdir(entry.dir, {recursive: true});
     for (const file of entry.files) {
@@ -99,4 +105,5 @@ export async function writeImport(plan: ImportPlan, output: string, force: boole
     }
   }
   await writeFile(target, plan.yaml);
+  return warnings;
 }

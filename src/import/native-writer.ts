@@ -10,6 +10,8 @@ import type {Health, Manifest, Pod, Role, Service, VolumeMount} from '../manifes
 // env_file stays a reference (the values are not copied into sidecar.yaml).
 export interface ImportedService extends Service {
   envFile?: string[];
+  // Every port as written, when one names a variable (`${WEB_PORT:-8080}:80`): interpolated by sidecar.yaml as by Compose.
+  portSpecs?: string[];
 }
 
 export interface WriteOptions {
@@ -109,7 +111,8 @@ class Writer {
     if (service.command) out.command = service.command.map((arg) => this.str(arg));
     if (service.envFile && service.envFile.length > 0) out.envFile = [...service.envFile];
     if (Object.keys(service.env).length > 0) out.env = this.strings(service.env);
-    if (service.ports.length > 0) out.ports = service.ports.map((p) => `${p.hostIp === '127.0.0.1' ? '' : `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:`}${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`);
+    if (service.portSpecs) out.ports = [...service.portSpecs];
+    else if (service.ports.length > 0) out.ports = service.ports.map((p) => `${p.hostIp === '127.0.0.1' ? '' : `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:`}${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`);
     if (service.volumes.length > 0) out.volumes = service.volumes.map((mount) => this.mount(mount));
     if (service.health) out.health = this.health(service.health);
     if (service.liveness) out.liveness = this.health({...service.liveness, startTimeoutMs: DEFAULTS.startTimeoutMs});

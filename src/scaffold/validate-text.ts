@@ -10,7 +10,8 @@ import {loadManifest} from '../manifest/load.js';
 // a stand-in directory of the same name when the project does not exist yet).
 // A variable the user must still provide (`${JWT_SECRET:?...}`) is not a
 // reason to refuse: it is checked with a stand-in value and returned as a warning.
-export async function validateManifestText(text: string, file: string, what: string, alreadyWarned: string[] = []): Promise<string[]> {
+// `needed` names more such variables (an imported port `${API_PORT}:3000`).
+export async function validateManifestText(text: string, file: string, what: string, alreadyWarned: string[] = [], needed: string[] = []): Promise<string[]> {
   const dir = path.dirname(file);
   const scratch = existsSync(dir) ? undefined : mkdtempSync(path.join(os.tmpdir(), 'sidecar-scaffold-'));
   const probeDir = scratch ? path.join(scratch, path.basename(dir)) : dir;
@@ -20,7 +21,7 @@ export async function validateManifestText(text: string, file: string, what: str
       mkdirSync(probeDir);
     }
     writeFileSync(probe, text, {flag: 'wx', mode: 0o600});
-    const {env, missing} = lenientEnv(text, probe);
+    const {env, missing} = lenientEnv(text, probe, needed);
     await loadManifest(probe, {env});
     return missing.filter((name) => !alreadyWarned.includes(name)).map((name) => `${name} is required by ${path.basename(file)}: set it in the environment or in .env beside it before \`sidecar up\``);
   } catch (error) {
@@ -44,9 +45,9 @@ export async function validateManifestText(text: string, file: string, what: str
 
 // The environment to check a manifest with: the real one, plus a stand-in for
 // each required variable that neither it nor the `.env` beside the file sets.
-export function lenientEnv(text: string, file: string): {env: NodeJS.ProcessEnv; missing: string[]} {
+export function lenientEnv(text: string, file: string, needed: string[] = []): {env: NodeJS.ProcessEnv; missing: string[]} {
   const known = interpolationEnv(file);
-  const missing = requiredVariables(text).filter((name) => !known[name]);
+  const missing = [...new Set([...requiredVariables(text), ...needed])].filter((name) => !known[name]);
   return {env: {...process.env, ...Object.fromEntries(missing.map((name) => [name, '1']))}, missing};
 }
 

@@ -12,9 +12,9 @@ const K8S = path.join(ROOT, 'test/fixtures/import/k8s');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-cli-import-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-function sidecar(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+function sidecar(args: string[], env: Record<string, string> = {}): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], {cwd: dir, env: {...process.env, NO_COLOR: '1'}, timeout: 60_000}, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], {cwd: dir, env: {...process.env, NO_COLOR: '1', ...env}, timeout: 60_000}, (error, stdout, stderr) => {
       resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr});
     });
   });
@@ -68,5 +68,25 @@ describe('sidecar import', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('neither Kubernetes YAML nor a docker-compose file');
     expect(existsSync(path.join(dir, 'other-sidecar.yaml'))).toBe(false);
+  });
+
+  it('a compose port naming a variable is carried over as written: validate with and without it behaves as Compose does', async () => {
+    const compose = path.join(dir, 'ports', 'docker-compose.yml');
+    mkdirSync(path.dirname(compose), {recursive: true});
+    writeFileSync(compose, 'services:\n  web:\n    image: nginx\n    ports:\n      - "${WEB_PORT:-8080}:80"\n      - "${API_PORT}:3000"\n');
+    delete process.env.WEB_PORT;
+    delete process.env.API_PORT;
+    const imported = await sidecar(['import', compose]);
+    expect(imported.code, imported.stderr).toBe(0);
+    // Compose refuses the file without API_PORT (its port would have no host part): so does sidecar.yaml, so the import says so.
+    expect(imported.stderr).toContain('warning: API_PORT is required by sidecar.yaml');
+    const written = path.join(path.dirname(compose), 'sidecar.yaml');
+    expect(readFileSync(written, 'utf8')).toContain('  ports:\n    - ${WEB_PORT:-8080}:80\n    - ${API_PORT}:3000\n');
+    const without = await sidecar(['validate', '-f', written]);
+    expect(without.code, without.stderr).toBe(3);
+    expect(without.stderr).toMatch(/sidecar\.yaml:\d+:\d+ app\.ports\[1\]\n\s+API_PORT is not set/);
+    const ports = async (vars: Record<string, string>) => (await sidecar(['generate', 'compose', '-f', written], vars)).stdout.match(/127\.0\.0\.1:\d+:\d+/g);
+    expect(await ports({API_PORT: '9000'})).toEqual(['127.0.0.1:8080:80', '127.0.0.1:9000:3000']);
+    expect(await ports({API_PORT: '9000', WEB_PORT: '9001'})).toEqual(['127.0.0.1:9001:80', '127.0.0.1:9000:3000']);
   });
 });

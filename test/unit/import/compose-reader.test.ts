@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {composeToManifest} from '../../../src/import/compose-reader.js';
+import {writeNative, type ImportedService} from '../../../src/import/native-writer.js';
 import {splitShellWords} from '../../../src/import/shell-words.js';
 
 // Issue 12.3: how compose services group into pods (network_mode), order and roles.
@@ -52,6 +53,26 @@ services:
 });
 
 describe('splitShellWords', () => {
+  it('a port naming a variable is kept as written, in the file\'s order, for sidecar.yaml to interpolate as Compose does', async () => {
+    const {manifest, losses} = composeToManifest('/p/docker-compose.yml', `
+services:
+  web:
+    image: nginx
+    ports:
+      - "\${WEB_PORT:-8080}:80"
+      - "9443:443"
+      - {target: 81, published: "\${ADMIN_PORT}", host_ip: 127.0.0.1}
+`);
+    const web = manifest.pods[0]!.app as ImportedService;
+    expect(web.portSpecs).toEqual(['${WEB_PORT:-8080}:80', '9443:443', '127.0.0.1:${ADMIN_PORT}:81']);
+    expect(losses.filter((loss) => loss.feature === 'ports').map((loss) => loss.message)).toEqual([
+      '${WEB_PORT:-8080}:80 is published on 127.0.0.1 here, not on every address (write 0.0.0.0:${WEB_PORT:-8080}:80 for that)',
+      '9443:443 is published on 127.0.0.1 here, not on every address (write 0.0.0.0:9443:443 for that)',
+    ]);
+    const yaml = writeNative(manifest, losses, {outputDir: '/p', escapeDollars: false});
+    expect(yaml).toContain('  ports:\n    - ${WEB_PORT:-8080}:80\n    - 9443:443\n    - 127.0.0.1:${ADMIN_PORT}:81\n');
+  });
+
   it('splits as Compose does a command string', () => {
     expect(splitShellWords(`sh -c 'echo "a b"; exit 1' "x \\"y\\"" z\\ w`)).toEqual(['sh', '-c', 'echo "a b"; exit 1', 'x "y"', 'z w']);
     expect(splitShellWords('  ')).toEqual([]);
