@@ -92,7 +92,7 @@ export class K8sPlaces {
     if (key === 'health' || key === 'liveness') {
       // The probe the check was read from: `liveness` is the livenessProbe's; `health`
       // the first of startup, readiness (and liveness, when it is the only one) with that handler.
-      const check: Check | undefined = key === 'health' ? service.health?.check : (service as {liveness?: {check: Check}}).liveness?.check;
+      const check: Check | undefined = key === 'health' ? service.health?.check : service.liveness?.check;
       const handler = check?.kind === 'http' ? 'httpGet' : check?.kind === 'tcp' ? 'tcpSocket' : 'exec';
       const probe = (key === 'liveness' ? ['livenessProbe'] : PROBES).find((name) => Object.keys(asMap(asMap(raw[name])[handler])).length > 0);
       if (!probe) return at();
