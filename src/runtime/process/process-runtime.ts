@@ -1,6 +1,6 @@
 import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
-import {allServices, type Manifest, type Service} from '../../manifest/types.js';
+import type {Manifest, Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity, UnitUsage} from '../types.js';
 import {processUsage} from './usage.js';
 import {groupMembers, killGroupUntilGone, leaderAlive, signalGroup, type ProcessIdentity} from './group-signal.js';
@@ -150,7 +150,7 @@ export class ProcessRuntime implements Runtime {
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
     // Groups a dead supervisor left (and the stack's own directory): ours by name.
-    if (manifestHasResources(manifest)) await (this.limits ?? new UnitLimits(cgroupBase(manifest), '', () => {})).removeLeftovers();
+    await (this.limits ?? new UnitLimits(cgroupBase(manifest), '', () => {})).removeLeftovers();
     // An ephemeral volume (a Kubernetes emptyDir) goes with the stack, as with its pod.
     const named = Object.values(manifest.volumes).filter((v) => !v.external && (options.removeVolumes || v.ephemeral === true));
     for (const v of named) removeInsideStateDir(manifest.dir, ['.sidecar', 'volumes', v.name]);
@@ -228,10 +228,6 @@ export class ProcessRuntime implements Runtime {
     if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.id} is not a process`);
     return running as ProcessUnit;
   }
-}
-
-function manifestHasResources(manifest: Manifest): boolean {
-  return allServices(manifest).some((service) => service.resources !== undefined);
 }
 
 // A command that could not start exits as a POSIX shell says (and `docker exec`

@@ -93,7 +93,10 @@ describe('ProcessRuntime', () => {
     await waitFor(async () => lines.length > 0, 5000);
     const identity = unit.identity as {kind: 'process'; pid: number; pgid: number; startTime: string};
     expect(identity.startTime).toMatch(/^\d+$/);
-    const impostor: RunningUnit = {...unit, identity: {...identity, startTime: String(BigInt(identity.startTime) + 1000n)}};
+    // A reused pid belongs to a stranger, never to the unit's cgroup (only its own
+    // processes are in it): the impostor has the pid and not the group.
+    const {cgroup: _group, ...withoutGroup} = unit as RunningUnit & {cgroup?: unknown};
+    const impostor: RunningUnit = {...withoutGroup, identity: {...identity, startTime: String(BigInt(identity.startTime) + 1000n)}};
     await runtime.kill(impostor);
     expect(runtime.isAlive(unit)).toBe(true);
     const info = await runtime.stop(unit, 'SIGTERM', 2000);

@@ -9,6 +9,8 @@ const CPU_PERIOD_US = 100_000;
 // One started unit's group(s): created with its limits before the spawn, joined by
 // the unit's process before it runs anything, read for memory kills at its exit,
 // killed whole and removed once the unit is gone. v1 needs one group per tree.
+// Without limits it still holds every process of the unit, so a child that left
+// the process group and our environment (setsid, env -i) dies with it (issue 9.8).
 export class ServiceCgroup {
   private constructor(
     readonly version: 1 | 2,
@@ -53,6 +55,14 @@ export class ServiceCgroup {
         made.push(cpuDir);
         writeFileSync(path.join(cpuDir, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
         writeFileSync(path.join(cpuDir, 'cpu.cfs_quota_us'), String(Math.round(resources.cpus * CPU_PERIOD_US)));
+      }
+      if (made.length === 0) {
+        // No limits: a group only to hold every process of the unit (one tree is enough).
+        const tree = layout.memory ?? layout.cpu;
+        if (!tree) throw new Error('no cgroup v1 memory or cpu controller is mounted');
+        const dir = path.join(tree, base, name);
+        mkdirSync(dir, {recursive: true});
+        made.push(dir);
       }
       return new ServiceCgroup(1, made, memoryDir);
     } catch (error) {

@@ -12,9 +12,10 @@ import {removeStackGroups, ServiceCgroup} from './service-cgroup.js';
 const JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
 const SHELL = '/bin/sh';
 
-// DESIGN "Resources" under the process runtime: a cgroup per started unit that
-// has `resources`, where this process may create one; otherwise the limits are
-// not enforced, said once (per runtime), and the units run all the same.
+// DESIGN "Resources" under the process runtime: a cgroup per started unit, where
+// this process may create one, with the unit's limits if it has `resources`;
+// otherwise the limits are not enforced, said once (per runtime), and the units
+// run all the same.
 export class UnitLimits {
   private layout?: CgroupLayout;
   private said = false;
@@ -28,13 +29,18 @@ export class UnitLimits {
     private readonly notice: (message: string) => void,
   ) {}
 
-  // The unit's group with its limits, or undefined (no resources, or no cgroups here).
+  // The unit's group, with its limits if it has `resources`, or undefined where no
+  // cgroup can be made here. Every unit gets one where it can (issue 9.8): a
+  // container's processes all die with it, whatever session they made; so do a
+  // service's. Only a unit with limits says when it cannot (its limits are lost);
+  // without, the process group and the stack marker still find its processes.
   groupFor(service: Service): ServiceCgroup | undefined {
-    if (!service.resources) return undefined;
     this.layout ??= currentCgroupLayout();
+    if (this.layout.version === 0 && !service.resources) return undefined;
     try {
-      return ServiceCgroup.create(this.layout, this.base, `${service.id.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${this.runTag}-${++this.count}`, service.resources);
+      return ServiceCgroup.create(this.layout, this.base, `${service.id.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${this.runTag}-${++this.count}`, service.resources ?? {});
     } catch (error) {
+      if (!service.resources) return undefined;
       if (!this.said) {
         this.said = true;
         this.notice(notEnforced(error));
