@@ -2,40 +2,27 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterAll, beforeAll, expect, it} from 'vitest';
-import {projectNameFromDir} from '../../../src/manifest/normalize.js';
-import {cli, ensureBuilt, freePort, project, root, type Project} from '../cli/cli-harness.js';
-import {describeDocker, TEST_IMAGES} from './docker-engine.js';
+import {cli} from '../cli/cli-harness.js';
+import {describeDocker} from './docker-engine.js';
+import {nativeSidecarPod, type NativeSidecarPod} from './native-sidecar-pod.js';
 
 // Issue 12.3: the Pod YAML of issue 12.5, imported (`sidecar import`), runs from
 // the written sidecar.yaml on Docker as it runs from the YAML itself: init job,
 // native sidecars in order behind the startupProbe, the ConfigMap's env and
 // files (written beside it, mounted read-only), the shared volume, the Service's port.
 const docker = new Docker();
-let p: Project;
-let port: number;
-let name: string;
-
-async function get(file: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/${file}`);
-  expect(response.status, file).toBe(200);
-  return (await response.text()).trim();
-}
+let pod: NativeSidecarPod;
 
 describeDocker('an imported Pod YAML under sidecar up on Docker', () => {
   beforeAll(async () => {
-    ensureBuilt();
-    p = project('');
-    port = await freePort();
-    name = projectNameFromDir(p.dir);
-    const fixture = readFileSync(path.join(root, 'test/fixtures/k8s/native-sidecars-pod.yaml'), 'utf8');
-    writeFileSync(path.join(p.dir, 'pod.yaml'), fixture.replace('SERVICE_PORT', String(port)));
-    p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+    pod = await nativeSidecarPod();
   }, 120_000);
   afterAll(async () => {
-    if (p) await cli(p, ['down', '--volumes', '--timeout', '1s']);
+    if (pod) await cli(pod.p, ['down', '--volumes', '--timeout', '1s']);
   });
 
   it('import writes sidecar.yaml; up runs it in the same order with the same files; down leaves no container', async () => {
+    const {p, name, get} = pod;
     // --force: the harness leaves an empty sidecar.yaml in the project.
     const imported = await cli(p, ['import', 'pod.yaml', '--force']);
     expect(imported.exitCode, imported.all).toBe(0);

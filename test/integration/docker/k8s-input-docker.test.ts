@@ -2,9 +2,9 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterAll, beforeAll, expect, it} from 'vitest';
-import {projectNameFromDir} from '../../../src/manifest/normalize.js';
-import {cli, ensureBuilt, freePort, project, root, type Project} from '../cli/cli-harness.js';
-import {describeDocker, TEST_IMAGES} from './docker-engine.js';
+import {cli} from '../cli/cli-harness.js';
+import {describeDocker} from './docker-engine.js';
+import {nativeSidecarPod, type NativeSidecarPod} from './native-sidecar-pod.js';
 
 // Issue 12.5: a Pod YAML as it is (init job, two native sidecars, the first
 // gated by a startupProbe that passes only after a delay, a ConfigMap as env and
@@ -12,31 +12,18 @@ import {describeDocker, TEST_IMAGES} from './docker-engine.js';
 // `sidecar up -f pod.yaml` on Docker: start order, readiness gating, shared
 // files, the published port, and a teardown that leaves nothing.
 const docker = new Docker();
-let p: Project;
-let port: number;
-let name: string;
-
-async function get(file: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/${file}`);
-  expect(response.status, file).toBe(200);
-  return (await response.text()).trim();
-}
+let pod: NativeSidecarPod;
 
 describeDocker('Kubernetes YAML under sidecar up on Docker', () => {
   beforeAll(async () => {
-    ensureBuilt();
-    p = project('');
-    port = await freePort();
-    name = projectNameFromDir(p.dir);
-    const fixture = readFileSync(path.join(root, 'test/fixtures/k8s/native-sidecars-pod.yaml'), 'utf8');
-    writeFileSync(path.join(p.dir, 'pod.yaml'), fixture.replace('SERVICE_PORT', String(port)));
-    p.env = {...p.env, SIDECAR_INFRA_IMAGE: process.env.SIDECAR_INFRA_IMAGE ?? TEST_IMAGES.pause};
+    pod = await nativeSidecarPod();
   }, 120_000);
   afterAll(async () => {
-    if (p) await cli(p, ['down', '-f', 'pod.yaml', '--volumes', '--timeout', '1s']);
+    if (pod) await cli(pod.p, ['down', '-f', 'pod.yaml', '--volumes', '--timeout', '1s']);
   });
 
   it('starts init, native sidecars in order behind the startupProbe, then the app; shares files; publishes the Service; down leaves nothing, the emptyDir included', async () => {
+    const {p, port, name, get} = pod;
     const up = await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'docker', '--timeout', '150s']);
     expect(up.exitCode, up.all).toBe(0);
     // Every field of this file carries over (its probes run as the kubelet runs them), so no loss is listed.
