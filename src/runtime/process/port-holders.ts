@@ -1,4 +1,5 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 
 // A socket bound to a port on this host (its network namespace), from /proc/net.
 export interface BoundSocket {
@@ -46,21 +47,33 @@ function hexAddress(hex: string): string {
   return v4 ? `::ffff:${bytes.slice(12).join('.')}` : groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
-// Every bound socket on the host that is on one of these ports.
-export function socketsOnPorts(ports: {port: number; protocol: 'tcp' | 'udp'}[]): BoundSocket[] {
+const TABLES = [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const;
+type Ports = {port: number; protocol: 'tcp' | 'udp'}[];
+
+function onPorts(ports: Ports, tables: (readonly [string | undefined, 'tcp' | 'udp'])[]): BoundSocket[] {
   const wanted = new Set(ports.map((p) => `${p.protocol}/${p.port}`));
-  const found: BoundSocket[] = [];
-  for (const [file, protocol] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const) {
-    if (!ports.some((p) => p.protocol === protocol)) continue;
-    let text: string;
+  return tables.flatMap(([text, protocol]) => (text === undefined ? [] : parseProcNet(text, protocol).filter((s) => wanted.has(`${s.protocol}/${s.port}`))));
+}
+
+// Every bound socket on the host that is on one of these ports.
+export function socketsOnPorts(ports: Ports): BoundSocket[] {
+  const tables = TABLES.filter(([, protocol]) => ports.some((p) => p.protocol === protocol)).map(([file, protocol]) => {
     try {
-      text = readFileSync(`/proc/net/${file}`, 'utf8');
+      return [readFileSync(`/proc/net/${file}`, 'utf8'), protocol] as const;
     } catch {
-      continue;
+      return [undefined, protocol] as const;
     }
-    for (const socket of parseProcNet(text, protocol)) if (wanted.has(`${socket.protocol}/${socket.port}`)) found.push(socket);
-  }
-  return found;
+  });
+  return onPorts(ports, tables);
+}
+
+// The same, read through the thread pool: the kernel takes milliseconds to print
+// a busy socket table (11 ms for 270 sockets here), time a restart can spend
+// starting the process meanwhile (issue 11.7).
+export async function socketsOnPortsAsync(ports: Ports): Promise<BoundSocket[]> {
+  const wanted = TABLES.filter(([, protocol]) => ports.some((p) => p.protocol === protocol));
+  const tables = await Promise.all(wanted.map(async ([file, protocol]) => [await readFile(`/proc/net/${file}`, 'utf8').catch(() => undefined), protocol] as const));
+  return onPorts(ports, tables);
 }
 
 // Which processes hold these socket inodes: /proc/*/fd links read `socket:[inode]`.
@@ -96,6 +109,26 @@ export function holdersOf(inodes: Set<number>, budget = {processes: 20_000, ms: 
     }
   }
   return holders;
+}
+
+// The socket inodes one process holds (its /proc/<pid>/fd links), empty if unreadable.
+export function socketInodesOf(pid: number): Set<number> {
+  const inodes = new Set<number>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes;
+  }
+  for (const fd of fds) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(Number(link.slice('socket:['.length, -1)));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return inodes;
 }
 
 function commandOf(pid: number): string {

@@ -1,4 +1,5 @@
 import {existsSync, mkdirSync, mkdtempSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -10,6 +11,7 @@ import type {LogLine, RunningUnit} from '../../../src/runtime/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 import {waitFor} from '../conformance/suite.js';
 import {processesWithMark} from '../../helpers/proc-scan.js';
+import {freePort} from '../../helpers/free-port.js';
 
 const programs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs');
 const node = (program: string) => [process.execPath, path.join(programs, `${program}.js`)];
@@ -102,6 +104,31 @@ describe('ProcessRuntime', () => {
     const info = await runtime.stop(unit, 'SIGTERM', 2000);
     expect(info).toMatchObject({exitCode: 0});
     expect(runtime.isAlive(unit)).toBe(false);
+  });
+
+  // Issue 11.7: a stop reads who holds the unit's ports while it exits, for the
+  // start that follows at once; that read must never let a stranger through.
+  it('starts again on its own port right after a stop; a stranger that took the port after a stop is refused at the next start, and named', async () => {
+    const port = await freePort();
+    const s = service('app', 'app', {command: node('http-server'), env: {PORT: String(port), SIDECAR_TEST_MARK: mark}, ports: [{hostIp: '127.0.0.1', hostPort: port, containerPort: port, protocol: 'tcp'}]});
+    const {runtime, lines} = await setup([s]);
+    const listening = async (count: number) => waitFor(async () => lines.filter((l) => l.line.startsWith('listening')).length >= count, 10_000);
+    const first = await runtime.start(s);
+    expect(await listening(1)).toBe(true);
+    await runtime.stop(first, 'SIGTERM', 5000);
+    const second = await start(runtime, s);
+    expect(await listening(2)).toBe(true);
+    await runtime.stop(second, 'SIGTERM', 5000);
+    started.splice(0);
+    const stranger = net.createServer();
+    await new Promise<void>((resolve) => stranger.listen(port, '127.0.0.1', resolve));
+    try {
+      // Well past the stop: what the stop read is stale by then.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(runtime.start(s)).rejects.toMatchObject({message: expect.stringContaining(`port ${port}/tcp (in its ports) is already in use by pid ${process.pid} (`)});
+    } finally {
+      await new Promise((resolve) => stranger.close(resolve));
+    }
   });
 
   it('runs exec with the service env and cwd on the host', async () => {
