@@ -62,6 +62,7 @@ export class StackHost {
   // Who asked for the stop, once one was asked for: `sidecar down`, SIGINT, SIGTERM...
   stopRequestedBy?: string;
   private stateRetry?: NodeJS.Timeout;
+  private stateSoon?: NodeJS.Immediate;
   private watcher?: StackWatcher;
   // Created before the stack starts (initial sync), watching once it is up.
   private pendingWatcher?: StackWatcher;
@@ -104,7 +105,7 @@ export class StackHost {
       for (const listener of this.logListeners) listener(line);
     });
     this.supervisor.on('event', (event) => {
-      if (event.type !== 'probe-failed') this.writeState();
+      if (event.type !== 'probe-failed') this.writeStateSoon();
       for (const listener of this.eventListeners) listener(event);
     });
     this.socketPath = socketPathToBind(this.options.files);
@@ -251,6 +252,17 @@ export class StackHost {
       removeFile(this.options.files.supervisor);
       this.resolveFinished();
     }
+  }
+
+  // The transitions of one step (a restart: stopping, exit, exited, starting...)
+  // come in one turn of the event loop: written once, after it, so that stopping
+  // and starting a unit do not wait for the disk in between (issue 11.7).
+  private writeStateSoon(): void {
+    if (this.stateSoon) return;
+    this.stateSoon = setImmediate(() => {
+      this.stateSoon = undefined;
+      this.writeState();
+    });
   }
 
   writeState(): void {
