@@ -28,8 +28,11 @@ const STOP_DEADLINE_MS = 15_000;
 // `up --watch` (issue 11.2): chokidar rather than hand-rolled fs.watch
 // bookkeeping, because fs.watch alone is not recursive on Linux with Node 20,
 // reports renames without saying what was renamed, and loses events on directories
-// created after the watch starts; chokidar handles those, editors' atomic saves
-// (`atomic`) and its `ignored` prunes node_modules and .git before they are walked.
+// created after the watch starts; chokidar handles those, and its `ignored` prunes
+// node_modules and .git before they are walked. Not chokidar's `atomic`: it holds
+// every unlink 100 ms to see whether the file comes back, which the batcher's own
+// 100 ms of quiet does already (an unlink then add in one batch is a change), so
+// it only made a deletion wait 100 ms more (issue 11.7).
 export class StackWatcher {
   private watcher?: FSWatcher;
   private readonly batcher: WatchBatcher;
@@ -65,7 +68,7 @@ export class StackWatcher {
   async start(): Promise<void> {
     const watcher = watch(this.filter.roots(), {
       ignoreInitial: true,
-      atomic: true,
+      atomic: false,
       persistent: true,
       ignored: (file, stats) => this.filter.ignored(file, stats?.isDirectory() ?? false),
     });
