@@ -29,7 +29,7 @@ export interface ControlledHost {
   readonly logs: LogStore;
   readonly supervisor: Pick<Stack, 'restart'>;
   status(): ServiceStatus[];
-  update(next: Manifest, only?: string[]): Promise<UpdateResult>;
+  update(next: Manifest, only?: string[], watch?: boolean): Promise<UpdateResult>;
   shutdown(options?: {timeoutMs?: number; volumes?: boolean; immediate?: boolean; requestedBy?: string}): Promise<void>;
   onLog(listener: (line: LogLine) => void): () => void;
   onEvent(listener: (event: LifecycleEvent) => void): () => void;
@@ -94,7 +94,7 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       return;
     }
     case 'update':
-      return channel.result(await host.update(request.manifest, request.services ?? []));
+      return channel.result(await host.update(request.manifest, request.services ?? [], request.watch === true));
     case 'down':
       host.onDone(() => channel.result({stopped: true}));
       await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes, requestedBy: '`sidecar down`'});

@@ -1,5 +1,5 @@
-import {allServices, type Manifest, type Service} from '../manifest/types.js';
-import type {Runtime, SyncEntry} from '../runtime/types.js';
+import {allServices, type Manifest} from '../manifest/types.js';
+import type {Runtime} from '../runtime/types.js';
 import {describeWriteError} from '../logs/log-loss.js';
 import {LogStore} from '../logs/log-store.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
@@ -14,8 +14,10 @@ import {assertStateTree, ensureRealDir} from '../runtime/safe-state-dir.js';
 import {processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
 import {removeSocket, socketPathToBind} from './socket-path.js';
-import {DeadlineError, startFailure} from './start-failure.js';
+import {startFailure} from './start-failure.js';
+import {withDeadline} from './with-deadline.js';
 import type {StackWatcher} from '../watch/stack-watcher.js';
+import {stackWatcherOf} from './stack-watcher-of.js';
 
 export interface StackHostOptions {
   manifest: Manifest;
@@ -89,9 +91,30 @@ export class StackHost {
   }
 
   // `up` on a running stack: recreate the changed services, start the idle ones, then serve the new manifest.
-  async update(next: Manifest, only: string[] = []): Promise<UpdateResult> {
-    const result = await this.supervisor.update(next, only);
+  // A stack under watch (or `up --watch` now) follows the new manifest's watch rules
+  // from then on, as `docker compose up` reads the project again; none left: no watching.
+  async update(next: Manifest, only: string[] = [], watch = false): Promise<UpdateResult> {
+    const following = watch || this.watcher !== undefined;
+    const old = this.watcher;
+    const fresh = following && allServices(next).some((s) => s.watch.length > 0) ? await this.createWatcher(next, old) : undefined;
+    // What `update` recreates gets the initial sync of the rules it will be watched by.
+    if (following) this.options.runtime.setInitialSync?.(fresh ? (unit) => fresh.initialSync(unit.id) : undefined);
+    let result: UpdateResult;
+    try {
+      result = await this.supervisor.update(next, only);
+    } catch (error) {
+      if (following) this.options.runtime.setInitialSync?.(old ? (unit) => old.initialSync(unit.id) : undefined);
+      throw error;
+    }
     this.options.manifest = next;
+    if (following) {
+      this.watcher = undefined;
+      await old?.close();
+      if (fresh && this.stopRequestedBy === undefined) {
+        this.watcher = fresh;
+        await fresh.start();
+      }
+    }
     return result;
   }
 
@@ -130,7 +153,11 @@ export class StackHost {
   // Starts the stack; on failure (or `--timeout`) records why and stops what started.
   async start(): Promise<void> {
     // The rules are read before anything starts: the first containers get their initial sync too.
-    if (this.options.watch) await this.createWatcher();
+    if (this.options.watch) {
+      const watcher = await this.createWatcher(this.manifest);
+      this.options.runtime.setInitialSync?.((unit) => watcher.initialSync(unit.id));
+      this.pendingWatcher = watcher;
+    }
     const started = this.supervisor.start(this.options.only ? {only: this.options.only} : {});
     try {
       await withDeadline(started, this.options.timeoutMs);
@@ -198,30 +225,20 @@ export class StackHost {
     return () => this.doneListeners.delete(listener);
   }
 
-  // Issue 11.2: the watcher lives with the stack (foreground CLI or detached
-  // supervisor) and goes at shutdown, before anything stops.
-  private async createWatcher(): Promise<void> {
-    const {StackWatcher} = await import('../watch/stack-watcher.js');
-    const runtime = this.options.runtime;
-    const service = (id: string): Service => {
-      const found = allServices(this.manifest).find((s) => s.id === id);
-      if (!found) throw new Error(`watch: no service ${id}`);
-      return found;
-    };
-    const watcher = new StackWatcher(this.manifest, {
-      restart: (id) => this.supervisor.restart([id]),
-      ...(runtime.syncFiles ? {sync: (id: string, copy: SyncEntry[], remove: string[]) => runtime.syncFiles!(service(id), copy, remove)} : {}),
-      ...(runtime.rebuildImage ? {rebuild: (id: string) => runtime.rebuildImage!(service(id))} : {}),
-      event: (event) => {
-        for (const listener of this.eventListeners) listener(event);
+  private createWatcher(manifest: Manifest, before?: StackWatcher): Promise<StackWatcher> {
+    return stackWatcherOf(
+      manifest,
+      {
+        runtime: this.options.runtime,
+        current: () => this.manifest,
+        restart: (id) => this.supervisor.restart([id]),
+        emit: (event) => {
+          for (const listener of this.eventListeners) listener(event);
+        },
+        detached: this.options.detached,
       },
-      say: (line) => {
-        if (this.options.detached) supervisorNote(line);
-        else process.stderr.write(`${line}\n`);
-      },
-    });
-    runtime.setInitialSync?.((unit) => watcher.initialSync(unit.id));
-    this.pendingWatcher = watcher;
+      before,
+    );
   }
 
   private async startWatching(): Promise<void> {
@@ -294,21 +311,4 @@ export class StackHost {
       supervisorNote('state.json written again');
     }
   }
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

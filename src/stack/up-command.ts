@@ -31,7 +31,7 @@ export async function upCommand(flags: UpFlags, words: string[], exit: (code: nu
   if (flags.watch) {
     const {assertWatchable} = await import('../watch/watch-usage.js');
     try {
-      assertWatchable(plan.manifest, plan.runtime, plan.live !== undefined);
+      assertWatchable(plan.manifest, plan.runtime);
     } catch (error) {
       plan.lock?.release();
       throw error;
@@ -41,7 +41,7 @@ export async function upCommand(flags: UpFlags, words: string[], exit: (code: nu
   if (plan.live) {
     // Already running: recreate only what changed, as `docker compose up` does.
     const {updateStack} = await import('./update-stack.js');
-    const result = await updateStack(plan.live.socket, plan.manifest, plan.only);
+    const result = await updateStack(plan.live.socket, plan.manifest, plan.only, flags.watch);
     const {updateSummary} = await import('../output/update-summary.js');
     if (flags.json) {
       const {readyReport} = await import('./ready-report.js');

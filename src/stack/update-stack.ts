@@ -7,7 +7,8 @@ import type {UpdateResult} from '../supervisor/supervisor.js';
 // all) services that do not run, and answers once they are ready. A stack still
 // starting (a concurrent `up` started it) is waited for first, so concurrent
 // `up`s join one stack (issue 9.5).
-export async function updateStack(socket: string, manifest: Manifest, only: string[] = []): Promise<UpdateResult> {
+// `watch`: `up --watch`, the stack follows the manifest's watch rules from then on.
+export async function updateStack(socket: string, manifest: Manifest, only: string[] = [], watch = false): Promise<UpdateResult> {
   await callControl(socket, {method: 'wait'});
-  return callControl<UpdateResult>(socket, {method: 'update', manifest, ...(only.length > 0 ? {services: only} : {})});
+  return callControl<UpdateResult>(socket, {method: 'update', manifest, ...(only.length > 0 ? {services: only} : {}), ...(watch ? {watch: true} : {})});
 }

@@ -41,8 +41,11 @@ export class StackWatcher {
   // container made from the image would otherwise have them back.
   private readonly deleted = new Map<string, Set<string>>();
 
-  constructor(private readonly manifest: Manifest, private readonly hooks: WatchHooks) {
+  // `before`: the watcher this one replaces (`up` again on a watched stack): the
+  // files deleted since `up` stay deleted in containers made from then on.
+  constructor(private readonly manifest: Manifest, private readonly hooks: WatchHooks, before?: StackWatcher) {
     this.filter = new WatchFilter(manifest);
+    for (const [service, deleted] of before?.deleted ?? []) this.deleted.set(service, new Set(deleted));
     this.batcher = new WatchBatcher({
       clock: hooks.clock ?? realClock,
       run: (job) => this.act(job),

@@ -5,15 +5,11 @@ import type {Manifest} from '../manifest/types.js';
 import {watchedServices, watchRuntimeProblems} from '../manifest/watch-rules.js';
 
 // `up --watch` before anything starts: rules to follow, and rules this runtime can carry out.
-export function assertWatchable(manifest: Manifest, runtime: string, running: boolean): void {
+// On a running stack it is `up` again: the stack follows the rules from then on.
+export function assertWatchable(manifest: Manifest, runtime: string): void {
   if (watchedServices(manifest).length === 0) {
     throw new SidecarError('SIDECAR_USAGE', `--watch: no service of ${manifest.name} has watch rules`, {
       suggestion: 'add rules under a service, e.g. watch: [{path: ./src, action: restart}] (docs/manifest.md, Watch)',
-    });
-  }
-  if (running) {
-    throw new SidecarError('SIDECAR_ALREADY_RUNNING', `--watch starts with the stack, and ${manifest.name} already runs`, {
-      suggestion: '`sidecar down`, then `sidecar up --watch`',
     });
   }
   const problems = watchRuntimeProblems(sourceOfManifest(manifest), manifest, runtime);

@@ -22,7 +22,8 @@ export type ControlRequest =
   | {method: 'down'; timeoutMs?: number; volumes: boolean}
   // `up [SERVICE...]` on a running stack: converge onto this manifest (as loaded
   // by the CLI) and start the named services (default: all) that do not run.
-  | {method: 'update'; manifest: Manifest; services?: string[]};
+  // watch: `up --watch` on the running stack (it follows the manifest's watch rules from then on).
+  | {method: 'update'; manifest: Manifest; services?: string[]; watch?: boolean};
 
 export type ControlMethod = ControlRequest['method'];
 
