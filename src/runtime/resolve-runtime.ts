@@ -92,7 +92,8 @@ export async function createRuntime(kind: RuntimeKind, options: RuntimeOptions =
 // while the CLI still checks the manifest; a failure shows up again at createRuntime.
 export function preloadRuntime(kind: string): void {
   if (kind === 'process') void import('./process/process-runtime.js').catch(() => undefined);
-  if (kind === 'docker') void import('./docker/index.js').catch(() => undefined);
+  // Docker: the engine is looked for meanwhile too (issue 13.2).
+  if (kind === 'docker') void import('./docker/index.js').then((docker) => docker.warmEngine(), () => undefined);
 }
 
 export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice, options: RuntimeOptions = {}): Promise<Runtime> {

@@ -109,6 +109,7 @@ export interface Runtime extends ProbeAccess {
   preparePod(pod: Pod): Promise<void>;
   // Optional: the units a pod is about to start, so that what does not depend on
   // the start order (docker: creating their containers) is done for all at once.
+  // Called before prepare() too, with the whole plan: then done as soon as it can.
   precreate?(services: Service[]): void;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;

@@ -98,6 +98,8 @@ export class Stack implements SupervisorApi {
     this.phase = 'starting';
     this.emitStack('starting');
     try {
+      // Issue 13.2: Docker creates the planned containers while each pod's infra starts.
+      this.runtime.precreate?.(this.pods.flatMap((pod) => (selection.has(pod.name) ? [...pod.pod.init, ...selection.get(pod.name)!] : [])));
       await this.runtime.prepare(this.manifest, {
         log: (line) => this.onLog(line),
         podLost: (pod, reason) => void this.pods.find((p) => p.name === pod)?.recreate(reason),

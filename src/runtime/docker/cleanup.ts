@@ -20,17 +20,26 @@ export async function projectContainers(docker: Docker, manifest: Manifest): Pro
 // Stop what a dead supervisor left running, found by label (a known id counts
 // only when it carries the labels too: labels prove ownership). All units at
 // once (every pod's), each with its stopSignal and stopTimeout, so reaping is
-// bounded by the longest timeout; the pods' infra last. Returns what was stopped.
-export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[]): Promise<UnitIdentity[]> {
+// bounded by the longest timeout; the pods' infra last. The infra runs nothing
+// that could use a grace period: it is killed, as containerd's CRI kills a pod's
+// sandbox (pause) container once its containers stopped (issue 13.2: `docker stop`
+// of it waited 150-300 ms for the engine to see the exit). A grace of 0 (`down
+// --timeout 0`, a second Ctrl-C) kills the units too. Returns what was stopped.
+export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
   const alive = (await projectContainers(docker, manifest)).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
+  const kill = async (container: ContainerInfo): Promise<UnitIdentity> => {
+    await docker.getContainer(container.Id).kill({signal: 'SIGKILL'}).catch(ignoreGone);
+    return {kind: 'docker', containerId: container.Id};
+  };
   const stop = async (container: ContainerInfo): Promise<UnitIdentity> => {
+    if (options.graceMs === 0) return kill(container);
     const service = findService(manifest, container.Labels[Label.service] ?? '');
     const seconds = Math.ceil((service?.stopTimeoutMs ?? 10_000) / 1000);
     await docker.getContainer(container.Id).stop({t: seconds}).catch(ignoreGone);
     return {kind: 'docker', containerId: container.Id};
   };
   const units = await Promise.all(alive.filter((c) => c.Labels[Label.role] !== 'infra').map(stop));
-  const pods = await Promise.all(alive.filter((c) => c.Labels[Label.role] === 'infra').map(stop));
+  const pods = await Promise.all(alive.filter((c) => c.Labels[Label.role] === 'infra').map(kill));
   return [...units, ...pods];
 }
 
@@ -42,7 +51,7 @@ export async function removeProject(docker: Docker, manifest: Manifest, removeVo
   const remove = (c: ContainerInfo): Promise<void> => removeAndWait(docker, c.Id).catch(ignoreGone);
   await Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
   await Promise.all(containers.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
-  await removeNetworks(docker, manifest);
+  // The network and the volumes have no order between them (no container is left).
   const names = Object.values(manifest.volumes).filter((v) => !v.external && (removeVolumes || v.ephemeral === true)).map((v) => volumeName(manifest, v.name));
-  await Promise.all(names.map((name) => docker.getVolume(name).remove().catch(ignoreGone)));
+  await Promise.all([removeNetworks(docker, manifest), ...names.map((name) => docker.getVolume(name).remove().catch(ignoreGone))]);
 }

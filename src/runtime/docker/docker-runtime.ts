@@ -9,7 +9,7 @@ import {PodEvents} from './pod-events.js';
 import {notListening} from './pod-listeners.js';
 import {containerUsage, explainRefused} from './unit-inspect.js';
 import {removeProject, reapContainers} from './cleanup.js';
-import {dockerPodHost, serviceSpec} from './container-spec.js';
+import {dockerPodHost} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream} from './event-stream.js';
 import {execIn} from './exec.js';
@@ -18,9 +18,10 @@ import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
 import {containerName, imageOf, projectFilter} from './naming.js';
+import {FreshContainers} from './fresh-container.js';
 import {ensureNetwork} from './network.js';
 import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
-import {routeTo} from './probe-route.js';
+import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning} from './engine-errors.js';
@@ -58,9 +59,13 @@ export class DockerRuntime implements Runtime {
   // `up --watch`: what each new container gets before it starts.
   private initialSync: InitialSync | undefined;
   private readonly precreated = new PrecreatedContainers();
+  private readonly fresh: FreshContainers;
+  // What the stack will start, by pod, told before prepare(): created once the pod's infra exists.
+  private readonly planned = new Map<string, Service[]>();
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {
     this.images = new ImageCache(options.onImageProgress);
+    this.fresh = new FreshContainers({images: this.images, cpus: this.cpus, units: this.units, notice: (message) => this.events?.notice?.(message)});
   }
 
   get infraImage(): string {
@@ -91,8 +96,10 @@ export class DockerRuntime implements Runtime {
     ];
     const [, hashes] = await Promise.all([
       ensureVolumes(docker, manifest),
-      ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress}),
+      ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id) => this.images.current(image, id)}),
       ensureNetwork(docker, manifest),
+      // Asked by every pod's infra (how probes reach it): asked now, beside the rest.
+      engineIsRootless(docker),
     ]);
     this.images.record(hashes);
     // Every pod's namespace at once: pods are independent until their units start.
@@ -111,17 +118,11 @@ export class DockerRuntime implements Runtime {
   private async ensurePod(docker: Docker, manifest: Manifest, pod: Pod): Promise<void> {
     // Removing the old infra ourselves is not a lost pod.
     this.pods.delete(pod.name);
-    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message));
+    const planned = this.planned.get(pod.name) ?? [];
+    this.planned.delete(pod.name);
+    // Issue 13.2: the pod's planned containers are created while its infra starts.
+    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message), (id) => this.createAhead(docker, manifest, planned, id));
     this.pods.set(pod.name, infra);
-  }
-
-  private async create(docker: Docker, spec: Docker.ContainerCreateOptions, service: string): Promise<Docker.Container> {
-    try {
-      return await docker.createContainer(spec);
-    } catch (error) {
-      // A unit's failure is pinned by the supervisor.
-      throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${service} failed: ${engineMessage(error)}`, {cause: error});
-    }
   }
 
   async prebuild(service: Service): Promise<void> {
@@ -147,7 +148,7 @@ export class DockerRuntime implements Runtime {
     const docker = await this.docker();
     const {manifest, events, infraId} = this.prepared(service);
     const ahead = await this.precreated.take(service, infraId);
-    const container = ahead?.container ?? (await this.createFresh(docker, manifest, service, infraId));
+    const container = ahead?.container ?? (await this.fresh.create(docker, manifest, service, infraId));
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     let initial: Awaited<ReturnType<InitialSync>> | undefined;
     try {
@@ -167,32 +168,28 @@ export class DockerRuntime implements Runtime {
   }
 
   // Issue 13.2: a pod's containers are created together, before the first starts.
+  // Before prepare() (the stack's plan), they wait for their pod's infra to exist.
   precreate(services: Service[]): void {
-    if (!this.client || !this.manifest) return;
-    const docker = this.client;
-    const manifest = this.manifest;
+    if (!this.client || !this.manifest) {
+      for (const service of services) this.planned.set(service.pod, [...(this.planned.get(service.pod) ?? []), service]);
+      return;
+    }
     for (const service of services) {
       const infra = this.pods.get(service.pod);
+      if (infra) this.createAhead(this.client, this.manifest, [service], infra.id);
+    }
+  }
+
+  private createAhead(docker: Docker, manifest: Manifest, services: Service[], infraId: string): void {
+    for (const service of services) {
       // One whose image must be rebuilt first is created when it starts.
-      if (!infra || this.images.stale(manifest, service)) continue;
-      this.precreated.add(service, infra.id, async () => {
-        const container = await this.createFresh(docker, manifest, service, infra.id);
+      if (this.images.stale(manifest, service)) continue;
+      this.precreated.add(service, infraId, async () => {
+        const container = await this.fresh.create(docker, manifest, service, infraId);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
         return {container, logsEnded: ended};
       });
     }
-  }
-
-  // A new container under the service's name (the old one, if any, removed).
-  private async createFresh(docker: Docker, manifest: Manifest, service: Service, infraId: string): Promise<Docker.Container> {
-    await this.images.rebuildIfChanged(docker, manifest, service);
-    const spec = serviceSpec(manifest, service, infraId, await this.images.idOf(docker, imageOf(manifest, service)), await this.cpus.engineCpus(docker, service, (message) => this.events?.notice?.(message)));
-    const existing = await inspectByName(docker, containerName(manifest, service));
-    if (existing) {
-      this.units.settle(existing.Id, existing.State.Running ? null : existing.State.ExitCode);
-      await docker.getContainer(existing.Id).remove({force: true, v: true}).catch(() => {});
-    }
-    return this.create(docker, spec, service.id);
   }
 
   setInitialSync(plan: InitialSync | undefined): void {
@@ -282,8 +279,8 @@ export class DockerRuntime implements Runtime {
     return containerUsage(await this.docker(), identities);
   }
 
-  async reap(manifest: Manifest, known: UnitIdentity[]): Promise<UnitIdentity[]> {
-    return reapContainers(await this.docker(), manifest, known);
+  async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
+    return reapContainers(await this.docker(), manifest, known, options);
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {

@@ -1,9 +1,10 @@
 // First: dockerode's optional parts load when used (lazy-extras.ts).
 import './lazy-extras.js';
+import http from 'node:http';
 import Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {DockerEndpoint} from '../engine/endpoint.js';
-import {describeNoEngine, exportEndpoint, findEngine} from '../engine/find.js';
+import {describeNoEngine, exportEndpoint, findEngine, type FoundEngine, type NoEngine} from '../engine/find.js';
 import type {EngineKind} from '../engine/ping.js';
 import {annotateRequests} from './engine-request.js';
 
@@ -17,10 +18,29 @@ export interface EngineStatus {
 }
 
 // A client for one endpoint. DOCKER_HOST is read by docker-modem itself (it
-// knows tcp, TLS and ssh); a discovered socket is given as a path.
+// knows tcp, TLS and ssh); a discovered socket is given as a path. Issue 13.2:
+// on a unix socket every call goes through one agent that keeps its connections
+// alive (a `start` right after the previous one's answer reuses that connection:
+// no connect per call; Node's global agent does so only from Node 19 on, and
+// not for a client given its own options). Streams (events, attach) hold their
+// own connection as long as they run.
 function clientFor(endpoint: DockerEndpoint): Docker {
-  if (endpoint.source === 'DOCKER_HOST' || endpoint.kind !== 'unix') return annotateRequests(new Docker());
-  return annotateRequests(new Docker({socketPath: endpoint.socketPath}));
+  if (endpoint.kind !== 'unix') return annotateRequests(new Docker());
+  return annotateRequests(new Docker({socketPath: endpoint.socketPath, agent: keptAlive()} as Docker.DockerOptions));
+}
+
+let agent: http.Agent | undefined;
+function keptAlive(): http.Agent {
+  agent ??= new http.Agent({keepAlive: true, keepAliveMsecs: 30_000});
+  return agent;
+}
+
+// The detached supervisor started ahead (host/prespawn.ts) looks for the engine
+// while it waits for its arguments: the answer is ready when prepare() asks.
+let discovery: Promise<FoundEngine | NoEngine> | undefined;
+export function warmEngine(): void {
+  discovery ??= findEngine();
+  discovery.catch(() => undefined);
 }
 
 // Does an engine answer, and which? Never throws; within DESIGN's 1 s.
@@ -35,7 +55,8 @@ export async function probeEngine(): Promise<EngineStatus> {
 // address looked at. A client given by a caller (tests) is used as it is.
 export async function connectEngine(client?: Docker): Promise<Docker> {
   if (client) return client;
-  const found = await findEngine();
+  const found = await (discovery ?? findEngine());
+  discovery = undefined;
   if (found.ok) {
     exportEndpoint(found);
     return clientFor(found.endpoint);

@@ -9,7 +9,9 @@ import {imageOf} from './naming.js';
 // once, before the container that needs it (issue 8.5), and never again for a
 // crash restart.
 export class ImageCache {
-  private readonly ids = new Map<string, string>();
+  // One look per image for the stack (issue 13.2): a pending look is shared by
+  // the containers created together.
+  private readonly ids = new Map<string, string | Promise<string>>();
   private readonly builtHashes = new Map<string, string>();
 
   constructor(private readonly onProgress?: ImageProgressListener) {}
@@ -51,12 +53,19 @@ export class ImageCache {
     this.builtHashes.set(image, service.build.hash ?? hash);
   }
 
+  // prepare() found the image current: its id is known.
+  current(image: string, id: string): void {
+    this.ids.set(image, id);
+  }
+
   async idOf(docker: Docker, image: string): Promise<string> {
-    let id = this.ids.get(image);
-    if (id === undefined) {
-      id = (await docker.getImage(image).inspect()).Id;
-      this.ids.set(image, id);
-    }
-    return id;
+    const known = this.ids.get(image);
+    if (known !== undefined) return known;
+    const look = docker.getImage(image).inspect().then((info) => info.Id);
+    this.ids.set(image, look);
+    look.catch(() => {
+      if (this.ids.get(image) === look) this.ids.delete(image);
+    });
+    return look;
   }
 }

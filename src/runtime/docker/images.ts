@@ -25,12 +25,12 @@ export interface ImageRequest {
   build?: BuildSpec;
 }
 
-export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+// The image's id, or undefined when the engine does not have it.
+export async function imageId(docker: Docker, image: string): Promise<string | undefined> {
   try {
-    await docker.getImage(image).inspect();
-    return true;
+    return (await docker.getImage(image).inspect()).Id;
   } catch (error) {
-    if ((error as {statusCode?: number}).statusCode === 404) return false;
+    if ((error as {statusCode?: number}).statusCode === 404) return undefined;
     throw error;
   }
 }
@@ -41,27 +41,45 @@ function progressLine(message: EngineProgressMessage): string | undefined {
   return [message.id, message.status, message.progress].filter(Boolean).join(' ');
 }
 
-// The build hash an image of ours carries; undefined when missing or not built by us.
-async function builtHash(docker: Docker, image: string): Promise<string | undefined> {
+// The build hash an image of ours carries (undefined when missing or not built by us), and its id.
+async function builtHash(docker: Docker, image: string): Promise<{hash?: string; id?: string}> {
   try {
-    return (await docker.getImage(image).inspect()).Config?.Labels?.[BUILD_HASH_LABEL];
+    const info = await docker.getImage(image).inspect();
+    return {hash: info.Config?.Labels?.[BUILD_HASH_LABEL], id: info.Id};
   } catch (error) {
-    if ((error as {statusCode?: number}).statusCode === 404) return undefined;
+    if ((error as {statusCode?: number}).statusCode === 404) return {};
     throw error;
   }
+}
+
+export interface EnsureOptions {
+  forceBuild: boolean;
+  onProgress?: ImageProgressListener;
+  // The id of an image found current, so that creating containers from it needs no second look (issue 13.2).
+  onCurrent?: (image: string, id: string) => void;
 }
 
 // Pull when missing. A service with `build` is built when its image is missing,
 // was built from other content (context files, dockerfile, args: issue 8.5), or
 // with forceBuild (`--build`). Failures carry the engine's message (exit 5).
 // Returns the build hash the image now has, for services with `build`.
-export async function ensureImage(docker: Docker, request: ImageRequest, options: {forceBuild: boolean; onProgress?: ImageProgressListener}): Promise<string | undefined> {
+export async function ensureImage(docker: Docker, request: ImageRequest, options: EnsureOptions): Promise<string | undefined> {
   const {service, image, build} = request;
   const building = build !== undefined;
   const hash = build ? (build.hash ?? (await buildHash(build))) : undefined;
   if (build) {
-    if (!options.forceBuild && (await builtHash(docker, image)) === hash) return hash;
-  } else if (await imageExists(docker, image)) return undefined;
+    const found = options.forceBuild ? {} : await builtHash(docker, image);
+    if (found.hash !== undefined && found.hash === hash) {
+      if (found.id) options.onCurrent?.(image, found.id);
+      return hash;
+    }
+  } else {
+    const id = await imageId(docker, image);
+    if (id !== undefined) {
+      options.onCurrent?.(image, id);
+      return undefined;
+    }
+  }
   const action = building ? 'build' : 'pull';
   const report = (phase: ImageProgress['phase'], message?: string): void => options.onProgress?.({service, image, action, phase, message});
   report('start');
@@ -102,7 +120,7 @@ async function startBuild(docker: Docker, tag: string, build: BuildSpec, hash: s
 
 // Several images at once, bounded: pulls and builds are I/O bound but heavy on 2 cores.
 // Returns the build hash of every image built from a context, by image name.
-export async function ensureImages(docker: Docker, requests: ImageRequest[], options: {forceBuild: boolean; onProgress?: ImageProgressListener; concurrency?: number}): Promise<Map<string, string>> {
+export async function ensureImages(docker: Docker, requests: ImageRequest[], options: EnsureOptions & {concurrency?: number}): Promise<Map<string, string>> {
   const unique = [...new Map(requests.map((request) => [request.image, request])).values()];
   const queue = [...unique];
   const hashes = new Map<string, string>();

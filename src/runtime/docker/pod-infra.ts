@@ -28,7 +28,9 @@ export async function inspectByName(docker: Docker, name: string): Promise<Docke
 // (re)create it under the same name (and alias). Probe ports are published only
 // where container addresses are unreachable (issue 8.12): first without, then
 // once more with them if the check says so.
-export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void): Promise<PodInfra> {
+// `created` learns the infra's id as soon as it exists, before it starts: the
+// pod's containers can be created (joined to it) while its namespace comes up.
+export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void, created?: (id: string) => void): Promise<PodInfra> {
   const probed = probePorts(pod);
   const variants = [infraSpec(manifest, pod, image, false), infraSpec(manifest, pod, image, true)];
   const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
@@ -41,12 +43,12 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
     published = reused === 1;
   } else {
     published = (forcedPublished() || (await engineIsRootless(docker))) && probed.length > 0;
-    info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id);
+    info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id, created);
   }
   const why = await unreachableWhy(info, docker);
   if (why !== undefined && !published && probed.length > 0) {
     published = true;
-    info = await createInfra(docker, manifest, pod, variants[1]!, info.Id);
+    info = await createInfra(docker, manifest, pod, variants[1]!, info.Id, created);
   }
   if (why !== undefined && published) {
     const where = manifest.form === 'single' ? '' : ` of pod ${pod.name}`;
@@ -55,7 +57,7 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
   return {id: info.Id, pid: info.State.Pid, route: why === undefined ? directRoute(info) : publishedRoute(info)};
 }
 
-async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined): Promise<Docker.ContainerInspectInfo> {
+async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined, created?: (id: string) => void): Promise<Docker.ContainerInspectInfo> {
   if (replaces) await removeAndWait(docker, replaces);
   let container: Docker.Container;
   try {
@@ -64,6 +66,7 @@ async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: D
     // The pod's container is no service's (issue 8.8).
     throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${podWords(manifest, pod.name)} infra failed: ${engineMessage(error)}`, {cause: error, service: null});
   }
+  created?.(container.id);
   try {
     await container.start();
   } catch (error) {

@@ -13,18 +13,33 @@ interface Creation {
   ahead: Promise<Ahead | undefined>;
 }
 
+// At most this many creations ask the engine at once (issue 13.5: 50 sidecars
+// created at once made dockerd answer the first start, which waits for its own
+// creation, after all 50); queued in start order, so the first to start is
+// created first.
+export const CREATE_CONCURRENCY = 6;
+
 // Issue 13.2: creating a container does not depend on the start order, only
 // starting it does (a Kubernetes pod's containers are all created from one
 // spec; Compose creates before it starts too). So every container of a pod is
-// created (and its output attached) at once when the pod starts, and start()
-// then only starts them, in lifecycle order. A creation that failed, or one made for a service
+// created (and its output attached) when the pod's infra exists, while it
+// starts, and start() then only starts them, in lifecycle order. A creation that failed, or one made for a service
 // or pod that has changed since, is not used: start() creates afresh as ever
 // (and says why it fails); what is never started goes with the project's teardown.
 export class PrecreatedContainers {
   private readonly pending = new Map<string, Creation>();
+  private readonly queue: Array<() => void> = [];
+  private running = 0;
+  private generation = 0;
 
+  // Once per service and infra: a second ask for the same (the pod's start after
+  // the stack's plan) keeps the creation under way.
   add(service: Service, infraId: string, create: () => Promise<Ahead>): void {
-    this.pending.set(service.id, {service, infraId, ahead: create().catch(() => undefined)});
+    const current = this.pending.get(service.id);
+    if (current && current.service === service && current.infraId === infraId) return;
+    // One made for an older infra (the pod's namespace made again) goes first: both would hold the name.
+    const before = current ? current.ahead.then((ahead) => ahead?.container.remove({force: true, v: true}).catch(() => undefined)) : Promise.resolve();
+    this.pending.set(service.id, {service, infraId, ahead: before.then(() => this.bounded(create)).catch(() => undefined)});
   }
 
   // The container made ahead for exactly this service (same object) in this pod's current infra.
@@ -36,8 +51,24 @@ export class PrecreatedContainers {
     return creation.service === service && creation.infraId === infraId ? ahead : undefined;
   }
 
-  // Teardown removes the project's containers by label; nothing is taken after it.
+  // Teardown removes the project's containers by label; nothing is taken after it,
+  // and what still waits for its turn is not created (it would outlive the teardown).
   clear(): void {
     this.pending.clear();
+    this.generation++;
+    for (const wake of this.queue.splice(0)) wake();
+  }
+
+  private async bounded<T>(task: () => Promise<T>): Promise<T> {
+    const generation = this.generation;
+    if (this.running >= CREATE_CONCURRENCY) await new Promise<void>((resolve) => this.queue.push(resolve));
+    if (generation !== this.generation) throw new Error('cleared before its turn');
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
   }
 }

@@ -1,0 +1,87 @@
+import Docker from 'dockerode';
+import {afterEach, expect, it} from 'vitest';
+import {DockerRuntime} from '../../../src/runtime/docker/index.js';
+import {CREATE_CONCURRENCY} from '../../../src/runtime/docker/precreated.js';
+import {containerName, infraName} from '../../../src/runtime/docker/naming.js';
+import {Stack} from '../../../src/supervisor/stack.js';
+import type {LifecycleEvent} from '../../../src/supervisor/types.js';
+import {manifest, service} from '../../helpers/manifest-builder.js';
+import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
+import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
+
+// Issue 13.2 / 13.5: what `up` and `down` ask the engine, read from a recording
+// proxy in front of the real engine: which calls, and in which order (never how
+// long they took). A Kubernetes pod's containers are created from one spec
+// before the kubelet starts them in order; containerd's CRI kills the pause
+// container once the pod's containers stopped.
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const SERVE = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
+const byId = /^\/containers\/[0-9a-f]{64}\//;
+
+// The id in a /containers/ID/... path.
+const idOf = (call: RecordedCall): string => call.path.split('/')[2]!;
+
+describeDocker('engine calls of up and down (recorded)', () => {
+  it('creates every container while the infra starts, at most CREATE_CONCURRENCY at once, looks each image up once and no service up by name, starts in order, and kills the infra instead of stopping it', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const {dir, name} = tempProject('calls');
+    const unit = (id: string, role: 'app' | 'sidecar') =>
+      service(id, role, {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000, volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}]});
+    const sidecars = Array.from({length: CREATE_CONCURRENCY + 3}, (_v, i) => unit(`s${i + 1}`, 'sidecar'));
+    const m = manifest({name, dir, volumes: ['shared'], sidecars, app: unit('app', 'app')});
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    const events: LifecycleEvent[] = [];
+    stack.on('event', (event) => events.push(event));
+    await stack.start();
+    const upCalls = recorder.calls.length;
+    await stack.stop();
+    await runtime.teardown(m, {removeVolumes: true});
+    const calls = recorder.calls;
+    const up = calls.slice(0, upCalls);
+
+    // Creation needs no order: the first CREATE_CONCURRENCY containers (in start order) are asked for before the infra's start is answered, the rest as these are made.
+    const creates = up.filter((c) => c.method === 'POST' && c.path === '/containers/create');
+    const created = (who: string) => creates.find((c) => c.query.includes(`name=${who}`));
+    const infraCreate = created(infraName(m, m.pods[0]!.name))!;
+    expect(infraCreate).toBeDefined();
+    // Every service starts after the infra's start answered: the first start is the infra's.
+    const infraStart = up.find((c) => c.method === 'POST' && byId.test(c.path) && c.path.endsWith('/start'))!;
+    [...sidecars, m.pods[0]!.app].forEach((s, i) => {
+      const create = created(containerName(m, s));
+      expect(create, `${s.id} created`).toBeDefined();
+      if (i < CREATE_CONCURRENCY) expect(create!.asked, `${s.id} asked for before the infra's start answered`).toBeLessThan(infraStart.answered!);
+    });
+    // Bounded: never more creations in flight than CREATE_CONCURRENCY.
+    const moments = creates.filter((c) => c !== infraCreate).flatMap((c) => [{at: c.asked, d: 1}, {at: c.answered!, d: -1}]).sort((a, b) => a.at - b.at);
+    let inFlight = 0;
+    let most = 0;
+    for (const moment of moments) most = Math.max(most, (inFlight += moment.d));
+    expect(most).toBeLessThanOrEqual(CREATE_CONCURRENCY);
+
+    // One look per image for the whole start; containers are looked up by name only for the pod's infra (its reuse).
+    const imageLooks = up.filter((c) => c.method === 'GET' && c.path.startsWith('/images/')).map((c) => c.path);
+    expect(imageLooks.sort()).toEqual([`/images/${TEST_IMAGES.busybox}/json`, `/images/${TEST_IMAGES.pause}/json`].sort());
+    const byName = up.filter((c) => c.method === 'GET' && /^\/containers\/[^/]+\/json$/.test(c.path) && !byId.test(c.path.replace(/json$/, '')));
+    expect(byName.map((c) => c.path)).toEqual([`/containers/${infraName(m, m.pods[0]!.name)}/json`]);
+
+    // Starts in lifecycle order, each after the previous one's start answered.
+    const starts = up.filter((c) => c.method === 'POST' && c.path.endsWith('/start') && c !== infraStart);
+    expect(starts).toHaveLength(sidecars.length + 1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]!.asked).toBeGreaterThan(starts[i - 1]!.answered!);
+    const startedOrder = events.filter((e) => e.type === 'state' && e.to === 'running').map((e) => e.service);
+    expect(startedOrder).toEqual([...sidecars.map((s) => s.id), 'app']);
+
+    // down: the pod's infra is killed (SIGKILL) or removed with force, never stopped with a grace period.
+    const down = calls.slice(upCalls);
+    const infra = idOf(infraStart);
+    expect(down.filter((c) => c.path === `/containers/${infra}/stop`)).toEqual([]);
+    expect(down.some((c) => (c.path === `/containers/${infra}/kill` && c.query.includes('signal=SIGKILL')) || (c.method === 'DELETE' && c.path === `/containers/${infra}`))).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import http from 'node:http';
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// One engine API call as a client asked it, seen by a proxy on its own unix
+// socket: the order of `asked` and `answered` among all calls is what tests read
+// (never their durations).
+export interface RecordedCall {
+  seq: number;
+  method: string;
+  // The path without its query.
+  path: string;
+  query: string;
+  // Position in the recorder's order of events: when it was asked, when answered.
+  asked: number;
+  answered?: number;
+}
+
+// A pass-through proxy in front of the real engine that records every call
+// (bench/docker-trace.js does the same with timestamps, for the trace).
+export class EngineRecorder {
+  readonly calls: RecordedCall[] = [];
+  readonly socketPath: string;
+  private clock = 0;
+  private readonly dir: string;
+  private readonly server: http.Server;
+  private readonly agent = new http.Agent({keepAlive: true, maxSockets: Infinity});
+
+  private constructor(private readonly engineSocket: string) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-engine-recorder-'));
+    this.socketPath = path.join(this.dir, 'engine.sock');
+    this.server = http.createServer((req, res) => this.forward(req, res));
+  }
+
+  static async start(engineSocket = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '')): Promise<EngineRecorder> {
+    const recorder = new EngineRecorder(engineSocket);
+    await new Promise<void>((resolve) => recorder.server.listen(recorder.socketPath, resolve));
+    return recorder;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.agent.destroy();
+    rmSync(this.dir, {recursive: true, force: true});
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const [pathname, query = ''] = (req.url ?? '/').split('?');
+    const call: RecordedCall = {seq: this.calls.length, method: req.method ?? 'GET', path: pathname!, query: decodeURIComponent(query), asked: this.clock++};
+    this.calls.push(call);
+    const upstream = http.request({socketPath: this.engineSocket, path: req.url, method: req.method, headers: req.headers, agent: this.agent}, (answer) => {
+      call.answered = this.clock++;
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // A stream (events, attach) answers with headers only at first.
+      res.flushHeaders();
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  }
+}
