@@ -4,6 +4,7 @@ import {SidecarError} from '../errors/index.js';
 import {LossList, type Loss} from '../manifest/loss.js';
 import {projectNameFromDir} from '../manifest/normalize.js';
 import type {Manifest, Pod, Service, VolumeSpec} from '../manifest/types.js';
+import {composeModel} from './compose-model.js';
 import {composeService, type ComposeContext, type Raw} from './compose-service.js';
 import type {ImportedService} from './native-writer.js';
 
@@ -40,15 +41,18 @@ function podName(name: string): string {
 // an infra container (then the member nothing in the pod waits for is the app,
 // as sidecar starts the app last); every other service is a pod of its own.
 // depends_on becomes the pods' `after`, or inside a pod start order and init jobs.
-export function composeToManifest(file: string, text: string): {manifest: Manifest; losses: Loss[]} {
+// `profiles`: the active ones (COMPOSE_PROFILES), as `docker compose up` reads them.
+export function composeToManifest(file: string, text: string, profiles: string[] = []): {manifest: Manifest; losses: Loss[]} {
   const absolute = path.resolve(file);
   const dir = path.dirname(absolute);
-  const data = parse(text, {merge: true}) as Raw;
-  if (!looksLikeCompose(data)) {
+  const parsed = parse(text, {merge: true}) as Raw;
+  if (!looksLikeCompose(parsed) && !(parsed && typeof parsed === 'object' && 'include' in parsed)) {
     throw new SidecarError('SIDECAR_MANIFEST_INVALID', `${file} is neither Kubernetes YAML nor a docker-compose file with services`, {suggestion: 'give `sidecar import` a Pod/Deployment/StatefulSet/Job file or a compose file'});
   }
   const losses = new LossList();
-  for (const key of Object.keys(data)) if (!['services', 'volumes', 'version', 'name', 'networks'].includes(key) && !key.startsWith('x-')) losses.add(undefined, key, 'sidecar has no equivalent');
+  for (const key of Object.keys(parsed)) if (!['services', 'volumes', 'version', 'name', 'networks', 'include'].includes(key) && !key.startsWith('x-')) losses.add(undefined, key, 'sidecar has no equivalent');
+  const data = composeModel(file, parsed, losses, profiles);
+  const left = new Set(losses.list().filter((loss) => loss.service === undefined && loss.feature.startsWith('services.')).map((loss) => loss.feature.slice('services.'.length)));
   if (data.networks !== undefined) losses.add(undefined, 'networks', 'the pods share one network of the stack; networks are not carried over');
   const services = data.services as Record<string, Raw>;
   const names = Object.keys(services);
@@ -80,7 +84,7 @@ export function composeToManifest(file: string, text: string): {manifest: Manife
       if (owner !== pod.name) continue;
       for (const dep of dependsOn(services[member] ?? {}).keys()) {
         const other = podOfService.get(dep);
-        if (other === undefined) losses.add(undefined, `services.${member}.depends_on`, `${dep} is not a service of the file`);
+        if (other === undefined) losses.add(undefined, `services.${member}.depends_on`, left.has(dep) ? `${dep} is left out (its profile is not active): Compose refuses to start ${member} without it too` : `${dep} is not a service of the file`);
         else if (other !== pod.name) after.add(other);
       }
     }

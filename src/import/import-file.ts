@@ -29,7 +29,9 @@ export function planImport(file: string, output: string): ImportPlan {
   const text = readManifestText(file);
   const outputDir = path.dirname(path.resolve(output));
   if (looksLikeKubernetes(text)) return fromKubernetes(file, text, outputDir);
-  const {manifest, losses} = composeToManifest(file, text);
+  // Compose's own variable for `--profile`: the services of those profiles are imported too.
+  const profiles = (process.env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const {manifest, losses} = composeToManifest(file, text, profiles);
   const specs = manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init]).flatMap((service) => (service as ImportedService).portSpecs ?? []);
   // `${NAME}` and `${NAME:?}` forms; `${NAME:-default}` and `${NAME-default}` stand on their own.
   const needs = [...new Set(specs.flatMap((spec) => [...spec.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?=\}|:?\?)/g)].map((match) => match[1]!)))];

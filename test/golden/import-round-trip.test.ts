@@ -115,7 +115,7 @@ describe('import of a compose file: generate k8s gives back its services, probes
       const beside = path.join(path.dirname(c.file), `.roundtrip-${path.basename(c.file)}`);
       writeFileSync(beside, plan.yaml);
       const manifest = await loadManifest(beside, {env: {}, checkPaths: true}).finally(() => rmSync(beside, {force: true}));
-      const services = (parse(readFileSync(c.file, 'utf8')) as Raw).services as Record<string, Raw>;
+      const services = upServices(c.file);
       const containers = k8sDocuments(manifest, {kind: 'pod'}).documents.filter((d) => d.kind === 'Pod').flatMap((d) => [...((d as Raw).spec.initContainers ?? []), ...(d as Raw).spec.containers]) as Raw[];
       const infra = Object.entries(services).filter(([, s]) => /pause/.test(String(s.image ?? '')) && Object.values(services).some((o) => o.network_mode === `service:${Object.keys(services).find((k) => services[k] === s)}`)).map(([n]) => n);
       // Name-free: the app of each pod is called `app` in sidecar.yaml, and members lose a POD- prefix.
@@ -134,3 +134,29 @@ describe('import of a compose file: generate k8s gives back its services, probes
     });
   }
 });
+
+// The services `docker compose up` runs from a file, read independently of the
+// import for the fields compared: included files' services added, services of
+// a profile left out, `extends` resolved for image, healthcheck test and mounts
+// (a local mount replaces the base's at the same target).
+function upServices(file: string): Record<string, Raw> {
+  const data = parse(readFileSync(file, 'utf8')) as Raw;
+  const own = (data.services ?? {}) as Record<string, Raw>;
+  const included = ((data.include ?? []) as string[]).map((p) => ((parse(readFileSync(path.resolve(path.dirname(file), p), 'utf8')) as Raw).services ?? {}) as Record<string, Raw>);
+  const all: Record<string, Raw> = Object.assign({}, ...included, own);
+  const resolve = (service: Raw, from: string): Raw => {
+    if (!service.extends) return service;
+    const spec = typeof service.extends === 'string' ? {service: service.extends} : service.extends;
+    const pool = spec.file ? ((parse(readFileSync(path.resolve(path.dirname(from), spec.file), 'utf8')) as Raw).services as Record<string, Raw>) : all;
+    const base = resolve(pool[spec.service]!, spec.file ? path.resolve(path.dirname(from), spec.file) : from);
+    const target = (v: unknown) => (typeof v === 'string' ? v.split(':')[1] : (v as Raw).target);
+    const mounts = [...(base.volumes ?? [])];
+    for (const v of service.volumes ?? []) {
+      const at = mounts.findIndex((m) => target(m) === target(v));
+      if (at === -1) mounts.push(v);
+      else mounts[at] = v;
+    }
+    return {...base, ...service, healthcheck: {...base.healthcheck, ...service.healthcheck}, volumes: mounts};
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, s]) => !s.profiles).map(([name, s]) => [name, resolve(s, file)]));
+}

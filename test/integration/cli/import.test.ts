@@ -89,4 +89,18 @@ describe('sidecar import', () => {
     expect(await ports({API_PORT: '9000'})).toEqual(['127.0.0.1:8080:80', '127.0.0.1:9000:3000']);
     expect(await ports({API_PORT: '9000', WEB_PORT: '9001'})).toEqual(['127.0.0.1:9001:80', '127.0.0.1:9000:3000']);
   });
+
+  it('services behind a profile are left out with a comment naming the way to get them; COMPOSE_PROFILES brings them in, as for docker compose up', async () => {
+    const fixture = path.join(ROOT, 'test/fixtures/import/compose/profiles-debug-tools.compose.yaml');
+    const plain = await sidecar(['import', fixture, '-o', 'profiles/sidecar.yaml']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('services.phpmyadmin: left out, as `docker compose up` leaves it without --profile debug (profile debug); import with COMPOSE_PROFILES=debug to include it');
+    const text = readFileSync(path.join(dir, 'profiles/sidecar.yaml'), 'utf8');
+    expect(text).toContain('# not carried over: services.phpmyadmin: left out');
+    expect(text).not.toContain('phpmyadmin:5.2');
+    const debug = await sidecar(['import', fixture, '-o', 'profiles/sidecar.yaml', '--force', '--json'], {COMPOSE_PROFILES: 'debug'});
+    expect(debug.code, debug.stdout).toBe(0);
+    expect(readFileSync(path.join(dir, 'profiles/sidecar.yaml'), 'utf8')).toContain('image: phpmyadmin:5.2');
+    expect(readFileSync(path.join(dir, 'profiles/sidecar.yaml'), 'utf8')).toContain('image: axllent/mailpit:v1.20');
+  });
 });
