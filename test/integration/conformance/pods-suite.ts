@@ -66,6 +66,27 @@ export function podsConformance(makeRuntime: () => Runtime, fixtures: Conformanc
       ]);
     });
 
+    // Issue 13.5: 3 pods x 3 services, no probes and no delay. Each pod starts its
+    // services one after another, so two pods that start together overlap: each
+    // one's first service is starting before the other's app runs. Read from the
+    // order of the supervisor's events only.
+    it('3 pods x 3 services: independent pods start together (their starts overlap), the pod after another waits for it', async () => {
+      newMark();
+      const three = () => ({sidecars: [forever('s1', 'sidecar'), forever('s2', 'sidecar')], app: forever('app', 'app')});
+      const s = podStack({a: three(), b: three(), c: {after: ['a'], ...three()}});
+      await s.stack.start();
+      for (const [one, other] of [['a', 'b'], ['b', 'a']] as const) {
+        expect(s.reached(`${one}/s1`, 'starting'), `${one} started before ${other} was up`).toBeLessThan(s.reached(`${other}/app`, 'running'));
+      }
+      expect(s.reached('c/s1', 'starting')).toBeGreaterThan(s.reached('a/app', 'running'));
+      // Within each pod: in order, each running before the next starts.
+      for (const pod of ['a', 'b', 'c']) {
+        expect(s.reached(`${pod}/s1`, 'running')).toBeLessThan(s.reached(`${pod}/s2`, 'starting'));
+        expect(s.reached(`${pod}/s2`, 'running')).toBeLessThan(s.reached(`${pod}/app`, 'starting'));
+      }
+      expect(s.stack.status().every((x) => x.state === 'running')).toBe(true);
+    });
+
     it('restarts a unit killed with -9 in its own pod only: the other pod keeps its units', async () => {
       newMark();
       const [port] = await freePorts(1);
