@@ -14,6 +14,8 @@ import {connectEngine} from './engine.js';
 import {EngineEventStream} from './event-stream.js';
 import {execIn} from './exec.js';
 import {putFiles, removeFiles} from './file-sync.js';
+import {SyncChannels} from './sync-channel.js';
+import {tarOf} from './tar-entries.js';
 import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
@@ -62,6 +64,8 @@ export class DockerRuntime implements Runtime {
   private readonly fresh: FreshContainers;
   // What the stack will start, by pod, told before prepare(): created once the pod's infra exists.
   private readonly planned = new Map<string, Service[]>();
+  // Watch `sync` receivers kept open in the containers (issue 11.7).
+  private readonly channels = new SyncChannels();
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {
     this.images = new ImageCache(options.onImageProgress);
@@ -157,6 +161,7 @@ export class DockerRuntime implements Runtime {
       if (initial) await putFiles(container, service.id, initial.copy);
       logsEnded(ahead?.logsEnded ?? (await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
+      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id);
     } catch (error) {
       this.units.forget(container.id);
       if (error instanceof SidecarError) throw error;
@@ -203,7 +208,7 @@ export class DockerRuntime implements Runtime {
     if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into; its next container gets the files before it starts`, {service: service.id});
     const container = docker.getContainer(info.Id);
     await removeFiles(docker, container, service.id, remove);
-    await putFiles(container, service.id, copy);
+    if (copy.length > 0 && !(await this.channels.put(docker, info.Id, () => tarOf(copy)))) await putFiles(container, service.id, copy);
   }
 
   // Watch `rebuild`: the image brought up to the context as it is now.
