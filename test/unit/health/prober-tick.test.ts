@@ -1,11 +1,12 @@
 import {describe, expect, it} from 'vitest';
-import {FAST_PROBE_INTERVAL_MS, FIRST_PROBE_TICK_MS, Prober} from '../../../src/health/prober.js';
+import {FAST_PROBE_INTERVAL_MS, Prober, STARTUP_TICK_MS, STARTUP_WINDOW_MS} from '../../../src/health/prober.js';
 import type {Probe} from '../../../src/health/probe.js';
 import type {Health} from '../../../src/manifest/types.js';
 import {FakeClock} from '../../helpers/fake-clock.js';
 
-// Issue 13.1: cheap probes (tcp, http, log) start on a tick of a few ms that doubles
-// up to the 100ms fast interval; DESIGN's numbers for a failing probe stay true.
+// Issue 13.1: cheap probes (tcp, http, log) check every 10ms for the first second of
+// a start, as a bash loop polling a port does, then every 100ms; DESIGN's numbers
+// for a failing probe stay true.
 class TimedProbe implements Probe {
   readonly description = 'timed';
   readonly calls: number[] = [];
@@ -30,27 +31,37 @@ function setup(cheap: boolean, h: Health = health()) {
 }
 
 describe('Prober start-up tick (issue 13.1)', () => {
-  it('checks a cheap probe at 0, 5, 15, 35, 75, 155ms, then every 100ms', async () => {
+  it('checks a cheap probe every 10ms for the first second, then every 100ms', async () => {
     const {clock, prober, calls} = setup(true);
     prober.start();
-    await clock.advance(360);
-    const t = FIRST_PROBE_TICK_MS;
-    expect(calls()).toEqual([0, t, 3 * t, 7 * t, 15 * t, 31 * t, 31 * t + FAST_PROBE_INTERVAL_MS, 31 * t + 2 * FAST_PROBE_INTERVAL_MS]);
+    await clock.advance(1250);
+    const first = Array.from({length: STARTUP_WINDOW_MS / STARTUP_TICK_MS + 1}, (_v, i) => i * STARTUP_TICK_MS);
+    expect(calls()).toEqual([...first, STARTUP_WINDOW_MS + FAST_PROBE_INTERVAL_MS, STARTUP_WINDOW_MS + 2 * FAST_PROBE_INTERVAL_MS]);
     prober.stop();
   });
 
-  it('sees a service that starts listening at 30ms by 35ms, where the fixed tick sees it at 100ms', async () => {
+  it('sees a service that starts listening at 160ms by 160ms, where the fixed tick sees it at 200ms', async () => {
+    // A Node service here listens 100-300ms after its start; the earlier tick
+    // (5ms doubling to 100ms: 0, 5, 15, 35, 75, 155, 255) saw this one at 255ms.
     const cheap = setup(true);
-    cheap.probe.passingFrom = cheap.t0 + 30;
+    cheap.probe.passingFrom = cheap.t0 + 160;
     cheap.prober.start();
-    await cheap.clock.advance(200);
-    expect(cheap.seen.find((e) => e.type === 'ready')?.at).toBe(35);
+    await cheap.clock.advance(400);
+    expect(cheap.seen.find((e) => e.type === 'ready')?.at).toBe(160);
 
     const fixed = setup(false);
-    fixed.probe.passingFrom = fixed.t0 + 30;
+    fixed.probe.passingFrom = fixed.t0 + 160;
     fixed.prober.start();
-    await fixed.clock.advance(200);
-    expect(fixed.seen.find((e) => e.type === 'ready')?.at).toBe(100);
+    await fixed.clock.advance(400);
+    expect(fixed.seen.find((e) => e.type === 'ready')?.at).toBe(200);
+  });
+
+  it('sees a service that listens at 733ms within one short tick', async () => {
+    const cheap = setup(true);
+    cheap.probe.passingFrom = cheap.t0 + 733;
+    cheap.prober.start();
+    await cheap.clock.advance(1000);
+    expect(cheap.seen.find((e) => e.type === 'ready')?.at).toBe(740);
   });
 
   it('keeps the 100ms tick from the start for a probe that is not cheap (an exec spawns a process)', async () => {
