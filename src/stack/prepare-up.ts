@@ -118,7 +118,7 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   const runtime = decision.kind;
   // Issue 8.3: a port someone else holds fails the start before anything runs.
   if (runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
-  if (runtime === 'process') assertStackPortsFree([...selectPods(manifest, only).values()].flat());
+  if (runtime === 'process') await assertStackPortsFree([...selectPods(manifest, only).values()].flat());
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   const resourcesWarning = runtime === 'process' ? await processLimitsProblem(manifest, only) : undefined;
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {}), ...(resourcesWarning ? {resourcesWarning} : {})};

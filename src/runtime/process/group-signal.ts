@@ -82,13 +82,17 @@ export function signalEach(members: ProcStat[], signal: NodeJS.Signals): boolean
 // something is still in the group (or the call is refused), the scan decides
 // whether what is left is ours.
 export function groupGone(identity: ProcessIdentity): boolean {
-  if (!isCurrentBoot(identity.bootId)) return true;
-  try {
-    process.kill(-identity.pgid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-  }
+  if (!isCurrentBoot(identity.bootId) || noProcessIn(identity.pgid)) return true;
   return groupMembers(identity).length === 0;
+}
+
+function noProcessIn(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 // SIGKILL the group, rescan, again, until no verified member is left or ms have passed:
@@ -96,6 +100,9 @@ export function groupGone(identity: ProcessIdentity): boolean {
 export async function killGroupUntilGone(identity: ProcessIdentity, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
+    // Nothing in the group: done without a scan of /proc (issue 13.1; after every
+    // exit of a leader that died on its own, and at each stop that had to SIGKILL).
+    if (!isCurrentBoot(identity.bootId) || noProcessIn(identity.pgid)) return true;
     const table = listProcesses();
     const members = groupMembers(identity, table);
     if (members.length === 0) return true;

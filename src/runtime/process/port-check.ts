@@ -1,3 +1,5 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
 import {SidecarError} from '../../errors/index.js';
 import {checksOf, type Service} from '../../manifest/types.js';
 import {holdersOf, socketsOnPorts, socketsOnPortsAsync, type BoundSocket, type SocketHolder} from './port-holders.js';
@@ -18,6 +20,43 @@ export function portsOf(service: Service): ServicePort[] {
     }
   }
   return ports;
+}
+
+// Issue 13.1: whether every port binds on the wildcard address right now. A wildcard
+// bind fails on any listener of its port (any address, IPv4 or IPv6) and on any bound
+// UDP socket, so a port that binds is free and /proc/net need not be read: each read
+// walks the kernel's whole socket hash, 8-25 ms here whatever the number of sockets,
+// per file, per start. Anything else (EADDRINUSE, no IPv6, a privileged port, a
+// connection's local port) goes to the exact check below, which also names the holder.
+// The TCP listener lives for one turn of the event loop and accepts nothing.
+export async function portsBindable(ports: readonly {port: number; protocol: 'tcp' | 'udp'}[]): Promise<boolean> {
+  const results = await Promise.all(ports.map((p) => (p.protocol === 'tcp' ? tcpBindable(p.port) : udpBindable(p.port))));
+  return results.every(Boolean);
+}
+
+function tcpBindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({port, host: '::', ipv6Only: false, exclusive: true, backlog: 1}, () => server.close(() => resolve(true)));
+  });
+}
+
+function udpBindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket({type: 'udp6', ipv6Only: false});
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind({port, address: '::', exclusive: true}, () => socket.close(() => resolve(true)));
+  });
+}
+
+// What the process runtime checks before each start: the bind test, then the exact check.
+export async function checkPortsFree(service: Service, ours: (pid: number) => boolean): Promise<void> {
+  if (await portsBindable(portsOf(service))) return;
+  assertPortsFree(service, ours);
 }
 
 // Issue 8.3: before a service starts, every port it declares or probes must be
@@ -62,10 +101,11 @@ function describeHolder(socket: BoundSocket, held: SocketHolder[]): string {
 
 // `up`/`run` before anything starts (no stack of this project runs then, so every
 // holder is someone else): the first taken port fails the whole start, naming the service.
-export function assertStackPortsFree(services: Service[]): void {
-  // One read of /proc/net for the whole stack (issue 13.1): each read walks the
-  // kernel's socket tables (5-20 ms here); per service only when a port is taken.
-  if (socketsOnPorts(services.flatMap(portsOf)).length === 0) return;
+export async function assertStackPortsFree(services: Service[]): Promise<void> {
+  // The bind test for the whole stack, then one read of /proc/net (issue 13.1): each
+  // read walks the kernel's socket tables; per service only when a port is taken.
+  const ports = services.flatMap(portsOf);
+  if ((await portsBindable(ports)) || socketsOnPorts(ports).length === 0) return;
   for (const service of services) {
     try {
       assertPortsFree(service, () => false);

@@ -1,5 +1,6 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
+import {procReads} from './proc-table.js';
 
 // A socket bound to a port on this host (its network namespace), from /proc/net.
 export interface BoundSocket {
@@ -59,6 +60,7 @@ function onPorts(ports: Ports, tables: (readonly [string | undefined, 'tcp' | 'u
 export function socketsOnPorts(ports: Ports): BoundSocket[] {
   const tables = TABLES.filter(([, protocol]) => ports.some((p) => p.protocol === protocol)).map(([file, protocol]) => {
     try {
+      procReads.net++;
       return [readFileSync(`/proc/net/${file}`, 'utf8'), protocol] as const;
     } catch {
       return [undefined, protocol] as const;
@@ -72,6 +74,7 @@ export function socketsOnPorts(ports: Ports): BoundSocket[] {
 // starting the process meanwhile (issue 11.7).
 export async function socketsOnPortsAsync(ports: Ports): Promise<BoundSocket[]> {
   const wanted = TABLES.filter(([, protocol]) => ports.some((p) => p.protocol === protocol));
+  procReads.net += wanted.length;
   const tables = await Promise.all(wanted.map(async ([file, protocol]) => [await readFile(`/proc/net/${file}`, 'utf8').catch(() => undefined), protocol] as const));
   return onPorts(ports, tables);
 }

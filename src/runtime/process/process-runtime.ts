@@ -8,7 +8,7 @@ import {LineSplitter} from '../line-splitter.js';
 import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
 import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
-import {assertPortsFree, portsClearOfOthers, portsOf} from './port-check.js';
+import {checkPortsFree, portsClearOfOthers, portsOf} from './port-check.js';
 import {socketInodesOf} from './port-holders.js';
 import {spawnFailure} from './spawn-failure.js';
 import {POD_HOST, serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
@@ -90,7 +90,7 @@ export class ProcessRuntime implements Runtime {
     this.portReads.delete(service.id);
     // Read during the stop of its last unit, only ours held them: no need to read again.
     const clear = read?.stoppedAt !== undefined && read.ports === portsKey(service) && Date.now() - read.stoppedAt < PORT_READ_FRESH_MS && (await read.clear);
-    if (!clear) assertPortsFree(service, ours);
+    if (!clear) await checkPortsFree(service, ours);
     const env = serviceEnv(manifest, service, {runId: this.runId});
     const cgroup = this.limits?.groupFor(service);
     const [program, ...programArgs] = cgroup ? this.limits!.wrap(cgroup, [file, ...args], serviceWorkdir(service), env.PATH) : [file, ...args];
@@ -150,7 +150,8 @@ export class ProcessRuntime implements Runtime {
     const read = held ? this.readPorts(unit.service, held) : undefined;
     let info = await within(unit.exited, timeoutMs);
     const gone = () => groupGone(unit.identity);
-    const emptied = info ? await pollUntil(gone, deadline - Date.now()) : false;
+    // Each check is one kill(-pgid, 0) once the group is empty (groupGone), so it can be often.
+    const emptied = info ? await pollUntil(gone, deadline - Date.now(), 10) : false;
     if (!emptied || !info) {
       signalGroup(unit.identity, 'SIGKILL');
       unit.cgroup?.killAll();
