@@ -2,7 +2,8 @@
 // pipeline) into one CommonJS file, dist/bundle/cli.cjs, and records a V8 code
 // cache for it (bin/run.js loads both), so a command starts without resolving
 // hundreds of modules or recompiling oclif. Node 20 has no module compile cache.
-// dockerode stays external and loads only where Docker is used.
+// dockerode stays external and loads only where Docker is used; re2js loads from
+// node_modules on the first log: pattern with regex syntax (src/manifest/user-regex.ts).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {copyFileSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import Module from 'node:module';

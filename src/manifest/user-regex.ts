@@ -1,4 +1,5 @@
-import {RE2JS} from 're2js';
+import nodeModule from 'node:module';
+import type {RE2JS as RE2JSClass} from 're2js';
 
 // A `log:` probe's pattern runs on RE2 (through re2js, pure JS): matching is linear
 // in the line's length whatever the pattern, so `(a+)+$` against a long line cannot
@@ -11,6 +12,13 @@ export interface UserRegex {
 export interface RegexProblem {
   message: string;
   suggestion: string;
+}
+
+// re2js is ~260 KB of code: loaded on the first pattern that needs it, not with every
+// supervisor and `up` (most patterns are plain text, matched below without it; issue 13.1).
+let re2js: typeof RE2JSClass | undefined;
+function RE2(): typeof RE2JSClass {
+  return (re2js ??= (nodeModule.createRequire(import.meta.url)('re2js') as {RE2JS: typeof RE2JSClass}).RE2JS);
 }
 
 const SYNTAX = 'log: patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax), which matches in linear time';
@@ -59,7 +67,7 @@ export function userRegexProblem(pattern: string): RegexProblem | undefined {
   const problem = unsupported(pattern);
   if (problem) return problem;
   try {
-    RE2JS.compile(RE2JS.translateRegExp(pattern));
+    RE2().compile(RE2().translateRegExp(pattern));
     return undefined;
   } catch (error) {
     const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
@@ -71,6 +79,6 @@ export function userRegexProblem(pattern: string): RegexProblem | undefined {
 // (\u0041, [^]) are translated, so existing manifests keep matching what they did.
 export function compileUserRegex(pattern: string): UserRegex {
   if (LITERAL.test(pattern)) return {test: (line) => line.includes(pattern)};
-  const compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  const compiled = RE2().compile(RE2().translateRegExp(pattern));
   return {test: (line) => compiled.test(line)};
 }
