@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type {HttpCheck} from '../manifest/types.js';
 import type {ProbeEndpoint} from '../runtime/types.js';
+import {canGetPlainly, plainHttpGet} from './plain-http-get.js';
 import {ProbeError, type Probe} from './probe.js';
 import {refusedHint} from './refused-hint.js';
 
@@ -18,9 +19,22 @@ export class HttpProbe implements Probe {
 
   async check(signal: AbortSignal): Promise<void> {
     const endpoint = await this.endpoint();
+    const plain = this.check_.scheme === 'http' && canGetPlainly(this.check_.path, this.check_.headers);
+    const status = plain ? await this.plainly(endpoint, signal) : await this.throughNodeHttp(endpoint, signal);
+    if (status < 200 || status >= 400) throw new ProbeError(`${this.description}: HTTP ${status}`);
+  }
+
+  // Issue 13.4: plain http without headers skips Node's http client (plain-http-get.ts).
+  private plainly(endpoint: ProbeEndpoint, signal: AbortSignal): Promise<number> {
+    return plainHttpGet(endpoint.host, endpoint.port, this.check_.path, signal).catch(async (error: Error) => {
+      throw new ProbeError(`${this.description}: ${error.message}${await refusedHint(endpoint, error)}`);
+    });
+  }
+
+  private throughNodeHttp(endpoint: ProbeEndpoint, signal: AbortSignal): Promise<number> {
     const {host, port} = endpoint;
     const client = this.check_.scheme === 'https' ? https : http;
-    const status = await new Promise<number>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const request = client.get(
         {host, port, path: this.check_.path, headers: this.check_.headers, signal, agent: false, rejectUnauthorized: false},
         (response) => {
@@ -30,6 +44,5 @@ export class HttpProbe implements Probe {
       );
       request.on('error', (error) => void refusedHint(endpoint, error).then((hint) => reject(new ProbeError(`${this.description}: ${error.message}${hint}`))));
     });
-    if (status < 200 || status >= 400) throw new ProbeError(`${this.description}: HTTP ${status}`);
   }
 }
