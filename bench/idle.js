@@ -1,5 +1,5 @@
 // Issue 3 bench (c): a detached supervisor with 10 services (5 with an HTTP
-// probe every 1s, 5 without) idle for 30s: its CPU% and RSS (goal <= 0.5%, <= 80 MB).
+// probe every 1s, 5 without) idle for 30s: its CPU% and RSS (goal <= 0.5%, <= 60 MB, issue 13.4).
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
@@ -39,7 +39,11 @@ const ticks = () => {
 const status = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const hz = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim());
 
-await new Promise((resolve) => setTimeout(resolve, 2000));
+// Idle means after start-up has settled: V8's memory reducer runs a full GC some
+// 8 s after the start-up's allocations stop (~40 ms of CPU here, once), which is
+// start-up's cost. IDLE_SETTLE_SECONDS=2 measures it inside the window, as before.
+const settle = Number(process.env.IDLE_SETTLE_SECONDS ?? 10);
+await new Promise((resolve) => setTimeout(resolve, settle * 1000));
 const t0 = ticks();
 const start = Date.now();
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -47,6 +51,6 @@ const cpu = ((ticks() - t0) / hz / ((Date.now() - start) / 1000)) * 100;
 const rss = status('VmRSS');
 const peak = status('VmHWM');
 cli('down');
-console.log(`detached supervisor, 10 services (${process.env.PROBED ?? 5} with an HTTP probe at 1s), idle ${seconds}s`);
+console.log(`detached supervisor, 10 services (${process.env.PROBED ?? 5} with an HTTP probe at 1s), idle ${seconds}s after ${settle}s to settle, load average ${os.loadavg()[0].toFixed(2)}`);
 console.log(`  CPU ${cpu.toFixed(2)}% (goal <= 0.5%)`);
-console.log(`  RSS ${rss.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (goal <= 80 MB)`);
+console.log(`  RSS ${rss.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (goal <= 60 MB)`);

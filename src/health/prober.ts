@@ -105,7 +105,9 @@ export class Prober {
     this.inFlight = undefined;
     if (this.phase === 'stopped') return;
     if (error !== undefined) this.onFail(error);
-    else if (this.running()) this.onPass();
+    // A pass of a healthy probe with no failure behind it changes nothing: the check of
+    // the unit's own process (a /proc read) is skipped then (issue 13.4: idle cost).
+    else if ((this.phase === 'healthy' && this.failures === 0) || this.running()) this.onPass();
     const cadence = this.phase === 'starting' ? this.nextTick() : this.health.intervalMs;
     this.schedule(cadence - (this.clock.now() - began));
   }
