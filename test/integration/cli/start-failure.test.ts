@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {waitFor} from '../conformance/suite.js';
 import {cli, ensureBuilt, project, survivors, type Project} from './cli-harness.js';
 
 // Issue 8 point 6: `up --wait` / `up -d` report a failed start once, with the
@@ -45,6 +46,8 @@ app:
     // -d may return before the init job ran (exit 0, `ps` tells); if the supervisor was gone first, the same one message.
     if (detached.exitCode !== 0) expectOneCleanFailure(detached, 'init "migrate" failed: exited with code 3');
     expect(readFileSync(path.join(p.dir, '.sidecar/supervisor.log'), 'utf8')).not.toContain('the app completed');
+    // After `-d` returned 0 the init job may still be running (it is starting): its failure then stops everything.
+    await waitFor(async () => survivors(p.mark).length === 0, 10_000);
     expect(survivors(p.mark)).toEqual([]);
   });
 
