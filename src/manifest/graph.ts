@@ -1,5 +1,5 @@
-import {formatPlace, type Problem} from '../errors/index.js';
-import {locate, locateWithin, problemAt, type ManifestSource, type PathSegment} from './source.js';
+import {formatPlace, type Place, type Problem} from '../errors/index.js';
+import {sourcePlaces, type ManifestPlaces, type ManifestSource, type PathSegment} from './source.js';
 import {allServices, checksOf, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
 import {misplacedRefs} from './misplaced-refs.js';
 import {checkPodAfter, checkPodRefs} from './pod-graph.js';
@@ -8,9 +8,9 @@ import {volumeRefs} from './volume-refs.js';
 const ROLE_NOUN = {app: 'the app', sidecar: 'a sidecar', init: 'an init job'} as const;
 
 // Where a service's declaration starts in the file, to order reports by position.
-export function offsetOf(source: ManifestSource, service: Service): number {
-  const place = locate(source, basePath(service), true);
-  return source.lineCounter.lineStarts[place.line - 1]! + place.column - 1;
+function orderOf(places: ManifestPlaces, service: Service): number {
+  const place = places.locate(basePath(service), true);
+  return place.line * 1e6 + place.column;
 }
 
 // Where a service is declared: at the top level, or under `pods.POD` (its id is then POD/NAME).
@@ -21,10 +21,17 @@ export function basePath(service: Service): PathSegment[] {
 
 // Stage 5: cross-references the schema cannot see, checked once so the rest can trust them.
 export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[] {
+  return [...checkStack(sourcePlaces(source), manifest), ...misplacedRefs(source)];
+}
+
+// The checks of the stack itself, at the places of the file it was read from:
+// a sidecar.yaml, or a Kubernetes file (whose values are not sidecar.yaml text,
+// so misplacedRefs, a walk of the sidecar.yaml, is not among them).
+export function checkStack(places: ManifestPlaces, manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
-  const at = (p: PathSegment[], message: string, suggestion: string, atKey = false) => problems.push(problemAt(source, p, message, suggestion, atKey));
+  const at = (p: PathSegment[], message: string, suggestion: string, atKey = false) => problems.push({message, place: places.locate(p, atKey), suggestion});
   // Clashes are reported on the later declaration in the file, the one just added.
-  const inFileOrder = [...allServices(manifest)].sort((a, b) => offsetOf(source, a) - offsetOf(source, b));
+  const inFileOrder = [...allServices(manifest)].sort((a, b) => orderOf(places, a) - orderOf(places, b));
   // Names are unique within a pod. The app keeps its name; otherwise the
   // declaration further down the file is the one to rename.
   for (const pod of manifest.pods) {
@@ -48,7 +55,7 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       }
     });
     for (const [key, value] of referenceSites(service)) {
-      checkPodRefs(manifest, value, [...base, ...key], (p, needle, message, suggestion) => problems.push({message, suggestion, place: locateWithin(source, p, needle)}));
+      checkPodRefs(manifest, value, [...base, ...key], (p, needle, message, suggestion) => problems.push({message, suggestion, place: places.locateWithin(p, needle)}));
       for (const name of volumeRefs(value)) {
         if (!Object.hasOwn(manifest.volumes, name)) at([...base, ...key], `\${volumes.${name}} names an undeclared volume`, `declare it: volumes: {${name}: {}}`);
         else if (!service.volumes.some((m) => m.type === 'volume' && m.source === name)) {
@@ -60,45 +67,50 @@ export function checkGraph(source: ManifestSource, manifest: Manifest): Problem[
       const wildcard = port.hostIp === '0.0.0.0' || port.hostIp === '::';
       const key = `${port.hostPort}/${port.protocol}`;
       const clash = published.get(`${port.hostIp} ${key}`) ?? (wildcard ? published.get(`* ${key}`) : published.get(`* ${key}`) ?? published.get(`0.0.0.0 ${key}`));
-      const here = {service: service.id, path: [...base, 'ports', index]};
-      if (clash) at(here.path, `host port ${port.hostPort} is already published by ${clash.service} (${formatPlace(locate(source, clash.path))})`, 'publish a different host port, e.g. "18080:8080"');
+      const here = {service: service.id, place: places.locate([...base, 'ports', index])};
+      if (clash) problems.push({message: `host port ${port.hostPort} is already published by ${clash.service} (${formatPlace(clash.place)})`, place: here.place, suggestion: 'publish a different host port, e.g. "18080:8080"'});
       published.set(`${port.hostIp} ${key}`, here);
       published.set(`* ${key}`, here);
     });
     if (!listening.has(service.pod)) listening.set(service.pod, new Map());
-    checkListeners(source, service, base, listening.get(service.pod)!, at);
+    checkListeners(places, service, base, listening.get(service.pod)!, problems);
   }
 
   for (const pod of manifest.pods) checkAfter(pod, manifest, at);
   checkPodAfter(manifest, at);
-  problems.push(...misplacedRefs(source));
   return problems;
 }
 
 interface Listener {
   service: string;
-  path: PathSegment[];
+  place: Place;
 }
 
 // Issue 8.3: the services of a pod share one network (under the process runtime,
 // the host's loopback), so a port a service declares or is probed on belongs to
 // it alone. Two services on one port is an error at the later one, naming the
 // first one's place too: otherwise a probe passes on the other service's listener.
-function checkListeners(source: ManifestSource, service: Service, base: PathSegment[], listening: Map<string, Listener>, at: (p: PathSegment[], m: string, s: string) => void): void {
-  const own: [string, number, PathSegment[], string][] = service.ports.map((port, index) => [`${port.containerPort}/${port.protocol}`, port.containerPort, [...base, 'ports', index], 'declares']);
+function checkListeners(places: ManifestPlaces, service: Service, base: PathSegment[], listening: Map<string, Listener>, problems: Problem[]): void {
+  // A Kubernetes container's containerPorts first: its program listens there, published or not.
+  const own: [string, number, Place, string][] = places.listens(service).map((listen) => [`${listen.port}/${listen.protocol}`, listen.port, listen.place, 'declares']);
+  service.ports.forEach((port, index) => own.push([`${port.containerPort}/${port.protocol}`, port.containerPort, places.locate([...base, 'ports', index]), 'declares']));
   for (const {key, check} of checksOf(service)) {
-    if (check.kind === 'http' || check.kind === 'tcp') own.push([`${check.port}/tcp`, check.port, [...base, key, check.kind, 'port'], 'is probed on']);
+    if (check.kind === 'http' || check.kind === 'tcp') own.push([`${check.port}/tcp`, check.port, places.locate([...base, key, check.kind, 'port']), 'is probed on']);
   }
   const mine = new Set<string>();
-  for (const [key, port, path, verb] of own) {
+  for (const [key, port, place, verb] of own) {
     if (mine.has(key)) continue;
     mine.add(key);
     const first = listening.get(key);
     if (!first) {
-      listening.set(key, {service: service.name, path});
+      listening.set(key, {service: service.name, place});
       continue;
     }
-    at(path, `port ${port} is already used by ${first.service} (${formatPlace(locate(source, first.path))}); ${service.name} ${verb} it too, in the shared pod network`, 'services of one pod share one network (the host loopback under the process runtime): give each its own port');
+    problems.push({
+      message: `port ${port} is already used by ${first.service} (${formatPlace(first.place)}); ${service.name} ${verb} it too, in the shared pod network`,
+      place,
+      suggestion: 'services of one pod share one network (the host loopback under the process runtime): give each its own port',
+    });
   }
 }
 

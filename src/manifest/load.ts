@@ -1,6 +1,6 @@
 import {SidecarError, type Problem} from '../errors/index.js';
 import {castToFieldTypes} from './cast.js';
-import {checkGraph} from './graph.js';
+import {checkGraph, checkStack} from './graph.js';
 import {interpolate, interpolationEnv} from './interpolate.js';
 import {normalize} from './normalize.js';
 import {nulByteProblems} from './nul-bytes.js';
@@ -8,6 +8,7 @@ import {missingPaths} from './paths-exist.js';
 import {nameVariables} from './origin-messages.js';
 import {invalid, parseManifest, readManifestText} from './parse.js';
 import {kubernetesToManifest} from './k8s/kubernetes.js';
+import {K8sPlaces} from './k8s/k8s-places.js';
 import {looksLikeKubernetes, parseKubernetes} from './k8s/k8s-source.js';
 import type {Loss} from './loss.js';
 import {rememberK8sSource, rememberSource} from './loaded-source.js';
@@ -68,6 +69,10 @@ function loadKubernetes(file: string, text: string): LoadResult {
   const {source, problems} = parseKubernetes(file, text);
   const result = kubernetesToManifest(source, problems);
   if (result.problems.length > 0) throw invalid(result.problems);
+  // The stack's own checks (host ports published twice, ports shared in a pod,
+  // ${pods.NAME.host} and ${volumes.NAME} references), at the Kubernetes fields.
+  const stackProblems = checkStack(new K8sPlaces(source, result.manifest), result.manifest);
+  if (stackProblems.length > 0) throw invalid(stackProblems);
   rememberK8sSource(result.manifest, source);
   return {manifest: result.manifest, warnings: [], losses: result.losses};
 }

@@ -1,6 +1,7 @@
 import type {Document, LineCounter, Node} from 'yaml';
 import {isMap, isPair, isScalar, isSeq} from 'yaml';
 import type {Place, Problem} from '../errors/index.js';
+import type {Service} from './types.js';
 
 export type PathSegment = string | number;
 
@@ -96,4 +97,24 @@ export function chainPath(chain: readonly unknown[], indexes: WeakMap<object, Ma
     }
   });
   return out;
+}
+
+// A port the program of a service listens on beyond its `ports` (a Kubernetes containerPort).
+export interface Listen {
+  port: number;
+  protocol: 'tcp' | 'udp';
+  place: Place;
+}
+
+// Where a path of the loaded manifest (`pods.web.app.ports[0]`) is in the file
+// the user gave: in a sidecar.yaml the path itself; in a Kubernetes file the
+// field it was read from, with its Kubernetes path (k8s/k8s-places.ts).
+export interface ManifestPlaces {
+  locate(path: readonly PathSegment[], atKey?: boolean): Place;
+  locateWithin(path: readonly PathSegment[], needle: string): Place;
+  listens(service: Service): Listen[];
+}
+
+export function sourcePlaces(source: ManifestSource): ManifestPlaces {
+  return {locate: (at, atKey) => locate(source, at, atKey), locateWithin: (at, needle) => locateWithin(source, at, needle), listens: () => []};
 }

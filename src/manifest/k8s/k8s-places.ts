@@ -1,5 +1,5 @@
 import type {Place} from '../../errors/index.js';
-import {locate, locateWithin, pathToString, type ManifestSource, type PathSegment} from '../source.js';
+import {locate, locateWithin, pathToString, type Listen, type ManifestPlaces, type ManifestSource, type PathSegment} from '../source.js';
 import type {Check, Manifest, Service} from '../types.js';
 import {WORKLOAD_KINDS} from './k8s-objects.js';
 import {describeDoc, type K8sSource} from './k8s-source.js';
@@ -17,14 +17,7 @@ interface Container {
   path: PathSegment[];
 }
 
-// A port the program of a container listens on under the process runtime.
-export interface Listen {
-  port: number;
-  protocol: 'tcp' | 'udp';
-  place: Place;
-}
-
-const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'];
+const GATES = ['startupProbe', 'readinessProbe'];
 const asMap = (value: unknown): Raw => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {});
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
@@ -35,7 +28,7 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []
 // (`spec.template.spec.containers[0].ports[0].containerPort`), as the mapping's
 // own problems are. Found by name and value in the documents, so the mapping
 // needs to record nothing.
-export class K8sPlaces {
+export class K8sPlaces implements ManifestPlaces {
   private readonly raws = new Map<ManifestSource, Raw>();
 
   constructor(
@@ -91,30 +84,46 @@ export class K8sPlaces {
     if (key === 'ports' && typeof index === 'number') return this.port(container, service, index) ?? at();
     if (key === 'health' || key === 'liveness') {
       // The probe the check was read from: `liveness` is the livenessProbe's; `health`
-      // the first of startup, readiness (and liveness, when it is the only one) with that handler.
+      // the startupProbe's, else the readinessProbe's (the first with that handler).
       const check: Check | undefined = key === 'health' ? service.health?.check : service.liveness?.check;
       const handler = check?.kind === 'http' ? 'httpGet' : check?.kind === 'tcp' ? 'tcpSocket' : 'exec';
-      const probe = (key === 'liveness' ? ['livenessProbe'] : PROBES).find((name) => Object.keys(asMap(asMap(raw[name])[handler])).length > 0);
+      const probe = (key === 'liveness' ? ['livenessProbe'] : GATES).find((name) => Object.keys(asMap(asMap(raw[name])[handler])).length > 0);
       if (!probe) return at();
       if (handler === 'exec') return typeof rest[2] === 'number' ? at(probe, handler, 'command', rest[2]) : at(probe, handler);
       return rest[2] === 'port' ? at(probe, handler, 'port') : at(probe, handler);
+    }
+    if (key === 'env' && typeof index === 'string') {
+      const i = asList(raw.env).findIndex((item) => asMap(item).name === index);
+      if (i !== -1) return asMap(asList(raw.env)[i]).value === undefined ? at('env', i) : at('env', i, 'value');
+      return raw.envFrom === undefined ? at() : at('envFrom');
+    }
+    if (key === 'command' && typeof index === 'number') {
+      // Kubernetes command + args, in that order, are one command here.
+      const command = asList(raw.command).length;
+      if (index < command) return at('command', index);
+      return raw.args === undefined ? at() : at('args', index - command);
+    }
+    if (key === 'volumes' && typeof index === 'number') {
+      const target = service.volumes[index]?.target;
+      const i = asList(raw.volumeMounts).findIndex((item) => asMap(item).mountPath === target);
+      return i === -1 ? at() : at('volumeMounts', i);
     }
     const direct: Record<string, string> = {image: 'image', workdir: 'workingDir', resources: 'resources', name: 'name'};
     const field = typeof key === 'string' ? direct[key] : undefined;
     return field && raw[field] !== undefined ? at(field) : at();
   }
 
-  // `ports[i]` of a service: a container port with a hostPort, or a Service's port published on the app.
+  // `ports[i]` of a service (host and container port): a container's port with a hostPort, or a Service's port published on the app.
   private port(container: Container, service: Service, index: number): At | undefined {
     const mapping = service.ports[index];
     if (!mapping) return undefined;
     const own = asList(container.raw.ports).findIndex((item) => asMap(item).containerPort === mapping.containerPort && asMap(item).hostPort === mapping.hostPort);
-    if (own !== -1) return {doc: container.doc, path: [...container.path, 'ports', own, 'containerPort']};
+    if (own !== -1) return {doc: container.doc, path: [...container.path, 'ports', own]};
     for (const doc of this.source.docs) {
       if (describeDoc(doc).kind !== 'Service') continue;
       const ports = asList(asMap(this.raw(doc).spec).ports);
       const i = ports.findIndex((item) => asMap(item).port === mapping.hostPort && (asMap(item).protocol ?? 'TCP') === mapping.protocol.toUpperCase());
-      if (i !== -1) return {doc, path: ['spec', 'ports', i, asMap(ports[i]).targetPort === undefined ? 'port' : 'targetPort']};
+      if (i !== -1) return {doc, path: ['spec', 'ports', i]};
     }
     return undefined;
   }

@@ -73,4 +73,47 @@ describe('Kubernetes input: places of problems found after the mapping (CLI)', (
     expect(generate.exitCode, generate.all).toBe(3);
     expect(generate.stderr).toContain('pods.yaml:4:9 metadata.name');
   });
+
+  it('validate: the stack checks of a sidecar.yaml run on a Kubernetes file too, at its fields (a host port published twice, an unknown ${pods.X.host})', async () => {
+    const p = track(project(''));
+    const yaml = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+    - name: web
+      image: x
+      env:
+        - {name: UPSTREAM, value: "http://\${pods.nosuch.host}:81"}
+      ports:
+        - {containerPort: 80, hostPort: 8080}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+  labels: {app: api}
+spec:
+  containers:
+    - name: api
+      image: y
+      ports:
+        - {containerPort: 81}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 8080, targetPort: 81}]
+`;
+    writeFileSync(path.join(p.dir, 'pods.yaml'), yaml);
+    const validate = await cli(p, ['validate', '-f', 'pods.yaml']);
+    expect(validate.exitCode, validate.all).toBe(3);
+    expect(validate.stderr).toContain('invalid manifest (2 problems)');
+    expect(validate.stderr).toContain('  pods.yaml:11:43 spec.containers[0].env[0].value\n    ${pods.nosuch.host} names an undeclared pod "nosuch"');
+    expect(validate.stderr).toContain('  pods.yaml:32:11 spec.ports[0]\n    host port 8080 is already published by web/web (pods.yaml:13:11 spec.containers[0].ports[0])');
+  });
 });

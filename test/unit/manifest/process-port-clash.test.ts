@@ -149,13 +149,13 @@ describe('process runtime: ports that clash across pods of a Kubernetes file', (
     ]);
   });
 
-  it('a Service publishing a targetPort no container declares: at the Service\'s targetPort', async () => {
+  it('a Service publishing a targetPort no container declares: at the Service\'s port', async () => {
     const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: api}\n  ports:\n    - {port: 80, targetPort: 8080}\n';
     const file = writeK8s(`${deployment('web', 'main', 8080)}---\n${deployment('api', 'server', 8081)}---\n${service}`);
     const manifest = await loadManifest(file, {env: {}});
     const list = clashes(file, () => assertProcessPortsDistinct(manifest));
     expect(list).toEqual([
-      'FILE:38:30 spec.ports[0].targetPort | port 8080/tcp is used by two pods: api/server declares it, and web/main declares it at FILE:14:30 spec.template.spec.containers[0].ports[0].containerPort',
+      'FILE:38:7 spec.ports[0] | port 8080/tcp is used by two pods: api/server declares it, and web/main declares it at FILE:14:30 spec.template.spec.containers[0].ports[0].containerPort',
     ]);
   });
 });

@@ -1,0 +1,43 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {SidecarError} from '../../../src/errors/index.js';
+import {loadManifest} from '../../../src/manifest/load.js';
+
+// Issue 12.1: the checks a sidecar.yaml's stack gets (ports, ${pods.NAME.host},
+// ${volumes.NAME}) run on a Kubernetes file too, each at its Kubernetes field.
+const root = mkdtempSync(path.join(tmpdir(), 'sidecar-k8s-stack-'));
+afterAll(() => rmSync(root, {recursive: true, force: true}));
+
+async function problems(yaml: string): Promise<string[]> {
+  const dir = mkdtempSync(path.join(root, 'case-'));
+  const file = path.join(dir, 'pod.yaml');
+  writeFileSync(file, yaml);
+  try {
+    await loadManifest(file, {env: {}});
+  } catch (error) {
+    if (!(error instanceof SidecarError)) throw error;
+    expect(error.exitCode).toBe(3);
+    return error.problems.map((p) => `${p.place?.line}:${p.place?.column} ${p.place?.path} | ${p.message}`);
+  }
+  return [];
+}
+
+const pod = (containers: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes: [{name: cache, emptyDir: {}}]\n  containers:\n${containers}`;
+
+describe('Kubernetes input: the stack checks', () => {
+  it('two containers of one pod on one containerPort (one network): at the second', async () => {
+    const found = await problems(pod('    - {name: app, image: a, ports: [{containerPort: 8080}]}\n    - {name: proxy, image: p, ports: [{containerPort: 8080}]}\n'));
+    expect(found).toEqual([expect.stringMatching(/^9:55 spec\.containers\[1\]\.ports\[0\]\.containerPort \| port 8080 is already used by app \(.*pod\.yaml:8:53 spec\.containers\[0\]\.ports\[0\]\.containerPort\); proxy declares it too, in the shared pod network$/)]);
+  });
+
+  it('${volumes.NAME} of a volume the container does not mount: at the env value', async () => {
+    const found = await problems(pod('    - name: app\n      image: a\n      env: [{name: DIR, value: "${volumes.nosuch}"}]\n'));
+    expect(found).toEqual([expect.stringMatching(/^10:32 spec\.containers\[0\]\.env\[0\]\.value \| \$\{volumes\.nosuch\} names an undeclared volume$/)]);
+  });
+
+  it('a Pod whose containers each have their own ports and probes loads', async () => {
+    expect(await problems(pod('    - {name: app, image: a, ports: [{containerPort: 8080}], readinessProbe: {httpGet: {port: 8080}}, livenessProbe: {httpGet: {port: 8080}}}\n    - {name: proxy, image: p, ports: [{containerPort: 15000}]}\n'))).toEqual([]);
+  });
+});
