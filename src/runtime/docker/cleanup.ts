@@ -3,7 +3,7 @@ import type {ContainerInfo} from 'dockerode';
 import type {Manifest} from '../../manifest/types.js';
 import {findService} from '../../manifest/types.js';
 import type {UnitIdentity} from '../types.js';
-import {notRunning, removeAndWait} from './engine-errors.js';
+import {notRunning, removeAndWait, statusOf} from './engine-errors.js';
 import {Label, projectFilter, volumeName} from './naming.js';
 import {removeNetworks} from './network.js';
 
@@ -44,13 +44,26 @@ export async function reapContainers(docker: Docker, manifest: Manifest, _known:
 }
 
 // Remove every container of the project (anonymous volumes with them), every
-// pod's infra last, then the project network (it has no endpoints left); named
+// pod's infra with them (after them on podman), then the project network (it has no endpoints left); named
 // volumes only when asked (`down --volumes`) or ephemeral (a Kubernetes emptyDir), never external ones.
 export async function removeProject(docker: Docker, manifest: Manifest, removeVolumes: boolean): Promise<void> {
   const containers = await projectContainers(docker, manifest);
   const remove = (c: ContainerInfo): Promise<void> => removeAndWait(docker, c.Id).catch(ignoreGone);
-  await Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
-  await Promise.all(containers.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
+  const unitsGone = Promise.all(containers.filter((c) => c.Labels[Label.role] !== 'infra').map(remove));
+  // Docker removes a pod's infra beside the units that joined it: asked together.
+  // podman refuses while they exist: then once they are gone (removeAndWait).
+  const podsGone = containers
+    .filter((c) => c.Labels[Label.role] === 'infra')
+    .map(async (c) => {
+      try {
+        await docker.getContainer(c.Id).remove({force: true, v: true});
+      } catch (error) {
+        if (statusOf(error) === 404) return;
+        await unitsGone;
+        await remove(c);
+      }
+    });
+  await Promise.all([unitsGone, ...podsGone]);
   // The network and the volumes have no order between them (no container is left).
   const names = Object.values(manifest.volumes).filter((v) => !v.external && (removeVolumes || v.ephemeral === true)).map((v) => volumeName(manifest, v.name));
   await Promise.all([removeNetworks(docker, manifest), ...names.map((name) => docker.getVolume(name).remove().catch(ignoreGone))]);
