@@ -65,8 +65,12 @@ export function composeService(ctx: ComposeContext, name: string, pod: string, r
   };
   const maxRestarts = /^on-failure:(\d+)$/.exec(text(raw.restart) ?? '');
   if (maxRestarts) service.maxRestarts = Number(maxRestarts[1]);
+  // A value naming a variable is written as it is, where sidecar.yaml reads it as Compose does.
+  const verbatim: Record<string, string> = {};
+  const keep = (at: string, value: string) => (verbatim[at] = value);
   const grace = text(raw.stop_grace_period);
-  if (grace !== undefined) {
+  if (grace?.includes('${')) keep('stopTimeout', grace);
+  else if (grace !== undefined) {
     const ms = parseDurationText(grace);
     if (ms === undefined) loss('stop_grace_period', `"${grace}" is not a duration: the default 10s applies`);
     else service.stopTimeoutMs = ms;
@@ -97,10 +101,11 @@ export function composeService(ctx: ComposeContext, name: string, pod: string, r
   });
   if (envFile.length > 0) service.envFile = envFile;
   if (raw.expose !== undefined) loss('expose', 'every port is reachable inside the pod and the stack anyway: expose is not needed');
-  const health = healthcheck(raw.healthcheck, loss);
+  const health = healthcheck(raw.healthcheck, loss, keep);
   if (health) service.health = health;
-  const resources = resourcesOf(raw, loss);
+  const resources = resourcesOf(raw, loss, keep);
   if (resources) service.resources = resources;
+  if (Object.keys(verbatim).length > 0) service.verbatim = verbatim;
   return service;
 }
 
@@ -192,6 +197,10 @@ const DEFAULT_RESTART: Record<Role, RestartPolicy> = {app: 'on-failure', sidecar
 function restart(value: unknown, role: Role, loss: (feature: string, message: string) => void): RestartPolicy {
   const policy = text(value);
   if (policy === undefined) return DEFAULT_RESTART[role];
+  if (policy.includes('${')) {
+    loss('restart', `${policy} names a variable, and Compose's policies (no, unless-stopped) are not sidecar.yaml's (never, always): the default applies; write restart yourself`);
+    return DEFAULT_RESTART[role];
+  }
   const mapped = RESTART[policy.replace(/:\d+$/, '')];
   if (!mapped) {
     loss('restart', `"${policy}" is not a restart policy: the default applies`);
@@ -201,9 +210,16 @@ function restart(value: unknown, role: Role, loss: (feature: string, message: st
   return mapped;
 }
 
-function duration(value: unknown, fallback: number, what: string, loss: (feature: string, message: string) => void): number {
+type Keep = (at: string, value: string) => void;
+const HEALTH_KEYS: Record<string, string> = {interval: 'interval', timeout: 'timeout', start_period: 'startPeriod'};
+
+function duration(value: unknown, fallback: number, what: string, loss: (feature: string, message: string) => void, keep: Keep): number {
   const raw = text(value);
   if (raw === undefined) return fallback;
+  if (raw.includes('${')) {
+    keep(`health.${HEALTH_KEYS[what]}`, raw);
+    return fallback;
+  }
   const ms = parseDurationText(raw);
   if (ms === undefined) loss(`healthcheck.${what}`, `"${raw}" is not a duration: the default applies`);
   return ms ?? fallback;
@@ -211,7 +227,7 @@ function duration(value: unknown, fallback: number, what: string, loss: (feature
 
 // CMD -> exec, CMD-SHELL (or a string) -> exec [sh, -c, ...]; Compose's defaults
 // (30s interval and timeout, 3 retries) carried over where the file leaves them out.
-function healthcheck(value: unknown, loss: (feature: string, message: string) => void): Health | undefined {
+function healthcheck(value: unknown, loss: (feature: string, message: string) => void, keep: Keep): Health | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const raw = value as Raw;
   if (raw.disable === true) return undefined;
@@ -225,13 +241,14 @@ function healthcheck(value: unknown, loss: (feature: string, message: string) =>
     return undefined;
   }
   if (raw.start_interval !== undefined) loss('healthcheck.start_interval', 'sidecar probes every 100ms while starting, whatever start_interval says');
-  const intervalMs = duration(raw.interval, 30_000, 'interval', loss);
+  const intervalMs = duration(raw.interval, 30_000, 'interval', loss, keep);
+  if (typeof raw.retries === 'string' && raw.retries.includes('${')) keep('health.retries', raw.retries);
   const retries = typeof raw.retries === 'number' && raw.retries >= 1 ? raw.retries : 3;
-  const startPeriodMs = duration(raw.start_period, 0, 'start_period', loss);
+  const startPeriodMs = duration(raw.start_period, 0, 'start_period', loss, keep);
   return {
     check: {kind: 'exec', command},
     intervalMs,
-    timeoutMs: duration(raw.timeout, 30_000, 'timeout', loss),
+    timeoutMs: duration(raw.timeout, 30_000, 'timeout', loss, keep),
     retries,
     startPeriodMs,
     // Compose calls a container unhealthy only after start_period and `retries` failed
@@ -240,18 +257,21 @@ function healthcheck(value: unknown, loss: (feature: string, message: string) =>
   };
 }
 
-function resourcesOf(raw: Raw, loss: (feature: string, message: string) => void): ImportedService['resources'] {
+function resourcesOf(raw: Raw, loss: (feature: string, message: string) => void, keep: Keep): ImportedService['resources'] {
   const limits = (((raw.deploy as Raw | undefined)?.resources as Raw | undefined)?.limits ?? {}) as Raw;
   const memory = raw.mem_limit ?? limits.memory;
   const cpus = raw.cpus ?? limits.cpus;
   const out: NonNullable<ImportedService['resources']> = {};
-  if (memory !== undefined) {
+  if (typeof memory === 'string' && memory.includes('${')) {
+    loss('mem_limit', `${memory} names a variable, and Docker's sizes (512m) are not sidecar.yaml's (512Mi): no memory limit; write resources.memory yourself`);
+  } else if (memory !== undefined) {
     const bytes = dockerBytes(memory);
     const parsed = bytes === undefined ? parseMemory(memory) : parseMemory(bytes);
     if (parsed.ok) out.memoryBytes = parsed.value;
     else loss('mem_limit', `${parsed.message}: no memory limit`);
   }
-  if (cpus !== undefined) {
+  if (typeof cpus === 'string' && cpus.includes('${')) keep('resources.cpus', cpus);
+  else if (cpus !== undefined) {
     const parsed = parseCpus(cpus);
     if (parsed.ok) out.cpus = parsed.value;
     else loss('cpus', `${parsed.message}: no CPU limit`);

@@ -12,6 +12,8 @@ export interface ImportedService extends Service {
   envFile?: string[];
   // Every port as written, when one names a variable (`${WEB_PORT:-8080}:80`): interpolated by sidecar.yaml as by Compose.
   portSpecs?: string[];
+  // sidecar.yaml fields (`health.interval`, `stopTimeout`) written as the file wrote them, naming a variable.
+  verbatim?: Record<string, string>;
 }
 
 export interface WriteOptions {
@@ -128,6 +130,12 @@ class Writer {
       };
     }
     if (service.after.length > 0) out.after = [...service.after];
+    for (const [at, text] of Object.entries(service.verbatim ?? {})) {
+      const keys = at.split('.');
+      let node = out;
+      for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Raw;
+      node[keys.at(-1)!] = text;
+    }
     if (service.withApp) out.withApp = true;
     return out;
   }

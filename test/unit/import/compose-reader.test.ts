@@ -1,7 +1,11 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {composeToManifest} from '../../../src/import/compose-reader.js';
 import {writeNative, type ImportedService} from '../../../src/import/native-writer.js';
 import {splitShellWords} from '../../../src/import/shell-words.js';
+import {loadManifest} from '../../../src/manifest/load.js';
 
 // Issue 12.3: how compose services group into pods (network_mode), order and roles.
 describe('composeToManifest', () => {
@@ -71,6 +75,42 @@ services:
     ]);
     const yaml = writeNative(manifest, losses, {outputDir: '/p', escapeDollars: false});
     expect(yaml).toContain('  ports:\n    - ${WEB_PORT:-8080}:80\n    - 9443:443\n    - 127.0.0.1:${ADMIN_PORT}:81\n');
+  });
+
+  it('durations, retries and cpus naming a variable are written as they are too; memory and restart say why they are not', async () => {
+    const {manifest, losses} = composeToManifest('/p/docker-compose.yml', `
+services:
+  web:
+    image: nginx
+    healthcheck:
+      test: [CMD, "true"]
+      interval: \${HC_INTERVAL:-10s}
+      retries: \${HC_RETRIES:-5}
+      start_period: 2s
+    stop_grace_period: \${GRACE:-30s}
+    cpus: \${CPUS:-0.5}
+    mem_limit: \${MEM:-512m}
+    restart: \${RESTART:-always}
+`);
+    const yaml = writeNative(manifest, losses, {outputDir: '/p', escapeDollars: false});
+    // The start waits as long as Compose would with the defaults (30s x 3 retries): the values are not known before `up`.
+    expect(yaml).toContain('  health:\n    exec:\n      - "true"\n    interval: ${HC_INTERVAL:-10s}\n    timeout: 30s\n    startPeriod: 2s\n    startTimeout: 92s\n    retries: ${HC_RETRIES:-5}\n');
+    expect(yaml).toContain('  stopTimeout: ${GRACE:-30s}\n');
+    expect(yaml).toContain('  resources:\n    cpus: ${CPUS:-0.5}\n');
+    const messages = losses.map((loss) => `${loss.feature}: ${loss.message}`);
+    expect(messages).toContain('mem_limit: ${MEM:-512m} names a variable, and Docker\'s sizes (512m) are not sidecar.yaml\'s (512Mi): no memory limit; write resources.memory yourself');
+    expect(messages).toContain('restart: ${RESTART:-always} names a variable, and Compose\'s policies (no, unless-stopped) are not sidecar.yaml\'s (never, always): the default applies; write restart yourself');
+    expect(messages.filter((m) => m.includes('is not a duration'))).toEqual([]);
+    // sidecar.yaml reads them as Compose does: the default, or the variable's value.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-verbatim-'));
+    try {
+      writeFileSync(path.join(dir, 'sidecar.yaml'), yaml);
+      const read = async (env: Record<string, string>) => (await loadManifest(path.join(dir, 'sidecar.yaml'), {env})).pods[0]!.app;
+      expect(await read({})).toMatchObject({health: {intervalMs: 10_000, retries: 5}, stopTimeoutMs: 30_000, resources: {cpus: 0.5}});
+      expect(await read({HC_INTERVAL: '3s', HC_RETRIES: '7', GRACE: '1m', CPUS: '2'})).toMatchObject({health: {intervalMs: 3000, retries: 7}, stopTimeoutMs: 60_000, resources: {cpus: 2}});
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 
   it('splits as Compose does a command string', () => {
