@@ -161,7 +161,7 @@ export class DockerRuntime implements Runtime {
       if (initial) await putFiles(container, service.id, initial.copy);
       logsEnded(ahead?.logsEnded ?? (await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
-      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id);
+      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
     } catch (error) {
       this.units.forget(container.id);
       if (error instanceof SidecarError) throw error;
@@ -204,11 +204,14 @@ export class DockerRuntime implements Runtime {
   // Watch `sync` into the running container: deletions first, then one tar stream.
   async syncFiles(service: Service, copy: SyncEntry[], remove: string[]): Promise<void> {
     const docker = await this.docker();
+    // Only files to copy and a receiver in its running container: straight there (issue 11.7:
+    // asking the engine which container runs takes 2-20 ms).
+    if (remove.length === 0 && copy.length > 0 && (await this.channels.putFor(service.id, (id) => this.units.has(id), () => tarOf(copy)))) return;
     const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
     if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into; its next container gets the files before it starts`, {service: service.id});
     const container = docker.getContainer(info.Id);
     await removeFiles(docker, container, service.id, remove);
-    if (copy.length > 0 && !(await this.channels.put(docker, info.Id, () => tarOf(copy)))) await putFiles(container, service.id, copy);
+    if (copy.length > 0 && !(await this.channels.put(docker, info.Id, service.id, () => tarOf(copy)))) await putFiles(container, service.id, copy);
   }
 
   // Watch `rebuild`: the image brought up to the context as it is now.

@@ -126,12 +126,12 @@ export class SyncChannel {
 // to open (it goes through the engine meanwhile), and a dead one is opened again.
 export class SyncChannels {
   // `none`: the image cannot run a receiver; not tried again for that container.
-  private readonly byContainer = new Map<string, {channel?: SyncChannel; opening: boolean; none?: boolean}>();
+  private readonly byContainer = new Map<string, {service: string; channel?: SyncChannel; opening: boolean; none?: boolean}>();
 
-  warm(docker: Docker, containerId: string): void {
+  warm(docker: Docker, containerId: string, service: string): void {
     const known = this.byContainer.get(containerId);
     if (known?.opening || known?.none || known?.channel?.usable) return;
-    const entry: {channel?: SyncChannel; opening: boolean; none?: boolean} = {opening: true};
+    const entry: {service: string; channel?: SyncChannel; opening: boolean; none?: boolean} = {service, opening: true};
     this.byContainer.set(containerId, entry);
     void SyncChannel.open(docker, docker.getContainer(containerId)).then((channel) => {
       entry.opening = false;
@@ -141,13 +141,27 @@ export class SyncChannels {
   }
 
   // True when the batch was unpacked through the container's channel.
-  async put(docker: Docker, containerId: string, archive: () => NodeJS.ReadableStream): Promise<boolean> {
+  async put(docker: Docker, containerId: string, service: string, archive: () => NodeJS.ReadableStream): Promise<boolean> {
     const channel = this.byContainer.get(containerId)?.channel;
     if (!channel?.usable) {
-      this.warm(docker, containerId);
+      this.warm(docker, containerId, service);
       return false;
     }
     return channel.put(archive());
+  }
+
+  // The same through the open channel of the service's running container (`live`:
+  // the containers running now), without asking the engine which one that is: a
+  // receiver answers only while its container runs. False when there is none.
+  async putFor(service: string, live: (containerId: string) => boolean, archive: () => NodeJS.ReadableStream): Promise<boolean> {
+    for (const [id, entry] of this.byContainer) {
+      if (!live(id) && !entry.opening) {
+        // Its container is gone: so is its receiver.
+        entry.channel?.close();
+        this.byContainer.delete(id);
+      } else if (entry.service === service && entry.channel?.usable && live(id)) return entry.channel.put(archive());
+    }
+    return false;
   }
 
   forget(containerId: string): void {
