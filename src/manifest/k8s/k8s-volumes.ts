@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import path from 'node:path';
 import type {PathSegment} from '../source.js';
 import type {ManifestFiles, VolumeMount, VolumeSpec} from '../types.js';
@@ -42,11 +43,15 @@ export function podVolumes(r: K8sReader, workload: Workload, objects: K8sObjects
     } else if (type === 'configMap' || type === 'secret') {
       out.byName.set(name, dataVolume(r, workload, objects, dir, name, type, r.map(volume[type], [...at, type]) ?? {}, [...at, type], out.files));
     } else if (type === 'hostPath') {
-      const hostPath = r.string((r.map(volume.hostPath, [...at, 'hostPath']) ?? {}).path, [...at, 'hostPath', 'path']);
+      const spec = r.map(volume.hostPath, [...at, 'hostPath']) ?? {};
+      const hostPath = r.string(spec.path, [...at, 'hostPath', 'path']);
       if (!hostPath || !path.isAbsolute(hostPath)) {
         r.error([...at, 'hostPath', 'path'], 'hostPath.path must be an absolute path', 'write path: /some/dir');
         out.byName.set(name, {kind: 'dropped'});
-      } else out.byName.set(name, {kind: 'bind', hostPath, source: hostPath, readOnly: false});
+      } else {
+        hostPathType(r, [...at, 'hostPath'], hostPath, r.string(spec.type, [...at, 'hostPath', 'type']) ?? '');
+        out.byName.set(name, {kind: 'bind', hostPath, source: hostPath, readOnly: false});
+      }
     } else if (type === 'persistentVolumeClaim') {
       r.loss(undefined, [...at, 'persistentVolumeClaim'], 'no claim is bound here: a named volume of the stack stands in (its data stays on this machine)');
       out.byName.set(name, named(name));
@@ -120,4 +125,22 @@ export function mountsOf(r: K8sReader, service: string, container: Raw, at: Path
     if (volume.kind === 'volume') return [{type: 'volume', source: volume.source, target, readOnly}];
     return [{type: 'bind', source: volume.source, hostPath: volume.hostPath, target, readOnly: readOnly || volume.readOnly}];
   });
+}
+
+// hostPath `type`: the kubelet checks the path before it starts the pod (Directory,
+// File, Socket, CharDevice, BlockDevice must exist; the OrCreate types are made).
+// Docker makes any missing bind source a directory: where that differs, a loss.
+const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
+
+function hostPathType(r: K8sReader, at: PathSegment[], hostPath: string, type: string): void {
+  if (!HOST_PATH_TYPES.includes(type)) {
+    r.error([...at, 'type'], `hostPath type must be one of ${HOST_PATH_TYPES.filter((t) => t !== '').join(', ')}, not ${type}`, 'write one of them, or leave type out (no check)');
+    return;
+  }
+  if (type === '' || type.endsWith('OrCreate')) {
+    if (type === 'FileOrCreate' && !existsSync(hostPath)) r.loss(undefined, [...at, 'path'], `${hostPath} does not exist: Docker makes a directory there, not the empty file the kubelet would`);
+    return;
+  }
+  // A loss, not an error: the file may be imported or generated on another machine than its node.
+  if (!existsSync(hostPath)) r.loss(undefined, [...at, 'path'], `${hostPath} does not exist here, and type ${type} needs it (the kubelet would not start the pod): Docker makes an empty directory there`);
 }

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {SidecarError} from '../../../src/errors/index.js';
-import {loadManifest} from '../../../src/manifest/load.js';
+import {loadManifest, loadManifestWithWarnings} from '../../../src/manifest/load.js';
 
 // Issue 12.1: the checks a sidecar.yaml's stack gets (ports, ${pods.NAME.host},
 // ${volumes.NAME}) run on a Kubernetes file too, each at its Kubernetes field.
@@ -40,4 +40,19 @@ describe('Kubernetes input: the stack checks', () => {
   it('a Pod whose containers each have their own ports and probes loads', async () => {
     expect(await problems(pod('    - {name: app, image: a, ports: [{containerPort: 8080}], readinessProbe: {httpGet: {port: 8080}}, livenessProbe: {httpGet: {port: 8080}}}\n    - {name: proxy, image: p, ports: [{containerPort: 15000}]}\n'))).toEqual([]);
   });
+
+  it('a hostPath type: a wrong one is an error at it; a path it needs that is not there is a loss, never silently a new directory', async () => {
+    const missing = path.join(root, 'not-there');
+    const volumes = (type: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n    - name: data\n      hostPath: {path: ${missing}, type: ${type}}\n  containers:\n    - {name: app, image: a, volumeMounts: [{name: data, mountPath: /data}]}\n`;
+    const losses = async (type: string) => {
+      const dir = mkdtempSync(path.join(root, 'case-'));
+      writeFileSync(path.join(dir, 'pod.yaml'), volumes(type));
+      return (await loadManifestWithWarnings(path.join(dir, 'pod.yaml'), {env: {}})).losses.map((loss) => `${loss.feature}: ${loss.message}`);
+    };
+    expect(await losses('Directory')).toEqual([`Pod/web spec.volumes[0].hostPath.path: ${missing} does not exist here, and type Directory needs it (the kubelet would not start the pod): Docker makes an empty directory there`]);
+    expect(await losses('FileOrCreate')).toEqual([`Pod/web spec.volumes[0].hostPath.path: ${missing} does not exist: Docker makes a directory there, not the empty file the kubelet would`]);
+    expect(await losses('DirectoryOrCreate')).toEqual([]);
+    expect(await problems(volumes('Sideways'))).toEqual([expect.stringMatching(/^8:\d+ spec\.volumes\[0\]\.hostPath\.type \| hostPath type must be one of .*, not Sideways$/)]);
+  });
+
 });
