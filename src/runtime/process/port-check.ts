@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import {SidecarError} from '../../errors/index.js';
 import {checksOf, type Service} from '../../manifest/types.js';
-import {holdersOf, socketsOnPorts, socketsOnPortsAsync, type BoundSocket, type SocketHolder} from './port-holders.js';
+import {holdersOf, socketsOnPorts, type BoundSocket, type SocketHolder} from './port-holders.js';
 
 // A port a service will listen on (its declared ports; the process runtime does
 // not remap them) or that its http/tcp probe connects to.
@@ -80,16 +80,6 @@ function foreignSockets(sockets: BoundSocket[], ours: (pid: number) => boolean):
   if (sockets.length === 0) return [];
   const holders = holdersOf(new Set(sockets.map((s) => s.inode)));
   return sockets.map((socket) => ({socket, held: holders.get(socket.inode) ?? []})).filter(({held}) => !held.some((h) => ours(h.pid)));
-}
-
-// Whether only ours held the service's ports, read through the thread pool: the
-// kernel takes milliseconds to print its socket table (6-16 ms here, whatever the
-// number of sockets), which a restart reads while the old unit exits (issue 11.7).
-// `held`: sockets of the unit being stopped, seen before it was signalled (it may
-// be gone, and its sockets closed, by the time the table is read).
-export async function portsClearOfOthers(service: Service, ours: (pid: number) => boolean, held: Set<number>): Promise<boolean> {
-  const sockets = await socketsOnPortsAsync(portsOf(service));
-  return foreignSockets(sockets.filter((s) => !held.has(s.inode)), ours).length === 0;
 }
 
 function describeHolder(socket: BoundSocket, held: SocketHolder[]): string {

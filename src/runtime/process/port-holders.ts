@@ -1,5 +1,4 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
 import {procReads} from './proc-table.js';
 
 // A socket bound to a port on this host (its network namespace), from /proc/net.
@@ -69,16 +68,6 @@ export function socketsOnPorts(ports: Ports): BoundSocket[] {
   return onPorts(ports, tables);
 }
 
-// The same, read through the thread pool: the kernel takes milliseconds to print
-// a busy socket table (11 ms for 270 sockets here), time a restart can spend
-// starting the process meanwhile (issue 11.7).
-export async function socketsOnPortsAsync(ports: Ports): Promise<BoundSocket[]> {
-  const wanted = TABLES.filter(([, protocol]) => ports.some((p) => p.protocol === protocol));
-  procReads.net += wanted.length;
-  const tables = await Promise.all(wanted.map(async ([file, protocol]) => [await readFile(`/proc/net/${file}`, 'utf8').catch(() => undefined), protocol] as const));
-  return onPorts(ports, tables);
-}
-
 // Which processes hold these socket inodes: /proc/*/fd links read `socket:[inode]`.
 // Best effort and bounded (what `ss -p` does, with a budget): other users'
 // processes are not readable without root, and a huge process table is cut short.
@@ -112,26 +101,6 @@ export function holdersOf(inodes: Set<number>, budget = {processes: 20_000, ms: 
     }
   }
   return holders;
-}
-
-// The socket inodes one process holds (its /proc/<pid>/fd links), empty if unreadable.
-export function socketInodesOf(pid: number): Set<number> {
-  const inodes = new Set<number>();
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return inodes;
-  }
-  for (const fd of fds) {
-    try {
-      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      if (link.startsWith('socket:[')) inodes.add(Number(link.slice('socket:['.length, -1)));
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  return inodes;
 }
 
 function commandOf(pid: number): string {

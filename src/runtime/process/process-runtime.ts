@@ -8,8 +8,7 @@ import {LineSplitter} from '../line-splitter.js';
 import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
 import {currentBootId, readStat} from './proc-table.js';
 import {reapSurvivors} from './reap.js';
-import {checkPortsFree, portsClearOfOthers, portsOf} from './port-check.js';
-import {socketInodesOf} from './port-holders.js';
+import {checkPortsFree} from './port-check.js';
 import {spawnFailure} from './spawn-failure.js';
 import {POD_HOST, serviceCommand, serviceEnv, serviceWorkdir, volumeDir} from './service-env.js';
 import {carriesMarker, cgroupBase, newRunId, stackId} from './stack-marker.js';
@@ -41,20 +40,6 @@ function installExitHook(): void {
 
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
 const KILL_GRACE_MS = 1000;
-// A socket table read during a stop serves a start that follows the stop this
-// soon (a restart); a later start (`start` after `stop`, a crash restart after
-// backoff) reads again. A stranger taking the port in between is the same race
-// as one taking it between the check and the service's own bind.
-const PORT_READ_FRESH_MS = 100;
-
-interface PortRead {
-  // The ports read (`up` may recreate the service with others: then it is not for them).
-  ports: string;
-  clear: Promise<boolean>;
-  // When the stop that read them ended.
-  stoppedAt?: number;
-}
-
 // DESIGN "Runtimes: process": each service is a process group on the host.
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
@@ -62,8 +47,6 @@ export class ProcessRuntime implements Runtime {
   private manifest?: Manifest;
   private events: RuntimeEvents = {log: () => {}};
   private limits?: UnitLimits;
-  // Per service: whether only ours held its ports when its last unit was told to stop.
-  private readonly portReads = new Map<string, PortRead>();
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.manifest = manifest;
@@ -85,12 +68,7 @@ export class ProcessRuntime implements Runtime {
         suggestion: `add command: [...] (or process: {command: [...]}) to ${service.id} in ${manifest.file}`,
       });
     }
-    const ours = (pid: number): boolean => carriesMarker(pid, stackId(manifest), new Set([this.runId]));
-    const read = this.portReads.get(service.id);
-    this.portReads.delete(service.id);
-    // Read during the stop of its last unit, only ours held them: no need to read again.
-    const clear = read?.stoppedAt !== undefined && read.ports === portsKey(service) && Date.now() - read.stoppedAt < PORT_READ_FRESH_MS && (await read.clear);
-    if (!clear) await checkPortsFree(service, ours);
+    await checkPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
     const env = serviceEnv(manifest, service, {runId: this.runId});
     const cgroup = this.limits?.groupFor(service);
     const [program, ...programArgs] = cgroup ? this.limits!.wrap(cgroup, [file, ...args], serviceWorkdir(service), env.PATH) : [file, ...args];
@@ -141,13 +119,7 @@ export class ProcessRuntime implements Runtime {
     const unit = this.asProcessUnit(running);
     unit.stopping = true;
     const deadline = Date.now() + timeoutMs;
-    // A stop is mostly followed by a start of the same service (restart, watch): who
-    // holds its ports is read while the unit exits, so that start need not wait for
-    // the kernel's socket table (issue 11.7). The unit's own sockets count as free,
-    // as they would at the start; a stranger found means reading again at the start.
-    const held = portsOf(unit.service).length > 0 && !unit.exitInfo ? socketInodesOf(unit.identity.pid) : undefined;
     if (!unit.exitInfo) signalGroup(unit.identity, signal);
-    const read = held ? this.readPorts(unit.service, held) : undefined;
     let info = await within(unit.exited, timeoutMs);
     const gone = () => groupGone(unit.identity);
     // Each check is one kill(-pgid, 0) once the group is empty (groupGone), so it can be often.
@@ -159,7 +131,6 @@ export class ProcessRuntime implements Runtime {
       await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
     }
     await unit.cgroup?.remove(KILL_GRACE_MS);
-    if (read) read.stoppedAt = Date.now();
     return info ?? {service: unit.service.id, exitCode: null, signal: 'SIGKILL'};
   }
 
@@ -240,14 +211,6 @@ export class ProcessRuntime implements Runtime {
     return leaderAlive(this.asProcessUnit(running).identity);
   }
 
-  private readPorts(service: Service, held: Set<number>): PortRead {
-    const manifest = this.requireManifest();
-    const ours = (pid: number): boolean => carriesMarker(pid, stackId(manifest), new Set([this.runId]));
-    const read: PortRead = {ports: portsKey(service), clear: portsClearOfOthers(service, ours, held).catch(() => false)};
-    this.portReads.set(service.id, read);
-    return read;
-  }
-
   private pipeLines(service: string, stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): void {
     if (!stream) return;
     const splitter = new LineSplitter((line) => this.events.log({service, stream: name, line, time: Date.now()}));
@@ -266,8 +229,6 @@ export class ProcessRuntime implements Runtime {
     return running as ProcessUnit;
   }
 }
-
-const portsKey = (service: Service): string => JSON.stringify(portsOf(service));
 
 // A command that could not start exits as a POSIX shell says (and `docker exec`
 // does): 127 not found, 126 found but not executable; anything else is 1.
