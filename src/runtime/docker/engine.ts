@@ -1,6 +1,5 @@
 // First: dockerode's optional parts load when used (lazy-extras.ts).
 import './lazy-extras.js';
-import http from 'node:http';
 import Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {DockerEndpoint} from '../engine/endpoint.js';
@@ -18,21 +17,15 @@ export interface EngineStatus {
 }
 
 // A client for one endpoint. DOCKER_HOST is read by docker-modem itself (it
-// knows tcp, TLS and ssh); a discovered socket is given as a path. Issue 13.2:
-// on a unix socket every call goes through one agent that keeps its connections
-// alive (a `start` right after the previous one's answer reuses that connection:
-// no connect per call; Node's global agent does so only from Node 19 on, and
-// not for a client given its own options). Streams (events, attach) hold their
-// own connection as long as they run.
+// knows tcp, TLS and ssh); a discovered socket is given as a path. Every call
+// goes through Node's global agent, which keeps its connections alive (Node 19
+// on): a call reuses an idle connection instead of connecting (issue 13.2; the
+// trace in docs/benchmarks.md shows 32 calls of an up + down over 7 connections,
+// 4 of them streams). A keep-alive agent of our own measured 1.18-1.28x slower
+// in-process on the loaded 2-core machine, and was dropped.
 function clientFor(endpoint: DockerEndpoint): Docker {
-  if (endpoint.kind !== 'unix') return annotateRequests(new Docker());
-  return annotateRequests(new Docker({socketPath: endpoint.socketPath, agent: keptAlive()} as Docker.DockerOptions));
-}
-
-let agent: http.Agent | undefined;
-function keptAlive(): http.Agent {
-  agent ??= new http.Agent({keepAlive: true, keepAliveMsecs: 30_000});
-  return agent;
+  if (endpoint.source === 'DOCKER_HOST' || endpoint.kind !== 'unix') return annotateRequests(new Docker());
+  return annotateRequests(new Docker({socketPath: endpoint.socketPath}));
 }
 
 // The detached supervisor started ahead (host/prespawn.ts) looks for the engine
