@@ -102,6 +102,10 @@ export interface Service {
   // Merged envFile + env; may still hold `${volumes.NAME}` references (see volume-refs.ts).
   env: Record<string, string>;
   ports: PortMapping[];
+  // Ports the program listens on that `ports` does not publish (a Kubernetes
+  // containerPort without hostPort): under the process runtime they are the
+  // host's, so they are checked free before a start, as published ones are.
+  listens?: {port: number; protocol: 'tcp' | 'udp'}[];
   volumes: VolumeMount[];
   health?: Health;
   liveness?: Liveness;

@@ -46,6 +46,7 @@ export function serviceOf(r: K8sReader, ctx: ContainerContext, container: Raw, a
     workdir: ctx.dir,
     env,
     ports: hostPorts(r, id, container, at),
+    ...listensOf(container),
     volumes: mountsOf(r, id, container, at, ctx.volumes),
     restart: role === 'sidecar' && container.restartPolicy === 'Always' ? 'always' : role === 'init' ? 'never' : ctx.restart,
     stopSignal: 'SIGTERM',
@@ -88,6 +89,17 @@ function hostPorts(r: K8sReader, id: string, container: Raw, at: PathSegment[]):
     if (containerPort === undefined || hostPort === undefined) return [];
     return [{hostIp: r.string(port.hostIP, [...at, 'ports', i, 'hostIP']) ?? '127.0.0.1', hostPort, containerPort, protocol: protocol === 'UDP' ? 'udp' : 'tcp'}];
   });
+}
+
+// The containerPorts no hostPort publishes (already read and checked by hostPorts).
+function listensOf(container: Raw): Pick<Service, 'listens'> {
+  const listens = (Array.isArray(container.ports) ? container.ports : []).flatMap((item): NonNullable<Service['listens']> => {
+    const port = (item ?? {}) as Raw;
+    if (port.hostPort !== undefined || typeof port.containerPort !== 'number') return [];
+    const protocol = port.protocol === undefined || port.protocol === 'TCP' ? 'tcp' : port.protocol === 'UDP' ? 'udp' : undefined;
+    return protocol ? [{port: port.containerPort, protocol}] : [];
+  });
+  return listens.length > 0 ? {listens} : {};
 }
 
 // `resources.limits` -> resources (DESIGN "Resources"); requests only place a pod on a node.

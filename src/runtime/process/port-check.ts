@@ -14,6 +14,9 @@ export interface ServicePort {
 
 export function portsOf(service: Service): ServicePort[] {
   const ports: ServicePort[] = service.ports.map((p) => ({port: p.containerPort, protocol: p.protocol, why: 'in its ports'}));
+  for (const listen of service.listens ?? []) {
+    if (!ports.some((p) => p.protocol === listen.protocol && p.port === listen.port)) ports.push({...listen, why: 'its containerPort'});
+  }
   for (const {key, check} of checksOf(service)) {
     if ((check.kind === 'http' || check.kind === 'tcp') && !ports.some((p) => p.protocol === 'tcp' && p.port === check.port)) {
       ports.push({port: check.port, protocol: 'tcp', why: `probed by its ${check.kind} ${key === 'health' ? 'health' : 'liveness'} check`});

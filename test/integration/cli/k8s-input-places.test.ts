@@ -1,4 +1,5 @@
 import {existsSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {cli, ensureBuilt, freePort, project, survivors, trackProjects} from './cli-harness.js';
@@ -115,5 +116,21 @@ spec:
     expect(validate.stderr).toContain('invalid manifest (2 problems)');
     expect(validate.stderr).toContain('  pods.yaml:11:43 spec.containers[0].env[0].value\n    ${pods.nosuch.host} names an undeclared pod "nosuch"');
     expect(validate.stderr).toContain('  pods.yaml:32:11 spec.ports[0]\n    host port 8080 is already published by web/web (pods.yaml:13:11 spec.containers[0].ports[0])');
+  });
+
+  it('up --runtime process: a containerPort someone else holds fails the start before anything runs, as a declared port does', async () => {
+    const port = await freePort();
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      const p = track(project(''));
+      writeFileSync(path.join(p.dir, 'pods.yaml'), deployment('web', port).replaceAll('${MARK}', p.mark));
+      const up = await cli(p, ['up', '-f', 'pods.yaml', '--wait', '--runtime', 'process']);
+      expect(up.exitCode, up.all).not.toBe(0);
+      expect(up.stderr).toContain(`app "web/main" cannot start: port ${port}/tcp (its containerPort) is already in use by pid ${process.pid}`);
+      expect(survivors(p.mark)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });
