@@ -67,8 +67,31 @@ if (up.status === 0) spawnSync(process.execPath, ['bin/run.js', 'down', '-f', ma
 holder.close();
 rmSync(project, {recursive: true, force: true});
 // The detached supervisor gets a code cache too (issue 13.1): compiling its bundle
-// cost ~22ms of each `up -d`/`up --wait` here, ~2ms from the cache. Recorded from a
-// compile, not a run (a run would start a stack); bin/load-bundle.js reads it.
+// cost ~22ms of each `up -d`/`up --wait` here, ~2ms from the cache. First from a
+// compile; bin/load-bundle.js reads it.
 const supervisor = path.resolve('dist/bundle/supervisor.cjs');
 const script = new vm.Script(Module.wrap(readFileSync(supervisor, 'utf8')), {filename: supervisor});
 writeFileSync(`${supervisor}.cache`, script.createCachedData());
+// Better, from a run (issue 13.1): a two-service stack brought up ready and down in a
+// temporary project, the supervisor writing its cache as it exits (and the lean
+// bundle adding up --wait's and down's paths). A compile-only cache leaves every
+// function the start and the ordered stop run to be compiled on each `up`/`down`.
+// If that run fails, the compile cache above stays.
+const free = await new Promise((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const {port} = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const stack = mkdtempSync(path.join(os.tmpdir(), 'sidecar-code-cache-run-'));
+const stackFile = path.join(stack, 'sidecar.yaml');
+writeFileSync(
+  stackFile,
+  `version: 1\nname: cache\napp:\n  command: [node, -e, "require('net').createServer().listen(${free}, '127.0.0.1')"]\n  health: {tcp: {port: ${free}}}\n` +
+    `sidecars:\n  tail:\n    command: [node, -e, "console.log('watching'); setInterval(() => {}, 1000)"]\n    health: {log: watching}\n`,
+);
+const recording = {env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'}, stdio: 'ignore', timeout: 60_000};
+const ready = spawnSync(process.execPath, ['bin/run.js', 'up', '--wait', '--runtime', 'process', '-f', stackFile], recording);
+const stopped = spawnSync(process.execPath, ['bin/run.js', 'down', '-f', stackFile], recording);
+if (ready.status !== 0 || stopped.status !== 0) writeFileSync(`${supervisor}.cache`, script.createCachedData());
+rmSync(stack, {recursive: true, force: true});
