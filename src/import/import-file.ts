@@ -6,7 +6,7 @@ import {kubernetesToManifest} from '../manifest/k8s/kubernetes.js';
 import {describeDoc, looksLikeKubernetes, parseKubernetes} from '../manifest/k8s/k8s-source.js';
 import {LossList, type Loss} from '../manifest/loss.js';
 import {invalid, readManifestText} from '../manifest/parse.js';
-import type {Manifest, ManifestFiles} from '../manifest/types.js';
+import {checksOf, type Manifest, type ManifestFiles} from '../manifest/types.js';
 import {validateManifestText} from '../scaffold/validate-text.js';
 import {composeToManifest} from './compose-reader.js';
 import {writeNative, type ImportedService} from './native-writer.js';
@@ -49,6 +49,13 @@ function fromKubernetes(file: string, text: string, outputDir: string): ImportPl
   for (const service of manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init])) {
     // What the Manifest keeps from Kubernetes but sidecar.yaml cannot say.
     if (service.workingDir) losses.add(service.id, 'workingDir', `the image's working directory is used, not ${service.workingDir} (sidecar.yaml's workdir is the process runtime's)`);
+    // sidecar.yaml's ports publish: a port the container only declares has no place
+    // there (unless a Service publishes it or a probe checks it, which say as much).
+    const known = new Set([...service.ports.map((p) => `${p.containerPort}/${p.protocol}`), ...checksOf(service).flatMap(({check}) => (check.kind === 'http' || check.kind === 'tcp' ? [`${check.port}/tcp`] : []))]);
+    const unsaid = (service.listens ?? []).filter((l) => !known.has(`${l.port}/${l.protocol}`)).map((l) => `${l.port}${l.protocol === 'udp' ? '/udp' : ''}`);
+    if (unsaid.length > 0) {
+      losses.add(service.id, 'ports', `containerPort ${unsaid.join(', ')}: sidecar.yaml has no unpublished port, so under the process runtime nothing checks ${unsaid.length === 1 ? 'it is' : 'they are'} free before the start (add "${unsaid[0]}" to ports to publish it on 127.0.0.1)`);
+    }
     if (service.replacesEntrypoint) losses.add(service.id, 'command', 'Kubernetes `command` replaces the image\'s ENTRYPOINT; sidecar.yaml\'s `command` replaces its CMD, so an image with an ENTRYPOINT runs it first under Docker');
   }
   const single = manifest.pods.length === 1 ? manifest.pods[0]!.name : undefined;
