@@ -5,6 +5,7 @@ import {SidecarError} from '../errors/index.js';
 import {kubernetesToManifest} from '../manifest/k8s/kubernetes.js';
 import {describeDoc, looksLikeKubernetes, parseKubernetes} from '../manifest/k8s/k8s-source.js';
 import {LossList, type Loss} from '../manifest/loss.js';
+import {interpolationEnv} from '../manifest/interpolate.js';
 import {invalid, readManifestText} from '../manifest/parse.js';
 import {checksOf, type Manifest, type ManifestFiles} from '../manifest/types.js';
 import {validateManifestText} from '../scaffold/validate-text.js';
@@ -29,8 +30,9 @@ export function planImport(file: string, output: string): ImportPlan {
   const text = readManifestText(file);
   const outputDir = path.dirname(path.resolve(output));
   if (looksLikeKubernetes(text)) return fromKubernetes(file, text, outputDir);
-  // Compose's own variable for `--profile`: the services of those profiles are imported too.
-  const profiles = (process.env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  // Compose's own variable for `--profile`, from the environment or the .env beside the
+  // file as Compose reads it: the services of those profiles are imported too.
+  const profiles = (interpolationEnv(file).COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
   const {manifest, losses} = composeToManifest(file, text, profiles);
   const specs = manifest.pods.flatMap((pod) => [pod.app, ...pod.sidecars, ...pod.init]).flatMap((service) => (service as ImportedService).portSpecs ?? []);
   // `${NAME}` and `${NAME:?}` forms; `${NAME:-default}` and `${NAME-default}` stand on their own.

@@ -2,8 +2,10 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {parse} from 'yaml';
 import {SidecarError} from '../../../src/errors/index.js';
 import {composeToManifest} from '../../../src/import/compose-reader.js';
+import {planImport} from '../../../src/import/import-file.js';
 import type {Manifest, Service} from '../../../src/manifest/types.js';
 
 // Issue 12.3: what `docker compose up` would run from a file, before it is
@@ -52,6 +54,12 @@ describe('compose profiles', () => {
   it('active profiles (COMPOSE_PROFILES) bring their services in; * brings every one', () => {
     expect(load(files, ['debug']).manifest.pods.map((p) => p.name)).toEqual(['web', 'db', 'phpmyadmin', 'mailhog']);
     expect(load(files, ['*']).manifest.pods.map((p) => p.name)).toEqual(['web', 'db', 'phpmyadmin', 'mailhog', 'seed']);
+  });
+
+  it('sidecar import reads COMPOSE_PROFILES from the .env beside the file, as Compose does', () => {
+    const file = project({...files, '.env': 'COMPOSE_PROFILES=tools\n'});
+    const plan = planImport(file, path.join(path.dirname(file), 'sidecar.yaml'));
+    expect(Object.keys((parse(plan.yaml) as {pods: Record<string, unknown>}).pods)).toEqual(['web', 'db', 'seed']);
   });
 
   it('a service that depends on a left-out one says so', () => {
