@@ -45,6 +45,20 @@ export function cli(p: Project, args: string[]): ResultPromise<{reject: false; c
   return execa(process.execPath, [bin, ...args], {reject: false, cwd: p.dir, env: p.env, all: true});
 }
 
+// `events` is live only: an event before the stream's client has connected is
+// not in it. Starts `events --json` and resolves once the supervisor has
+// accepted that client (an accepted unix socket carries the listening socket's
+// path in /proc/net/unix), so a test never races a loaded machine's CLI start.
+// Wrapped in an object: a promise resolving to the (thenable) stream would wait for its end.
+export async function eventsStream(p: Project, file?: string): Promise<{stream: ReturnType<typeof cli>}> {
+  const socket = path.join(p.dir, '.sidecar', 'control.sock');
+  const connected = (): number => readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${socket}`)).length;
+  const before = connected();
+  const stream = cli(p, ['events', '--json', ...(file ? ['-f', file] : [])]);
+  await eventually(() => connected() > before || stream.exitCode !== null, 30_000, 'the events stream to connect');
+  return {stream};
+}
+
 // Live processes whose environment carries this test's mark, read from /proc:
 // the test's own truth, not the CLI's bookkeeping.
 export function survivors(mark: string): number[] {

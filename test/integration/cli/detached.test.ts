@@ -1,7 +1,7 @@
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, eventually, freePort, project, readJson, survivors, type Project} from './cli-harness.js';
+import {cli, ensureBuilt, eventsStream, eventually, freePort, project, readJson, survivors, type Project} from './cli-harness.js';
 
 const live: Project[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
@@ -60,9 +60,7 @@ describe('detached stack over the control socket', () => {
     expect(logs.stdout).toMatch(/^app \| listening \d+ on \d+$/m);
     expect(logs.stdout).not.toMatch(/^proxy/m);
 
-    const events = cli(p, ['events', '--json']);
-    await eventually(async () => (await cli(p, ['ps', '--json'])).exitCode === 0, 5000, 'ps');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const {stream: events} = await eventsStream(p);
     const restart = await cli(p, ['restart', 'proxy']);
     expect(restart.exitCode, restart.all).toBe(0);
     const after = JSON.parse((await cli(p, ['ps', '--json'])).stdout);

@@ -1,7 +1,7 @@
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {cli, eventually, freePort, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
+import {cli, eventsStream, eventually, freePort, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 11.2/11.4/11.5/11.6 on real processes through the built CLI.
 const track = trackProjects();
@@ -69,8 +69,7 @@ describe('up --watch on the process runtime', () => {
     expect(table[1]).toMatch(/ PORTS +WATCH$/);
     expect(table.find((line) => line.startsWith('app '))).toMatch(/ src restart$/);
 
-    const events = cli(p, ['events', '--json']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const {stream: events} = await eventsStream(p);
     // An editor's atomic save: write a temp file, rename it over the original.
     writeFileSync(path.join(p.dir, 'src/message.txt.tmp'), 'v2\n');
     renameSync(path.join(p.dir, 'src/message.txt.tmp'), path.join(p.dir, 'src/message.txt'));
