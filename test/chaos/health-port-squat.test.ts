@@ -20,20 +20,31 @@ afterEach(async () => {
 // Someone else's listener: a plain node server, not started by sidecar, that
 // tries to bind every 5ms until it has the port.
 const SQUATTER = `const net = require('net');
+console.log('trying');
 (function bind() {
   const server = net.createServer((s) => s.end());
   server.once('error', () => setTimeout(bind, 5));
   server.listen(Number(process.argv[1]), process.argv[2], () => console.log('up'));
 })();`;
 
-function startSquatter(port: number, host: string): {pid: number; bound: Promise<void>} {
+// `trying`: its Node has started and it tries to bind (every 5ms from then on); `bound`: it holds the port.
+function startSquatter(port: number, host: string): {pid: number; trying: Promise<void>; bound: Promise<void>} {
   const child = spawn(process.execPath, ['-e', SQUATTER, String(port), host], {stdio: ['ignore', 'pipe', 'inherit']});
   squatters.push(child);
-  const bound = new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+  const lines: string[] = [];
+  let partial = '';
+  const waiting: {word: string; resolve: () => void}[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const w of waiting.filter((entry) => lines.includes(entry.word))) w.resolve();
+  });
+  const seen = (word: string) => new Promise<void>((resolve, reject) => {
+    waiting.push({word, resolve});
     child.once('exit', (code) => reject(new Error(`squatter exited ${code}`)));
   });
-  return {pid: child.pid!, bound};
+  return {pid: child.pid!, trying: seen('trying'), bound: seen('up')};
 }
 
 async function squat(port: number, host: string): Promise<number> {
@@ -127,7 +138,9 @@ sidecars:
     const ps = async () => JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: {name: string; state: string; pid: number | null}[]};
     const proxyPid = (await ps()).services[0]!.pid!;
     // The squatter waits for the port; the proxy dies; the squatter has it before the restart (250ms backoff).
+    // Its Node must be up first: under load it took longer to start than the backoff.
     const squatter = startSquatter(proxyPort, '127.0.0.1');
+    await squatter.trying;
     process.kill(proxyPid, 'SIGKILL');
     await squatter.bound;
     await eventually(async () => (await ps()).services[0]!.state === 'failed', 20_000, 'the proxy restart to be refused');
