@@ -53,10 +53,16 @@ export function k8sContainer(manifest: Manifest, service: Service, mounts: K8sVo
   const env = Object.entries(containerEnv(service)).map(([name, value]) => ({name, value}));
   if (env.length > 0) container.env = env;
   if (service.ports.length > 0) {
-    container.ports = service.ports.map((p) => ({containerPort: p.containerPort, protocol: p.protocol === 'udp' ? 'UDP' : 'TCP'}));
     const list = service.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}`).join(', ');
     losses.add(service.id, 'ports', `a Pod does not publish ports on a host (${list}): use a Service or \`kubectl port-forward\``);
   }
+  // Published ports, then the ports it only listens on (a Kubernetes input's unpublished containerPorts).
+  const declared = [
+    ...service.ports.map((p) => ({containerPort: p.containerPort, protocol: p.protocol === 'udp' ? ('UDP' as const) : ('TCP' as const)})),
+    ...(service.listens ?? []).map((l) => ({containerPort: l.port, protocol: l.protocol === 'udp' ? ('UDP' as const) : ('TCP' as const)})),
+  ];
+  const unique = declared.filter((port, i) => declared.findIndex((other) => other.containerPort === port.containerPort && other.protocol === port.protocol) === i);
+  if (unique.length > 0) container.ports = unique;
   if (mounts.length > 0) container.volumeMounts = mounts;
   if (service.resources) container.resources = k8sResources(service.resources);
   if (options.nativeSidecar) container.restartPolicy = 'Always';

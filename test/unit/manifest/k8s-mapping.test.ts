@@ -10,6 +10,7 @@ import {addSidecarToManifest} from '../../../src/scaffold/add-sidecar.js';
 import type {Loss} from '../../../src/manifest/loss.js';
 import type {Manifest, Service} from '../../../src/manifest/types.js';
 import {gatesOf} from '../../../src/supervisor/start-plan.js';
+import {k8sDocuments} from '../../../src/generate/k8s.js';
 
 // Issue 12.1-12.2: Kubernetes documents -> pods of the stack, with losses listed
 // and every problem at file:line:column with its Kubernetes path.
@@ -75,6 +76,24 @@ const cases: Case[] = [
       expect(web!.sidecars.map((s) => [s.name, s.withApp ?? false])).toEqual([['a', false], ['b', false], ['exporter', true], ['shipper', true]]);
       // Each native sidecar waits for the one before; the app and the regular containers for the natives only.
       expect(Object.fromEntries([...web!.sidecars, web!.app].map((s) => [s.name, gatesOf(web!, s)]))).toEqual({a: [], b: ['a'], exporter: ['a', 'b'], shipper: ['a', 'b'], server: ['a', 'b']});
+    },
+  },
+  {
+    name: 'containerPorts no hostPort publishes are kept (listens) and come back from generate k8s',
+    yaml: pod(`  containers:
+    - name: app
+      image: x
+      ports: [{containerPort: 8080}, {containerPort: 9090, hostPort: 9090}, {containerPort: 53, protocol: UDP}]
+`),
+    check: ({manifest, problems}) => {
+      expect(problems).toEqual([]);
+      expect(service(manifest, 'web/app').listens).toEqual([{port: 8080, protocol: 'tcp'}, {port: 53, protocol: 'udp'}]);
+      const generated = k8sDocuments(manifest, {kind: 'pod'}).documents.find((d) => d.kind === 'Pod') as unknown as {spec: {containers: {ports?: unknown[]}[]}};
+      expect(generated.spec.containers[0]!.ports).toEqual([
+        {containerPort: 9090, protocol: 'TCP'},
+        {containerPort: 8080, protocol: 'TCP'},
+        {containerPort: 53, protocol: 'UDP'},
+      ]);
     },
   },
   {
