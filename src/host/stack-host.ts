@@ -1,6 +1,5 @@
 import {allServices, type Manifest} from '../manifest/types.js';
 import type {Runtime} from '../runtime/types.js';
-import {describeWriteError} from '../logs/log-loss.js';
 import {LogStore} from '../logs/log-store.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
 import {ControlServer} from './control/control-server.js';
@@ -16,6 +15,7 @@ import type {ProjectFiles} from './project-files.js';
 import {removeSocket, socketPathToBind} from './socket-path.js';
 import {startFailure} from './start-failure.js';
 import {withDeadline} from './with-deadline.js';
+import {StateWriter} from './state-writer.js';
 import type {StackWatcher} from '../watch/stack-watcher.js';
 import {stackWatcherOf} from './stack-watcher-of.js';
 
@@ -63,8 +63,7 @@ export class StackHost {
   private shutdownPromise?: Promise<void>;
   // Who asked for the stop, once one was asked for: `sidecar down`, SIGINT, SIGTERM...
   stopRequestedBy?: string;
-  private stateRetry?: NodeJS.Timeout;
-  private stateSoon?: NodeJS.Immediate;
+  private readonly state: StateWriter;
   private watcher?: StackWatcher;
   // Created before the stack starts (initial sync), watching once it is up.
   private pendingWatcher?: StackWatcher;
@@ -74,6 +73,7 @@ export class StackHost {
 
   constructor(readonly options: StackHostOptions) {
     this.supervisor = new Stack({manifest: options.manifest, runtime: options.runtime});
+    this.state = new StateWriter(options.files.state, () => this.snapshot());
     this.logs = new LogStore(options.files.logs, undefined, {
       lossBegan: (service, reason) => this.reportLogLoss(service, `writing its log failed: ${reason}; dropping its lines until writing works again`),
       lossEnded: (loss) => this.reportLogLoss(loss.service, `writing its log again; ${loss.lines} lines (${loss.bytes} bytes) were dropped (${loss.reason})`),
@@ -128,7 +128,7 @@ export class StackHost {
       for (const listener of this.logListeners) listener(line);
     });
     this.supervisor.on('event', (event) => {
-      if (event.type !== 'probe-failed') this.writeStateSoon();
+      if (event.type !== 'probe-failed') this.state.soon();
       for (const listener of this.eventListeners) listener(event);
     });
     this.socketPath = socketPathToBind(this.options.files);
@@ -147,7 +147,7 @@ export class StackHost {
       ...(this.options.transient ? {transient: true} : {}),
     };
     writeJsonAtomic(this.options.files.supervisor, record);
-    this.writeState();
+    this.state.now();
   }
 
   // Starts the stack; on failure (or `--timeout`) records why and stops what started.
@@ -165,7 +165,7 @@ export class StackHost {
       // reads ready) only once a save is sure to be seen.
       if (this.options.watch && this.stopRequestedBy === undefined) await this.startWatching();
       this.phase = 'ready';
-      this.writeState();
+      this.state.now();
       this.resolveReady();
     } catch (error) {
       started.catch(() => undefined);
@@ -173,13 +173,13 @@ export class StackHost {
       // (whatever a unit reported while being torn down, e.g. a pod already gone).
       if (this.stopRequestedBy !== undefined) {
         this.failure = {service: null, message: `stopped by ${this.stopRequestedBy} before the stack was ready`, lastLines: [], stopped: true};
-        this.writeState();
+        this.state.now();
         this.rejectReady(this.failure);
         return;
       }
       this.failure = startFailure(this.supervisor.status(), error, (service) => this.logs.recentLines(service));
       this.phase = 'failed';
-      this.writeState();
+      this.state.now();
       this.rejectReady(this.failure);
     }
   }
@@ -261,7 +261,7 @@ export class StackHost {
       await this.options.runtime.teardown(this.manifest, {removeVolumes: options.volumes ?? false});
     } finally {
       this.phase = 'done';
-      this.writeState();
+      this.state.now();
       this.logs.close();
       for (const listener of this.doneListeners) listener();
       await this.server?.close();
@@ -271,19 +271,9 @@ export class StackHost {
     }
   }
 
-  // The transitions of one step (a restart: stopping, exit, exited, starting...)
-  // come in one turn of the event loop: written once, after it, so that stopping
-  // and starting a unit do not wait for the disk in between (issue 11.7).
-  private writeStateSoon(): void {
-    if (this.stateSoon) return;
-    this.stateSoon = setImmediate(() => {
-      this.stateSoon = undefined;
-      this.writeState();
-    });
-  }
-
-  writeState(): void {
-    const state: StateRecord = {
+  // What state.json holds now (written by `state`, state-writer.ts).
+  private snapshot(): StateRecord {
+    return {
       project: this.manifest.name,
       runtime: this.options.runtime.kind,
       manifestFile: this.manifest.file,
@@ -294,21 +284,5 @@ export class StackHost {
       ...(this.options.runtime.runId ? {runId: this.options.runtime.runId} : {}),
       ...(this.failure ? {failure: this.failure} : {}),
     };
-    try {
-      writeJsonAtomic(this.options.files.state, state);
-    } catch (error) {
-      // A full disk must not take the stack down (issue 9 point 6): say it once, try again shortly.
-      if (!this.stateRetry) supervisorNote(`state.json could not be written (${describeWriteError(error)}); retrying every second`);
-      this.stateRetry ??= setTimeout(() => {
-        this.stateRetry = undefined;
-        this.writeState();
-      }, 1000).unref();
-      return;
-    }
-    if (this.stateRetry) {
-      clearTimeout(this.stateRetry);
-      this.stateRetry = undefined;
-      supervisorNote('state.json written again');
-    }
   }
 }
