@@ -3,6 +3,7 @@ import {closeSync, constants, lstatSync, openSync} from 'node:fs';
 import path from 'node:path';
 import type {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
+import {supervisorEnv} from './supervisor-env.js';
 
 // Issue 13.1: `up -d` / `up --wait` spend most of their time in two Node start-ups
 // one after the other, the CLI's and then the detached supervisor's. bin/run.js
@@ -59,7 +60,7 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
   }
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [entry, ARGS_ON_FD3, ...(runtime === 'process' || runtime === 'docker' ? [`--runtime=${runtime}`] : [])], {detached: true, stdio: ['ignore', out, out, 'pipe'], cwd: dir, env: process.env});
+    child = spawn(process.execPath, [entry, ARGS_ON_FD3, ...(runtime === 'process' || runtime === 'docker' ? [`--runtime=${runtime}`] : [])], {detached: true, stdio: ['ignore', out, out, 'pipe'], cwd: dir, env: supervisorEnv(process.env)});
   } catch {
     return undefined;
   } finally {

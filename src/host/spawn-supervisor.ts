@@ -10,6 +10,7 @@ import {findSupervisor, type LiveSupervisor} from './find-supervisor.js';
 import type {ProjectFiles} from './project-files.js';
 import {earlyExitError, markRun} from './start-failure.js';
 import {handOver, takePrespawned} from './prespawn.js';
+import {supervisorEnv} from './supervisor-env.js';
 
 export interface SupervisorArgs {
   manifestFile: string;
@@ -52,7 +53,7 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
     child.once('exit', (code) => (exited = code));
     handOver(prespawned, args);
   } else {
-    child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: process.env});
+    child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
     closeSync(out);
     child.once('exit', (code) => (exited = code));
     child.unref();

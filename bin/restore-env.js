@@ -1,0 +1,9 @@
+// bin/run.js's first line and src/host/supervisor-env.ts start Node without
+// NODE_EXTRA_CA_CERTS (Node reads the whole bundle before any code runs, 50-150
+// ms, for certificates this process never checks): it is put back here, first
+// thing, so every program started from here gets the user's value.
+const saved = process.env.SIDECAR_SAVED_NODE_EXTRA_CA_CERTS;
+if (saved !== undefined) {
+  if (saved !== '') process.env.NODE_EXTRA_CA_CERTS = saved;
+  delete process.env.SIDECAR_SAVED_NODE_EXTRA_CA_CERTS;
+}
