@@ -74,7 +74,8 @@ script(
 kill $p2; wait $p2 2>/dev/null; kill $p1 $p0; wait $p1 $p0 2>/dev/null`,
 );
 
-const sidecarCli = `${node} ${path.join(root, 'bin/run.js')}`;
+// The installed `sidecar` command: bin/run.js run as a program, not `node bin/run.js`.
+const sidecarCli = path.join(root, 'bin/run.js');
 script('sidecar', `${sidecarCli} up --wait --runtime process >/dev/null || exit 1\n${sidecarCli} down >/dev/null || exit 1`);
 
 function npmPeerScripts() {

@@ -26,7 +26,8 @@ function project(runtime) {
   return dir;
 }
 
-const cli = (dir, args) => [process.execPath, path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
+// The installed `sidecar` command: bin/run.js run as a program, not `node bin/run.js`.
+const cli = (dir, args) => [path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
 
 function measure(runtime, goalMs) {
   const dir = project(runtime);

@@ -35,7 +35,8 @@ exit 0
   {mode: 0o755},
 );
 
-const cli = (args) => [process.execPath, path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
+// The installed `sidecar` command: bin/run.js run as a program (its first line picks how Node starts), not `node bin/run.js`.
+const cli = (args) => [path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
 const sidecar = () => timeCommand(cli(['up', '--wait', '--runtime', 'process']), {cwd: dir}) + timeCommand(cli(['down']), {cwd: dir});
 const byHand = () => timeCommand(['bash', script], {cwd: dir});
 

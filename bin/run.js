@@ -1,9 +1,16 @@
-#!/usr/bin/env node
-// Entry point. `--version` is answered before oclif loads (the hot path of
+#!/bin/sh
+":" //; case "${DOCKER_HOST-}" in ""|unix://*|/*) if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then SIDECAR_SAVED_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SIDECAR_SAVED_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac; exec node "$0" "$@"
+// Entry point, run by sh then node (line 2 is both a shell command and a JS
+// comment): when the Docker engine is local, Node starts without
+// NODE_EXTRA_CA_CERTS, which restore-env.js puts back first thing (issue 13.1:
+// Node reads that whole bundle at start-up, 50-150 ms, and this process never
+// verifies a certificate with it). `node bin/run.js` runs the same code.
+// `--version` is answered before oclif loads (the hot path of
 // scripts and start-up benchmarks); `up -d` / `up --wait` start the detached
 // supervisor before it (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down`
 // run without oclif (src/lean-argv.ts). Everything else runs the bundled CLI with
 // its V8 code cache (scripts/bundle.js), or the plain build in development.
+import './restore-env.js';
 import {fastPath} from '../dist/fast-path.js';
 import {prespawnSupervisor, prespawnTarget} from '../dist/host/prespawn.js';
 import {leanCommand} from '../dist/lean-argv.js';
