@@ -1,6 +1,7 @@
 import type {Health, Liveness} from '../manifest/types.js';
 import type {Clock, TimerHandle} from '../time/clock.js';
 import type {Probe} from './probe.js';
+import {probeTickerOf, type ProbeTicker} from './probe-ticker.js';
 
 // DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.
 export const FAST_PROBE_INTERVAL_MS = 100;
@@ -35,10 +36,12 @@ export class Prober {
   private failures = 0;
   private startedAt = 0;
   private lastError?: string;
-  private next?: TimerHandle;
+  // Cancels the scheduled check.
+  private cancelNext?: () => void;
   private deadline?: TimerHandle;
   private inFlight?: AbortController;
   private lastBegan = -Infinity;
+  private readonly ticker: ProbeTicker;
 
   // `running`: whether the probed service's own process runs; a check that passes
   // while it does not (after it exited, in backoff) is discarded, neither pass nor
@@ -49,7 +52,9 @@ export class Prober {
     private readonly clock: Clock,
     private readonly events: ProberEvents,
     private readonly running: () => boolean = () => true,
-  ) {}
+  ) {
+    this.ticker = probeTickerOf(clock);
+  }
 
   // The last failed check's message, if any check failed yet.
   get lastFailure(): string | undefined {
@@ -77,7 +82,7 @@ export class Prober {
 
   stop(): void {
     this.phase = 'stopped';
-    if (this.next !== undefined) this.clock.clearTimeout(this.next);
+    this.cancelNext?.();
     if (this.deadline !== undefined) this.clock.clearTimeout(this.deadline);
     this.inFlight?.abort();
     this.probe.dispose?.();
@@ -89,13 +94,20 @@ export class Prober {
   nudge(): void {
     if (this.phase !== 'starting' || this.inFlight !== undefined) return;
     if (this.clock.now() - this.lastBegan < NUDGE_GAP_MS) return;
-    if (this.next !== undefined) this.clock.clearTimeout(this.next);
+    this.cancelNext?.();
     this.schedule(0);
   }
 
   private schedule(ms: number): void {
     if (this.phase === 'stopped') return;
-    this.next = this.clock.setTimeout(() => void this.runOnce(), Math.max(0, ms));
+    const timer = this.clock.setTimeout(() => void this.runOnce(), Math.max(0, ms));
+    this.cancelNext = () => this.clock.clearTimeout(timer);
+  }
+
+  // A periodic check (after ready) runs on the shared tick of its interval (probe-ticker.ts).
+  private scheduleAt(wanted: number): void {
+    if (this.phase === 'stopped') return;
+    this.cancelNext = this.ticker.at(this.ticker.align(wanted, this.health.intervalMs), () => void this.runOnce());
   }
 
   private async runOnce(): Promise<void> {
@@ -108,8 +120,8 @@ export class Prober {
     // A pass of a healthy probe with no failure behind it changes nothing: the check of
     // the unit's own process (a /proc read) is skipped then (issue 13.4: idle cost).
     else if ((this.phase === 'healthy' && this.failures === 0) || this.running()) this.onPass();
-    const cadence = this.phase === 'starting' ? this.nextTick() : this.health.intervalMs;
-    this.schedule(cadence - (this.clock.now() - began));
+    if (this.phase === 'starting') this.schedule(this.nextTick() - (this.clock.now() - began));
+    else this.scheduleAt(began + this.health.intervalMs);
   }
 
   // Starting: the short tick in the first second of a cheap probe, then the fast interval.
