@@ -15,6 +15,7 @@ import {carriesMarker, cgroupBase, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 import {UnitLimits} from './cgroup/unit-limits.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
+import {StartedAhead} from './started-ahead.js';
 
 interface ProcessUnit extends RunningUnit {
   readonly identity: ProcessIdentity;
@@ -25,8 +26,10 @@ interface ProcessUnit extends RunningUnit {
   exitInfo?: ExitInfo;
 }
 
-// Units of every runtime in this process not yet seen to exit, for the exit hook.
+// Units of every runtime in this process not yet seen to exit, and what each
+// runtime made ahead, for the exit hook.
 const live = new Set<ProcessUnit>();
+const madeAhead = new Set<StartedAhead>();
 let exitHookInstalled = false;
 
 // Where possible the groups die with us: a normal exit or an uncaught error of the supervisor.
@@ -35,7 +38,13 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const unit of live) signalGroup(unit.identity, 'SIGKILL');
+    for (const ahead of madeAhead) ahead.killAll();
   });
+}
+
+interface Spawned {
+  subprocess: ReturnType<typeof execa>;
+  cgroup?: ServiceCgroup;
 }
 
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
@@ -47,6 +56,9 @@ export class ProcessRuntime implements Runtime {
   private manifest?: Manifest;
   private events: RuntimeEvents = {log: () => {}};
   private limits?: UnitLimits;
+  private readonly ahead = new StartedAhead();
+  // Services to start, next first (precreate): the next one is made ahead.
+  private plan: Service[] = [];
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     this.manifest = manifest;
@@ -55,6 +67,33 @@ export class ProcessRuntime implements Runtime {
     // Created and deleted without following links: never outside .sidecar/ (issue 9.7).
     for (const name of Object.keys(manifest.volumes)) ensureRealDir(manifest.dir, ['.sidecar', 'volumes', name]);
     installExitHook();
+    madeAhead.add(this.ahead);
+  }
+
+  // Issue 13.1/13.3 (started-ahead.ts): where a service's process joins a cgroup,
+  // the next one to start is made ahead, waiting, and start() only says go: at a
+  // pod's start while the one before gets ready, after a crash during the backoff
+  // (the services named here start next). One at a time: the kernel moves one
+  // process into a cgroup at a time, and a fork waits for it, so making them all
+  // at once would delay the first start.
+  precreate(services: Service[]): void {
+    if (!this.manifest || !this.limits) return;
+    const named = new Set(services.map((s) => s.id));
+    this.plan = [...services, ...this.plan.filter((s) => !named.has(s.id))];
+    this.makeNextAhead();
+  }
+
+  // Best effort: one that cannot be made ahead is made by start(), which says why it fails.
+  private makeNextAhead(): void {
+    const next = this.plan[0];
+    if (!next || !this.manifest || this.ahead.has(next)) return;
+    try {
+      const [file, ...args] = serviceCommand(this.manifest, next);
+      const spawned = file === undefined ? undefined : this.spawnUnit(next, [file, ...args], true);
+      if (spawned?.cgroup) this.ahead.add({service: next, subprocess: spawned.subprocess, cgroup: spawned.cgroup});
+    } catch {
+      // start() meets the same problem and reports it.
+    }
   }
 
   // Every pod shares the host's loopback: there is no namespace to recreate.
@@ -69,21 +108,11 @@ export class ProcessRuntime implements Runtime {
       });
     }
     await checkPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
-    const env = serviceEnv(manifest, service, {runId: this.runId});
-    const cgroup = this.limits?.groupFor(service);
-    const [program, ...programArgs] = cgroup ? this.limits!.wrap(cgroup, [file, ...args], serviceWorkdir(service), env.PATH) : [file, ...args];
-    const subprocess = execa(program!, programArgs, {
-      cwd: serviceWorkdir(service),
-      env,
-      extendEnv: false,
-      // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
-      detached: true,
-      cleanup: false,
-      stdin: 'ignore',
-      buffer: false,
-      encoding: 'buffer',
-      reject: false,
-    });
+    const ahead = this.ahead.take(service);
+    ahead?.subprocess.stdin?.end('go\n');
+    const {subprocess, cgroup} = ahead ?? this.spawnUnit(service, [file, ...args], false)!;
+    this.plan = this.plan.filter((s) => s.id !== service.id);
+    this.makeNextAhead();
     const pid = subprocess.pid;
     if (pid === undefined) {
       const result = await subprocess;
@@ -112,6 +141,35 @@ export class ProcessRuntime implements Runtime {
     void subprocess.then(() => undefined, () => undefined);
     live.add(unit);
     return unit;
+  }
+
+  // The service's process, in its cgroup where one can be made; `waitForGo`: made
+  // ahead, waiting for a line on its stdin (undefined where it cannot be wrapped).
+  private spawnUnit(service: Service, command: string[], waitForGo: boolean): Spawned | undefined {
+    const env = serviceEnv(this.requireManifest(), service, {runId: this.runId});
+    const cgroup = this.limits?.groupFor(service);
+    const wrapped = cgroup ? this.limits!.wrap(cgroup, command, serviceWorkdir(service), env.PATH, waitForGo) : undefined;
+    if (waitForGo && !wrapped) {
+      void cgroup?.remove();
+      return undefined;
+    }
+    const [program, ...programArgs] = wrapped ?? command;
+    const subprocess = execa(program!, programArgs, {
+      cwd: serviceWorkdir(service),
+      env,
+      extendEnv: false,
+      // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
+      detached: true,
+      cleanup: false,
+      stdin: waitForGo ? 'pipe' : 'ignore',
+      buffer: false,
+      encoding: 'buffer',
+      reject: false,
+    });
+    // Go said to one that died meanwhile: its exit is handled as the unit's.
+    subprocess.stdin?.on('error', () => undefined);
+    if (waitForGo) void subprocess.then(() => undefined, () => undefined);
+    return {subprocess, ...(cgroup ? {cgroup} : {})};
   }
 
   // DESIGN 6: signal to the group, SIGKILL after timeoutMs, then leftovers; bounded by timeoutMs + ~1s.
@@ -149,6 +207,8 @@ export class ProcessRuntime implements Runtime {
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
+    this.plan = [];
+    this.ahead.endAll();
     // Groups a dead supervisor left (and the stack's own directory): ours by name.
     await (this.limits ?? new UnitLimits(cgroupBase(manifest), '', () => {})).removeLeftovers();
     // An ephemeral volume (a Kubernetes emptyDir) goes with the stack, as with its pod.
@@ -162,7 +222,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number; runIds?: string[]} = {}): Promise<UnitIdentity[]> {
-    return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])]});
+    // Only this run (made in this process): nothing older than this process carries its marker.
+    const ownRunOnly = (options.runIds ?? []).length === 0 ? readStat(process.pid)?.startTime : undefined;
+    return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])], ...(ownRunOnly !== undefined ? {startedAfter: ownRunOnly} : {})});
   }
 
   volumePath(_service: Service, volume: string): string {

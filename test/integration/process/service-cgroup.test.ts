@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function runIn(group: ServiceCgroup, limits: UnitLimits): Promise<{pid: number; escaped: number; done: Promise<unknown>}> {
-  const [file, ...args] = limits.wrap(group, [process.execPath, escaper], '/', process.env.PATH);
+  const [file, ...args] = limits.wrap(group, [process.execPath, escaper], '/', process.env.PATH)!;
   const child = execa(file!, args, {reject: false, buffer: false, stdout: 'pipe'});
   const line = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString())));
   const escaped = Number(/escaped (\d+)/.exec(line)![1]);

@@ -10,6 +10,11 @@ import {removeStackGroups, ServiceCgroup} from './service-cgroup.js';
 // the same pid. Joining from outside after the spawn would let a fast forker's
 // children escape the limit.
 const JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+// Started ahead (ProcessRuntime.precreate): joins, then waits for a line on its
+// stdin before it runs the command, with stdin from /dev/null as ever; stdin
+// closed with nothing on it ends it. Joining is the slow part: the kernel takes
+// 10-15 ms to move a process into a v1 memory or cpu group (an RCU grace period).
+const JOIN_THEN_WAIT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; read -r go || exit 0; exec "$@" </dev/null';
 const SHELL = '/bin/sh';
 
 // DESIGN "Resources" under the process runtime: a cgroup per started unit, where
@@ -49,13 +54,15 @@ export class UnitLimits {
     }
   }
 
-  // The command that joins the group(s) and then runs `command` (argv, no shell parsing).
-  wrap(group: ServiceCgroup, command: string[], workdir: string, searchPath: string | undefined): string[] {
+  // The command that joins the group(s) and then runs `command` (argv, no shell
+  // parsing), at once or (`waitForGo`) once a line comes on its stdin; undefined
+  // where it cannot be wrapped.
+  wrap(group: ServiceCgroup, command: string[], workdir: string, searchPath: string | undefined, waitForGo = false): string[] | undefined {
     const [file] = command;
     // A command that is not there fails the spawn itself, with the runtime's own
     // "not found" error, rather than the shell's 127.
-    if (file === undefined || hostExecutable(file, workdir, searchPath) === undefined || hostExecutable(SHELL, '/') === undefined) return command;
-    return [SHELL, '-c', JOIN, 'sidecar-cgroup', String(group.dirs.length), ...group.dirs.map((dir) => path.join(dir, 'cgroup.procs')), ...command];
+    if (file === undefined || hostExecutable(file, workdir, searchPath) === undefined || hostExecutable(SHELL, '/') === undefined) return undefined;
+    return [SHELL, '-c', waitForGo ? JOIN_THEN_WAIT : JOIN, 'sidecar-cgroup', String(group.dirs.length), ...group.dirs.map((dir) => path.join(dir, 'cgroup.procs')), ...command];
   }
 
   // Groups of this stack that a dead supervisor left: killed and removed.

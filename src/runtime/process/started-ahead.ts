@@ -1,0 +1,63 @@
+import type {ResultPromise} from 'execa';
+import type {Service} from '../../manifest/types.js';
+import type {ServiceCgroup} from './cgroup/service-cgroup.js';
+
+// A service's process made ahead of its start (ProcessRuntime.precreate): in its
+// cgroup already, waiting for a line on its stdin before it runs the command.
+export interface Ahead {
+  service: Service;
+  subprocess: ResultPromise;
+  cgroup: ServiceCgroup;
+}
+
+// Issue 13.1/13.3: joining a cgroup costs 10-15 ms here (the kernel waits for an
+// RCU grace period), paid on the path to readiness by every start when done at
+// the start. Like a container created before it is started (Compose, the docker
+// runtime's precreate), the process is made while the previous service gets
+// ready, or while a crashed one waits out its backoff; start() only says go.
+// One per service; one made for an older definition of it is ended, not used.
+export class StartedAhead {
+  private readonly waiting = new Map<string, Ahead>();
+
+  has(service: Service): boolean {
+    const ahead = this.waiting.get(service.id);
+    return ahead !== undefined && ahead.service === service && stillWaiting(ahead);
+  }
+
+  add(ahead: Ahead): void {
+    const before = this.waiting.get(ahead.service.id);
+    if (before) end(before);
+    this.waiting.set(ahead.service.id, ahead);
+  }
+
+  // The one made for exactly this service (same object) that still waits; any other is ended.
+  take(service: Service): Ahead | undefined {
+    const ahead = this.waiting.get(service.id);
+    if (!ahead) return undefined;
+    this.waiting.delete(service.id);
+    if (ahead.service === service && stillWaiting(ahead)) return ahead;
+    end(ahead);
+    return undefined;
+  }
+
+  // Teardown, or the supervisor's exit: nothing made ahead outlives the stack.
+  endAll(): void {
+    for (const ahead of this.waiting.values()) end(ahead);
+    this.waiting.clear();
+  }
+
+  // Synchronous, for an exit hook: SIGKILL only (each is our own child, never reaped yet).
+  killAll(): void {
+    for (const ahead of this.waiting.values()) ahead.subprocess.kill('SIGKILL');
+  }
+}
+
+function stillWaiting(ahead: Ahead): boolean {
+  return ahead.subprocess.exitCode === null && ahead.subprocess.signalCode === null;
+}
+
+// Our own child, still the waiting shell (never signalled by pid after its reap).
+function end(ahead: Ahead): void {
+  if (stillWaiting(ahead)) ahead.subprocess.kill('SIGKILL');
+  void ahead.subprocess.then(() => ahead.cgroup.remove(), () => ahead.cgroup.remove());
+}
