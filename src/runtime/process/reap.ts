@@ -17,11 +17,16 @@ export interface ReapOptions {
   graceMs?: number;
   // Runs whose marked processes are ours (state.json records the run); the runs of `known` count too.
   runIds?: Iterable<string>;
+  // Start time (/proc ticks) before which no process can carry these runs'
+  // marker: a live runtime's own run was made in this process, so only what
+  // started after it can carry it, and the environment of older processes
+  // (most of the host) is not read (issue 13.1: every stop ends with this scan).
+  startedAfter?: string;
 }
 
 // Everything of this stack still alive: members of recorded groups (identity-checked)
 // and any process carrying this stack's run marker (escaped its group with setsid).
-export function findSurvivors(manifest: Manifest, known: UnitIdentity[], runIds: Iterable<string> = [], table: ProcStat[] = listProcesses()): ProcStat[] {
+export function findSurvivors(manifest: Manifest, known: UnitIdentity[], runIds: Iterable<string> = [], table: ProcStat[] = listProcesses(), startedAfter?: string): ProcStat[] {
   const found = new Map<number, ProcStat>();
   for (const identity of known) {
     if (identity.kind !== 'process') continue;
@@ -29,8 +34,10 @@ export function findSurvivors(manifest: Manifest, known: UnitIdentity[], runIds:
   }
   const runs = new Set([...runIds, ...known.flatMap((i) => (i.kind === 'process' && i.runId !== undefined ? [i.runId] : []))]);
   const stack = stackId(manifest);
+  const oldest = startedAfter === undefined ? undefined : Number(startedAfter);
   for (const row of table) {
     if (row.pid === process.pid || found.has(row.pid)) continue;
+    if (oldest !== undefined && Number(row.startTime) < oldest) continue;
     if (carriesMarker(row.pid, stack, runs)) found.set(row.pid, row);
   }
   found.delete(process.pid);
@@ -52,7 +59,7 @@ export async function reapSurvivors(manifest: Manifest, known: UnitIdentity[], o
   const seen = new Map<number, ProcStat>();
   const scan = (): {table: ProcStat[]; survivors: ProcStat[]} => {
     const table = listProcesses();
-    const survivors = findSurvivors(manifest, known, runIds, table);
+    const survivors = findSurvivors(manifest, known, runIds, table, options.startedAfter);
     for (const s of survivors) seen.set(s.pid, s);
     return {table, survivors};
   };
