@@ -121,3 +121,6 @@ console.log('```');
 const engineMs = last.calls.filter((c) => c.answered && !/\/(events|attach)$/.test(c.path)).reduce((sum, c) => sum + (c.answered - c.asked), 0);
 console.log(`up --wait ${(last.up.ended - last.up.started).toFixed(0)} ms, down ${(last.down.ended - last.down.started).toFixed(0)} ms; ${last.calls.length} engine calls over ${new Set(last.calls.map((c) => c.conn)).size} client connections (down's included); engine time of the non-stream calls, summed: ${engineMs.toFixed(0)} ms`);
 rmSync(work, {recursive: true, force: true});
+// The proxy's kept-alive connections to the engine would hold the process open.
+agent.destroy();
+proxy.closeAllConnections();
