@@ -87,23 +87,26 @@ export class DockerRuntime implements Runtime {
     this.events = events;
     // A second prepare (the pod recreated after its infra died) keeps the stream:
     // exits of units still running must not be missed meanwhile.
+    let subscribed: Promise<void> | undefined;
     if (!this.stream) {
       this.stream = new EngineEventStream(docker, projectFilter(manifest), {
         onEvent: (event) => this.podEvents.onEvent(event),
         onReconnect: () => void this.podEvents.onReconnect(docker),
       });
-      await this.stream.start();
+      subscribed = this.stream.start();
     }
     const requests = [
       {service: 'pod', image: this.infraImage},
       ...allServices(manifest).map((service) => ({service: service.id, image: imageOf(manifest, service), build: service.build})),
     ];
+    // Issue 13.2: the subscription beside them (one round trip less); in place before any container exists.
     const [, hashes] = await Promise.all([
       ensureVolumes(docker, manifest),
       ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id) => this.images.current(image, id)}),
       ensureNetwork(docker, manifest),
       // Asked by every pod's infra (how probes reach it): asked now, beside the rest.
       engineIsRootless(docker),
+      subscribed,
     ]);
     this.images.record(hashes);
     // Every pod's namespace at once: pods are independent until their units start.

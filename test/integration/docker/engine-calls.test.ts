@@ -85,3 +85,33 @@ describeDocker('engine calls of up and down (recorded)', () => {
     expect(down.some((c) => (c.path === `/containers/${infra}/kill` && c.query.includes('signal=SIGKILL')) || (c.method === 'DELETE' && c.path === `/containers/${infra}`))).toBe(true);
   });
 });
+
+describeDocker('engine calls of prepare (recorded)', () => {
+  it('asks for volumes, images and the network without waiting for the event subscription, and creates the infra only once it is in place', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    // The engine's answer to the subscription is held until the prepare's three other calls (the volume, the two images) were asked, or 3 s passed.
+    const isEvents = (c: RecordedCall): boolean => c.method === 'GET' && c.path === '/events';
+    const isPrepare = (c: RecordedCall): boolean => (c.method === 'POST' && c.path === '/volumes/create') || (c.method === 'GET' && c.path.startsWith('/images/'));
+    recorder.holdAnswers(isEvents, (calls) => calls.filter(isPrepare).length >= 3, 3000);
+    const {dir, name} = tempProject('prepare-calls');
+    const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000, volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}]});
+    const m = manifest({name, dir, volumes: ['shared'], sidecars: [], app});
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    await stack.start();
+    await stack.stop();
+
+    const calls = recorder.calls;
+    const events = calls.find(isEvents)!;
+    expect(events).toBeDefined();
+    const prepare = calls.filter(isPrepare);
+    expect(prepare).toHaveLength(3);
+    // Asked while the subscription was still unanswered: nobody waited for it.
+    for (const call of prepare) expect(call.asked, `${call.method} ${call.path} asked before /events answered`).toBeLessThan(events.answered!);
+    // Every container (the infra first) is created once the subscription is in place: no event of the stack is missed.
+    const firstCreate = calls.find((c) => c.method === 'POST' && c.path === '/containers/create')!;
+    expect(firstCreate.asked).toBeGreaterThan(events.answered!);
+  });
+});

@@ -23,6 +23,7 @@ export class EngineRecorder {
   readonly calls: RecordedCall[] = [];
   readonly socketPath: string;
   private clock = 0;
+  private held: Array<{match: (call: RecordedCall) => boolean; until: (calls: RecordedCall[]) => boolean; maxMs: number}> = [];
   private readonly dir: string;
   private readonly server: http.Server;
   private readonly agent = new http.Agent({keepAlive: true, maxSockets: Infinity});
@@ -46,11 +47,26 @@ export class EngineRecorder {
     rmSync(this.dir, {recursive: true, force: true});
   }
 
+  // The engine's answer to a matching call reaches the client only once `until`
+  // holds for the calls asked so far, or after maxMs: a test can then tell
+  // whether the client waits for that answer before asking the rest.
+  holdAnswers(match: (call: RecordedCall) => boolean, until: (calls: RecordedCall[]) => boolean, maxMs: number): void {
+    this.held.push({match, until, maxMs});
+  }
+
+  private async release(call: RecordedCall): Promise<void> {
+    const hold = this.held.find((h) => h.match(call));
+    if (!hold) return;
+    const deadline = Date.now() + hold.maxMs;
+    while (!hold.until(this.calls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
     const [pathname, query = ''] = (req.url ?? '/').split('?');
     const call: RecordedCall = {seq: this.calls.length, method: req.method ?? 'GET', path: pathname!, query: decodeURIComponent(query), asked: this.clock++};
     this.calls.push(call);
-    const upstream = http.request({socketPath: this.engineSocket, path: req.url, method: req.method, headers: req.headers, agent: this.agent}, (answer) => {
+    const upstream = http.request({socketPath: this.engineSocket, path: req.url, method: req.method, headers: req.headers, agent: this.agent}, async (answer) => {
+      await this.release(call);
       call.answered = this.clock++;
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       // A stream (events, attach) answers with headers only at first.
