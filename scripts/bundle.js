@@ -2,11 +2,11 @@
 // pipeline) into one CommonJS file, dist/bundle/cli.cjs, and records a V8 code
 // cache for it (bin/run.js loads both), so a command starts without resolving
 // hundreds of modules or recompiling oclif. Node 20 has no module compile cache.
-// dockerode stays external and loads only where Docker is used; re2js loads from
+// dockerode has a bundle and code cache of its own, loaded only where Docker is used; re2js loads from
 // node_modules on the first log: pattern with regex syntax (src/manifest/user-regex.ts).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import Module from 'node:module';
+import Module, {createRequire} from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,11 +31,82 @@ const common = {
   banner: {js: "const __sidecarImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   logLevel: 'warning',
 };
+// Issue 13.2: dockerode took 35-65 ms to load in every detached supervisor of a
+// Docker stack, on the path to its first engine call (and more under load). It gets
+// a bundle of its own, dist/bundle/dockerode.cjs, with a V8 code cache recorded
+// below; every bundle that imports dockerode loads that file through vm.Script
+// with the cache (~17 ms here), or the plain package when the file is missing.
+// Its two parts that pull in gRPC and ssh2 stay out and load on first call, as
+// src/runtime/docker/lazy-extras.ts does for the plain package.
+const LAZY_PARTS = /[\\/](dockerode[\\/]lib[\\/]session|docker-modem[\\/]lib[\\/]ssh)\.js$/;
+await build({
+  ...common,
+  entryPoints: {dockerode: createRequire(import.meta.url).resolve('dockerode')},
+  external: ['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2', 'cpu-features'],
+  plugins: [
+    {
+      name: 'lazy-dockerode-parts',
+      setup(on) {
+        on.onResolve({filter: /^(dockerode\/lib\/session|docker-modem\/lib\/ssh)\.js$/}, (args) => ({path: args.path, external: true}));
+        on.onLoad({filter: LAZY_PARTS}, (args) => {
+          const real = /session/.test(args.path) ? 'dockerode/lib/session.js' : 'docker-modem/lib/ssh.js';
+          return {contents: `let real; module.exports = function () { real ??= require(${JSON.stringify(real)}); return real.apply(this, arguments); };`, loader: 'js'};
+        });
+      },
+    },
+  ],
+});
+const dockerodeFromBundle = {
+  name: 'dockerode-from-bundle',
+  setup(on) {
+    on.onResolve({filter: /^dockerode$/}, (args) => (args.namespace === 'dockerode-loader' ? {path: 'dockerode', external: true} : {path: 'dockerode', namespace: 'dockerode-loader'}));
+    on.onLoad({filter: /.*/, namespace: 'dockerode-loader'}, () => ({
+      loader: 'js',
+      resolveDir: '.',
+      contents: `
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
+function load() {
+  const file = path.join(__dirname, 'dockerode.cjs');
+  let code;
+  try {
+    code = fs.readFileSync(file, 'utf8');
+  } catch {
+    return require('dockerode');
+  }
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(file + '.cache');
+  } catch {}
+  const script = new vm.Script(Module.wrap(code), {filename: file, cachedData});
+  const loaded = {exports: {}, id: file, filename: file, loaded: false, children: [], paths: []};
+  script.runInThisContext()(loaded.exports, Module.createRequire(file), loaded, file, path.dirname(file));
+  loaded.loaded = true;
+  return loaded.exports;
+}
+module.exports = load();
+`,
+    }));
+  },
+};
+const withDockerode = {...common, external: common.external.filter((name) => name !== 'dockerode'), plugins: [dockerodeFromBundle]};
 // The CLI, and the detached supervisor (bin/supervisor.js), which must start fast too.
-await build({...common, entryPoints: {cli: 'dist/cli.js'}});
-await build({...common, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});
+await build({...withDockerode, entryPoints: {cli: 'dist/cli.js'}});
+await build({...withDockerode, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});
 // Plain `up -d`/`up --wait`/`down` without oclif (issue 13.1; bin/run.js, src/lean-argv.ts).
-await build({...common, entryPoints: {lean: 'dist/lean-cli.js'}});
+await build({...withDockerode, entryPoints: {lean: 'dist/lean-cli.js'}});
+// dockerode's cache from loading it and making a client (no engine needed): its
+// module bodies and constructors compiled, as a supervisor runs them.
+{
+  const file = path.resolve('dist/bundle/dockerode.cjs');
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {filename: file});
+  const loaded = {exports: {}};
+  script.runInThisContext()(loaded.exports, createRequire(file), loaded, file, path.dirname(file));
+  new loaded.exports({socketPath: '/nonexistent'}).getContainer('sample');
+  writeFileSync(`${file}.cache`, script.createCachedData());
+}
 copyFileSync('dist/manifest/schema-validator.cjs', 'dist/bundle/schema-validator.cjs');
 // Record the code cache from a representative run: load + validate + generate.
 execFileSync(process.execPath, ['bin/run.js', 'generate', 'k8s', '-f', 'schema/code-cache-sample.yaml'], {
