@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import {createRequire} from 'node:module';
 import type {HttpCheck} from '../manifest/types.js';
 import type {ProbeEndpoint} from '../runtime/types.js';
 import {canGetPlainly, plainHttpGet} from './plain-http-get.js';
@@ -7,6 +7,10 @@ import {ProbeError, type Probe} from './probe.js';
 import {refusedHint} from './refused-hint.js';
 
 type Endpoint = () => Promise<ProbeEndpoint>;
+// node:http and node:https on the first check that needs them: a plain http
+// check never does (plain-http-get.ts), and they cost the supervisor's start
+// a few ms (issue 13.1).
+const load = createRequire(import.meta.url);
 
 // Passes on any 2xx/3xx answer, like a Kubernetes httpGet probe.
 export class HttpProbe implements Probe {
@@ -33,7 +37,7 @@ export class HttpProbe implements Probe {
 
   private throughNodeHttp(endpoint: ProbeEndpoint, signal: AbortSignal): Promise<number> {
     const {host, port} = endpoint;
-    const client = this.check_.scheme === 'https' ? https : http;
+    const client = (this.check_.scheme === 'https' ? load('node:https') : load('node:http')) as typeof https;
     return new Promise<number>((resolve, reject) => {
       const request = client.get(
         {host, port, path: this.check_.path, headers: this.check_.headers, signal, agent: false, rejectUnauthorized: false},

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import {createRequire} from 'node:module';
 import type {DockerEndpoint, EndpointSource} from './endpoint.js';
 
 // Which engine answered the Docker API: Docker (rootful or rootless) or podman's
@@ -23,12 +23,17 @@ interface Answer {
   headers: http.IncomingHttpHeaders;
 }
 
+// Loaded on the first ping: the detached supervisor of a process stack, which
+// bundles this module, never pings, and node:https alone (tls, crypto) costs
+// it a few ms of its start-up (issue 13.1).
+const load = createRequire(import.meta.url);
+
 // One GET against the engine API with a hard deadline; node:http over the unix
 // socket, so doctor and `--runtime auto` do not load dockerode (start-up time).
 function get(endpoint: Reachable, path: string, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = endpoint.kind === 'unix' ? {socketPath: endpoint.socketPath} : {host: endpoint.host, port: endpoint.port};
-    const client = endpoint.kind === 'tcp' && endpoint.tls ? https : http;
+    const client = (endpoint.kind === 'tcp' && endpoint.tls ? load('node:https') : load('node:http')) as typeof http;
     const request = client.get({...target, path, headers: {host: 'docker'}, timeout: timeoutMs}, (response) => {
       let body = '';
       response.setEncoding('utf8');
