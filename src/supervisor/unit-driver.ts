@@ -195,18 +195,20 @@ export class UnitDriver {
     }
     const now = this.host.clock.now();
     const delay = backoffDelay(unit.attempt, this.host.random);
-    unit.attempt++;
-    unit.transition('backoff', why);
-    unit.nextRestartAt = now + delay;
-    this.host.emit({time: now, service: unit.name, type: 'restart', detail: `restart ${unit.restarts + 1} in ${delay}ms (${why})`});
-    // Issue 13.3: what does not wait for the backoff (docker: the new container) is made during it.
-    this.host.runtime.precreate?.([unit.service]);
+    // Issue 13.3: the backoff counts from the exit seen, so its timer is set
+    // first; the transition's events and what is made ahead come after it.
     unit.restartTimer = this.host.clock.setTimeout(() => {
       unit.restartTimer = undefined;
       if (unit.state !== 'backoff' || (this.host.phase() !== 'up' && this.host.phase() !== 'starting')) return;
       unit.restarts++;
       void this.spawn(unit);
     }, delay);
+    unit.attempt++;
+    unit.transition('backoff', why);
+    unit.nextRestartAt = now + delay;
+    this.host.emit({time: now, service: unit.name, type: 'restart', detail: `restart ${unit.restarts + 1} in ${delay}ms (${why})`});
+    // What does not wait for the backoff (docker: the new container; process: the next process, in its cgroup) is made during it.
+    this.host.runtime.precreate?.([unit.service]);
   }
 
   private fail(unit: Unit, reason: string): void {

@@ -36,6 +36,11 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
+  // Time that passes inside synchronous work (a spawn): no timer fires meanwhile.
+  elapse(ms: number): void {
+    this.time += ms;
+  }
+
   async advance(ms: number): Promise<void> {
     const until = this.time + ms;
     await flush();

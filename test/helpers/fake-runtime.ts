@@ -27,6 +27,15 @@ export class FakeRuntime implements Runtime {
 
   constructor(private readonly clock: FakeClock) {}
 
+  // What precreate() was given, and how long its synchronous work takes (a real spawn: a few ms).
+  readonly precreated: string[] = [];
+  precreateCostMs = 0;
+
+  precreate(services: Service[]): void {
+    this.precreated.push(...services.map((s) => s.id));
+    this.clock.elapse(this.precreateCostMs);
+  }
+
   async usage(identities: UnitIdentity[]): Promise<undefined[]> {
     return identities.map(() => undefined);
   }

@@ -113,6 +113,22 @@ describe('Supervisor while running (DESIGN 3-5)', () => {
     expect(events.filter((e) => e.type === 'restart').map((e) => e.detail)).toEqual(['restart 1 in 250ms (exited with code 137)']);
   });
 
+  // Issue 13.3: the next process is made during the backoff (process runtime: a
+  // spawn, a few ms of synchronous work); the backoff still counts from the exit.
+  it('counts the backoff from the exit seen, not from after what is made ahead during it', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('proxy', 'sidecar')], app: cmd('app', 'app')});
+    await startIn(clock, supervisor.start());
+    runtime.precreateCostMs = 5;
+    const exitAt = clock.now();
+    runtime.exit('proxy', null, 'SIGKILL');
+    await clock.advance(0);
+    expect(runtime.precreated.at(-1)).toBe('proxy');
+    await clock.advance(exitAt + 249 - clock.now());
+    expect(runtime.isRunning('proxy')).toBe(false);
+    await clock.advance(1);
+    expect(state('proxy')).toMatchObject({state: 'running', restarts: 1});
+  });
+
   // Issue 12.4: a memory kill is exitCode 137 + reason oom, an `oom` event, and a restart per policy.
   it('reports a memory kill as reason oom with an oom event, restarts per policy, and clears the reason on restart', async () => {
     const {clock, runtime, supervisor, state, events} = setup({app: cmd('app', 'app', {resources: {memoryBytes: 32 * 2 ** 20}, maxRestarts: 1})});
