@@ -16,6 +16,7 @@ import {pollUntil, within} from './wait.js';
 import {UnitLimits} from './cgroup/unit-limits.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 import {StartedAhead} from './started-ahead.js';
+import {spawnUnit} from './spawn-unit.js';
 
 interface ProcessUnit extends RunningUnit {
   readonly identity: ProcessIdentity;
@@ -40,11 +41,6 @@ function installExitHook(): void {
     for (const unit of live) signalGroup(unit.identity, 'SIGKILL');
     for (const ahead of madeAhead) ahead.killAll();
   });
-}
-
-interface Spawned {
-  subprocess: ReturnType<typeof execa>;
-  cgroup?: ServiceCgroup;
 }
 
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
@@ -89,7 +85,7 @@ export class ProcessRuntime implements Runtime {
     if (!next || !this.manifest || this.ahead.has(next)) return;
     try {
       const [file, ...args] = serviceCommand(this.manifest, next);
-      const spawned = file === undefined ? undefined : this.spawnUnit(next, [file, ...args], true);
+      const spawned = file === undefined ? undefined : spawnUnit(this.manifest, this.runId, this.limits, next, [file, ...args], true);
       if (spawned?.cgroup) this.ahead.add({service: next, subprocess: spawned.subprocess, cgroup: spawned.cgroup});
     } catch {
       // start() meets the same problem and reports it.
@@ -110,7 +106,7 @@ export class ProcessRuntime implements Runtime {
     await checkPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
     const ahead = this.ahead.take(service);
     ahead?.subprocess.stdin?.end('go\n');
-    const {subprocess, cgroup} = ahead ?? this.spawnUnit(service, [file, ...args], false)!;
+    const {subprocess, cgroup} = ahead ?? spawnUnit(manifest, this.runId, this.limits, service, [file, ...args], false)!;
     this.plan = this.plan.filter((s) => s.id !== service.id);
     this.makeNextAhead();
     const pid = subprocess.pid;
@@ -141,35 +137,6 @@ export class ProcessRuntime implements Runtime {
     void subprocess.then(() => undefined, () => undefined);
     live.add(unit);
     return unit;
-  }
-
-  // The service's process, in its cgroup where one can be made; `waitForGo`: made
-  // ahead, waiting for a line on its stdin (undefined where it cannot be wrapped).
-  private spawnUnit(service: Service, command: string[], waitForGo: boolean): Spawned | undefined {
-    const env = serviceEnv(this.requireManifest(), service, {runId: this.runId});
-    const cgroup = this.limits?.groupFor(service);
-    const wrapped = cgroup ? this.limits!.wrap(cgroup, command, serviceWorkdir(service), env.PATH, waitForGo) : undefined;
-    if (waitForGo && !wrapped) {
-      void cgroup?.remove();
-      return undefined;
-    }
-    const [program, ...programArgs] = wrapped ?? command;
-    const subprocess = execa(program!, programArgs, {
-      cwd: serviceWorkdir(service),
-      env,
-      extendEnv: false,
-      // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
-      detached: true,
-      cleanup: false,
-      stdin: waitForGo ? 'pipe' : 'ignore',
-      buffer: false,
-      encoding: 'buffer',
-      reject: false,
-    });
-    // Go said to one that died meanwhile: its exit is handled as the unit's.
-    subprocess.stdin?.on('error', () => undefined);
-    if (waitForGo) void subprocess.then(() => undefined, () => undefined);
-    return {subprocess, ...(cgroup ? {cgroup} : {})};
   }
 
   // DESIGN 6: signal to the group, SIGKILL after timeoutMs, then leftovers; bounded by timeoutMs + ~1s.

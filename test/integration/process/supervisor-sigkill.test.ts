@@ -18,7 +18,7 @@ const runner = path.join(tmp, 'runner.mjs');
 
 beforeAll(async () => {
   // The runner imports TypeScript sources; bundle it into one plain ESM file.
-  await build({entryPoints: [path.join(here, 'supervisor-runner.ts')], bundle: true, platform: 'node', format: 'esm', outfile: runner, logLevel: 'silent', banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"}});
+  await build({entryPoints: [path.join(here, 'supervisor-runner.ts')], bundle: true, platform: 'node', format: 'esm', outfile: runner, logLevel: 'silent', banner: {js: "import {createRequire as __bannerRequire} from 'node:module'; const require = __bannerRequire(import.meta.url);"}});
 });
 
 // Starts a supervisor process for the stack, waits until it reports READY, returns it and the identities.
