@@ -13,9 +13,8 @@ import {dockerPodHost} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream} from './event-stream.js';
 import {execIn} from './exec.js';
-import {putFiles, removeFiles} from './file-sync.js';
+import {putFiles, removeFiles, syncIntoRunning} from './file-sync.js';
 import {SyncChannels} from './sync-channel.js';
-import {tarOf} from './tar-entries.js';
 import {containerPathOf} from '../../manifest/volume-refs.js';
 import {ensureImages, type ImageProgressListener} from './images.js';
 import {attachLogs} from './log-stream.js';
@@ -28,8 +27,6 @@ import {UnitRegistry} from './unit-registry.js';
 import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
-
-// The Kubernetes pause image is what a pod's infra container runs; ~300 KB.
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -204,17 +201,9 @@ export class DockerRuntime implements Runtime {
     this.initialSync = plan;
   }
 
-  // Watch `sync` into the running container: deletions first, then one tar stream.
+  // Watch `sync` into the running container (file-sync.ts).
   async syncFiles(service: Service, copy: SyncEntry[], remove: string[]): Promise<void> {
-    const docker = await this.docker();
-    // Only files to copy and a receiver in its running container: straight there (issue 11.7:
-    // asking the engine which container runs takes 2-20 ms).
-    if (remove.length === 0 && copy.length > 0 && (await this.channels.putFor(service.id, (id) => this.units.has(id), () => tarOf(copy)))) return;
-    const info = this.manifest ? await inspectByName(docker, containerName(this.manifest, service)) : undefined;
-    if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into; its next container gets the files before it starts`, {service: service.id});
-    const container = docker.getContainer(info.Id);
-    await removeFiles(docker, container, service.id, remove);
-    if (copy.length > 0 && !(await this.channels.put(docker, info.Id, service.id, () => tarOf(copy)))) await putFiles(container, service.id, copy);
+    await syncIntoRunning(await this.docker(), this.manifest, this.channels, (id) => this.units.has(id), service, copy, remove);
   }
 
   // Watch `rebuild`: the image brought up to the context as it is now.

@@ -1,8 +1,12 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
+import type {Manifest, Service} from '../../manifest/types.js';
 import type {SyncEntry} from '../types.js';
 import {engineMessage} from './engine-errors.js';
 import {execIn} from './exec.js';
+import {containerName} from './naming.js';
+import {inspectByName} from './pod-infra.js';
+import type {SyncChannels} from './sync-channel.js';
 import {tarOf} from './tar-entries.js';
 
 const REMOVE_TIMEOUT_MS = 30_000;
@@ -39,4 +43,16 @@ export async function removeFiles(docker: Docker, container: Docker.Container, s
       });
     }
   }
+}
+
+// Watch `sync` into the service's running container: deletions first, then one tar stream.
+export async function syncIntoRunning(docker: Docker, manifest: Manifest | undefined, channels: SyncChannels, isLive: (containerId: string) => boolean, service: Service, copy: SyncEntry[], remove: string[]): Promise<void> {
+  // Only files to copy and a receiver in its running container: straight there (issue 11.7:
+  // asking the engine which container runs takes 2-20 ms).
+  if (remove.length === 0 && copy.length > 0 && (await channels.putFor(service.id, isLive, () => tarOf(copy)))) return;
+  const info = manifest ? await inspectByName(docker, containerName(manifest, service)) : undefined;
+  if (!info?.State.Running) throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container to sync into; its next container gets the files before it starts`, {service: service.id});
+  const container = docker.getContainer(info.Id);
+  await removeFiles(docker, container, service.id, remove);
+  if (copy.length > 0 && !(await channels.put(docker, info.Id, service.id, () => tarOf(copy)))) await putFiles(container, service.id, copy);
 }
