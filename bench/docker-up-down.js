@@ -104,9 +104,10 @@ function sidecarCliUpDown(dir) {
 function sidecarCliUpDownOnce(dir) {
   const bin = path.join(root, 'bin/run.js');
   const started = now();
-  run([process.execPath, bin, 'up', '--wait', '--runtime', 'docker'], {cwd: dir});
+  // The installed `sidecar` command: bin/run.js run as a program, not `node bin/run.js`.
+  run([bin, 'up', '--wait', '--runtime', 'docker'], {cwd: dir});
   const up = now() - started;
-  run([process.execPath, bin, 'down', '--volumes'], {cwd: dir});
+  run([bin, 'down', '--volumes'], {cwd: dir});
   return {up, total: now() - started};
 }
 
