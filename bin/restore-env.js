@@ -4,6 +4,6 @@
 // thing, so every program started from here gets the user's value.
 const saved = process.env.SIDECAR_SAVED_NODE_EXTRA_CA_CERTS;
 if (saved !== undefined) {
-  if (saved !== '') process.env.NODE_EXTRA_CA_CERTS = saved;
+  process.env.NODE_EXTRA_CA_CERTS = saved;
   delete process.env.SIDECAR_SAVED_NODE_EXTRA_CA_CERTS;
 }

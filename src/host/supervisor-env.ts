@@ -13,7 +13,8 @@ export const SAVED_EXTRA_CA_CERTS = 'SIDECAR_SAVED_NODE_EXTRA_CA_CERTS';
 
 export function supervisorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const extra = env.NODE_EXTRA_CA_CERTS;
-  if (extra === undefined || !localEngine(env.DOCKER_HOST)) return env;
+  // An empty value loads nothing (and bin/run.js's first line keeps it too).
+  if (!extra || !localEngine(env.DOCKER_HOST)) return env;
   const {NODE_EXTRA_CA_CERTS: _dropped, ...rest} = env;
   return {...rest, [SAVED_EXTRA_CA_CERTS]: extra};
 }

@@ -59,6 +59,14 @@ describe('the detached supervisor and NODE_EXTRA_CA_CERTS', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  it('hands an empty value to its services as it is', async () => {
+    const p = track(project(appAndSidecar('ca-env-empty')));
+    p.env = {...p.env, NODE_EXTRA_CA_CERTS: ''};
+    const {app} = await upAndLook(p);
+    expect(app.NODE_EXTRA_CA_CERTS).toBe('');
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+  });
+
   it('keeps it when the engine is reached over the network, where a TLS check may need it', async () => {
     const p = track(project(appAndSidecar('ca-env-tcp')));
     const bundle = path.join(p.dir, 'extra-ca.pem');
