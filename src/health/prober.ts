@@ -40,7 +40,7 @@ export class Prober {
   private cancelNext?: () => void;
   private deadline?: TimerHandle;
   private inFlight?: AbortController;
-  private lastBegan = -Infinity;
+  private lastNudged = -Infinity;
   private readonly ticker: ProbeTicker;
 
   // `running`: whether the probed service's own process runs; a check that passes
@@ -89,11 +89,15 @@ export class Prober {
   }
 
   // A starting service just printed something (servers log "listening" when they
-  // are): check now instead of waiting for the next tick. The cadence stays.
-  // At most one nudged check per NUDGE_GAP_MS, so a chatty starter cannot spin probes.
+  // are; a log check's line is one): check now instead of waiting for the next tick.
+  // At most one nudged check per NUDGE_GAP_MS, so a chatty starter cannot spin
+  // probes. The gap counts from the last nudged check, not from the last tick: the
+  // startup tick (10ms) is shorter than the gap, so counting from it let no nudge
+  // through while a cheap probe started, and a line was seen up to 10ms late.
   nudge(): void {
     if (this.phase !== 'starting' || this.inFlight !== undefined) return;
-    if (this.clock.now() - this.lastBegan < NUDGE_GAP_MS) return;
+    if (this.clock.now() - this.lastNudged < NUDGE_GAP_MS) return;
+    this.lastNudged = this.clock.now();
     this.cancelNext?.();
     this.schedule(0);
   }
@@ -112,7 +116,6 @@ export class Prober {
 
   private async runOnce(): Promise<void> {
     const began = this.clock.now();
-    this.lastBegan = began;
     const error = await this.checkWithTimeout();
     this.inFlight = undefined;
     if (this.phase === 'stopped') return;

@@ -6,6 +6,7 @@ import {FakeClock} from '../../helpers/fake-clock.js';
 
 class SwitchProbe implements Probe {
   readonly description = 'switch';
+  constructor(readonly cheap = false) {}
   passing = false;
   calls = 0;
   async check(): Promise<void> {
@@ -16,9 +17,9 @@ class SwitchProbe implements Probe {
 
 const health: Health = {check: {kind: 'tcp', port: 1}, intervalMs: 1000, timeoutMs: 500, retries: 3, startPeriodMs: 0, startTimeoutMs: 60_000};
 
-function setup() {
+function setup(cheap = false) {
   const clock = new FakeClock();
-  const probe = new SwitchProbe();
+  const probe = new SwitchProbe(cheap);
   let readyAt: number | undefined;
   const prober = new Prober(probe, health, clock, {ready: () => (readyAt = clock.now()), healthy: () => {}, unhealthy: () => {}, probeFailed: () => {}, startTimedOut: () => {}});
   return {clock, probe, prober, readyAt: () => readyAt};
@@ -48,6 +49,32 @@ describe('Prober.nudge: output from a starting service triggers a check now', ()
     // 50ms of nudges every 1ms: at most one check per 20ms, plus the 100ms tick.
     expect(probe.calls - before).toBeLessThanOrEqual(4);
     expect(probe.calls - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is not swallowed by the 10ms startup tick of a cheap probe (a log line seen at once)', async () => {
+    // The tick runs at 0, 10, 20, 30ms; the line comes 5ms after the last one.
+    const {clock, probe, prober, readyAt} = setup(true);
+    const t0 = clock.now();
+    prober.start();
+    await clock.advance(35);
+    probe.passing = true;
+    prober.nudge();
+    await clock.advance(0);
+    expect(readyAt()).toBe(t0 + 35);
+  });
+
+  it('keeps the cap on nudged checks beside the 10ms startup tick', async () => {
+    const {clock, probe, prober} = setup(true);
+    prober.start();
+    await clock.advance(50);
+    const before = probe.calls;
+    for (let i = 0; i < 60; i++) {
+      prober.nudge();
+      await clock.advance(1);
+    }
+    // 60ms: 3 nudged checks (every 20ms), each moving the 10ms tick, plus the ticks between.
+    expect(probe.calls - before).toBeLessThanOrEqual(9);
+    expect(probe.calls - before).toBeGreaterThanOrEqual(3);
   });
 
   it('does nothing once the service is ready (then only `interval` counts)', async () => {
