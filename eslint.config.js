@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // bin/ is CommonJS (bin/package.json): a CJS entry starts ~7ms sooner than an ESM one.
+    files: ['bin/**/*.js'],
+    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly'}},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**', 'examples/**', 'templates/**'],
     rules: {'@typescript-eslint/no-explicit-any': 'off'},
   },

@@ -5,23 +5,26 @@
 // NODE_EXTRA_CA_CERTS, which restore-env.js puts back first thing (issue 13.1:
 // Node reads that whole bundle at start-up, 50-150 ms, and this process never
 // verifies a certificate with it). `node bin/run.js` runs the same code.
-// `--version` is answered before oclif loads (the hot path of
-// scripts and start-up benchmarks); `up -d` / `up --wait` start the detached
-// supervisor before it (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down`
-// run without oclif (src/lean-argv.ts). Everything else runs the bundled CLI with
-// its V8 code cache (scripts/bundle.js), or the plain build in development.
-import './restore-env.js';
-import {fastPath} from '../dist/fast-path.js';
-import {prespawnSupervisor, prespawnTarget} from '../dist/host/prespawn.js';
-import {leanCommand} from '../dist/lean-argv.js';
-import {currentBundle, loadBundle, plainEntry} from './load-bundle.js';
+// CommonJS (bin/package.json), with what it needs first in one bundle (src/boot.ts):
+// `--version` is answered before oclif loads (the hot path of scripts and start-up
+// benchmarks); `up -d` / `up --wait` start the detached supervisor before it
+// (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down` run without oclif
+// (src/lean-argv.ts). Everything else runs the bundled CLI with its V8 code cache
+// (scripts/bundle.js), or the plain build in development.
+require('./restore-env.js');
+const path = require('node:path');
+const {currentBundle, loadBundle, plainEntry} = require('./load-bundle.js');
 
-const argv = process.argv.slice(2);
-if (argv[0] === '__complete') {
-  // Shell completion asks on every Tab: answered without oclif's start-up.
-  const {completeMain} = await import('../dist/completion/complete-main.js');
-  await completeMain(argv.slice(1));
-} else if (!fastPath(argv)) {
+async function main(argv) {
+  if (argv[0] === '__complete') {
+    // Shell completion asks on every Tab: answered without oclif's start-up.
+    const {completeMain} = await import(plainEntry('completion/complete-main.js'));
+    await completeMain(argv.slice(1));
+    return;
+  }
+  const boot = currentBundle('boot', 'boot.js');
+  const {fastPath, prespawnSupervisor, prespawnTarget, leanCommand} = boot ? loadBundle(boot) : await import(plainEntry('boot.js'));
+  if (fastPath(argv, path.join(__dirname, '..', 'package.json'))) return;
   const lean = leanCommand(argv, process.env);
   // `up -d` / `up --wait`: the detached supervisor starts now, alongside the CLI (issue 13.1).
   const target = lean?.command === 'up' ? lean.flags.file : prespawnTarget(argv, process.env);
@@ -41,3 +44,5 @@ if (argv[0] === '__complete') {
     }
   }
 }
+
+main(process.argv.slice(2));

@@ -3,9 +3,9 @@
 // the bundled supervisor when current, else the plain build. Both run at load.
 // Started without NODE_EXTRA_CA_CERTS (src/host/supervisor-env.ts): the
 // services it starts get the user's value back.
-import './restore-env.js';
-import {currentBundle, loadBundle, plainEntry} from './load-bundle.js';
+require('./restore-env.js');
+const {currentBundle, loadBundle, plainEntry} = require('./load-bundle.js');
 
 const bundle = currentBundle('supervisor', 'host/supervisor-main.js');
 if (bundle) loadBundle(bundle);
-else await import(plainEntry('host/supervisor-main.js'));
+else import(plainEntry('host/supervisor-main.js'));

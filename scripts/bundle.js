@@ -92,6 +92,8 @@ module.exports = load();
   },
 };
 const withDockerode = {...common, external: common.external.filter((name) => name !== 'dockerode'), plugins: [dockerodeFromBundle]};
+// What bin/run.js needs first (src/boot.ts): builtins only, no dockerode.
+await build({...common, entryPoints: {boot: 'dist/boot.js'}});
 // The CLI, and the detached supervisor (bin/supervisor.js), which must start fast too.
 await build({...withDockerode, entryPoints: {cli: 'dist/cli.js'}});
 await build({...withDockerode, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});

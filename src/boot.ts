@@ -1,0 +1,8 @@
+// What bin/run.js needs before it knows which CLI to load: `--version`, the
+// supervisor started ahead for `up`, and the words of the commands run without
+// oclif. One CommonJS bundle of these (dist/bundle/boot.cjs, scripts/bundle.js)
+// is read by one require, where the ESM graph of the plain build took Node's
+// module loader ~10ms before the supervisor could be started (issue 13.1).
+export {fastPath} from './fast-path.js';
+export {prespawnSupervisor, prespawnTarget} from './host/prespawn.js';
+export {leanCommand} from './lean-argv.js';
