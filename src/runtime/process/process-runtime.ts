@@ -60,10 +60,13 @@ export class ProcessRuntime implements Runtime {
     this.manifest = manifest;
     this.events = events;
     this.limits = new UnitLimits(cgroupBase(manifest), this.runId.slice(0, 8), (message) => this.events.notice?.(message));
-    // Created and deleted without following links: never outside .sidecar/ (issue 9.7).
-    for (const name of Object.keys(manifest.volumes)) ensureRealDir(manifest.dir, ['.sidecar', 'volumes', name]);
     installExitHook();
     madeAhead.add(this.ahead);
+    // The stack told what starts first before this (Stack.start): its process joins
+    // its cgroup while the rest is prepared, not after (issue 13.1).
+    this.makeNextAhead();
+    // Created and deleted without following links: never outside .sidecar/ (issue 9.7).
+    for (const name of Object.keys(manifest.volumes)) ensureRealDir(manifest.dir, ['.sidecar', 'volumes', name]);
   }
 
   // Issue 13.1/13.3 (started-ahead.ts): where a service's process joins a cgroup,
@@ -72,8 +75,8 @@ export class ProcessRuntime implements Runtime {
   // (the services named here start next). One at a time: the kernel moves one
   // process into a cgroup at a time, and a fork waits for it, so making them all
   // at once would delay the first start.
+  // Told before prepare(), the plan is kept and prepare() makes the first one.
   precreate(services: Service[]): void {
-    if (!this.manifest || !this.limits) return;
     const named = new Set(services.map((s) => s.id));
     this.plan = [...services, ...this.plan.filter((s) => !named.has(s.id))];
     this.makeNextAhead();
@@ -82,7 +85,7 @@ export class ProcessRuntime implements Runtime {
   // Best effort: one that cannot be made ahead is made by start(), which says why it fails.
   private makeNextAhead(): void {
     const next = this.plan[0];
-    if (!next || !this.manifest || this.ahead.has(next)) return;
+    if (!next || !this.manifest || !this.limits || this.ahead.has(next)) return;
     try {
       const [file, ...args] = serviceCommand(this.manifest, next);
       const spawned = file === undefined ? undefined : spawnUnit(this.manifest, this.runId, this.limits, next, [file, ...args], true);

@@ -38,13 +38,14 @@ async function until<T>(what: string, check: () => T | false): Promise<T> {
 }
 const one = (mark: string) => (): number | false => (waiting(mark).length === 1 ? waiting(mark)[0]! : false);
 
-async function setup(mark: string) {
+async function setup(mark: string, before?: (runtime: ProcessRuntime, a: Service, b: Service) => void) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
   const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
   const a = make('a', 'sidecar');
   const b = make('b', 'app');
   const m = manifest({dir, app: b, sidecars: [a]});
   const runtime = new ProcessRuntime();
+  before?.(runtime, a, b);
   await runtime.prepare(m, {log: () => undefined});
   return {m, runtime, a, b};
 }
@@ -57,7 +58,8 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
       runtime.precreate([a, b]);
       const forA = await until('a made ahead', one(mark));
       expect(processesWithMark(mark)).toEqual([forA]);
-      expect(readFileSync(`/proc/${forA}/cgroup`, 'utf8')).toContain(cgroupBase(m));
+      // Found by its marker as soon as it is forked; it joins its group right after.
+      await until('a in its cgroup', () => readFileSync(`/proc/${forA}/cgroup`, 'utf8').includes(cgroupBase(m)));
       const unitA = await runtime.start(a);
       expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
       // Then a runs its command in that pid, and b's process waits.
@@ -75,6 +77,21 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
     }
     await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
     await until('its cgroups removed', () => groupDirs(m).length === 0);
+  }, 60_000);
+
+  it('told before prepare() what starts first (as Stack.start does), makes it in prepare()', async () => {
+    const mark = `ahead-early-${process.pid}-${Date.now()}`;
+    const {m, runtime, a} = await setup(mark, (runtime, a, b) => runtime.precreate([a, b]));
+    try {
+      // No further precreate (a pod's bring-up tells it again later): prepare() made it.
+      const forA = await until('a made ahead', one(mark));
+      const unitA = await runtime.start(a);
+      expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
+      await runtime.stop(unitA, 'SIGTERM', 2000);
+    } finally {
+      await runtime.teardown(m, {removeVolumes: true});
+    }
+    await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
   }, 60_000);
 
   it('ends, cgroup and all, one made for an older definition (not used) and one never started (at teardown)', async () => {
