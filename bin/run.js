@@ -29,11 +29,18 @@ async function main(argv) {
   // `up -d` / `up --wait`: the detached supervisor starts now, alongside the CLI (issue 13.1).
   const target = lean?.command === 'up' ? lean.flags.file : prespawnTarget(argv, process.env);
   if (target !== undefined) prespawnSupervisor(target, lean?.command === 'up' ? lean.flags.runtime : undefined);
-  if (lean) {
-    // Plain `up -d`/`up --wait`/`down`: the same code without oclif (src/lean-argv.ts).
+  // Plain `up -d`/`up --wait`/`down`: the same code without oclif (src/lean-argv.ts).
+  const leanCli = async () => {
     const bundle = currentBundle('lean', 'lean-cli.js');
-    const {runLean} = bundle ? loadBundle(bundle) : await import(plainEntry('lean-cli.js'));
-    await runLean(lean);
+    return bundle ? loadBundle(bundle) : await import(plainEntry('lean-cli.js'));
+  };
+  if (lean?.command === 'down') {
+    // A supervisor that answers and stops, from a bundle of its own; else the lean CLI (src/lean-down.ts).
+    const bundle = currentBundle('down', 'lean-down.js');
+    const {runLeanDown} = bundle ? loadBundle(bundle) : await import(plainEntry('lean-down.js'));
+    await runLeanDown(lean, leanCli);
+  } else if (lean) {
+    await (await leanCli()).runLean(lean);
   } else {
     const bundle = currentBundle('cli', 'main.js');
     if (bundle) {

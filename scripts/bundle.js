@@ -99,6 +99,8 @@ await build({...withDockerode, entryPoints: {cli: 'dist/cli.js'}});
 await build({...withDockerode, entryPoints: {supervisor: 'dist/host/supervisor-main.js'}});
 // Plain `up -d`/`up --wait`/`down` without oclif (issue 13.1; bin/run.js, src/lean-argv.ts).
 await build({...withDockerode, entryPoints: {lean: 'dist/lean-cli.js'}});
+// A plain `down` whose supervisor answers (src/lean-down.ts): no manifest, no runtime.
+await build({...common, entryPoints: {down: 'dist/lean-down.js'}});
 // dockerode's cache from loading it and making a client (no engine needed): its
 // module bodies and constructors compiled, as a supervisor runs them.
 {

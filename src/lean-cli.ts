@@ -10,14 +10,15 @@ class LeanExit {
   constructor(readonly code: number) {}
 }
 
-export async function runLean(lean: LeanUp | LeanDown): Promise<void> {
+// `asked`: for a `down`, what src/lean-down.ts found before handing over (down-stack.ts).
+export async function runLean(lean: LeanUp | LeanDown, asked?: {hung: boolean}): Promise<void> {
   try {
     if (lean.command === 'up') {
       await upCommand(lean.flags, lean.words, (code) => {
         throw new LeanExit(code);
       });
     } else {
-      await downCommand(lean.flags);
+      await downCommand(lean.flags, asked);
     }
   } catch (thrown) {
     if (thrown instanceof LeanExit) process.exit(thrown.code);

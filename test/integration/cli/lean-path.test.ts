@@ -1,4 +1,5 @@
-import {readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import {execa} from 'execa';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {appAndSidecar, cli, eventually, project, survivors, trackProjects, type Project} from './cli-harness.js';
@@ -55,6 +56,31 @@ describe('lean up/down', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  it('a down whose supervisor answers runs from the down bundle alone; anything else goes on to the lean CLI', async () => {
+    const p = track(project(appAndSidecar('lean-down')));
+    // What this process loaded, as require's cache holds it at exit (bin/load-bundle.js registers each bundle there).
+    const loadedFile = path.join(p.dir, 'loaded.json');
+    const hook = path.join(p.dir, 'loaded-hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));\n`);
+    const bin = path.resolve(import.meta.dirname, '../../../bin/run.js');
+    const down = async (): Promise<{stdout: string; bundles: string[]}> => {
+      const run = await execa(process.execPath, [bin, 'down'], {reject: false, cwd: p.dir, env: {...p.env, NODE_OPTIONS: `--require ${hook}`}});
+      expect(run.exitCode, run.stderr).toBe(0);
+      const loaded = existsSync(loadedFile) ? (JSON.parse(readFileSync(loadedFile, 'utf8')) as string[]) : [];
+      return {stdout: run.stdout, bundles: loaded.filter((f) => f.includes(`${path.sep}bundle${path.sep}`)).map((f) => path.basename(f)).sort()};
+    };
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const stopped = await down();
+    expect(stopped.stdout).toBe('stopped lean-down');
+    // Only with the bundles built (npm run build); the plain build loads no bundle at all.
+    if (stopped.bundles.length > 0) expect(stopped.bundles).toEqual(['boot.cjs', 'down.cjs']);
+    expect(survivors(p.mark)).toEqual([]);
+    // Nothing runs: the lean CLI says so, as before.
+    const nothing = await down();
+    expect(nothing.stdout).toBe('nothing is running');
+    if (nothing.bundles.length > 0) expect(nothing.bundles).toEqual(['boot.cjs', 'down.cjs', 'lean.cjs']);
+  });
+
   it('fails with the same block and exit code as through oclif', async () => {
     const p: Project = track(project(appAndSidecar('lean-errors')));
     const file = path.join(p.dir, 'sidecar.yaml');
@@ -66,6 +92,7 @@ describe('lean up/down', () => {
       [['up', '-d', '--json', '-f', missing], ['up', '-d', '--json', `-f${missing}`]],
       [['down', '-f', missing], ['down', `-f${missing}`]],
       [['down', '--json', '-f', missing], ['down', '--json', `-f${missing}`]],
+      [['down', '--timeout', '5x', '-f', file], ['down', '--timeout', '5x', `-f${file}`]],
     ];
     for (const [lean, oclif] of pairs) {
       const a = await cli(p, lean);

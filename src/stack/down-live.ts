@@ -1,0 +1,79 @@
+import {existsSync} from 'node:fs';
+import {SidecarError} from '../errors/index.js';
+import {callControl} from '../host/control/control-client.js';
+import {readStateRecord, rememberLastRun, removeFile} from '../host/state-file.js';
+import type {RuntimeKind} from '../runtime/types.js';
+import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
+import {isSameProcess} from '../runtime/process/process-start-time.js';
+import {tryLock} from '../host/project-lock.js';
+import type {ProjectFiles} from '../host/project-files.js';
+import {waitForExit} from '../runtime/process/wait-exit.js';
+
+// The common `down`: a live supervisor asked to stop in order, and waited for.
+// Apart from down-stack.ts (the crash path: reaping, loading the manifest, the
+// runtimes), so that bin/run.js runs it from a bundle of its own (src/lean-down.ts)
+// without loading those (issue 13.1).
+
+export interface DownResult {
+  // What was found: a live supervisor that stopped the stack, leftovers of a dead one, or nothing.
+  outcome: 'stopped' | 'reaped' | 'nothing';
+  project?: string;
+  supervisorPid?: number;
+  // Units stopped after a supervisor death (containers or processes, escaped children included)...
+  reaped: number;
+  // ...and the services they belonged to, as far as state.json names them.
+  reapedServices?: string[];
+  // The runtime the stack ran with (state.json), when known.
+  runtime?: RuntimeKind;
+  // `down --volumes` with nothing running: the named volumes removed (down-volumes.ts).
+  volumesRemoved?: string[];
+}
+
+// Asks the project's live supervisor to stop: the result once it stopped and
+// exited; else whether one is there that does not answer (or died mid-way), for
+// the crash path.
+export async function stopLive(files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<{stopped: DownResult} | {hung: boolean}> {
+  let live: LiveSupervisor | undefined;
+  try {
+    live = await findSupervisor(files);
+  } catch (error) {
+    if (!isNotResponding(error)) throw error;
+    return {hung: true};
+  }
+  if (!live) return {hung: false};
+  const stopped = await askToStop(live, files, options);
+  if (stopped) return {stopped};
+  // It died mid-way, or went silent: the crash path.
+  return {hung: isSameProcess(live.record.pid, live.record.startTime)};
+}
+
+async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult | undefined> {
+  try {
+    await callControl(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, {peer: supervisorPeer(live.hello.pid)});
+  } catch (error) {
+    if (isNotResponding(error)) return undefined;
+    // The supervisor closed the connection: it may still finish its shutdown; if not, it is reaped.
+    if (!(await waitForExit(live.hello.pid, live.record.startTime, 5000))) return undefined;
+    if (existsSync(files.supervisor)) return undefined;
+  }
+  await waitForExit(live.hello.pid, live.record.startTime, 5000);
+  const stopped: DownResult = {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
+  // The stopped supervisor released the project when it exited: an `up` waiting
+  // for it may already hold it and have written its own manifest.json and
+  // state.json. Only under the lock are these files still the stopped stack's.
+  const attempt = tryLock(files, 'down');
+  if (!('lock' in attempt)) return stopped;
+  try {
+    const state = readStateRecord(files.state);
+    rememberLastRun(state, files.lastRun);
+    removeFile(files.state);
+    removeFile(files.manifest);
+    return {...stopped, ...(state ? {runtime: state.runtime} : {})};
+  } finally {
+    attempt.lock.release();
+  }
+}
+
+function isNotResponding(error: unknown): boolean {
+  return error instanceof SidecarError && error.code === 'SIDECAR_NOT_RESPONDING';
+}
