@@ -17,6 +17,7 @@ import {UnitLimits} from './cgroup/unit-limits.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 import {StartedAhead} from './started-ahead.js';
 import {spawnUnit} from './spawn-unit.js';
+import {Containment} from './containment.js';
 
 interface ProcessUnit extends RunningUnit {
   readonly identity: ProcessIdentity;
@@ -53,6 +54,7 @@ export class ProcessRuntime implements Runtime {
   private events: RuntimeEvents = {log: () => {}};
   private limits?: UnitLimits;
   private readonly ahead = new StartedAhead();
+  private readonly containment = new Containment();
   // Services to start, next first (precreate): the next one is made ahead.
   private plan: Service[] = [];
 
@@ -124,6 +126,7 @@ export class ProcessRuntime implements Runtime {
     this.pipeLines(service.id, subprocess.stderr, 'stderr');
     let resolveExit!: (info: ExitInfo) => void;
     const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve)), ...(cgroup ? {cgroup} : {})};
+    this.containment.started(unit, cgroup !== undefined);
     subprocess.once('exit', (exitCode, signal) => {
       // The kernel counts the kill in the group before the victim is reaped.
       const oomKilled = (cgroup?.oomKills() ?? 0) > 0;
@@ -135,7 +138,7 @@ export class ProcessRuntime implements Runtime {
       // the exit is handled (issue 13.3): the group kill scans /proc synchronously,
       // which would delay the exit event and so the restart's backoff timer.
       // Its cgroup goes with it, and whatever escaped the group into it (a container dies whole).
-      if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS).then(() => cgroup?.remove()));
+      if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS).then(() => this.containment.removal(unit, cgroup?.remove())));
     });
     void subprocess.then(() => undefined, () => undefined);
     live.add(unit);
@@ -158,7 +161,7 @@ export class ProcessRuntime implements Runtime {
       info = info ?? (await within(unit.exited, KILL_GRACE_MS));
       await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
     }
-    await unit.cgroup?.remove(KILL_GRACE_MS);
+    await this.containment.removal(unit, unit.cgroup?.remove(KILL_GRACE_MS));
     return info ?? {service: unit.service.id, exitCode: null, signal: 'SIGKILL'};
   }
 
@@ -168,12 +171,12 @@ export class ProcessRuntime implements Runtime {
     // Nothing verifiably ours is left: never wait on (or signal) a stranger.
     unit.cgroup?.killAll();
     if (!signalGroup(unit.identity, 'SIGKILL')) {
-      await unit.cgroup?.remove(KILL_GRACE_MS);
+      await this.containment.removal(unit, unit.cgroup?.remove(KILL_GRACE_MS));
       return;
     }
     await within(unit.exited, KILL_GRACE_MS);
     await killGroupUntilGone(unit.identity, KILL_GRACE_MS);
-    await unit.cgroup?.remove(KILL_GRACE_MS);
+    await this.containment.removal(unit, unit.cgroup?.remove(KILL_GRACE_MS));
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
@@ -194,6 +197,13 @@ export class ProcessRuntime implements Runtime {
   async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number; runIds?: string[]} = {}): Promise<UnitIdentity[]> {
     // Only this run (made in this process): nothing older than this process carries its marker.
     const ownRunOnly = (options.runIds ?? []).length === 0 ? readStat(process.pid)?.startTime : undefined;
+    // Every unit of it ran in a group that was removed: nothing of it is left
+    // (containment.ts) but what was made ahead and never started, ended here.
+    const thisRun = known.every((identity) => identity.kind !== 'process' || identity.runId === this.runId);
+    if (ownRunOnly !== undefined && thisRun && (await this.containment.proven())) {
+      await this.ahead.endAllGone();
+      return [];
+    }
     return reapSurvivors(manifest, known, {...(options.graceMs !== undefined ? {graceMs: options.graceMs} : {}), runIds: [this.runId, ...(options.runIds ?? [])], ...(ownRunOnly !== undefined ? {startedAfter: ownRunOnly} : {})});
   }
 
@@ -214,6 +224,8 @@ export class ProcessRuntime implements Runtime {
     const manifest = this.requireManifest();
     const [file, ...args] = command;
     if (file === undefined) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command');
+    // Runs with the run's marker and no cgroup: the stop's last reap looks for it.
+    this.containment.uncontained();
     const child = execa(file, args, {
       cwd: serviceWorkdir(service),
       env: serviceEnv(manifest, service, {runId: this.runId, ...(options.env ? {extra: options.env} : {})}),

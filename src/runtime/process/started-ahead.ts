@@ -46,6 +46,13 @@ export class StartedAhead {
     this.waiting.clear();
   }
 
+  // The same, once each has exited and its group is removed.
+  async endAllGone(): Promise<void> {
+    const ended = [...this.waiting.values()];
+    this.endAll();
+    await Promise.all(ended.map((ahead) => ahead.subprocess.then(() => ahead.cgroup.remove(), () => ahead.cgroup.remove())));
+  }
+
   // Synchronous, for an exit hook: SIGKILL only (each is our own child, never reaped yet).
   killAll(): void {
     for (const ahead of this.waiting.values()) ahead.subprocess.kill('SIGKILL');
