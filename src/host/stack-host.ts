@@ -118,6 +118,11 @@ export class StackHost {
     return result;
   }
 
+  // What starts first, told to the runtime before open() (Stack.precreate).
+  precreate(): void {
+    this.supervisor.precreate(this.options.only);
+  }
+
   // Files and socket first, so `ps`/`logs`/`down` work while the stack starts.
   async open(): Promise<void> {
     // No write through a symlink in .sidecar (issue 9.7): checked before the first one.

@@ -43,6 +43,8 @@ async function main(args: SupervisorArgs): Promise<number> {
   stopOn('SIGTERM');
   stopOn('SIGINT');
   process.on('SIGHUP', () => undefined);
+  // The first service's process joins its cgroup while the socket and files are made (issue 13.1).
+  host.precreate();
   await host.open();
   if (args.owner) watchOwner(args.owner, () => void host.shutdown({requestedBy: `the end of its owner, pid ${args.owner!.pid}`}));
   log(`supervising ${manifest.name} (${runtime.kind}) on ${host.socketPath}`);

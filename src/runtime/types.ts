@@ -109,8 +109,9 @@ export interface Runtime extends ProbeAccess {
   preparePod(pod: Pod): Promise<void>;
   // Optional: the units a pod is about to start, so that what does not depend on
   // the start order (docker: creating their containers) is done for all at once.
-  // Called before prepare() too, with the whole plan: then done as soon as it can.
-  precreate?(services: Service[]): void;
+  // Called before prepare() too, with the whole plan and the manifest: then done as
+  // soon as it can (the detached supervisor tells it before its socket and files).
+  precreate?(services: Service[], manifest?: Manifest): void;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;
   // `up` on a running stack: get a changed service's image ready before its

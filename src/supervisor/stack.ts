@@ -90,6 +90,15 @@ export class Stack implements SupervisorApi {
     return this.pods.flatMap((pod) => pod.identities());
   }
 
+  // What the selected pods start, told to the runtime ahead (issue 13.2: Docker
+  // creates the containers while each pod's infra starts; 13.1: the process runtime
+  // makes the first process, whose cgroup join takes 10-15 ms). The detached
+  // supervisor calls it before its socket and files, start() again.
+  precreate(only?: string[]): void {
+    const selection = selectPods(this.manifest, only);
+    this.runtime.precreate?.(this.pods.flatMap((pod) => (selection.has(pod.name) ? [...pod.pod.init, ...selection.get(pod.name)!] : [])), this.manifest);
+  }
+
   // Shared resources once (volumes, the project network, every pod's namespace),
   // then each selected pod once every pod it is after is ready.
   async start(options: StartOptions = {}): Promise<void> {
@@ -98,8 +107,7 @@ export class Stack implements SupervisorApi {
     this.phase = 'starting';
     this.emitStack('starting');
     try {
-      // Issue 13.2: Docker creates the planned containers while each pod's infra starts.
-      this.runtime.precreate?.(this.pods.flatMap((pod) => (selection.has(pod.name) ? [...pod.pod.init, ...selection.get(pod.name)!] : [])));
+      this.precreate(options.only);
       await this.runtime.prepare(this.manifest, {
         log: (line) => this.onLog(line),
         podLost: (pod, reason) => void this.pods.find((p) => p.name === pod)?.recreate(reason),

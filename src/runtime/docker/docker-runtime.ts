@@ -176,7 +176,8 @@ export class DockerRuntime implements Runtime {
   // Before prepare() (the stack's plan), they wait for their pod's infra to exist.
   precreate(services: Service[]): void {
     if (!this.client || !this.manifest) {
-      for (const service of services) this.planned.set(service.pod, [...(this.planned.get(service.pod) ?? []), service]);
+      // Told again (the supervisor before its socket, then Stack.start): once each.
+      for (const service of services) this.planned.set(service.pod, [...(this.planned.get(service.pod) ?? []).filter((s) => s.id !== service.id), service]);
       return;
     }
     for (const service of services) {

@@ -55,15 +55,17 @@ export class ProcessRuntime implements Runtime {
   private limits?: UnitLimits;
   private readonly ahead = new StartedAhead();
   private readonly containment = new Containment();
+  // Notices of a precreate before prepare(), said once the events are known.
+  private prepared = false;
+  private readonly notices: string[] = [];
   // Services to start, next first (precreate): the next one is made ahead.
   private plan: Service[] = [];
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
-    this.manifest = manifest;
     this.events = events;
-    this.limits = new UnitLimits(cgroupBase(manifest), this.runId.slice(0, 8), (message) => this.events.notice?.(message));
-    installExitHook();
-    madeAhead.add(this.ahead);
+    this.prepared = true;
+    for (const message of this.notices.splice(0)) events.notice?.(message);
+    this.bind(manifest);
     // The stack told what starts first before this (Stack.start): its process joins
     // its cgroup while the rest is prepared, not after (issue 13.1).
     this.makeNextAhead();
@@ -77,11 +79,22 @@ export class ProcessRuntime implements Runtime {
   // (the services named here start next). One at a time: the kernel moves one
   // process into a cgroup at a time, and a fork waits for it, so making them all
   // at once would delay the first start.
-  // Told before prepare(), the plan is kept and prepare() makes the first one.
-  precreate(services: Service[]): void {
+  // Told before prepare(), the plan is kept and prepare() makes the first one; or,
+  // given the manifest, it is made now (the supervisor's socket and files come next).
+  precreate(services: Service[], manifest?: Manifest): void {
+    if (manifest && !this.manifest) this.bind(manifest);
     const named = new Set(services.map((s) => s.id));
     this.plan = [...services, ...this.plan.filter((s) => !named.has(s.id))];
     this.makeNextAhead();
+  }
+
+  // What making a process needs: the manifest, the cgroups, the exit hook.
+  private bind(manifest: Manifest): void {
+    if (this.manifest === manifest && this.limits) return;
+    this.manifest = manifest;
+    this.limits = new UnitLimits(cgroupBase(manifest), this.runId.slice(0, 8), (message) => (this.prepared ? this.events.notice?.(message) : this.notices.push(message)));
+    installExitHook();
+    madeAhead.add(this.ahead);
   }
 
   // Best effort: one that cannot be made ahead is made by start(), which says why it fails.

@@ -94,6 +94,26 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
     await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
   }, 60_000);
 
+  it('given the manifest before prepare() (the detached supervisor, before its socket), makes the first one at once', async () => {
+    const mark = `ahead-bound-${process.pid}-${Date.now()}`;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
+    const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
+    const a = make('a', 'sidecar');
+    const m = manifest({dir, app: make('b', 'app'), sidecars: [a]});
+    const runtime = new ProcessRuntime();
+    try {
+      runtime.precreate([a], m);
+      const forA = await until('a made ahead before prepare()', one(mark));
+      await runtime.prepare(m, {log: () => undefined});
+      const unitA = await runtime.start(a);
+      expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
+      await runtime.stop(unitA, 'SIGTERM', 2000);
+    } finally {
+      await runtime.teardown(m, {removeVolumes: true});
+    }
+    await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
+  }, 60_000);
+
   it('ends, cgroup and all, one made for an older definition (not used) and one never started (at teardown)', async () => {
     const mark = `ahead-stale-${process.pid}-${Date.now()}`;
     const {m, runtime, a, b} = await setup(mark);
