@@ -63,30 +63,11 @@ const dockerodeFromBundle = {
     on.onLoad({filter: /.*/, namespace: 'dockerode-loader'}, () => ({
       loader: 'js',
       resolveDir: '.',
+      // bin/load-bundle.js (CommonJS) reads it with its code cache, as it reads every bundle.
       contents: `
-const fs = require('node:fs');
-const Module = require('node:module');
 const path = require('node:path');
-const vm = require('node:vm');
-function load() {
-  const file = path.join(__dirname, 'dockerode.cjs');
-  let code;
-  try {
-    code = fs.readFileSync(file, 'utf8');
-  } catch {
-    return require('dockerode');
-  }
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(file + '.cache');
-  } catch {}
-  const script = new vm.Script(Module.wrap(code), {filename: file, cachedData});
-  const loaded = {exports: {}, id: file, filename: file, loaded: false, children: [], paths: []};
-  script.runInThisContext()(loaded.exports, Module.createRequire(file), loaded, file, path.dirname(file));
-  loaded.loaded = true;
-  return loaded.exports;
-}
-module.exports = load();
+const file = path.join(__dirname, 'dockerode.cjs');
+module.exports = require('node:fs').existsSync(file) ? require(path.join(__dirname, '..', '..', 'bin', 'load-bundle.js')).loadBundle(file) : require('dockerode');
 `,
     }));
   },
