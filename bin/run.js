@@ -8,8 +8,8 @@
 // CommonJS (bin/package.json), with what it needs first in one bundle (src/boot.ts):
 // `--version` is answered before oclif loads (the hot path of scripts and start-up
 // benchmarks); `up -d` / `up --wait` start the detached supervisor before it
-// (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down` run without oclif
-// (src/lean-argv.ts). Everything else runs the bundled CLI with its V8 code cache
+// (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down`/`validate` run without
+// oclif (src/lean-argv.ts). Everything else runs the bundled CLI with its V8 code cache
 // (scripts/bundle.js), or the plain build in development.
 require('./restore-env.js');
 const path = require('node:path');
@@ -29,7 +29,7 @@ async function main(argv) {
   // `up -d` / `up --wait`: the detached supervisor starts now, alongside the CLI (issue 13.1).
   const target = lean?.command === 'up' ? lean.flags.file : prespawnTarget(argv, process.env);
   if (target !== undefined) prespawnSupervisor(target, lean?.command === 'up' ? lean.flags.runtime : undefined);
-  // Plain `up -d`/`up --wait`/`down`: the same code without oclif (src/lean-argv.ts).
+  // Plain `up -d`/`up --wait`/`down`/`validate`: the same code without oclif (src/lean-argv.ts).
   const leanCli = async () => {
     const bundle = currentBundle('lean', 'lean-cli.js');
     return bundle ? loadBundle(bundle) : await import(plainEntry('lean-cli.js'));

@@ -104,6 +104,8 @@ spawnSync(process.execPath, ['bin/run.js', 'down', '-f', path.join(os.tmpdir(), 
   env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'},
   stdio: 'ignore',
 });
+// A `validate` of the sample (the lean bundle runs it too).
+spawnSync(process.execPath, ['bin/run.js', 'validate', '-f', 'schema/code-cache-sample.yaml'], {env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'}, stdio: 'ignore'});
 // Then an `up -d` that reads, validates and plans a stack and stops at the port check
 // (on a port held here; exit 5, nothing started): the manifest pipeline (yaml, the
 // schema, normalize) was compiled lazily on every `up` before, 80 ms of `up -d` under

@@ -1,5 +1,6 @@
 // Issue 13.1: `up -d` / `up --wait` and `down` are the commands scripts and CI run
-// between every test, and oclif alone loads for ~50-200 ms. bin/run.js runs them
+// between every test, and oclif alone loads for ~50-200 ms; `validate` runs in
+// editors and pre-commit hooks (issue 2.10: within 2x bare node). bin/run.js runs them
 // without it when their words are plain: only the exact forms below; anything
 // else (help, a flag written another way, a repeated flag, a bad value, `--`) goes
 // to oclif, which parses, refuses and explains as ever.
@@ -15,6 +16,11 @@ export interface LeanDown {
   flags: {file: string; volumes: boolean; timeout?: string; json: boolean};
 }
 
+export interface LeanValidate {
+  command: 'validate';
+  flags: {file: string; json: boolean};
+}
+
 const RUNTIMES = ['auto', 'docker', 'process'];
 
 interface Spec {
@@ -23,7 +29,7 @@ interface Spec {
   positional: boolean;
 }
 
-const SPECS: Record<'up' | 'down', Spec> = {
+const SPECS: Record<'up' | 'down' | 'validate', Spec> = {
   up: {
     booleans: {'-d': 'detach', '--detach': 'detach', '--wait': 'wait', '--build': 'build', '--watch': 'watch', '--json': 'json'},
     strings: {'-f': 'file', '--file': 'file', '--runtime': 'runtime', '--timeout': 'timeout'},
@@ -32,6 +38,11 @@ const SPECS: Record<'up' | 'down', Spec> = {
   down: {
     booleans: {'--volumes': 'volumes', '--json': 'json'},
     strings: {'-f': 'file', '--file': 'file', '--timeout': 'timeout'},
+    positional: false,
+  },
+  validate: {
+    booleans: {'--json': 'json'},
+    strings: {'-f': 'file', '--file': 'file'},
     positional: false,
   },
 };
@@ -69,9 +80,9 @@ function fromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return value === '' ? undefined : value;
 }
 
-export function leanCommand(argv: readonly string[], env: NodeJS.ProcessEnv): LeanUp | LeanDown | undefined {
+export function leanCommand(argv: readonly string[], env: NodeJS.ProcessEnv): LeanUp | LeanDown | LeanValidate | undefined {
   const command = argv[0];
-  if (command !== 'up' && command !== 'down') return undefined;
+  if (command !== 'up' && command !== 'down' && command !== 'validate') return undefined;
   const parsed = parseWords(SPECS[command], argv.slice(1));
   if (!parsed) return undefined;
   const {set, positional} = parsed;
@@ -79,6 +90,7 @@ export function leanCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Le
   if (file === undefined) return undefined;
   const timeout = set.get('timeout') as string | undefined;
   const json = set.has('json');
+  if (command === 'validate') return {command, flags: {file, json}};
   if (command === 'down') return {command, flags: {file, volumes: set.has('volumes'), json, ...(timeout !== undefined ? {timeout} : {})}};
   const runtime = (set.get('runtime') as string | undefined) ?? fromEnv(env, 'SIDECAR_RUNTIME', 'auto');
   if (runtime === undefined || !RUNTIMES.includes(runtime)) return undefined;

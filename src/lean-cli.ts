@@ -1,7 +1,8 @@
-import type {LeanDown, LeanUp} from './lean-argv.js';
+import type {LeanDown, LeanUp, LeanValidate} from './lean-argv.js';
 import {asSidecarError, reportFailure} from './output/report-failure.js';
 import {upCommand} from './stack/up-command.js';
 import {downCommand} from './stack/down-command.js';
+import {validateCommand} from './stack/validate-command.js';
 
 // Entry of the lean bundle (scripts/bundle.js): `up -d`/`up --wait` and `down`
 // with plain words (lean-argv.ts), run by the same functions as the oclif
@@ -11,10 +12,14 @@ class LeanExit {
 }
 
 // `asked`: for a `down`, what src/lean-down.ts found before handing over (down-stack.ts).
-export async function runLean(lean: LeanUp | LeanDown, asked?: {hung: boolean}): Promise<void> {
+export async function runLean(lean: LeanUp | LeanDown | LeanValidate, asked?: {hung: boolean}): Promise<void> {
   try {
     if (lean.command === 'up') {
       await upCommand(lean.flags, lean.words, (code) => {
+        throw new LeanExit(code);
+      });
+    } else if (lean.command === 'validate') {
+      await validateCommand(lean.flags, (code) => {
         throw new LeanExit(code);
       });
     } else {

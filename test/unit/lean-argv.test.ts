@@ -19,6 +19,12 @@ describe('leanCommand', () => {
     expect(leanCommand(['down', '--volumes', '--timeout', '5s'], {})).toEqual({command: 'down', flags: {file: 'sidecar.yaml', volumes: true, json: false, timeout: '5s'}});
   });
 
+  it('reads the plain forms of validate (issue 2.10: its start-up)', () => {
+    expect(leanCommand(['validate'], {})).toEqual({command: 'validate', flags: {file: 'sidecar.yaml', json: false}});
+    expect(leanCommand(['validate', '--json', '-f', 'a/sidecar.yaml'], {SIDECAR_FILE: 'env.yaml'})).toEqual({command: 'validate', flags: {file: 'a/sidecar.yaml', json: true}});
+    expect(leanCommand(['validate'], {SIDECAR_FILE: 'env.yaml'})).toEqual({command: 'validate', flags: {file: 'env.yaml', json: false}});
+  });
+
   it('takes SIDECAR_FILE and SIDECAR_RUNTIME as oclif does, a flag first', () => {
     const env = {SIDECAR_FILE: 'env.yaml', SIDECAR_RUNTIME: 'docker'};
     expect(leanCommand(['up', '--wait'], env)).toMatchObject({flags: {file: 'env.yaml', runtime: 'docker'}});
@@ -43,6 +49,9 @@ describe('leanCommand', () => {
       ['up', '-d', '--nope'],
       ['down', 'app'],
       ['down', '-v'],
+      ['validate', 'x.yaml'],
+      ['validate', '--help'],
+      ['validate', '--timeout', '5s'],
       ['ps'],
       [],
     ];

@@ -81,10 +81,34 @@ describe('lean up/down', () => {
     if (nothing.bundles.length > 0) expect(nothing.bundles).toEqual(['boot.cjs', 'down.cjs', 'lean.cjs']);
   });
 
+  it('validate says the same as through oclif, valid or with warnings, in text and JSON', async () => {
+    const p: Project = track(project(appAndSidecar('lean-validate')));
+    const file = path.join(p.dir, 'sidecar.yaml');
+    // A Kubernetes Pod as input: valid, with what it does not carry over said on stderr.
+    const pod = path.join(p.dir, 'pod.yaml');
+    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  nodeSelector: {disk: ssd}\n  containers:\n    - name: web\n      image: nginx:1\n      command: [nginx]\n');
+    for (const [lean, oclif] of [
+      [['validate', '-f', file], ['validate', `-f${file}`]],
+      [['validate', '--json', '-f', file], ['validate', '--json', `-f${file}`]],
+      [['validate', '-f', pod], ['validate', `-f${pod}`]],
+      [['validate', '--json', '-f', pod], ['validate', '--json', `-f${pod}`]],
+    ]) {
+      const a = await cli(p, lean);
+      const b = await cli(p, oclif);
+      expect(a.exitCode, `${lean.join(' ')}: ${a.all}`).toBe(0);
+      expect(b.exitCode, oclif.join(' ')).toBe(0);
+      expect(a.stdout, lean.join(' ')).toBe(b.stdout);
+      expect(a.stderr, lean.join(' ')).toBe(b.stderr);
+    }
+  });
+
   it('fails with the same block and exit code as through oclif', async () => {
     const p: Project = track(project(appAndSidecar('lean-errors')));
     const file = path.join(p.dir, 'sidecar.yaml');
     const missing = path.join(p.dir, 'none', 'sidecar.yaml');
+    // Two problems, at their lines: exit 3 with every problem found.
+    const broken = path.join(p.dir, 'broken.yaml');
+    writeFileSync(broken, 'version: 1\nname: Bad_Name\napp:\n  command: [node, x.js]\n  ports: ["nope"]\n');
     // `-fFILE` is a form only oclif reads: the same command through the other path.
     const pairs: [string[], string[]][] = [
       [['up', '--wait', '--timeout', '5', '-f', file], ['up', '--wait', '--timeout', '5', `-f${file}`]],
@@ -93,6 +117,10 @@ describe('lean up/down', () => {
       [['down', '-f', missing], ['down', `-f${missing}`]],
       [['down', '--json', '-f', missing], ['down', '--json', `-f${missing}`]],
       [['down', '--timeout', '5x', '-f', file], ['down', '--timeout', '5x', `-f${file}`]],
+      [['validate', '-f', missing], ['validate', `-f${missing}`]],
+      [['validate', '--json', '-f', missing], ['validate', '--json', `-f${missing}`]],
+      [['validate', '-f', broken], ['validate', `-f${broken}`]],
+      [['validate', '--json', '-f', broken], ['validate', '--json', `-f${broken}`]],
     ];
     for (const [lean, oclif] of pairs) {
       const a = await cli(p, lean);
