@@ -38,14 +38,13 @@ async function until<T>(what: string, check: () => T | false): Promise<T> {
 }
 const one = (mark: string) => (): number | false => (waiting(mark).length === 1 ? waiting(mark)[0]! : false);
 
-async function setup(mark: string, before?: (runtime: ProcessRuntime, a: Service, b: Service) => void) {
+async function setup(mark: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
   const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
   const a = make('a', 'sidecar');
   const b = make('b', 'app');
   const m = manifest({dir, app: b, sidecars: [a]});
   const runtime = new ProcessRuntime();
-  before?.(runtime, a, b);
   await runtime.prepare(m, {log: () => undefined});
   return {m, runtime, a, b};
 }
@@ -79,32 +78,22 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
     await until('its cgroups removed', () => groupDirs(m).length === 0);
   }, 60_000);
 
-  it('told before prepare() what starts first (as Stack.start does), makes it in prepare()', async () => {
-    const mark = `ahead-early-${process.pid}-${Date.now()}`;
-    const {m, runtime, a} = await setup(mark, (runtime, a, b) => runtime.precreate([a, b]));
-    try {
-      // No further precreate (a pod's bring-up tells it again later): prepare() made it.
-      const forA = await until('a made ahead', one(mark));
-      const unitA = await runtime.start(a);
-      expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
-      await runtime.stop(unitA, 'SIGTERM', 2000);
-    } finally {
-      await runtime.teardown(m, {removeVolumes: true});
-    }
-    await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
-  }, 60_000);
-
-  it('given the manifest before prepare() (the detached supervisor, before its socket), makes the first one at once', async () => {
-    const mark = `ahead-bound-${process.pid}-${Date.now()}`;
+  // The stack tells what starts first before prepare(): without the manifest (Stack.start),
+  // prepare() makes it; with it (the detached supervisor, before its socket), at once.
+  async function startsTheOneMadeAhead(mark: string, told: 'plan' | 'plan and manifest'): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
     const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
     const a = make('a', 'sidecar');
     const m = manifest({dir, app: make('b', 'app'), sidecars: [a]});
     const runtime = new ProcessRuntime();
     try {
-      runtime.precreate([a], m);
-      const forA = await until('a made ahead before prepare()', one(mark));
-      await runtime.prepare(m, {log: () => undefined});
+      if (told === 'plan') {
+        runtime.precreate([a]);
+        await runtime.prepare(m, {log: () => undefined});
+      } else runtime.precreate([a], m);
+      // No further precreate (a pod's bring-up tells it again later).
+      const forA = await until(`a made ahead (told the ${told})`, one(mark));
+      if (told !== 'plan') await runtime.prepare(m, {log: () => undefined});
       const unitA = await runtime.start(a);
       expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
       await runtime.stop(unitA, 'SIGTERM', 2000);
@@ -112,6 +101,14 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
       await runtime.teardown(m, {removeVolumes: true});
     }
     await until('nothing of the stack left', () => processesWithMark(mark).length === 0);
+  }
+
+  it('told before prepare() what starts first (as Stack.start does), makes it in prepare()', async () => {
+    await startsTheOneMadeAhead(`ahead-early-${process.pid}-${Date.now()}`, 'plan');
+  }, 60_000);
+
+  it('given the manifest before prepare() (the detached supervisor, before its socket), makes the first one at once', async () => {
+    await startsTheOneMadeAhead(`ahead-bound-${process.pid}-${Date.now()}`, 'plan and manifest');
   }, 60_000);
 
   it('ends, cgroup and all, one made for an older definition (not used) and one never started (at teardown)', async () => {
