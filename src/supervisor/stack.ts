@@ -90,10 +90,9 @@ export class Stack implements SupervisorApi {
     return this.pods.flatMap((pod) => pod.identities());
   }
 
-  // What the selected pods start, told to the runtime ahead (issue 13.2: Docker
-  // creates the containers while each pod's infra starts; 13.1: the process runtime
-  // makes the first process, whose cgroup join takes 10-15 ms). The detached
-  // supervisor calls it before its socket and files, start() again.
+  // What the selected pods start, told to the runtime ahead: Docker creates the containers
+  // (13.2), the process runtime makes the first process (13.1). Called by the detached
+  // supervisor before its socket and files, and by start().
   precreate(only?: string[]): void {
     const selection = selectPods(this.manifest, only);
     this.runtime.precreate?.(this.pods.flatMap((pod) => (selection.has(pod.name) ? [...pod.pod.init, ...selection.get(pod.name)!] : [])), this.manifest);

@@ -18,6 +18,7 @@ import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 import {StartedAhead} from './started-ahead.js';
 import {spawnUnit} from './spawn-unit.js';
 import {Containment} from './containment.js';
+import {dieWithUs, liveUnits} from './exit-hook.js';
 
 interface ProcessUnit extends RunningUnit {
   readonly identity: ProcessIdentity;
@@ -26,22 +27,6 @@ interface ProcessUnit extends RunningUnit {
   // Set while stop() owns the group, so the exit handler leaves leftovers to it.
   stopping: boolean;
   exitInfo?: ExitInfo;
-}
-
-// Units of every runtime in this process not yet seen to exit, and what each
-// runtime made ahead, for the exit hook.
-const live = new Set<ProcessUnit>();
-const madeAhead = new Set<StartedAhead>();
-let exitHookInstalled = false;
-
-// Where possible the groups die with us: a normal exit or an uncaught error of the supervisor.
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const unit of live) signalGroup(unit.identity, 'SIGKILL');
-    for (const ahead of madeAhead) ahead.killAll();
-  });
 }
 
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
@@ -93,8 +78,7 @@ export class ProcessRuntime implements Runtime {
     if (this.manifest === manifest && this.limits) return;
     this.manifest = manifest;
     this.limits = new UnitLimits(cgroupBase(manifest), this.runId.slice(0, 8), (message) => (this.prepared ? this.events.notice?.(message) : this.notices.push(message)));
-    installExitHook();
-    madeAhead.add(this.ahead);
+    dieWithUs(this.ahead);
   }
 
   // Best effort: one that cannot be made ahead is made by start(), which says why it fails.
@@ -145,7 +129,7 @@ export class ProcessRuntime implements Runtime {
       const oomKilled = (cgroup?.oomKills() ?? 0) > 0;
       const info: ExitInfo = {service: service.id, exitCode, signal, ...(oomKilled ? {oomKilled} : {})};
       unit.exitInfo = info;
-      live.delete(unit);
+      liveUnits.delete(unit);
       resolveExit(info);
       // A container dies whole; so does a group whose leader died on its own. After
       // the exit is handled (issue 13.3): the group kill scans /proc synchronously,
@@ -154,7 +138,7 @@ export class ProcessRuntime implements Runtime {
       if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS).then(() => this.containment.removal(unit, cgroup?.remove())));
     });
     void subprocess.then(() => undefined, () => undefined);
-    live.add(unit);
+    liveUnits.add(unit);
     return unit;
   }
 
