@@ -82,11 +82,13 @@ await build({...withDockerode, entryPoints: {supervisor: 'dist/host/supervisor-m
 await build({...withDockerode, entryPoints: {lean: 'dist/lean-cli.js'}});
 // A plain `down` whose supervisor answers (src/lean-down.ts): no manifest, no runtime.
 await build({...common, entryPoints: {down: 'dist/lean-down.js'}});
+// A bundle compiled as bin/load-bundle.js compiles it, for its V8 code cache.
+const compileBundle = (file) => new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {filename: file});
 // dockerode's cache from loading it and making a client (no engine needed): its
 // module bodies and constructors compiled, as a supervisor runs them.
 {
   const file = path.resolve('dist/bundle/dockerode.cjs');
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {filename: file});
+  const script = compileBundle(file);
   const loaded = {exports: {}};
   script.runInThisContext()(loaded.exports, createRequire(file), loaded, file, path.dirname(file));
   new loaded.exports({socketPath: '/nonexistent'}).getContainer('sample');
@@ -128,7 +130,7 @@ rmSync(project, {recursive: true, force: true});
 // cost ~22ms of each `up -d`/`up --wait` here, ~2ms from the cache. First from a
 // compile; bin/load-bundle.js reads it.
 const supervisor = path.resolve('dist/bundle/supervisor.cjs');
-const script = new vm.Script(Module.wrap(readFileSync(supervisor, 'utf8')), {filename: supervisor});
+const script = compileBundle(supervisor);
 writeFileSync(`${supervisor}.cache`, script.createCachedData());
 // Better, from a run (issue 13.1): a two-service stack brought up ready and down in a
 // temporary project, the supervisor writing its cache as it exits (and the lean

@@ -9,12 +9,13 @@ import {removeStackGroups, ServiceCgroup} from './service-cgroup.js';
 // parsed) writes its own pid into each cgroup.procs, then execs the command in
 // the same pid. Joining from outside after the spawn would let a fast forker's
 // children escape the limit.
-const JOIN = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+const JOIN_GROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done;';
+const JOIN = `${JOIN_GROUPS} exec "$@"`;
 // Started ahead (ProcessRuntime.precreate): joins, then waits for a line on its
 // stdin before it runs the command, with stdin from /dev/null as ever; stdin
 // closed with nothing on it ends it. Joining is the slow part: the kernel takes
 // 10-15 ms to move a process into a v1 memory or cpu group (an RCU grace period).
-const JOIN_THEN_WAIT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; read -r go || exit 0; exec "$@" </dev/null';
+const JOIN_THEN_WAIT = `${JOIN_GROUPS} read -r go || exit 0; exec "$@" </dev/null`;
 const SHELL = '/bin/sh';
 
 // DESIGN "Resources" under the process runtime: a cgroup per started unit, where
