@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
 import path from 'node:path';
-import {cli, project, root, trackProjects, type Project} from './cli-harness.js';
+import {cli, eventually, project, root, trackProjects, type Project} from './cli-harness.js';
 
 // Findings of the wave's tester, each reproduced through the built CLI.
 const track = trackProjects();
@@ -27,6 +27,9 @@ describe('tester findings', () => {
   it('logs -f with no stack running prints the past lines and exits instead of hanging', async () => {
     const p = printing();
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    // Without a probe the app is ready once it runs, before its Node start prints the
+    // line; a down right away (~40 ms now) could stop it first. Its line is in first.
+    await eventually(async () => (await cli(p, ['logs', 'app'])).stdout.includes('hello from app'), 20_000, 'the app to print its line');
     expect((await cli(p, ['down', '--timeout', '1s'])).exitCode).toBe(0);
     const started = cli(p, ['logs', '-f']);
     const timer = setTimeout(() => started.kill('SIGKILL'), 20_000);
