@@ -53,6 +53,10 @@ export interface RunningUnit {
   readonly identity: UnitIdentity;
   // Resolves once the unit has exited, however that happened.
   readonly exited: Promise<ExitInfo>;
+  // Optional: resolves once every process of the unit is known to be gone, which a
+  // runtime may see before it can report the exit (docker: the engine's report
+  // comes ~35 ms after the container's processes are gone). Never later than `exited`.
+  readonly gone?: Promise<void>;
 }
 
 export interface RuntimeEvents {

@@ -8,6 +8,7 @@ import {gatesOf, selectServices} from './start-plan.js';
 import type {LifecycleEvent, LogLine, ServiceStatus, UnitIdentity} from './types.js';
 import {Unit} from './unit.js';
 import {UnitDriver, type StackPhase} from './unit-driver.js';
+import {stopInOrder} from './stop-in-order.js';
 
 // What a pod needs from the stack that holds it.
 export interface PodHost {
@@ -42,6 +43,8 @@ export class PodSupervisor {
   // Set when the pod ends by itself (completion, failed recreation).
   private selfEnd?: number;
   private ended = new Deferred<PodEnd>();
+  // Every unit gone (stop-in-order.ts), maybe before their exits are all reported.
+  private unitsGone = new Deferred<void>();
   // What start() started (`up SERVICE` starts a subset), for a recreation.
   private selected: Service[] = [];
   private recreating = false;
@@ -72,6 +75,11 @@ export class PodSupervisor {
     return this.ended.promise;
   }
 
+  // Settles once no unit of the pod runs any more, at the latest when it is done.
+  get gone(): Promise<void> {
+    return this.unitsGone.promise;
+  }
+
   // Ending (or ended) by itself rather than by the stack's stop.
   get endingByItself(): boolean {
     return this.selfEnd !== undefined;
@@ -86,6 +94,7 @@ export class PodSupervisor {
     this.stopping = undefined;
     this.selfEnd = undefined;
     this.ended = new Deferred<PodEnd>();
+    this.unitsGone = new Deferred<void>();
     for (const unit of this.units) {
       unit.attempt = 0;
       unit.readiness = new Deferred<void>();
@@ -288,7 +297,8 @@ export class PodSupervisor {
     this.phase = 'stopping';
     if (byItself) this.host.announce(this.name, 'stopping', undefined, true);
     for (const unit of this.units) unit.readiness.reject(new SidecarError('SIDECAR_STACK_FAILED', `the stack was stopped before ${unit.name} was ready`));
-    if (!wasIdle) for (const service of this.stopOrder()) await this.driver.stopUnit(this.unit(service.name), timeoutMs ?? service.stopTimeoutMs);
+    const steps = wasIdle ? [] : this.stopOrder().map((service) => ({unit: this.unit(service.name), timeoutMs: timeoutMs ?? service.stopTimeoutMs}));
+    await stopInOrder(this.driver, steps, () => this.unitsGone.resolve());
     this.phase = 'done';
     if (byItself) this.host.announce(this.name, 'stopped', undefined, false);
     this.ended.resolve({exitCode: this.selfEnd ?? 0, byItself: this.selfEnd !== undefined});

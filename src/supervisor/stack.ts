@@ -241,13 +241,19 @@ export class Stack implements SupervisorApi {
     const completing = started.length > 0 && started.every((pod) => pod.endingByItself);
     this.phase = 'stopping';
     if (!completing) this.emitStack('stopping');
-    const stopped = new Map<string, Promise<void>>();
+    // A pod stops once every pod after it is gone (its exits may still be being reported).
+    const gone = new Map<string, Promise<void>>();
+    const stops: Promise<void>[] = [];
     for (const pod of [...this.pods].reverse()) {
-      const later = this.pods.filter((p) => p.pod.after.includes(pod.name)).map((p) => stopped.get(p.name)!);
-      stopped.set(pod.name, Promise.all(later).then(() => pod.stop(options.timeoutMs)));
+      const later = this.pods.filter((p) => p.pod.after.includes(pod.name)).map((p) => gone.get(p.name)!);
+      const stop = Promise.all(later).then(() => pod.stop(options.timeoutMs));
+      stops.push(stop);
+      gone.set(pod.name, Promise.race([stop, pod.gone]));
     }
-    await Promise.all(stopped.values());
-    await this.finish(options.timeoutMs === 0 ? 0 : LEFTOVER_GRACE_MS, completing ? this.completed() : {exitCode: 0, reason: 'stopped'});
+    const stopped = Promise.all(stops);
+    // A failed stop is thrown here, as soon as it fails.
+    await Promise.race([stopped, Promise.all(gone.values())]);
+    await this.finish(options.timeoutMs === 0 ? 0 : LEFTOVER_GRACE_MS, completing ? this.completed() : {exitCode: 0, reason: 'stopped'}, stopped);
   }
 
   // DESIGN "Completion": a pod whose app finished for good stopped its own
@@ -266,9 +272,13 @@ export class Stack implements SupervisorApi {
 
   // Leftovers: anything of the stack still alive (children that left their group). Their
   // grace is short so that stop stays within the sum of the stopTimeouts + 1s (DESIGN 6).
-  private async finish(graceMs: number, result: StackCompletion): Promise<void> {
+  // Looked for once every unit is gone, while the runtime reports their exits (issue 13.2).
+  private async finish(graceMs: number, result: StackCompletion, stopped: Promise<unknown> = Promise.resolve()): Promise<void> {
+    await Promise.all(this.pods.map((pod) => pod.gone));
+    const reaped = this.runtime.reap(this.manifest, this.seen, {graceMs}).catch(() => []);
+    await stopped;
     await Promise.all(this.pods.map((pod) => pod.end));
-    await this.runtime.reap(this.manifest, this.seen, {graceMs}).catch(() => []);
+    await reaped;
     this.phase = 'done';
     this.emitStack('stopped');
     this.done.resolve(result);

@@ -25,8 +25,10 @@ export async function projectContainers(docker: Docker, manifest: Manifest): Pro
 // sandbox (pause) container once its containers stopped (issue 13.2: `docker stop`
 // of it waited 150-300 ms for the engine to see the exit). A grace of 0 (`down
 // --timeout 0`, a second Ctrl-C) kills the units too. Returns what was stopped.
-export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
-  const alive = (await projectContainers(docker, manifest)).filter((c) => c.State === 'running' || c.State === 'restarting' || c.State === 'paused');
+// `gone`: a unit whose processes the runtime saw gone, the engine still to report
+// its exit; not stopped again, so the infra is killed without waiting for that report.
+export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[], options: {graceMs?: number} = {}, gone: (id: string) => boolean = () => false): Promise<UnitIdentity[]> {
+  const alive = (await projectContainers(docker, manifest)).filter((c) => (c.State === 'running' || c.State === 'restarting' || c.State === 'paused') && !gone(c.Id));
   const kill = async (container: ContainerInfo): Promise<UnitIdentity> => {
     await docker.getContainer(container.Id).kill({signal: 'SIGKILL'}).catch(ignoreGone);
     return {kind: 'docker', containerId: container.Id};

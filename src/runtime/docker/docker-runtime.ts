@@ -24,6 +24,7 @@ import {ensureNetwork} from './network.js';
 import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
 import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
+import {signalDirectly} from './host-process.js';
 import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
@@ -161,6 +162,7 @@ export class DockerRuntime implements Runtime {
       if (initial) await putFiles(container, service.id, initial.copy);
       logsEnded(ahead?.logsEnded ?? (await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
       await container.start();
+      this.units.pin(container.id, container.inspect());
       if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
     } catch (error) {
       this.units.forget(container.id);
@@ -218,7 +220,9 @@ export class DockerRuntime implements Runtime {
     const docker = await this.docker();
     const id = this.containerIdOf(unit);
     const container = docker.getContainer(id);
-    await this.signal(docker, container, id, signal);
+    const pinned = await this.units.pinned(id);
+    this.units.watchGone(id);
+    if (!pinned || !signalDirectly(pinned, signal)) await this.signal(docker, container, id, signal);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
     const outcome = await Promise.race([unit.exited, late]);
@@ -281,7 +285,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async reap(manifest: Manifest, known: UnitIdentity[], options: {graceMs?: number} = {}): Promise<UnitIdentity[]> {
-    return reapContainers(await this.docker(), manifest, known, options);
+    return reapContainers(await this.docker(), manifest, known, options, (id) => this.units.processGone(id));
   }
 
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {

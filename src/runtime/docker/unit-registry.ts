@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type {Service} from '../../manifest/types.js';
 import type {ExitInfo, RunningUnit} from '../types.js';
+import {processStartTime} from '../process/process-start-time.js';
+import {hostProcessOf, whenGone, type HostProcess} from './host-process.js';
 
 // Output may trail the die event by a few ms; wait for it, but never long.
 const LOG_DRAIN_MS = 500;
@@ -8,6 +10,10 @@ const LOG_DRAIN_MS = 500;
 interface Record {
   unit: RunningUnit;
   resolve: (info: ExitInfo) => void;
+  isGone: () => void;
+  // Its first process on this host, once started (host-process.ts).
+  process?: HostProcess;
+  pinning?: Promise<void>;
   logsEnded: Promise<void>;
   oomKilled: boolean;
   settled: boolean;
@@ -21,7 +27,9 @@ export class UnitRegistry {
   add(service: Service, containerId: string): {unit: RunningUnit; attachLogs: (ended: Promise<void>) => void} {
     let resolve!: (info: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((r) => (resolve = r));
-    const record: Record = {unit: {service, identity: {kind: 'docker', containerId}, exited}, resolve, logsEnded: Promise.resolve(), oomKilled: false, settled: false};
+    let isGone!: () => void;
+    const gone = new Promise<void>((r) => (isGone = r));
+    const record: Record = {unit: {service, identity: {kind: 'docker', containerId}, exited, gone}, resolve, isGone, logsEnded: Promise.resolve(), oomKilled: false, settled: false};
     this.live.set(containerId, record);
     return {unit: record.unit, attachLogs: (ended) => (record.logsEnded = ended)};
   }
@@ -39,6 +47,39 @@ export class UnitRegistry {
     if (record) record.oomKilled = true;
   }
 
+  // Told after the start (an inspect off the start's path): the container's first
+  // process, when this host can see it (host-process.ts).
+  pin(containerId: string, inspected: Promise<Docker.ContainerInspectInfo>): void {
+    const record = this.live.get(containerId);
+    if (!record) return;
+    record.pinning = inspected.then(
+      (info) => {
+        const process = record.settled ? undefined : hostProcessOf(info);
+        if (process) record.process = process;
+      },
+      () => undefined,
+    );
+  }
+
+  // The pinned process, once the pinning inspect answered (a stop right after the start).
+  async pinned(containerId: string): Promise<HostProcess | undefined> {
+    const record = this.live.get(containerId);
+    await record?.pinning;
+    return record?.process;
+  }
+
+  // Its pinned process is gone, though the engine may not have reported the exit yet.
+  processGone(containerId: string): boolean {
+    const process = this.live.get(containerId)?.process;
+    return process !== undefined && processStartTime(process.pid) !== process.startTime;
+  }
+
+  // From the stop signal on: `gone` once the pinned process is (or at the exit report).
+  watchGone(containerId: string): void {
+    const record = this.live.get(containerId);
+    if (record?.process) void whenGone(record.process, record.unit.exited).then(record.isGone);
+  }
+
   forget(containerId: string): void {
     this.live.delete(containerId);
   }
@@ -47,6 +88,7 @@ export class UnitRegistry {
     const record = this.live.get(containerId);
     if (!record || record.settled) return;
     record.settled = true;
+    record.isGone();
     this.live.delete(containerId);
     let timer: NodeJS.Timeout | undefined;
     const drained = Promise.race([record.logsEnded, new Promise<void>((r) => (timer = setTimeout(r, LOG_DRAIN_MS)))]);

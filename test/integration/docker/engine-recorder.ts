@@ -24,6 +24,9 @@ export class EngineRecorder {
   readonly socketPath: string;
   private clock = 0;
   private held: Array<{match: (call: RecordedCall) => boolean; until: (calls: RecordedCall[]) => boolean; maxMs: number}> = [];
+  private lateEvents?: {match: (line: string) => boolean; ms: number};
+  // When a delayed event line reached the client, in the recorder's order.
+  readonly eventsDelivered: Array<{line: string; at: number}> = [];
   private readonly dir: string;
   private readonly server: http.Server;
   private readonly agent = new http.Agent({keepAlive: true, maxSockets: Infinity});
@@ -54,11 +57,34 @@ export class EngineRecorder {
     this.held.push({match, until, maxMs});
   }
 
+  // Event stream lines that match reach the client `ms` after the engine sent
+  // them (what follows them waits behind, in order): an engine slow to report an exit.
+  delayEvents(match: (line: string) => boolean, ms: number): void {
+    this.lateEvents = {match, ms};
+  }
+
   private async release(call: RecordedCall): Promise<void> {
     const hold = this.held.find((h) => h.match(call));
     if (!hold) return;
     const deadline = Date.now() + hold.maxMs;
     while (!hold.until(this.calls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  // The event stream, through delayEvents() as it is set when each chunk comes.
+  private delay(answer: http.IncomingMessage, res: http.ServerResponse): void {
+    let queue = Promise.resolve();
+    answer.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      const late = this.lateEvents;
+      const matched = late !== undefined && text.split('\n').some((line) => late.match(line));
+      const due = Date.now() + (late?.ms ?? 0);
+      queue = queue.then(async () => {
+        if (matched) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+        if (matched) this.eventsDelivered.push({line: text, at: this.clock++});
+        res.write(chunk);
+      });
+    });
+    answer.on('end', () => void queue.then(() => res.end()));
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -71,7 +97,8 @@ export class EngineRecorder {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       // A stream (events, attach) answers with headers only at first.
       res.flushHeaders();
-      answer.pipe(res);
+      if (call.path === '/events') this.delay(answer, res);
+      else answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
     res.on('close', () => upstream.destroy());
