@@ -97,13 +97,13 @@ export class DockerRuntime implements Runtime {
       {service: 'pod', image: this.infraImage},
       ...allServices(manifest).map((service) => ({service: service.id, image: imageOf(manifest, service), build: service.build})),
     ];
+    // How probes reach a pod: asked now, awaited only by a pod with probe ports before its infra exists.
+    void engineIsRootless(docker);
     // Issue 13.2: the subscription beside them (one round trip less); in place before any container exists.
     const [, hashes] = await Promise.all([
       ensureVolumes(docker, manifest),
       ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id) => this.images.current(image, id)}),
       ensureNetwork(docker, manifest),
-      // Asked by every pod's infra (how probes reach it): asked now, beside the rest.
-      engineIsRootless(docker),
       subscribed,
     ]);
     this.images.record(hashes);

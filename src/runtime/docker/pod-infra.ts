@@ -42,7 +42,8 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
     info = existing;
     published = reused === 1;
   } else {
-    published = (forcedPublished() || (await engineIsRootless(docker))) && probed.length > 0;
+    // Without probe ports the route waits for nothing: the infra is created at once (not after /info).
+    published = probed.length > 0 && (forcedPublished() || (await engineIsRootless(docker)));
     info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id, created);
   }
   const why = await unreachableWhy(info, docker);

@@ -115,3 +115,28 @@ describeDocker('engine calls of prepare (recorded)', () => {
     expect(firstCreate.asked).toBeGreaterThan(events.answered!);
   });
 });
+
+describeDocker('engine calls of a pod without probes (recorded)', () => {
+  it('creates the infra without waiting for /info, which only the probes\' route needs', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const isInfo = (c: RecordedCall): boolean => c.method === 'GET' && c.path === '/info';
+    const isCreate = (c: RecordedCall): boolean => c.method === 'POST' && c.path === '/containers/create';
+    // /info's answer is held until a container was asked for, or 3 s passed.
+    recorder.holdAnswers(isInfo, (calls) => calls.some(isCreate), 3000);
+    const {dir, name} = tempProject('info-calls');
+    const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000});
+    const m = manifest({name, dir, sidecars: [], app});
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    await stack.start();
+    await stack.stop();
+
+    const infraCreate = recorder.calls.find((c) => isCreate(c) && c.query.includes(`name=${infraName(m, m.pods[0]!.name)}`))!;
+    expect(infraCreate).toBeDefined();
+    const info = recorder.calls.find(isInfo);
+    // Asked or not, the infra's creation did not wait for its answer.
+    if (info) expect(infraCreate.asked).toBeLessThan(info.answered!);
+  });
+});
