@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import {createRequire} from 'node:module';
 import type {DockerEndpoint, EndpointSource} from './endpoint.js';
+import {unixGet, type Answer} from './unix-get.js';
 
 // Which engine answered the Docker API: Docker (rootful or rootless) or podman's
 // Docker-compatible service. They differ in places (docs/docker-runtime.md).
@@ -17,24 +18,19 @@ export interface EngineStatus {
 }
 
 type Reachable = Exclude<DockerEndpoint, {kind: 'unsupported'}>;
-interface Answer {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
 
 // Loaded on the first ping: the detached supervisor of a process stack, which
 // bundles this module, never pings, and node:https alone (tls, crypto) costs
 // it a few ms of its start-up (issue 13.1).
 const load = createRequire(import.meta.url);
 
-// One GET against the engine API with a hard deadline; node:http over the unix
-// socket, so doctor and `--runtime auto` do not load dockerode (start-up time).
+// One GET against the engine API with a hard deadline, without dockerode (start-up
+// time): over a unix socket a plain HTTP/1.1 exchange (unix-get.ts), else node:http(s).
 function get(endpoint: Reachable, path: string, timeoutMs: number): Promise<Answer> {
+  if (endpoint.kind === 'unix') return unixGet(endpoint.socketPath, path, timeoutMs);
   return new Promise((resolve, reject) => {
-    const target = endpoint.kind === 'unix' ? {socketPath: endpoint.socketPath} : {host: endpoint.host, port: endpoint.port};
-    const client = (endpoint.kind === 'tcp' && endpoint.tls ? load('node:https') : load('node:http')) as typeof http;
-    const request = client.get({...target, path, headers: {host: 'docker'}, timeout: timeoutMs}, (response) => {
+    const client = (endpoint.tls ? load('node:https') : load('node:http')) as typeof http;
+    const request = client.get({host: endpoint.host, port: endpoint.port, path, headers: {host: 'docker'}, timeout: timeoutMs}, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
