@@ -9,19 +9,23 @@ function fakeUnit(name: string, gone?: Promise<void>): Unit {
   return {name, running: {gone}} as unknown as Unit;
 }
 
+// A driver whose stops settle when the test says: which were asked for, in order.
+function recordingDriver(): {driver: {stopUnit: (unit: Unit) => Promise<void>}; asked: string[]; stops: Map<string, Deferred<void>>} {
+  const asked: string[] = [];
+  const stops = new Map<string, Deferred<void>>();
+  const stopUnit = (unit: Unit): Promise<void> => {
+    asked.push(unit.name);
+    const stop = new Deferred<void>();
+    stops.set(unit.name, stop);
+    return stop.promise;
+  };
+  return {driver: {stopUnit}, asked, stops};
+}
+
 describe('stopInOrder', () => {
   it('begins the next stop once the unit before it is gone, and settles once every stop did', async () => {
     const gone = {app: new Deferred<void>(), side: new Deferred<void>()};
-    const stops = new Map<string, Deferred<void>>();
-    const asked: string[] = [];
-    const driver = {
-      stopUnit: (unit: Unit): Promise<void> => {
-        asked.push(unit.name);
-        const stop = new Deferred<void>();
-        stops.set(unit.name, stop);
-        return stop.promise;
-      },
-    };
+    const {driver, asked, stops} = recordingDriver();
     let allGone = false;
     let done = false;
     const order = stopInOrder(driver, [{unit: fakeUnit('app', gone.app.promise), timeoutMs: 1000}, {unit: fakeUnit('side', gone.side.promise), timeoutMs: 1000}], () => (allGone = true)).then(() => (done = true));
@@ -43,16 +47,7 @@ describe('stopInOrder', () => {
   });
 
   it('waits for the stop itself where the runtime cannot tell gone, and throws a failed stop', async () => {
-    const asked: string[] = [];
-    const stops = new Map<string, Deferred<void>>();
-    const driver = {
-      stopUnit: (unit: Unit): Promise<void> => {
-        asked.push(unit.name);
-        const stop = new Deferred<void>();
-        stops.set(unit.name, stop);
-        return stop.promise;
-      },
-    };
+    const {driver, asked, stops} = recordingDriver();
     const order = stopInOrder(driver, [{unit: fakeUnit('app'), timeoutMs: 1000}, {unit: fakeUnit('side'), timeoutMs: 1000}]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(asked).toEqual(['app']);
