@@ -273,11 +273,13 @@ export class Stack implements SupervisorApi {
   // Leftovers: anything of the stack still alive (children that left their group). Their
   // grace is short so that stop stays within the sum of the stopTimeouts + 1s (DESIGN 6).
   // Looked for once every unit is gone, while the runtime reports their exits (issue 13.2).
+  // A pod that never started (`up POD` started others) ends nothing: it is not waited for.
   private async finish(graceMs: number, result: StackCompletion, stopped: Promise<unknown> = Promise.resolve()): Promise<void> {
-    await Promise.all(this.pods.map((pod) => pod.gone));
+    const ending = this.pods.filter((pod) => pod.phase !== 'idle');
+    await Promise.all(ending.map((pod) => pod.gone));
     const reaped = this.runtime.reap(this.manifest, this.seen, {graceMs}).catch(() => []);
     await stopped;
-    await Promise.all(this.pods.map((pod) => pod.end));
+    await Promise.all(ending.map((pod) => pod.end));
     await reaped;
     this.phase = 'done';
     this.emitStack('stopped');

@@ -138,4 +138,28 @@ pods:
     expect(up.stdout).toMatch(/^last\/app\s*\| exiting \d+ with 4$/m);
     expect(survivors(p.mark)).toEqual([]);
   });
+
+  // Found in stop 20: the stack waited for every pod's end, the pods `up POD` never started too, so it never ended.
+  it('up POD in the foreground ends when that pod finished, with its app\'s code, though other pods never started', async () => {
+    const p = track(
+      project(`version: 1
+name: subset
+pods:
+  job:
+    app: {command: [node, \${PROGRAMS}/exit.js], env: {EXIT_CODE: "4", DELAY_MS: "300", SIDECAR_TEST_MARK: "\${MARK}"}, restart: never}
+    sidecars:
+      side: {command: [node, \${PROGRAMS}/forever.js], env: {SIDECAR_TEST_MARK: "\${MARK}"}, stopTimeout: 1s}
+  other:
+    app: {command: [node, \${PROGRAMS}/forever.js], env: {SIDECAR_TEST_MARK: "\${MARK}"}, stopTimeout: 1s}
+`),
+    );
+    const running = cli(p, ['up', '--runtime', 'process', 'job']);
+    // Hung as before: killed, so the test fails on the code rather than on its own timeout.
+    const guard = setTimeout(() => running.kill('SIGTERM'), 15_000);
+    const up = await running;
+    clearTimeout(guard);
+    expect(up.exitCode, up.all).toBe(4);
+    expect(up.stdout).toMatch(/^job\/app\s*\| exiting \d+ with 4$/m);
+    expect(survivors(p.mark)).toEqual([]);
+  });
 });

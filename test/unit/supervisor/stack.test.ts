@@ -202,6 +202,15 @@ describe('Stack completion across pods', () => {
     expect(events.filter((e) => e.type === 'stack').map((e) => e.to)).toEqual(['starting', 'ready', 'stopped']);
   });
 
+  it('completes once the pods it started are done, when `up POD` started only some (the others never block it)', async () => {
+    const {clock, runtime, stack, events} = setup({a: pod({}, {}, {restart: 'never'}), b: pod({}, {}, {restart: 'never'})});
+    await settle(clock, stack.start({only: ['a/app']}));
+    runtime.exit('a/app', 4);
+    await expect(settle(clock, stack.completion)).resolves.toEqual({exitCode: 4, reason: 'completed'});
+    expect(events.filter((e) => e.type === 'stack').map((e) => e.to)).toEqual(['starting', 'ready', 'stopped']);
+    expect(stack.status().filter((s) => s.pod === 'b').map((s) => s.state)).toEqual(['pending', 'pending']);
+  });
+
   it('completes with the first non-zero app exit code, whatever the others did', async () => {
     const {clock, runtime, stack} = setup({a: pod({}, {}, {restart: 'never'}), b: pod({}, {}, {restart: 'never'}), c: pod({}, {}, {restart: 'never'})});
     await settle(clock, stack.start());
