@@ -6,6 +6,7 @@ import {hostProcessOf, whenGone, type HostProcess} from './host-process.js';
 
 // Output may trail the die event by a few ms; wait for it, but never long.
 const LOG_DRAIN_MS = 500;
+const PIN_WAIT_MS = 500;
 
 interface Record {
   unit: RunningUnit;
@@ -61,11 +62,15 @@ export class UnitRegistry {
     );
   }
 
-  // The pinned process, once the pinning inspect answered (a stop right after the start).
+  // The pinned process, once the pinning inspect answered (a stop right after the
+  // start), within PIN_WAIT_MS: an engine slow to answer gets the signal itself.
   async pinned(containerId: string): Promise<HostProcess | undefined> {
     const record = this.live.get(containerId);
-    await record?.pinning;
-    return record?.process;
+    if (!record?.pinning) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([record.pinning, new Promise<void>((resolve) => (timer = setTimeout(resolve, PIN_WAIT_MS)))]);
+    clearTimeout(timer);
+    return record.process;
   }
 
   // Its pinned process is gone, though the engine may not have reported the exit yet.
