@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import type Docker from 'dockerode';
-import {processStartTime} from '../process/process-start-time.js';
+import {isSameProcess, processStartTime} from '../process/process-start-time.js';
 
 // Issue 13.2: a container's first process as this host sees it. The engine
 // reports an exit (its `die` event) ~35 ms after that process is gone: it deletes
@@ -38,7 +38,7 @@ export function hostProcessOf(info: Pick<Docker.ContainerInspectInfo, 'Id' | 'St
 // False when it is not, or the signal is not ours to send (a supervisor without
 // the rights over a root engine's containers): then the engine sends it.
 export function signalDirectly(target: HostProcess, signal: NodeJS.Signals): boolean {
-  if (processStartTime(target.pid) !== target.startTime) return false;
+  if (!isSameProcess(target.pid, target.startTime)) return false;
   try {
     process.kill(target.pid, signal);
     return true;
@@ -69,7 +69,7 @@ export function whenGone(target: HostProcess, until: Promise<unknown>): Promise<
     void until.then(finish, finish);
     const check = (): void => {
       if (done) return;
-      if (processStartTime(target.pid) !== target.startTime) return finish();
+      if (!isSameProcess(target.pid, target.startTime)) return finish();
       timer = setTimeout(check, performance.now() - began < FAST_MS ? FAST_POLL_MS : SLOW_POLL_MS);
     };
     check();

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type {Service} from '../../manifest/types.js';
 import type {ExitInfo, RunningUnit} from '../types.js';
-import {processStartTime} from '../process/process-start-time.js';
+import {isSameProcess} from '../process/process-start-time.js';
 import {hostProcessOf, whenGone, type HostProcess} from './host-process.js';
 
 // Output may trail the die event by a few ms; wait for it, but never long.
@@ -76,7 +76,7 @@ export class UnitRegistry {
   // Its pinned process is gone, though the engine may not have reported the exit yet.
   processGone(containerId: string): boolean {
     const process = this.live.get(containerId)?.process;
-    return process !== undefined && processStartTime(process.pid) !== process.startTime;
+    return process !== undefined && !isSameProcess(process.pid, process.startTime);
   }
 
   // From the stop signal on: `gone` once the pinned process is (or at the exit report).
