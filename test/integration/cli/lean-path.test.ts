@@ -81,6 +81,29 @@ describe('lean up/down', () => {
     if (nothing.bundles.length > 0) expect(nothing.bundles).toEqual(['boot.cjs', 'down.cjs', 'lean.cjs']);
   });
 
+  it('validate reads the precompiled schema validator with its code cache, not through require', async () => {
+    const p = track(project(appAndSidecar('lean-validator')));
+    // Files compiled by require (Module.prototype._compile) and require's cache, as this process saw them at exit.
+    const seenFile = path.join(p.dir, 'seen.json');
+    const hook = path.join(p.dir, 'compile-hook.cjs');
+    writeFileSync(
+      hook,
+      `const Module = require('node:module'); const compiled = []; const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) { compiled.push(filename); return compile.call(this, content, filename); };
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(seenFile)}, JSON.stringify({compiled, cached: Object.keys(require.cache)})));\n`,
+    );
+    const bin = path.resolve(import.meta.dirname, '../../../bin/run.js');
+    const run = await execa(process.execPath, [bin, 'validate'], {reject: false, cwd: p.dir, env: {...p.env, NODE_OPTIONS: `--require ${hook}`}});
+    expect(run.exitCode, run.stderr).toBe(0);
+    const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as {compiled: string[]; cached: string[]};
+    const validator = (files: string[]) => files.filter((f) => f.endsWith('schema-validator.cjs'));
+    // Loaded (bin/load-bundle.js registers what it reads in require's cache)...
+    expect(validator(seen.cached)).toHaveLength(1);
+    // ...but never compiled from source by require.
+    expect(validator(seen.compiled)).toEqual([]);
+    expect(existsSync(`${validator(seen.cached)[0]}.cache`)).toBe(true);
+  });
+
   it('validate says the same as through oclif, valid or with warnings, in text and JSON', async () => {
     const p: Project = track(project(appAndSidecar('lean-validate')));
     const file = path.join(p.dir, 'sidecar.yaml');
