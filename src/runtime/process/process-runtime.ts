@@ -1,4 +1,3 @@
-import {execa} from 'execa';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import type {ExecOptions, ExecResult, ExitInfo, Runtime, RuntimeEvents, RunningUnit, UnitIdentity, UnitUsage} from '../types.js';
@@ -88,7 +87,7 @@ export class ProcessRuntime implements Runtime {
     try {
       const [file, ...args] = serviceCommand(this.manifest, next);
       const spawned = file === undefined ? undefined : spawnUnit(this.manifest, this.runId, this.limits, next, [file, ...args], true);
-      if (spawned?.cgroup) this.ahead.add({service: next, subprocess: spawned.subprocess, cgroup: spawned.cgroup});
+      if (spawned?.cgroup) this.ahead.add({service: next, child: spawned.child, ended: spawned.ended, cgroup: spawned.cgroup});
     } catch {
       // start() meets the same problem and reports it.
     }
@@ -107,24 +106,24 @@ export class ProcessRuntime implements Runtime {
     }
     await checkPortsFree(service, (pid) => carriesMarker(pid, stackId(manifest), new Set([this.runId])));
     const ahead = this.ahead.take(service);
-    ahead?.subprocess.stdin?.end('go\n');
-    const {subprocess, cgroup} = ahead ?? spawnUnit(manifest, this.runId, this.limits, service, [file, ...args], false)!;
+    ahead?.child.stdin?.end('go\n');
+    const {child, ended, cgroup} = ahead ?? spawnUnit(manifest, this.runId, this.limits, service, [file, ...args], false)!;
     this.plan = this.plan.filter((s) => s.id !== service.id);
     this.makeNextAhead();
-    const pid = subprocess.pid;
+    const pid = child.pid;
     if (pid === undefined) {
-      const result = await subprocess;
+      const end = await ended;
       await cgroup?.remove();
-      throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), result);
+      throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), {...(end.error?.code ? {code: end.error.code} : {}), ...(end.error ? {originalMessage: end.error.message} : {})});
     }
     const bootId = currentBootId();
     const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};
-    this.pipeLines(service.id, subprocess.stdout, 'stdout');
-    this.pipeLines(service.id, subprocess.stderr, 'stderr');
+    this.pipeLines(service.id, child.stdout, 'stdout');
+    this.pipeLines(service.id, child.stderr, 'stderr');
     let resolveExit!: (info: ExitInfo) => void;
     const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve)), ...(cgroup ? {cgroup} : {})};
     this.containment.started(unit, cgroup !== undefined);
-    subprocess.once('exit', (exitCode, signal) => {
+    child.once('exit', (exitCode, signal) => {
       // The kernel counts the kill in the group before the victim is reaped.
       const oomKilled = (cgroup?.oomKills() ?? 0) > 0;
       const info: ExitInfo = {service: service.id, exitCode, signal, ...(oomKilled ? {oomKilled} : {})};
@@ -137,7 +136,6 @@ export class ProcessRuntime implements Runtime {
       // Its cgroup goes with it, and whatever escaped the group into it (a container dies whole).
       if (!unit.stopping) setImmediate(() => void killGroupUntilGone(identity, KILL_GRACE_MS).then(() => this.containment.removal(unit, cgroup?.remove())));
     });
-    void subprocess.then(() => undefined, () => undefined);
     liveUnits.add(unit);
     return unit;
   }
@@ -223,28 +221,8 @@ export class ProcessRuntime implements Runtime {
     if (file === undefined) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command');
     // Runs with the run's marker and no cgroup: the stop's last reap looks for it.
     this.containment.uncontained();
-    const child = execa(file, args, {
-      cwd: serviceWorkdir(service),
-      env: serviceEnv(manifest, service, {runId: this.runId, ...(options.env ? {extra: options.env} : {})}),
-      extendEnv: false,
-      reject: false,
-      timeout: options.timeoutMs,
-      forceKillAfterDelay: 1000,
-      ...(options.interactive ? {stdio: 'inherit' as const} : {stdin: options.stdin ? ('pipe' as const) : ('ignore' as const)}),
-    });
-    if (options.stdin && child.stdin) {
-      // A command that exits without reading all of it closes the pipe: not an error.
-      child.stdin.on('error', () => undefined);
-      options.stdin.pipe(child.stdin);
-    }
-    const result = await child;
-    options.stdin?.unpipe();
-    const exitCode = result.exitCode ?? (result.timedOut ? 124 : spawnFailureCode(result.code));
-    const stdout = typeof result.stdout === 'string' ? result.stdout : '';
-    const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-    // A command that could not even spawn has no stderr: say why in one line, as a shell does.
-    const why = result.exitCode === undefined ? spawnFailureLine(file, result.code, result.shortMessage) : '';
-    return {exitCode, stdout, stderr: stderr || why};
+    const {runOnHost} = await import('./host-exec.js');
+    return runOnHost(file, args, {cwd: serviceWorkdir(service), env: serviceEnv(manifest, service, {runId: this.runId, ...(options.env ? {extra: options.env} : {})})}, options);
   }
 
   // Whether this unit's leader still lives (identity-checked); for tests and `ps`.
@@ -269,19 +247,4 @@ export class ProcessRuntime implements Runtime {
     if (running.identity.kind !== 'process') throw new SidecarError('SIDECAR_UNEXPECTED', `unit ${running.service.id} is not a process`);
     return running as ProcessUnit;
   }
-}
-
-// A command that could not start exits as a POSIX shell says (and `docker exec`
-// does): 127 not found, 126 found but not executable; anything else is 1.
-function spawnFailureLine(file: string, code: string | undefined, fallback: string | undefined): string {
-  if (code === 'ENOENT') return `${file}: command not found`;
-  if (code === 'EACCES') return `${file}: permission denied`;
-  if (code === 'ENOEXEC') return `${file}: cannot execute (not a program or script)`;
-  return fallback ?? `${file}: could not be run`;
-}
-
-function spawnFailureCode(code: string | undefined): number {
-  if (code === 'ENOENT') return 127;
-  if (code === 'EACCES' || code === 'ENOEXEC') return 126;
-  return 1;
 }

@@ -1,11 +1,10 @@
-import {execa} from 'execa';
 import type {Manifest, Service} from '../../manifest/types.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 import type {UnitLimits} from './cgroup/unit-limits.js';
 import {serviceEnv, serviceWorkdir} from './service-env.js';
+import {spawnChild, type UnitChild} from './unit-child.js';
 
-export interface Spawned {
-  subprocess: ReturnType<typeof execa>;
+export interface Spawned extends UnitChild {
   cgroup?: ServiceCgroup;
 }
 
@@ -20,20 +19,6 @@ export function spawnUnit(manifest: Manifest, runId: string, limits: UnitLimits 
     return undefined;
   }
   const [program, ...programArgs] = wrapped ?? command;
-  const subprocess = execa(program!, programArgs, {
-    cwd: serviceWorkdir(service),
-    env,
-    extendEnv: false,
-    // Own session and process group: signals reach every child, and a terminal Ctrl-C does not.
-    detached: true,
-    cleanup: false,
-    stdin: waitForGo ? 'pipe' : 'ignore',
-    buffer: false,
-    encoding: 'buffer',
-    reject: false,
-  });
-  // Go said to one that died meanwhile: its exit is handled as the unit's.
-  subprocess.stdin?.on('error', () => undefined);
-  if (waitForGo) void subprocess.then(() => undefined, () => undefined);
-  return {subprocess, ...(cgroup ? {cgroup} : {})};
+  const spawned = spawnChild(program!, programArgs, {cwd: serviceWorkdir(service), env, stdin: waitForGo ? 'pipe' : 'ignore'});
+  return {...spawned, ...(cgroup ? {cgroup} : {})};
 }

@@ -1,12 +1,14 @@
-import type {ResultPromise} from 'execa';
+import type {ChildProcess} from 'node:child_process';
 import type {Service} from '../../manifest/types.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
+import type {ChildEnd} from './unit-child.js';
 
 // A service's process made ahead of its start (ProcessRuntime.precreate): in its
 // cgroup already, waiting for a line on its stdin before it runs the command.
 export interface Ahead {
   service: Service;
-  subprocess: ResultPromise;
+  child: ChildProcess;
+  ended: Promise<ChildEnd>;
   cgroup: ServiceCgroup;
 }
 
@@ -50,21 +52,21 @@ export class StartedAhead {
   async endAllGone(): Promise<void> {
     const ended = [...this.waiting.values()];
     this.endAll();
-    await Promise.all(ended.map((ahead) => ahead.subprocess.then(() => ahead.cgroup.remove(), () => ahead.cgroup.remove())));
+    await Promise.all(ended.map((ahead) => ahead.ended.then(() => ahead.cgroup.remove())));
   }
 
   // Synchronous, for an exit hook: SIGKILL only (each is our own child, never reaped yet).
   killAll(): void {
-    for (const ahead of this.waiting.values()) ahead.subprocess.kill('SIGKILL');
+    for (const ahead of this.waiting.values()) ahead.child.kill('SIGKILL');
   }
 }
 
 function stillWaiting(ahead: Ahead): boolean {
-  return ahead.subprocess.exitCode === null && ahead.subprocess.signalCode === null;
+  return ahead.child.exitCode === null && ahead.child.signalCode === null;
 }
 
 // Our own child, still the waiting shell (never signalled by pid after its reap).
 function end(ahead: Ahead): void {
-  if (stillWaiting(ahead)) ahead.subprocess.kill('SIGKILL');
-  void ahead.subprocess.then(() => ahead.cgroup.remove(), () => ahead.cgroup.remove());
+  if (stillWaiting(ahead)) ahead.child.kill('SIGKILL');
+  void ahead.ended.then(() => ahead.cgroup.remove());
 }
