@@ -6,7 +6,6 @@ import {Socket} from 'node:net';
 import {SidecarError, fromOsError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
 import {supervisorNote} from '../logs/supervisor-note.js';
-import {renderError} from '../output/render-error.js';
 import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime, preloadRuntime} from '../runtime/resolve-runtime.js';
@@ -100,9 +99,10 @@ readArgs()
   .then((args) => (args === undefined ? 0 : main(args)))
   .then(
   (code) => process.exit(code),
-  (thrown: unknown) => {
+  async (thrown: unknown) => {
     const error = fromOsError(thrown) ?? thrown;
-    const block = error instanceof SidecarError ? renderError(error) : String((error as Error)?.stack ?? error);
+    // The error block's module (and chalk, ~4 ms) loads only for a failure, off every start.
+    const block = error instanceof SidecarError ? (await import('../output/render-error.js')).renderError(error) : String((error as Error)?.stack ?? error);
     process.stderr.write(block + '\n');
     process.exit(error instanceof SidecarError ? error.exitCode : 1);
   },

@@ -24,7 +24,7 @@ beforeAll(() => {
     `import {appendFileSync} from 'node:fs';
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (resolved.url.includes('/node_modules/')) appendFileSync(${JSON.stringify(seen)}, resolved.url + '\\n');
+  appendFileSync(${JSON.stringify(seen)}, resolved.url + '\\n');
   return resolved;
 }
 `,
@@ -36,8 +36,26 @@ async function packagesLoadedBy(script: string): Promise<string[]> {
   writeFileSync(seen, '');
   const run = await execa(process.execPath, ['--import', path.join(dir, 'register.mjs'), '--input-type=module', '-e', script], {cwd: root, reject: false});
   expect(run.exitCode, run.stderr).toBe(0);
-  return [...new Set(readFileSync(seen, 'utf8').split('\n').filter(Boolean).map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? url))];
+  return packagesSeen();
 }
+
+function packagesSeen(): string[] {
+  return [...new Set(readFileSync(seen, 'utf8').split('\n').filter(Boolean).filter((url) => url.includes('/node_modules/')).map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? url))];
+}
+
+describe('the detached supervisor', () => {
+  it('loads no package before its arguments come (chalk, for the error block, only on a failure)', async () => {
+    writeFileSync(seen, '');
+    // Started ahead as bin/run.js starts it, then told it is not needed (fd 3 closed with nothing on it).
+    const run = execa(process.execPath, ['--import', path.join(dir, 'register.mjs'), path.join(root, 'dist/host/supervisor-main.js'), '--args-on-fd3', '--runtime=process'], {cwd: dir, reject: false, stdio: ['ignore', 'pipe', 'pipe', 'pipe']});
+    (run.stdio[3] as NodeJS.WritableStream).end();
+    const result = await run;
+    expect(result.exitCode, result.stderr).toBe(0);
+    // The hook saw the supervisor's modules (not vacuous), and no package among them.
+    expect(readFileSync(seen, 'utf8')).toContain('/dist/host/stack-host.js');
+    expect(packagesSeen()).toEqual([]);
+  }, 60_000);
+});
 
 describe('the process runtime', () => {
   it('starts and stops a service without loading execa', async () => {
