@@ -1,5 +1,4 @@
 import type {LeanDown, LeanUp, LeanValidate} from './lean-argv.js';
-import {asSidecarError, reportFailure} from './output/report-failure.js';
 import {upCommand} from './stack/up-command.js';
 import {downCommand} from './stack/down-command.js';
 import {validateCommand} from './stack/validate-command.js';
@@ -27,6 +26,8 @@ export async function runLean(lean: LeanUp | LeanDown | LeanValidate, asked?: {h
     }
   } catch (thrown) {
     if (thrown instanceof LeanExit) process.exit(thrown.code);
+    // The error block's module (and chalk, ~4 ms) loads only for a failure.
+    const {asSidecarError, reportFailure} = await import('./output/report-failure.js');
     const error = asSidecarError(thrown);
     reportFailure(error, thrown, lean.flags.json);
     process.exit(error.exitCode);

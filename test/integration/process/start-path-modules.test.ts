@@ -1,16 +1,20 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type {Writable} from 'node:stream';
 import {pathToFileURL} from 'node:url';
 import {execa} from 'execa';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, root} from '../cli/cli-harness.js';
 
-// Issue 13.1: the detached supervisor of a process stack loads the process runtime
-// before it can start the first service. execa's module graph took 12-18 ms to
-// load there, even from a bundle with its V8 code cache, for what is a spawn with
-// pipes. The runtime spawns with node:child_process; execa stays with `exec`, and
-// loads only when it is used. A resolve hook records every package module loaded.
+// Issue 13.1: what loads on the path to the first service. A resolve hook
+// records every module the plain build loads; each package found here cost
+// milliseconds from the bundle with its V8 code cache too (measured alone):
+// execa's graph 12-18 ms in the detached supervisor, which loads the process
+// runtime before it starts the first service, for a spawn with pipes (the runtime
+// spawns with node:child_process; execa stays with `exec`, loaded when used);
+// chalk ~4 ms in the supervisor and the lean CLI, for an error block that only a
+// failure prints.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-runtime-modules-'));
 const seen = path.join(dir, 'seen.txt');
 const manifestFile = path.join(dir, 'sidecar.yaml');
@@ -48,12 +52,22 @@ describe('the detached supervisor', () => {
     writeFileSync(seen, '');
     // Started ahead as bin/run.js starts it, then told it is not needed (fd 3 closed with nothing on it).
     const run = execa(process.execPath, ['--import', path.join(dir, 'register.mjs'), path.join(root, 'dist/host/supervisor-main.js'), '--args-on-fd3', '--runtime=process'], {cwd: dir, reject: false, stdio: ['ignore', 'pipe', 'pipe', 'pipe']});
-    (run.stdio[3] as NodeJS.WritableStream).end();
+    (run.stdio[3] as unknown as Writable).end();
     const result = await run;
     expect(result.exitCode, result.stderr).toBe(0);
     // The hook saw the supervisor's modules (not vacuous), and no package among them.
     expect(readFileSync(seen, 'utf8')).toContain('/dist/host/stack-host.js');
     expect(packagesSeen()).toEqual([]);
+  }, 60_000);
+});
+
+describe('the lean CLI (`up -d`, `up --wait`, `down`, `validate` without oclif)', () => {
+  it('loads no chalk with its own modules: the error block loads it on a failure', async () => {
+    const lean = pathToFileURL(path.join(root, 'dist/lean-cli.js')).href;
+    writeFileSync(seen, '');
+    const packages = await packagesLoadedBy(`await import(${JSON.stringify(lean)});`);
+    expect(readFileSync(seen, 'utf8')).toContain('/dist/stack/up-command.js');
+    expect(packages).not.toContain('chalk');
   }, 60_000);
 });
 
