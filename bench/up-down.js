@@ -2,6 +2,8 @@
 // (process runtime) vs a bash script that starts the same programs in the same
 // order, polls each one's port before the next, then kills them and waits.
 // Same run, alternated; prints medians and the ratio (goal <= 1.5x, issue 13).
+// BASE=/another/checkout (built) adds its CLI as a third side, alternated with the
+// other two in the same run: an A/B of two versions on a machine whose speed moves.
 import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +11,17 @@ import {fileURLToPath} from 'node:url';
 import {fmt, median, timeCommand} from './lib/stats.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+const base = process.env.BASE ? path.resolve(process.env.BASE) : undefined;
 const runs = Number(process.env.RUNS ?? 9);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-bench-updown-'));
-cpSync(path.join(root, 'examples/quickstart'), dir, {recursive: true, filter: (src) => !src.includes('.sidecar')});
-mkdirSync(path.join(dir, '.sidecar/volumes/logs'), {recursive: true});
+// A copy of the quickstart per side that runs it (its own .sidecar/).
+const quickstart = (name) => {
+  const copy = mkdtempSync(path.join(os.tmpdir(), `sidecar-bench-updown-${name}-`));
+  cpSync(path.join(root, 'examples/quickstart'), copy, {recursive: true, filter: (src) => !src.includes('.sidecar')});
+  mkdirSync(path.join(copy, '.sidecar/volumes/logs'), {recursive: true});
+  return copy;
+};
+const dir = quickstart('this');
+const baseDir = base ? quickstart('base') : undefined;
 const logs = path.join(dir, '.sidecar/volumes/logs');
 
 // The same programs, env and order as the manifest; readiness by polling ports.
@@ -36,25 +45,31 @@ exit 0
 );
 
 // The installed `sidecar` command: bin/run.js run as a program (its first line picks how Node starts), not `node bin/run.js`.
-const cli = (args) => [path.join(root, 'bin/run.js'), ...args, '-f', path.join(dir, 'sidecar.yaml')];
-const sidecar = () => timeCommand(cli(['up', '--wait', '--runtime', 'process']), {cwd: dir}) + timeCommand(cli(['down']), {cwd: dir});
+const cli = (args, at = root, project = dir) => [path.join(at, 'bin/run.js'), ...args, '-f', path.join(project, 'sidecar.yaml')];
+const upDown = (at, project) => timeCommand(cli(['up', '--wait', '--runtime', 'process'], at, project), {cwd: project}) + timeCommand(cli(['down'], at, project), {cwd: project});
+const sidecar = () => upDown(root, dir);
 const byHand = () => timeCommand(['bash', script], {cwd: dir});
 
 const ours = [];
 const theirs = [];
+const based = [];
 try {
   sidecar();
   byHand();
+  if (base) upDown(base, baseDir);
   for (let i = 0; i < runs; i++) {
     ours.push(sidecar());
     theirs.push(byHand());
+    if (base) based.push(upDown(base, baseDir));
   }
 } finally {
   // Never leave the stack behind when a run fails.
   timeCommand(cli(['down']), {cwd: dir});
+  if (base) timeCommand(cli(['down'], base, baseDir), {cwd: baseDir});
 }
 const ratio = median(ours) / median(theirs);
 console.log(`up --wait + down (quickstart, process runtime), ${runs} runs alternated`);
 console.log(`  sidecar up --wait + down   median ${fmt(median(ours))}  (min ${fmt(Math.min(...ours))})`);
 console.log(`  bash: start + poll + kill  median ${fmt(median(theirs))}  (min ${fmt(Math.min(...theirs))})`);
 console.log(`  ratio ${ratio.toFixed(2)}x (goal <= 1.5x, issue 13)`);
+if (base) console.log(`  BASE ${base}: median ${fmt(median(based))}, ${(median(based) / median(theirs)).toFixed(2)}x the same floor`);
