@@ -29,8 +29,10 @@ sidecars:
     stopTimeout: 2s
 `;
 
+// Each try has a deadline of its own: a connection that hangs is retried by
+// `eventually`, which then fails with its message instead of the test's timeout.
 async function answer(port: number): Promise<string | undefined> {
-  return fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => undefined);
+  return fetch(`http://127.0.0.1:${port}/`, {signal: AbortSignal.timeout(2000)}).then((r) => r.text()).catch(() => undefined);
 }
 
 type Status = {name: string; pid: number; watch?: string[]};
