@@ -109,8 +109,14 @@ describePodman('the native-sidecar Pod under podman kube play (podman #20372)', 
       expect(now[`${pod}-app`]).toBe('created');
       expect(play.exitCode).toBeNull();
     } finally {
+      // `kube play`, still waiting on `slow`, may be creating or holding the pod:
+      // removing it before kube play ended left the pod there once under load (a
+      // CI dry run). It ends first (bounded), then the pod is removed, a second
+      // time if podman 4.3 raced itself; the pod must be gone all the same.
       play.kill('SIGTERM');
-      sh(['podman', 'pod', 'rm', '-f', '-t', '0', pod]);
+      const played = play;
+      await until('podman kube play to end', () => (played.exitCode !== null || played.signalCode !== null ? true : undefined), 10_000).catch(() => played.kill('SIGKILL'));
+      for (let attempt = 0; attempt < 3 && sh(['podman', 'pod', 'exists', pod]).status === 0; attempt++) sh(['podman', 'pod', 'rm', '-f', '-t', '0', pod]);
     }
     expect(sh(['podman', 'pod', 'exists', pod]).status).not.toBe(0);
   }, 330_000);
