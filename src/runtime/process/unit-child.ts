@@ -32,5 +32,9 @@ export function spawnChild(file: string, args: string[], options: {cwd: string; 
   });
   // Go said to one that died meanwhile (EPIPE): its exit is handled as the unit's.
   child.stdin?.on('error', () => undefined);
+  // A read error on a pipe nobody reads yet (one made ahead) must not take the
+  // supervisor down as an unhandled 'error'; the runtime adds its own once it reads.
+  child.stdout?.on('error', () => undefined);
+  child.stderr?.on('error', () => undefined);
   return {child, ended};
 }
