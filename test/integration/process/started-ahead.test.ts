@@ -67,7 +67,8 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
       expect(forB).not.toBe(forA);
       const unitB = await runtime.start(b);
       expect(unitB.identity.kind === 'process' && unitB.identity.pid).toBe(forB);
-      await until('b to run its command', () => cmdline(forB).includes('forever.js'));
+      // The waiting shell's own command line names forever.js too (its "$@"): running means exec'd.
+      await until('b to run its command', () => cmdline(forB).includes('forever.js') && !cmdline(forB).includes('read -r go'));
       expect(waiting(mark)).toEqual([]);
       await runtime.stop(unitB, 'SIGTERM', 2000);
       await runtime.stop(unitA, 'SIGTERM', 2000);
