@@ -114,7 +114,7 @@ export class ProcessRuntime implements Runtime {
     if (pid === undefined) {
       const end = await ended;
       await cgroup?.remove();
-      throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), {...(end.error?.code ? {code: end.error.code} : {}), ...(end.error ? {originalMessage: end.error.message} : {})});
+      throw spawnFailure(service.id, [file, ...args], serviceWorkdir(service), end.error);
     }
     const bootId = currentBootId();
     const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};

@@ -30,11 +30,9 @@ export function spawnChild(file: string, args: string[], options: {cwd: string; 
       if (child.pid === undefined) resolve({exitCode: null, signal: null, error});
     });
   });
-  // Go said to one that died meanwhile (EPIPE): its exit is handled as the unit's.
-  child.stdin?.on('error', () => undefined);
-  // A read error on a pipe nobody reads yet (one made ahead) must not take the
-  // supervisor down as an unhandled 'error'; the runtime adds its own once it reads.
-  child.stdout?.on('error', () => undefined);
-  child.stderr?.on('error', () => undefined);
+  // No pipe error may end the supervisor as an unhandled 'error': go said to one that
+  // died meanwhile (EPIPE; its exit is handled as the unit's), or a read error on a
+  // pipe nobody reads yet (one made ahead; the runtime adds its own once it reads).
+  for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe?.on('error', () => undefined);
   return {child, ended};
 }
