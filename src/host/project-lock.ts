@@ -1,9 +1,9 @@
-import {randomUUID} from 'node:crypto';
 import {linkSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs';
 import {currentBootId as bootId} from '../runtime/process/proc-table.js';
 import {ensureRealDir} from '../runtime/safe-state-dir.js';
 import {isSameProcess, processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
+import {randomUuid} from './random-id.js';
 
 // Who holds a project: `up`/`run` in the CLI (foreground, or while it spawns the
 // detached supervisor), the detached supervisor, or `down` while it reaps.
@@ -35,7 +35,7 @@ export function tryLock(files: ProjectFiles, role: LockRole): LockAttempt {
   ensureRealDir(files.dir, ['.sidecar']);
   let seen: LockOwner = {pid: 0, role: 'up', token: '', since: Date.now()};
   for (let attempt = 0; attempt < 5; attempt++) {
-    const owner = ownerForThisProcess(role, randomUUID());
+    const owner = ownerForThisProcess(role, randomUuid());
     const aside = `${files.lock}.${process.pid}.${owner.token}`;
     writeFileSync(aside, JSON.stringify(owner) + '\n', {mode: 0o600, flag: 'wx'});
     try {
@@ -145,7 +145,7 @@ function ownerForThisProcess(role: LockRole, token: string): LockOwner {
 // only if it is still the one judged stale. False when another breaker is at it.
 function breakStale(lockFile: string, staleToken: string | undefined): boolean {
   const guardFile = `${lockFile}.break`;
-  const guard = ownerForThisProcess('down', randomUUID());
+  const guard = ownerForThisProcess('down', randomUuid());
   try {
     writeFileSync(guardFile, JSON.stringify(guard) + '\n', {mode: 0o600, flag: 'wx'});
   } catch (error) {

@@ -1,4 +1,5 @@
-import {createHash, randomUUID} from 'node:crypto';
+import {createHash} from 'node:crypto';
+import {randomUuid} from '../../host/random-id.js';
 import type {Manifest} from '../../manifest/types.js';
 import {readEnviron} from './proc-table.js';
 
@@ -22,7 +23,7 @@ export function cgroupBase(manifest: Manifest): string {
 
 // Random, so no process can carry it by chance and none outside this run has it.
 export function newRunId(): string {
-  return randomUUID();
+  return randomUuid();
 }
 
 // Whether a process carries the marker of one of these runs. Without any recorded
