@@ -1,5 +1,6 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {closeSync, constants, lstatSync, openSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import path from 'node:path';
 import type {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
@@ -60,6 +61,8 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
   }
   let child: ChildProcess;
   try {
+    // Loaded here: every other command runs this module's bundle too, and `down` spawns nothing (~1 ms).
+    const {spawn} = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     child = spawn(process.execPath, [entry, ARGS_ON_FD3, ...(runtime === 'process' || runtime === 'docker' ? [`--runtime=${runtime}`] : [])], {detached: true, stdio: ['ignore', out, out, 'pipe'], cwd: dir, env: supervisorEnv(process.env)});
   } catch {
     return undefined;

@@ -74,22 +74,24 @@ describe('the lean CLI (`up -d`, `up --wait`, `down`, `validate` without oclif)'
 // Issue 13.1: node:crypto costs 3-4 ms to load (15 internal modules); `up` and
 // `down` needed it only for a lock token, read from /dev/urandom now (random-id.ts).
 describe('the CLI as users run it (bin/run.js)', () => {
-  it('loads no node:crypto for `up --wait` and `down`, where the supervisor does (the process runtime hashes its marker)', async () => {
+  it('loads no node:crypto for `up --wait` and `down` (nor node:child_process for `down`), where the supervisor does (the process runtime hashes its marker)', async () => {
     const builtins = path.join(dir, 'builtins.jsonl');
     writeFileSync(builtins, '');
     writeFileSync(
       path.join(dir, 'builtins.cjs'),
-      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(builtins)}, JSON.stringify({argv: process.argv.slice(1, 3), crypto: process.moduleLoadList.includes('NativeModule crypto')}) + '\\n'));\n`,
+      `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(builtins)}, JSON.stringify({argv: process.argv.slice(1, 3), crypto: process.moduleLoadList.includes('NativeModule crypto'), childProcess: process.moduleLoadList.includes('NativeModule child_process')}) + '\\n'));\n`,
     );
     const env = {...process.env, NODE_OPTIONS: `-r ${path.join(dir, 'builtins.cjs')}`};
     const up = await execa(path.join(root, 'bin/run.js'), ['up', '--wait', '--runtime', 'process', '-f', manifestFile], {cwd: dir, env, reject: false});
     const down = await execa(path.join(root, 'bin/run.js'), ['down', '-f', manifestFile], {cwd: dir, env, reject: false});
     expect(up.exitCode, up.stderr).toBe(0);
     expect(down.exitCode, down.stderr).toBe(0);
-    const seenBy = readFileSync(builtins, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as {argv: string[]; crypto: boolean});
+    const seenBy = readFileSync(builtins, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as {argv: string[]; crypto: boolean; childProcess: boolean});
     const of = (command: string) => seenBy.find((entry) => entry.argv[0]!.endsWith('bin/run.js') && entry.argv[1] === command);
     expect(of('up')).toEqual(expect.objectContaining({crypto: false}));
-    expect(of('down')).toEqual(expect.objectContaining({crypto: false}));
+    // `down` spawns nothing: node:child_process (~1 ms) is not loaded either, where `up` needs it.
+    expect(of('down')).toEqual(expect.objectContaining({crypto: false, childProcess: false}));
+    expect(of('up')).toEqual(expect.objectContaining({childProcess: true}));
     // The hook sees node:crypto where it loads: the assertions above are not vacuous.
     expect(seenBy.find((entry) => entry.argv[0]!.endsWith('supervisor.js'))).toEqual(expect.objectContaining({crypto: true}));
   }, 60_000);
