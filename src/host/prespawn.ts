@@ -1,4 +1,4 @@
-import type {ChildProcess} from 'node:child_process';
+import type {ChildProcess, spawn as Spawn} from 'node:child_process';
 import {closeSync, constants, lstatSync, openSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -62,7 +62,7 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
   let child: ChildProcess;
   try {
     // Loaded here: every other command runs this module's bundle too, and `down` spawns nothing (~1 ms).
-    const {spawn} = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    const {spawn} = createRequire(import.meta.url)('node:child_process') as {spawn: typeof Spawn};
     child = spawn(process.execPath, [entry, ARGS_ON_FD3, ...(runtime === 'process' || runtime === 'docker' ? [`--runtime=${runtime}`] : [])], {detached: true, stdio: ['ignore', out, out, 'pipe'], cwd: dir, env: supervisorEnv(process.env)});
   } catch {
     return undefined;

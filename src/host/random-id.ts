@@ -1,5 +1,6 @@
 import {closeSync, openSync, readSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import type {randomUUID as RandomUUID} from 'node:crypto';
 
 // A random UUID (version 4) from the kernel's generator, read from /dev/urandom
 // as node:crypto's randomUUID reads getrandom(2). Issue 13.1: `node:crypto` costs
@@ -8,7 +9,7 @@ import {createRequire} from 'node:module';
 // read, node:crypto answers instead.
 export function randomUuid(): string {
   const bytes = Buffer.alloc(16);
-  if (!readUrandom(bytes)) return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomUUID();
+  if (!readUrandom(bytes)) return (createRequire(import.meta.url)('node:crypto') as {randomUUID: typeof RandomUUID}).randomUUID();
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
