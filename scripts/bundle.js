@@ -39,6 +39,23 @@ const common = {
 // Its two parts that pull in gRPC and ssh2 stay out and load on first call, as
 // src/runtime/docker/lazy-extras.ts does for the plain package.
 const LAZY_PARTS = /[\\/](dockerode[\\/]lib[\\/]session|docker-modem[\\/]lib[\\/]ssh)\.js$/;
+// docker-modem requires https (and with it tls and node:crypto, ~8-10 ms here) and
+// dockerode zlib at load, for a TLS engine and for gzipped build contexts: each is
+// loaded on first use instead, through a stand-in that forwards every property
+// (docker-modem makes objects whose prototype is the https module).
+const LAZY_BUILTINS = /^(node:)?(https|zlib)$/;
+const lazyBuiltin = (name) => `let real;
+const load = () => (real ??= require('node:${name}'));
+module.exports = new Proxy({}, {
+  get: (_target, key) => load()[key],
+  has: (_target, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_target, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+    return descriptor && {...descriptor, configurable: true};
+  },
+});
+`;
 await build({
   ...common,
   entryPoints: {dockerode: createRequire(import.meta.url).resolve('dockerode')},
@@ -48,6 +65,8 @@ await build({
       name: 'lazy-dockerode-parts',
       setup(on) {
         on.onResolve({filter: /^(dockerode\/lib\/session|docker-modem\/lib\/ssh)\.js$/}, (args) => ({path: args.path, external: true}));
+        on.onResolve({filter: LAZY_BUILTINS}, (args) => (args.namespace === 'lazy-builtin' ? {path: args.path, external: true} : {path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin'}));
+        on.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => ({contents: lazyBuiltin(args.path), loader: 'js'}));
         on.onLoad({filter: LAZY_PARTS}, (args) => {
           const real = /session/.test(args.path) ? 'dockerode/lib/session.js' : 'docker-modem/lib/ssh.js';
           return {contents: `let real; module.exports = function () { real ??= require(${JSON.stringify(real)}); return real.apply(this, arguments); };`, loader: 'js'};

@@ -1,5 +1,6 @@
-import {createHash} from 'node:crypto';
+import type {createHash as CreateHash} from 'node:crypto';
 import {lstat, readFile, readlink} from 'node:fs/promises';
+import {createRequire} from 'node:module';
 import path from 'node:path';
 import type {BuildSpec} from '../../manifest/types.js';
 import {contextFiles} from './build-context.js';
@@ -15,6 +16,8 @@ export const BUILD_HASH_LABEL = 'sidecar.build-hash';
 export async function buildHash(build: BuildSpec): Promise<string> {
   const dockerfile = path.relative(build.context, path.resolve(build.context, build.dockerfile)).split(path.sep).join('/');
   const files = (await contextFiles(build.context, dockerfile)).sort();
+  // node:crypto (native, for contexts of any size) loads only for a stack with a build (issue 13.2).
+  const {createHash} = createRequire(import.meta.url)('node:crypto') as {createHash: typeof CreateHash};
   const hash = createHash('sha256');
   hash.update(JSON.stringify({dockerfile, args: Object.entries(build.args).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))}));
   for (const file of files) {
