@@ -1,6 +1,5 @@
-import {sha256} from '@noble/hashes/sha2';
-import {bytesToHex, utf8ToBytes} from '@noble/hashes/utils';
 import type {Manifest, Pod, Role, Service} from '../../manifest/types.js';
+import {sha256Hex} from '../sha256-hex.js';
 
 // Everything the runtime creates carries these labels, so `down` and `reap`
 // find it by label even when the supervisor that created it is gone
@@ -19,11 +18,8 @@ export const Label = {
 
 export type ContainerRole = Role | 'infra';
 
-// sha256 from @noble/hashes (the same digest as node:crypto's, pinned by a test):
-// a Docker supervisor names its containers before the first start, and node:crypto
-// cost it 3-4 ms to load there (issue 13.2).
 export function shortHash(value: string, length = 12): string {
-  return bytesToHex(sha256(utf8ToBytes(value))).slice(0, length);
+  return sha256Hex(value).slice(0, length);
 }
 
 export function projectDirHash(manifest: Manifest): string {

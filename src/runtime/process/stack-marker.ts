@@ -1,8 +1,7 @@
-import {sha256} from '@noble/hashes/sha2';
-import {bytesToHex, utf8ToBytes} from '@noble/hashes/utils';
 import {randomUuid} from '../../host/random-id.js';
 import type {Manifest} from '../../manifest/types.js';
 import {readEnviron} from './proc-table.js';
+import {sha256Hex} from '../sha256-hex.js';
 
 // Every process of a stack carries these variables, so leftovers that escaped their
 // process group (setsid daemons) are still found by scanning /proc/*/environ.
@@ -12,11 +11,8 @@ export const STACK_MARKER_VAR = 'SIDECAR_STACK_ID';
 export const RUN_MARKER_VAR = 'SIDECAR_RUN_ID';
 
 // Stable per project directory: two stacks from two directories never match.
-// sha256 from @noble/hashes, not node:crypto: the detached supervisor computes this
-// before its first start, and node:crypto's 15 internal modules took 3-4 ms to
-// load there (issue 13.1); the digest is the same, so are markers and cgroup names.
 export function stackId(manifest: Manifest): string {
-  const hash = bytesToHex(sha256(utf8ToBytes(manifest.file))).slice(0, 12);
+  const hash = sha256Hex(manifest.file).slice(0, 12);
   return `${manifest.name}-${hash}`;
 }
 
