@@ -3,7 +3,7 @@ import {currentBootId as bootId} from '../runtime/process/proc-table.js';
 import {ensureRealDir} from '../runtime/safe-state-dir.js';
 import {isSameProcess, processStartTime} from '../runtime/process/process-start-time.js';
 import type {ProjectFiles} from './project-files.js';
-import {randomUuid} from './random-id.js';
+import {randomUuid} from '../runtime/random-id.js';
 
 // Who holds a project: `up`/`run` in the CLI (foreground, or while it spawns the
 // detached supervisor), the detached supervisor, or `down` while it reaps.

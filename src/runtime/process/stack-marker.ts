@@ -1,4 +1,4 @@
-import {randomUuid} from '../../host/random-id.js';
+import {randomUuid} from '../random-id.js';
 import type {Manifest} from '../../manifest/types.js';
 import {readEnviron} from './proc-table.js';
 import {sha256Hex} from '../sha256-hex.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {randomUuid} from '../../../src/host/random-id.js';
+import {randomUuid} from '../../../src/runtime/random-id.js';
 
 describe('randomUuid', () => {
   it('is a version 4 UUID (RFC 9562 variant), as node:crypto randomUUID gives', () => {
