@@ -18,6 +18,8 @@ export interface ProjectFiles {
   lastRun: string;
   // One stack per project directory: held by whoever hosts it (project-lock.ts).
   lock: string;
+  // `down` from the shell (bin/down.sh) asks the supervisor through this file and a SIGTERM (down-request.ts).
+  downRequest: string;
 }
 
 export function projectFiles(projectDir: string): ProjectFiles {
@@ -34,5 +36,6 @@ export function projectFiles(projectDir: string): ProjectFiles {
     socket: path.join(root, 'control.sock'),
     lock: path.join(root, 'lock'),
     lastRun: path.join(root, 'last-run.json'),
+    downRequest: path.join(root, 'down.request'),
   };
 }

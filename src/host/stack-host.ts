@@ -267,6 +267,7 @@ export class StackHost {
     } finally {
       this.phase = 'done';
       this.state.now();
+      this.state.close();
       this.logs.close();
       for (const listener of this.doneListeners) listener();
       await this.server?.close();

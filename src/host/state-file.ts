@@ -116,3 +116,15 @@ export const readLastRunRecord = (file: string): LastRunRecord | undefined => re
 export function rememberLastRun(state: StateRecord | undefined, file: string, now = Date.now()): void {
   if (state) writeJsonAtomic(file, {project: state.project, runtime: state.runtime, stoppedAt: now, ran: state.services.filter((s) => s.state !== 'pending').map((s) => s.name)} satisfies LastRunRecord);
 }
+
+// After a `down` that stopped the stack: state.json becomes last-run.json (for
+// `ps`), and the manifest handed to the supervisor goes. Only by whoever holds the
+// project (the supervisor before it exits, or `down` under the lock): a new `up`
+// may otherwise have written these files already. Returns what state.json held.
+export function forgetStoppedStack(files: {state: string; manifest: string; lastRun: string}): StateRecord | undefined {
+  const state = readStateRecord(files.state);
+  rememberLastRun(state, files.lastRun);
+  removeFile(files.state);
+  removeFile(files.manifest);
+  return state;
+}

@@ -17,8 +17,10 @@ export class StateWriter {
     private readonly snapshot: () => StateRecord,
   ) {}
 
+  private closed = false;
+
   soon(): void {
-    if (this.pending) return;
+    if (this.pending || this.closed) return;
     this.pending = setImmediate(() => {
       this.pending = undefined;
       this.now();
@@ -26,6 +28,7 @@ export class StateWriter {
   }
 
   now(): void {
+    if (this.closed) return;
     try {
       writeJsonAtomic(this.file, this.snapshot());
     } catch (error) {
@@ -41,5 +44,15 @@ export class StateWriter {
       this.retry = undefined;
       supervisorNote('state.json written again');
     }
+  }
+
+  // The last write is done: nothing pending or retried may write state.json after
+  // this (a `down` removes it next, src/host/supervisor-main.ts).
+  close(): void {
+    this.closed = true;
+    if (this.pending) clearImmediate(this.pending);
+    if (this.retry) clearTimeout(this.retry);
+    this.pending = undefined;
+    this.retry = undefined;
   }
 }

@@ -10,7 +10,9 @@ import {adoptLock, tryLock} from './project-lock.js';
 import {projectFiles} from './project-files.js';
 import {createRuntime, preloadRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from './stack-host.js';
-import {isSameProcess} from '../runtime/process/process-start-time.js';
+import {isSameProcess, processStartTime} from '../runtime/process/process-start-time.js';
+import {takeDownRequest} from './down-request.js';
+import {forgetStoppedStack, removeFile} from './state-file.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 import {ARGS_ON_FD3} from './prespawn.js';
 
@@ -33,8 +35,19 @@ async function main(args: SupervisorArgs): Promise<number> {
     ...(args.watch ? {watch: true} : {}),
   });
   let exitCode = 0;
+  // A `down` from the shell (bin/down.sh): once stopped, the stack is forgotten as `down` does.
+  let downStopped: Promise<boolean> | undefined;
   const stopOn = (signal: NodeJS.Signals): void => {
     process.on(signal, () => {
+      const down = signal === 'SIGTERM' && !downStopped ? takeDownRequest(files.downRequest, {pid: process.pid, startTime: processStartTime(process.pid)}) : undefined;
+      if (down) {
+        log('SIGTERM with a down request (`sidecar down`): stopping the stack');
+        downStopped = host.shutdown({volumes: down.volumes, requestedBy: '`sidecar down`'}).then(
+          () => true,
+          () => false,
+        );
+        return;
+      }
       log(`${signal}: stopping the stack`);
       void host.shutdown({immediate: host.phase === 'stopping', requestedBy: signal});
     });
@@ -42,6 +55,8 @@ async function main(args: SupervisorArgs): Promise<number> {
   stopOn('SIGTERM');
   stopOn('SIGINT');
   process.on('SIGHUP', () => undefined);
+  // A request left by an interrupted `down` names an older supervisor: bin/down.sh makes a new one only where none is.
+  removeFile(files.downRequest);
   // The first service's process joins its cgroup while the socket and files are made (issue 13.1).
   host.precreate();
   await host.open();
@@ -62,6 +77,15 @@ async function main(args: SupervisorArgs): Promise<number> {
     await host.shutdown();
   }
   await host.finished;
+  // Forgotten while this process still holds the project, as `down` does under the lock (src/stack/down-live.ts).
+  if (downStopped && (await downStopped)) {
+    try {
+      forgetStoppedStack(files);
+    } catch (error) {
+      // Left as a SIGTERM leaves it: `down` (Node) then finds state.json and tells what it holds.
+      log(`after the down request, state.json could not be moved to last-run.json: ${(error as Error).message}`);
+    }
+  }
   return exitCode;
 }
 

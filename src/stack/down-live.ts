@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import {SidecarError} from '../errors/index.js';
 import {callControl} from '../host/control/control-client.js';
-import {readStateRecord, rememberLastRun, removeFile} from '../host/state-file.js';
+import {forgetStoppedStack} from '../host/state-file.js';
 import type {RuntimeKind} from '../runtime/types.js';
 import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import {isSameProcess} from '../runtime/process/process-start-time.js';
@@ -64,10 +64,7 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
   const attempt = tryLock(files, 'down');
   if (!('lock' in attempt)) return stopped;
   try {
-    const state = readStateRecord(files.state);
-    rememberLastRun(state, files.lastRun);
-    removeFile(files.state);
-    removeFile(files.manifest);
+    const state = forgetStoppedStack(files);
     return {...stopped, ...(state ? {runtime: state.runtime} : {})};
   } finally {
     attempt.lock.release();
