@@ -1,10 +1,11 @@
 #!/bin/sh
-":" //; case "${DOCKER_HOST-}" in ""|unix://*|/*) if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then SIDECAR_SAVED_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SIDECAR_SAVED_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac; exec node "$0" "$@"
+":" //; if [ "${1-}" = down ]; then sidecar_sh=$0; [ -L "$0" ] && sidecar_sh=$(readlink -f "$0"); sidecar_sh=${sidecar_sh%/*}/down.sh; [ -r "$sidecar_sh" ] && . "$sidecar_sh"; fi; case "${DOCKER_HOST-}" in ""|unix://*|/*) if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then SIDECAR_SAVED_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SIDECAR_SAVED_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac; exec node "$0" "$@"
 // Entry point, run by sh then node (line 2 is both a shell command and a JS
-// comment): when the Docker engine is local, Node starts without
+// comment): a plain `down` of a detached stack is done by sh alone (bin/down.sh,
+// which returns here at any doubt; issue 13.1). When the Docker engine is local, Node starts without
 // NODE_EXTRA_CA_CERTS, which restore-env.js puts back first thing (issue 13.1:
 // Node reads that whole bundle at start-up, 50-150 ms, and this process never
-// verifies a certificate with it). `node bin/run.js` runs the same code.
+// verifies a certificate with it). `node bin/run.js` runs the Node part alone.
 // CommonJS (bin/package.json), with what it needs first in one bundle (src/boot.ts):
 // `--version` is answered before oclif loads (the hot path of scripts and start-up
 // benchmarks); `up -d` / `up --wait` start the detached supervisor before it

@@ -13,9 +13,10 @@ export interface Timed {
 }
 
 // The CLI with a hard ceiling: an attack that hangs a command must fail the test, not the suite.
+// bin/run.js run as users run it: `down` goes through its sh line first (bin/down.sh).
 export async function timedCli(p: Project, args: string[], ceilingMs = 60_000): Promise<Timed> {
   const started = Date.now();
-  const result = await execa(process.execPath, [bin, ...args], {reject: false, cwd: p.dir, env: p.env, all: true, timeout: ceilingMs, killSignal: 'SIGKILL'});
+  const result = await execa(bin, args, {reject: false, cwd: p.dir, env: p.env, all: true, timeout: ceilingMs, killSignal: 'SIGKILL'});
   return {exitCode: result.exitCode, all: String(result.all ?? ''), ms: Date.now() - started, timedOut: result.timedOut};
 }
 

@@ -41,8 +41,10 @@ export function project(yaml: string, parent = os.tmpdir()): Project {
   return {dir, mark, env: {SIDECAR_TEST_MARK: mark, NO_COLOR: '1', CI: 'true'}};
 }
 
+// bin/run.js run as a program, as users run it: its sh line comes first (`down`
+// without Node, bin/down.sh), then Node.
 export function cli(p: Project, args: string[]): ResultPromise<{reject: false; cwd: string; env: Record<string, string>; all: true}> {
-  return execa(process.execPath, [bin, ...args], {reject: false, cwd: p.dir, env: p.env, all: true});
+  return execa(bin, args, {reject: false, cwd: p.dir, env: p.env, all: true});
 }
 
 // `events` is live only: an event before the stream's client has connected is

@@ -75,7 +75,7 @@ describe('the lean CLI (`up -d`, `up --wait`, `down`, `validate` without oclif)'
 // `down` needed it only for a lock token, read from /dev/urandom now (random-id.ts),
 // and the supervisor for the stack marker's sha256 (@noble/hashes now).
 describe('the CLI as users run it (bin/run.js)', () => {
-  it('loads no node:crypto in `up --wait`, its supervisor or `down` (nor node:child_process for `down`)', async () => {
+  it('loads no node:crypto in `up --wait`, its supervisor or Node\'s `down` (nor node:child_process for `down`)', async () => {
     const builtins = path.join(dir, 'builtins.jsonl');
     writeFileSync(builtins, '');
     writeFileSync(
@@ -84,7 +84,13 @@ describe('the CLI as users run it (bin/run.js)', () => {
     );
     const env = {...process.env, NODE_OPTIONS: `-r ${path.join(dir, 'builtins.cjs')}`};
     const up = await execa(path.join(root, 'bin/run.js'), ['up', '--wait', '--runtime', 'process', '-f', manifestFile], {cwd: dir, env, reject: false});
-    const down = await execa(path.join(root, 'bin/run.js'), ['down', '-f', manifestFile], {cwd: dir, env, reject: false});
+    // bin/run.js's sh line stops a detached stack without Node (bin/down.sh): no Node start to see.
+    const shDown = await execa(path.join(root, 'bin/run.js'), ['down', '-f', manifestFile], {cwd: dir, env, reject: false});
+    expect(shDown.stdout, shDown.stderr).toMatch(/^stopped /);
+    expect(readFileSync(builtins, 'utf8').split('\n').filter((line) => line.includes('"down"'))).toEqual([]);
+    // Node's `down` (any form the shell leaves to it; `node bin/run.js` here).
+    expect((await execa(path.join(root, 'bin/run.js'), ['up', '--wait', '--runtime', 'process', '-f', manifestFile], {cwd: dir, env, reject: false})).exitCode).toBe(0);
+    const down = await execa(process.execPath, [path.join(root, 'bin/run.js'), 'down', '-f', manifestFile], {cwd: dir, env, reject: false});
     // A program that loads node:crypto, seen by the same hook: the checks below are not vacuous.
     await execa(process.execPath, ['-e', "require('node:crypto')", 'control'], {env});
     expect(up.exitCode, up.stderr).toBe(0);

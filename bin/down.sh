@@ -1,0 +1,149 @@
+# `sidecar down` without starting Node (issue 13.1, 13.2: Node's start and our
+# bundle are ~40 ms of a `down` that otherwise waits only for the stop itself).
+# Sourced by bin/run.js's sh line. It handles the common case alone: a plain
+# `down [-f FILE | --file FILE | --file=FILE] [--volumes]` whose project has a
+# detached supervisor of ours that is alive: the pid of .sidecar/supervisor.json
+# (a file of ours, not a link) with its start time and boot id, owned by us.
+# It leaves that supervisor a request in .sidecar/down.request (read by
+# src/host/down-request.ts), sends it SIGTERM, waits for it to exit and, once the
+# supervisor has forgotten the stack (state.json gone, as `down` leaves it), says
+# what `down` says. At any doubt it returns, and Node runs `down` as ever: another
+# flag or form (--json, --timeout, a repeated flag), a symlink in .sidecar/ (which
+# Node refuses, issue 9.7), a record it cannot read, a supervisor that is slow.
+# Nothing from the manifest or the record reaches a command line unchecked.
+
+sidecar_sh_down() {
+  shift
+  sd_file=${SIDECAR_FILE-sidecar.yaml} sd_file_set= sd_volumes=0
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -f | --file)
+        [ -z "$sd_file_set" ] && [ $# -ge 2 ] || return
+        sd_file=$2 sd_file_set=1
+        shift
+        ;;
+      --file=*)
+        [ -z "$sd_file_set" ] || return
+        sd_file=${1#--file=} sd_file_set=1
+        ;;
+      --volumes)
+        [ "$sd_volumes" = 0 ] || return
+        sd_volumes=1
+        ;;
+      *) return ;;
+    esac
+    shift
+  done
+  case $sd_file in '' | -* | */) return ;; esac
+  # The project directory as Node's path.dirname(path.resolve(file)) finds it: the
+  # same unless a `..` follows a component (a link there resolves otherwise).
+  case $sd_file in */*) sd_dir=${sd_file%/*} ;; *) sd_dir=. ;; esac
+  [ -n "$sd_dir" ] || return
+  sd_rest=$sd_dir
+  while :; do case $sd_rest in ../*) sd_rest=${sd_rest#../} ;; *) break ;; esac; done
+  case /$sd_rest/ in */../*) return ;; esac
+  sd_state=$sd_dir/.sidecar
+  [ -d "$sd_state" ] && [ ! -L "$sd_state" ] && [ -O "$sd_state" ] || return
+  sidecar_sh_linked "$sd_state" root && return
+  sidecar_sh_record || return
+  [ "$sd_detached" = true ] || return
+  sidecar_sh_alive "$sd_pid" "$sd_start" || return
+  if [ -n "$sd_boot" ]; then
+    { read -r sd_now </proc/sys/kernel/random/boot_id; } 2>/dev/null || return
+    [ "$sd_now" = "$sd_boot" ] || return
+  fi
+  [ -O "/proc/$sd_pid" ] || return
+  sd_request=$sd_state/down.request
+  if [ -e "$sd_request" ] || [ -L "$sd_request" ]; then return; fi
+  # noclobber: created anew (O_EXCL), never written through anything already there.
+  set -C
+  { printf 'sidecar-down %s %s %s\n' "$sd_pid" "$sd_start" "$sd_volumes" >"$sd_request"; } 2>/dev/null
+  sd_written=$?
+  set +C
+  [ "$sd_written" = 0 ] || return
+  if ! kill -TERM "$sd_pid" 2>/dev/null; then
+    rm -f "$sd_request"
+    return
+  fi
+  sd_pid_was=$sd_pid sd_name=$sd_project sd_polls=0
+  # Every wait has a deadline: 2500 polls of >= 2 ms; past it Node asks the supervisor
+  # and waits on. A supervisor that handles signals takes the request at once; one
+  # that has not after 250 polls is stopped or hung, and Node finds out which (and
+  # kills a hung one) without waiting for the rest.
+  while sidecar_sh_alive "$sd_pid_was" "$sd_start"; do
+    sd_polls=$((sd_polls + 1))
+    if [ "$sd_polls" -gt 2500 ] || { [ "$sd_polls" -ge 250 ] && [ -e "$sd_request" ]; }; then
+      rm -f "$sd_request"
+      return
+    fi
+    sleep 0.002 2>/dev/null || return
+  done
+  # It forgot the stack (src/host/supervisor-main.ts) only after a clean stop; else
+  # Node tells what is left, unless a new stack already holds the project.
+  if [ -e "$sd_state/state.json" ] || [ -L "$sd_state/state.json" ]; then
+    sidecar_sh_record && [ "$sd_pid" != "$sd_pid_was" ] || return
+  fi
+  printf 'stopped %s\n' "$sd_name"
+  exit 0
+}
+
+# Whether DIR holds a symlink where src/runtime/safe-state-dir.ts's assertStateTree
+# refuses one: in .sidecar/, in its logs/ and volumes/, and in a pod's logs/<pod>/.
+sidecar_sh_linked() {
+  for sd_entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    [ -L "$sd_entry" ] && return 0
+    case $2/${sd_entry##*/} in
+      root/logs)
+        [ -d "$sd_entry" ] || return 0
+        sidecar_sh_linked "$sd_entry" logs && return 0
+        ;;
+      root/volumes)
+        [ -d "$sd_entry" ] || return 0
+        sidecar_sh_linked "$sd_entry" leaf && return 0
+        ;;
+      logs/*) [ -d "$sd_entry" ] && sidecar_sh_linked "$sd_entry" leaf && return 0 ;;
+    esac
+  done
+  return 1
+}
+
+# Reads supervisor.json (src/host/state-file.ts: one key per line, two spaces in)
+# into sd_pid, sd_start, sd_boot, sd_project, sd_detached; fails on anything else.
+sidecar_sh_record() {
+  sd_record=$sd_state/supervisor.json
+  [ -f "$sd_record" ] && [ ! -L "$sd_record" ] && [ -O "$sd_record" ] || return 1
+  sd_pid= sd_start= sd_boot= sd_project= sd_detached=
+  while IFS= read -r sd_line; do
+    sd_value=${sd_line#*\": }
+    sd_value=${sd_value%,}
+    case $sd_line in
+      '  "pid": '*) sd_pid=$sd_value ;;
+      '  "startTime": "'*) sd_start=${sd_value#\"} sd_start=${sd_start%\"} ;;
+      '  "bootId": "'*) sd_boot=${sd_value#\"} sd_boot=${sd_boot%\"} ;;
+      '  "project": "'*) sd_project=${sd_value#\"} sd_project=${sd_project%\"} ;;
+      '  "detached": '*) sd_detached=$sd_value ;;
+      '  "transient": '*) return 1 ;;
+    esac
+  done <"$sd_record" || return 1
+  case $sd_pid in '' | 0* | *[!0-9]*) return 1 ;; esac
+  case $sd_start in '' | *[!0-9]*) return 1 ;; esac
+  case $sd_boot in *[!0-9a-f-]*) return 1 ;; esac
+  # A DNS label (the manifest's name): printed as it is.
+  case $sd_project in '' | *[!a-zA-Z0-9_.-]*) return 1 ;; esac
+  return 0
+}
+
+# Whether PID is alive (not a zombie) with START TIME (/proc/PID/stat field 22;
+# the command name, field 2, may hold spaces and parens: fields resume after the last ')').
+sidecar_sh_alive() {
+  { read -r sd_stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  sd_stat=${sd_stat##*) }
+  set -f
+  # shellcheck disable=SC2086 # split into fields on purpose
+  set -- "$2" $sd_stat
+  set +f
+  case $2 in Z | X) return 1 ;; esac
+  [ "${21}" = "$1" ]
+}
+
+sidecar_sh_down "$@"
