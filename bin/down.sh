@@ -13,6 +13,8 @@
 # Nothing from the manifest or the record reaches a command line unchecked.
 
 sidecar_sh_down() {
+  # Globbing off (bash takes SHELLOPTS from the environment) would hide every symlink below.
+  case $- in *f*) return ;; esac
   shift
   sd_file=${SIDECAR_FILE-sidecar.yaml} sd_file_set= sd_volumes=0
   while [ $# -gt 0 ]; do
@@ -36,26 +38,30 @@ sidecar_sh_down() {
   done
   case $sd_file in '' | -* | */) return ;; esac
   # The project directory as Node's path.dirname(path.resolve(file)) finds it: the
-  # same unless a `..` follows a component (a link there resolves otherwise).
+  # same unless the name itself is `.` or `..`, or a `..` follows a component (a
+  # link there resolves otherwise); leading `../` are the same either way.
+  case /$sd_file in */. | */..) return ;; esac
   case $sd_file in */*) sd_dir=${sd_file%/*} ;; *) sd_dir=. ;; esac
   [ -n "$sd_dir" ] || return
-  sd_rest=$sd_dir
+  sd_rest=$sd_dir/
   while :; do case $sd_rest in ../*) sd_rest=${sd_rest#../} ;; *) break ;; esac; done
-  case /$sd_rest/ in */../*) return ;; esac
+  case /$sd_rest in */../*) return ;; esac
   sd_state=$sd_dir/.sidecar
   [ -d "$sd_state" ] && [ ! -L "$sd_state" ] && [ -O "$sd_state" ] || return
   sidecar_sh_linked "$sd_state" root && return
   sidecar_sh_record || return
   [ "$sd_detached" = true ] || return
   sidecar_sh_alive "$sd_pid" "$sd_start" || return
-  if [ -n "$sd_boot" ]; then
-    { read -r sd_now </proc/sys/kernel/random/boot_id; } 2>/dev/null || return
-    [ "$sd_now" = "$sd_boot" ] || return
-  fi
+  # A record of another boot, or of none known, names no process of ours.
+  { read -r sd_now </proc/sys/kernel/random/boot_id; } 2>/dev/null || return
+  [ -n "$sd_boot" ] && [ "$sd_now" = "$sd_boot" ] || return
   [ -O "/proc/$sd_pid" ] || return
   sd_request=$sd_state/down.request
   if [ -e "$sd_request" ] || [ -L "$sd_request" ]; then return; fi
-  # noclobber: created anew (O_EXCL), never written through anything already there.
+  # Nothing is there (checked above), and noclobber makes the shell create the file
+  # with O_EXCL. (For a name that exists and is not a regular file, noclobber opens
+  # it as it is: only another process of ours, racing this one in our 0700
+  # .sidecar, could put one there between the check and the write.)
   set -C
   { printf 'sidecar-down %s %s %s\n' "$sd_pid" "$sd_start" "$sd_volumes" >"$sd_request"; } 2>/dev/null
   sd_written=$?
@@ -65,18 +71,18 @@ sidecar_sh_down() {
     rm -f "$sd_request"
     return
   fi
-  sd_pid_was=$sd_pid sd_name=$sd_project sd_polls=0
-  # Every wait has a deadline: 2500 polls of >= 2 ms; past it Node asks the supervisor
-  # and waits on. A supervisor that handles signals takes the request at once; one
-  # that has not after 250 polls is stopped or hung, and Node finds out which (and
-  # kills a hung one) without waiting for the rest.
+  sd_pid_was=$sd_pid sd_name=$sd_project
+  # Every wait has a deadline, in time (/proc/uptime, read without a fork): past 5 s
+  # Node asks the supervisor and waits on. A supervisor that handles signals takes
+  # the request at once; one that has not within 0.5 s is stopped or hung, and Node
+  # finds out which (and kills a hung one) without waiting for the rest.
+  sidecar_sh_uptime || sd_cs=
+  sd_began=$sd_cs
   while sidecar_sh_alive "$sd_pid_was" "$sd_start"; do
-    sd_polls=$((sd_polls + 1))
-    if [ "$sd_polls" -gt 2500 ] || { [ "$sd_polls" -ge 250 ] && [ -e "$sd_request" ]; }; then
+    if [ -z "$sd_began" ] || ! sidecar_sh_uptime || [ $((sd_cs - sd_began)) -gt 500 ] || { [ $((sd_cs - sd_began)) -ge 50 ] && [ -e "$sd_request" ]; } || ! sleep 0.002 2>/dev/null; then
       rm -f "$sd_request"
       return
     fi
-    sleep 0.002 2>/dev/null || return
   done
   # It forgot the stack (src/host/supervisor-main.ts) only after a clean stop; else
   # Node tells what is left, unless a new stack already holds the project.
@@ -89,7 +95,9 @@ sidecar_sh_down() {
 
 # Whether DIR holds a symlink where src/runtime/safe-state-dir.ts's assertStateTree
 # refuses one: in .sidecar/, in its logs/ and volumes/, and in a pod's logs/<pod>/.
+# A directory it cannot list counts as one (Node's readdir fails there).
 sidecar_sh_linked() {
+  [ -r "$1" ] && [ -x "$1" ] || return 0
   for sd_entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
     [ -L "$sd_entry" ] && return 0
     case $2/${sd_entry##*/} in
@@ -131,6 +139,13 @@ sidecar_sh_record() {
   # A DNS label (the manifest's name): printed as it is.
   case $sd_project in '' | *[!a-zA-Z0-9_.-]*) return 1 ;; esac
   return 0
+}
+
+# Seconds since boot in hundredths, into sd_cs (/proc/uptime: "12345.67 ...").
+sidecar_sh_uptime() {
+  { read -r sd_up sd_idle </proc/uptime; } 2>/dev/null || return 1
+  case $sd_up in *[!0-9.]* | .* | *. | *.*.*) return 1 ;; *.??) ;; *) return 1 ;; esac
+  sd_cs=$((${sd_up%.*} * 100 + 1${sd_up#*.} - 100))
 }
 
 # Whether PID is alive (not a zombie) with START TIME (/proc/PID/stat field 22;

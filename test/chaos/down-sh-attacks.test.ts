@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -82,6 +82,9 @@ describe('attacks on `down` without Node (bin/down.sh)', () => {
     for (const [key, value, live] of [
       ['project', '$(touch PROOF)', true],
       ['bootId', '`touch PROOF`', true],
+      // No boot id, or an empty one, names no process: the pid alone is not ours to signal.
+      ['bootId', '', true],
+      ['bootId', undefined, true],
       ['startTime', '1;touch PROOF', false],
       ['pid', '1 -1', false],
     ] as const) {
@@ -91,9 +94,9 @@ describe('attacks on `down` without Node (bin/down.sh)', () => {
       const proof = path.join(p.dir, 'ran');
       const real = readFileSync(record(p), 'utf8');
       if (!live) expect((await cli(p, ['down'])).exitCode).toBe(0);
-      writeFileSync(record(p), JSON.stringify({...(JSON.parse(real) as object), [key]: value.replace('PROOF', proof)}, null, 2) + '\n', {mode: 0o600});
+      writeFileSync(record(p), JSON.stringify({...(JSON.parse(real) as object), [key]: value?.replace('PROOF', proof)}, null, 2) + '\n', {mode: 0o600});
       await down(p, env);
-      expect(count(), key).toBe(1);
+      expect(count(), `${key}: ${String(value)}`).toBe(1);
       expect(existsSync(proof), key).toBe(false);
       // What Node made of the forged record is not the point here: the real one back, for the clean-up's `down`.
       if (existsSync(record(p))) writeFileSync(record(p), real, {mode: 0o600});
@@ -115,5 +118,41 @@ describe('attacks on `down` without Node (bin/down.sh)', () => {
     // Put back, so the stack can be stopped.
     renameSync(aside, `${record(p)}.tmp`);
     renameSync(`${record(p)}.tmp`, record(p));
+  });
+  it('noglob from the environment (bash as sh takes SHELLOPTS) does not hide a symlink in .sidecar/', async () => {
+    const p = track(project(appAndSidecar('sh-attack-noglob')));
+    const {env, count} = nodeStartsOf(p);
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'sidecar-outside-'));
+    symlinkSync(outside, path.join(p.dir, '.sidecar/volumes'));
+    const result = await execa('bash', [bin, 'down'], {cwd: p.dir, env: {...env, SHELLOPTS: 'braceexpand:hashall:interactive-comments:noglob'}, reject: false, timeout: 60_000});
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is a symlink');
+    expect(count()).toBe(1);
+    expect(survivors(p.mark)).not.toEqual([]);
+  });
+
+  it('`-f .` or `-f sub/..` names the directory above, as Node reads it: the stack here is not stopped', async () => {
+    const p = track(project(appAndSidecar('sh-attack-dots')));
+    const {env, count} = nodeStartsOf(p);
+    const sub = path.join(p.dir, 'sub');
+    mkdirSync(sub);
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    for (const [cwd, file] of [
+      [p.dir, '.'],
+      [p.dir, 'sub/..'],
+      [sub, '..'],
+    ] as const) {
+      const before = count();
+      await execa(bin, ['down', '-f', file], {cwd, env, reject: false, timeout: 60_000});
+      expect(count(), file).toBe(before + 1);
+      expect(survivors(p.mark), file).not.toEqual([]);
+    }
+    // `../sidecar.yaml` from sub/ is this project, and the shell's own form.
+    const before = count();
+    const result = await execa(bin, ['down', '-f', '../sidecar.yaml'], {cwd: sub, env, reject: false, timeout: 60_000});
+    expect(result.stdout, result.stderr).toBe('stopped sh-attack-dots');
+    expect(count()).toBe(before);
+    expect(survivors(p.mark)).toEqual([]);
   });
 });
