@@ -47,6 +47,17 @@ export function cli(p: Project, args: string[]): ResultPromise<{reject: false; c
   return execa(bin, args, {reject: false, cwd: p.dir, env: p.env, all: true});
 }
 
+// Every Node start under the returned env (a --require hook, through NODE_OPTIONS),
+// by its first two arguments: which commands ran Node, and which did not
+// (`down` done by bin/run.js's sh line, bin/down.sh).
+export function recordNodeStarts(p: Project): {env: Record<string, string>; nodeStarts: () => string[]} {
+  const log = path.join(p.dir, 'node-starts.log');
+  const hook = path.join(p.dir, 'node-starts.cjs');
+  writeFileSync(log, '');
+  writeFileSync(hook, `require('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv.slice(1, 3).join(' ') + '\\n');\n`);
+  return {env: {...p.env, NODE_OPTIONS: `--require ${hook}`}, nodeStarts: () => readFileSync(log, 'utf8').split('\n').filter(Boolean)};
+}
+
 // `events` is live only: an event before the stream's client has connected is
 // not in it. Starts `events --json` and resolves once the supervisor has
 // accepted that client (an accepted unix socket carries the listening socket's

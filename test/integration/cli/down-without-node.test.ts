@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
-import {appAndSidecar, cli, eventually, project, readJson, root, survivors, trackProjects, type Project} from './cli-harness.js';
+import {appAndSidecar, cli, eventually, project, readJson, recordNodeStarts, root, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 13.1/13.2: a plain `down` of a detached stack runs from bin/run.js's sh
 // line (bin/down.sh), without Node: a request in .sidecar/down.request and a
@@ -12,14 +12,6 @@ import {appAndSidecar, cli, eventually, project, readJson, root, survivors, trac
 // knows which path ran; the results must be the same either way.
 const track = trackProjects();
 const bin = path.join(root, 'bin/run.js');
-
-function withHook(p: Project): {env: Record<string, string>; nodeStarts: () => string[]} {
-  const log = path.join(p.dir, 'node-starts.log');
-  const hook = path.join(p.dir, 'node-starts.cjs');
-  writeFileSync(log, '');
-  writeFileSync(hook, `require('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv.slice(1, 3).join(' ') + '\\n');\n`);
-  return {env: {...p.env, NODE_OPTIONS: `--require ${hook}`}, nodeStarts: () => readFileSync(log, 'utf8').split('\n').filter(Boolean)};
-}
 
 // Gone, or a zombie its new parent has not read yet (a detached supervisor's is init).
 function isAlive(pid: number): boolean {
@@ -37,7 +29,7 @@ const withVolume = (name: string): string => `${appAndSidecar(name)}volumes:\n  
 describe('`down` without Node (bin/down.sh)', () => {
   it('stops a detached stack, says so, and leaves .sidecar/ as the Node path does', async () => {
     const p = track(project(appAndSidecar('sh-down')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
     const supervisor = readJson<{pid: number}>(path.join(p.dir, '.sidecar/supervisor.json')).pid;
     const down = await execa(bin, ['down'], {cwd: p.dir, env, reject: false});
@@ -65,7 +57,7 @@ describe('`down` without Node (bin/down.sh)', () => {
 
   it('takes --volumes and --file=, from another directory and through an npm bin link', async () => {
     const p = track(project(withVolume('sh-down-volumes')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     const file = path.join(p.dir, 'sidecar.yaml');
     const volume = path.join(p.dir, '.sidecar/volumes/data');
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
@@ -87,7 +79,7 @@ describe('`down` without Node (bin/down.sh)', () => {
 
   it('leaves every other form to Node, with its answer', async () => {
     const p = track(project(appAndSidecar('sh-down-other')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     const cases: {args: string[]; answer: (down: {exitCode?: number; stdout: string; stderr: string}) => void}[] = [
       {args: ['down', '--json'], answer: (down) => expect(JSON.parse(down.stdout)).toEqual(expect.objectContaining({outcome: 'stopped', project: 'sh-down-other'}))},
       {args: ['down', '--timeout', '5s'], answer: (down) => expect(down.stdout).toBe('stopped sh-down-other')},
@@ -112,7 +104,7 @@ describe('`down` without Node (bin/down.sh)', () => {
 
   it('leaves a foreground `up` to Node: its supervisor is not detached', async () => {
     const p = track(project(appAndSidecar('sh-down-fg')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     const foreground = cli(p, ['up', '--runtime', 'process']);
     await eventually(async () => {
       const ps = await cli(p, ['ps', '--json']);
@@ -127,7 +119,7 @@ describe('`down` without Node (bin/down.sh)', () => {
 
   it('leaves a .sidecar/ with a symlink in it to Node, which refuses it (issue 9.7) and stops nothing', async () => {
     const p = track(project(appAndSidecar('sh-down-link')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
     const outside = mkdtempSync(path.join(os.tmpdir(), 'sidecar-outside-'));
     const link = path.join(p.dir, '.sidecar/logs/elsewhere.log');
@@ -162,7 +154,7 @@ describe('`down` without Node (bin/down.sh)', () => {
 describe('`down` without Node finds the project as Node does', () => {
   it('from a manifest named by SIDECAR_FILE, and by a path with `..` in it', async () => {
     const p = track(project(appAndSidecar('sh-down-paths')));
-    const {env, nodeStarts} = withHook(p);
+    const {env, nodeStarts} = recordNodeStarts(p);
     const sub = path.join(p.dir, 'sub');
     mkdirSync(sub);
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
