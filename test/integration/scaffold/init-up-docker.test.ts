@@ -4,7 +4,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {describeDocker, TEST_IMAGES, tempProject} from '../docker/docker-engine.js';
-import {freePort} from '../../helpers/free-port.js';
+import {freePort, freePorts} from '../../helpers/free-port.js';
 import {sidecar} from './run-cli.js';
 
 // Issue 8 point 4: `sidecar init` then `sidecar up --wait` with an engine
@@ -57,7 +57,8 @@ describeDocker('init then up --wait under the Docker runtime', () => {
     expect(created.exitCode, created.stderr).toBe(0);
     const manifest = path.join(combo, 'sidecar.yaml');
     let text = readFileSync(manifest, 'utf8');
-    for (const port of [15001, 9464]) text = text.replace(`"${port}:${port}"`, `"${await freePort()}:${port}"`);
+    const hostPorts = await freePorts(2);
+    for (const [i, port] of [15001, 9464].entries()) text = text.replace(`"${port}:${port}"`, `"${hostPorts[i]!}:${port}"`);
     writeFileSync(manifest, text);
     copyFileSync(CHECK, path.join(combo, 'check.mjs'));
     const result = await sidecar(['run', '--timeout', '150s', '--', 'node', 'check.mjs'], combo, {...env(), CHECK_SIDECARS: all.join(',')}, 280_000);
