@@ -1,7 +1,22 @@
 import net from 'node:net';
 
-// A port nobody listens on right now on 127.0.0.1 (the kernel picks it).
-export function freePort(): Promise<number> {
+// Ports this test process has handed out: two calls in a row may otherwise get
+// the same port (the first listener is closed before the second asks), and one
+// manifest with it twice is refused (seen once in 19 dry runs).
+const handedOut = new Set<number>();
+
+// A port nobody listens on right now on 127.0.0.1 (the kernel picks it), not handed out before by this process.
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await kernelPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('freePort: the kernel kept giving ports already handed out');
+}
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -25,7 +40,9 @@ export async function freePorts(count: number): Promise<number[]> {
         server.listen(0, '127.0.0.1', () => resolve());
       });
     }
-    return servers.map((server) => (server.address() as net.AddressInfo).port);
+    const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+    for (const port of ports) handedOut.add(port);
+    return ports;
   } finally {
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
