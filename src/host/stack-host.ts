@@ -128,6 +128,9 @@ export class StackHost {
     // No write through a symlink in .sidecar (issue 9.7): checked before the first one.
     assertStateTree(this.options.files.dir);
     ensureRealDir(this.options.files.dir, ['.sidecar', 'logs']);
+    // A request left by an interrupted `down` names an older supervisor (down-request.ts):
+    // bin/down.sh writes one only where none is.
+    removeFile(this.options.files.downRequest);
     this.supervisor.on('log', (line) => {
       this.logs.write(line);
       for (const listener of this.logListeners) listener(line);

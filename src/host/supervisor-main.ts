@@ -12,7 +12,7 @@ import {createRuntime, preloadRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from './stack-host.js';
 import {isSameProcess, processStartTime} from '../runtime/process/process-start-time.js';
 import {takeDownRequest} from './down-request.js';
-import {forgetStoppedStack, removeFile} from './state-file.js';
+import {forgetStoppedStack} from './state-file.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 import {ARGS_ON_FD3} from './prespawn.js';
 
@@ -55,8 +55,6 @@ async function main(args: SupervisorArgs): Promise<number> {
   stopOn('SIGTERM');
   stopOn('SIGINT');
   process.on('SIGHUP', () => undefined);
-  // A request left by an interrupted `down` names an older supervisor: bin/down.sh makes a new one only where none is.
-  removeFile(files.downRequest);
   // The first service's process joins its cgroup while the socket and files are made (issue 13.1).
   host.precreate();
   await host.open();

@@ -55,6 +55,18 @@ describe('`down` without Node (bin/down.sh)', () => {
     expect(JSON.parse(ps.stdout).services.map((s: {state: string}) => s.state)).toEqual(['exited', 'exited']);
   });
 
+  it('a request left by an interrupted `down` is cleared by the next supervisor, and does not block the shell', async () => {
+    const p = track(project(appAndSidecar('sh-down-stale')));
+    const {env, nodeStarts} = recordNodeStarts(p);
+    mkdirSync(path.join(p.dir, '.sidecar'), {mode: 0o700});
+    writeFileSync(path.join(p.dir, '.sidecar/down.request'), 'sidecar-down 1 1 1\n');
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect(existsSync(path.join(p.dir, '.sidecar/down.request'))).toBe(false);
+    const down = await execa(bin, ['down'], {cwd: p.dir, env, reject: false});
+    expect(down.stdout, down.stderr).toBe('stopped sh-down-stale');
+    expect(nodeStarts()).toEqual([]);
+  });
+
   it('takes --volumes and --file=, from another directory and through an npm bin link', async () => {
     const p = track(project(withVolume('sh-down-volumes')));
     const {env, nodeStarts} = recordNodeStarts(p);
