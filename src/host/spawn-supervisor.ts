@@ -26,6 +26,8 @@ export interface SupervisorArgs {
   watch?: boolean;
   // The project lock the CLI holds, which the supervisor takes over (project-lock.ts).
   lockToken?: string;
+  // Docker: the pod's infra `up` created and is starting (src/runtime/docker/infra-head-start.ts).
+  headStart?: {pod: string; id: string};
   // The process the stack belongs to (the Node API's caller): when it is gone,
   // the supervisor stops the stack, so a test run that dies leaves nothing behind.
   owner?: {pid: number; startTime?: string};
@@ -34,8 +36,21 @@ export interface SupervisorArgs {
 const ANSWER_TIMEOUT_MS = 15_000;
 
 // Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
-// unref'd) and returns once it answers on its socket.
-export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<LiveSupervisor> {
+// unref'd) and returns once it answers on its socket. `abandoned` runs before a
+// throw when no supervisor lives on (it exited, or none was started).
+export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest, abandoned?: () => Promise<void>): Promise<LiveSupervisor> {
+  try {
+    return await spawnAndWait(files, args, manifest);
+  } catch (error) {
+    if (abandoned && !(error instanceof StillStarting)) await abandoned();
+    throw error;
+  }
+}
+
+// The supervisor runs but did not answer in time: what it holds stays its own.
+class StillStarting extends SidecarError {}
+
+async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<LiveSupervisor> {
   ensureRealDir(files.dir, ['.sidecar']);
   if (manifest) {
     args = {...args, manifestJson: files.manifest};
@@ -66,7 +81,7 @@ export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs,
       if (live) return live;
     }
     if (exited !== undefined) throw earlyExitError(files, exited, mark);
-    if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
+    if (Date.now() > deadline) throw new StillStarting('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }

@@ -24,7 +24,8 @@ async function main(args: SupervisorArgs): Promise<number> {
   if (!attempt || 'heldBy' in attempt) {
     throw new SidecarError('SIDECAR_ALREADY_RUNNING', `another sidecar holds the stack in ${files.dir}${attempt && 'heldBy' in attempt ? ` (pid ${attempt.heldBy.pid})` : ''}`, {suggestion: '`sidecar ps` shows it; `sidecar down` stops it'});
   }
-  const runtime = await createRuntime(args.runtime, {forceBuild: args.forceBuild === true});
+  const runtime = await createRuntime(args.runtime, {forceBuild: args.forceBuild === true, ...(args.headStart ? {headStart: args.headStart} : {})});
+  if (args.headStart) log(`the pod's infra container ${args.headStart.id.slice(0, 12)} was created by \`up\`, and is starting`);
   const host = new StackHost({
     manifest,
     runtime,

@@ -26,6 +26,15 @@ export interface RuntimeDecision {
   kind: RuntimeKind;
   // One line for the user: why `auto` chose this runtime (undefined for an explicit choice).
   reason?: string;
+  // Docker: the engine that answered, when it is rootful Docker on a unix socket
+  // (the CLI starts the pod's infra there itself: src/runtime/docker/infra-head-start.ts).
+  engine?: LocalDocker;
+}
+
+export interface LocalDocker {
+  socketPath: string;
+  // The system's own socket (/var/run/docker.sock): a rootful engine, whose container addresses the host reaches.
+  systemSocket: boolean;
 }
 
 // What the engine probe found: `where` names the engine and its address for
@@ -34,6 +43,7 @@ export interface RuntimeDecision {
 export interface EngineAnswer {
   ok: boolean;
   where: string;
+  local?: LocalDocker;
 }
 
 // DESIGN "Runtimes: auto" (issue 8.7): Docker when an engine answers and every
@@ -56,10 +66,10 @@ export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, e
         suggestion: 'start Docker (or `podman system service`), point DOCKER_HOST at a running engine, or use `--runtime process` (see `sidecar doctor`)',
       });
     }
-    return {kind: 'docker'};
+    return {kind: 'docker', ...(engine.local ? {engine: engine.local} : {})};
   }
   const engine = noImage.length === 0 ? await engineAnswers() : undefined;
-  if (engine?.ok) return {kind: 'docker', reason: `${engine.where} answers and every service has an image or build`};
+  if (engine?.ok) return {kind: 'docker', reason: `${engine.where} answers and every service has an image or build`, ...(engine.local ? {engine: engine.local} : {})};
   const blockers = services.map(notRunnableAsProcess).filter((why): why is string => why !== undefined);
   const notDocker = noImage.length > 0 ? `${noImage.join(', ')} ${noImage.length === 1 ? 'has' : 'have'} no image or build` : engine!.where;
   if (blockers.length === 0) return {kind: 'process', reason: `${notDocker}, and every service's command runs on this host`};
@@ -78,6 +88,8 @@ export async function chooseRuntime(manifest: Manifest, choice: RuntimeChoice, e
 export interface RuntimeOptions {
   // `up --build`: rebuild images of services with `build`.
   forceBuild?: boolean;
+  // Docker: the pod's infra the CLI created and is starting (src/runtime/docker/infra-head-start.ts).
+  headStart?: {pod: string; id: string};
 }
 
 export async function createRuntime(kind: RuntimeKind, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -104,7 +116,7 @@ export async function resolveRuntime(manifest: Manifest, choice: RuntimeChoice, 
 // loaded only when chosen.
 async function createDockerRuntime(options: RuntimeOptions): Promise<Runtime> {
   const {DockerRuntime} = await import('./docker/index.js');
-  return new DockerRuntime({...(options.forceBuild ? {forceBuild: true} : {})});
+  return new DockerRuntime({...(options.forceBuild ? {forceBuild: true} : {}), ...(options.headStart ? {headStart: options.headStart} : {})});
 }
 
 function missing(kind: RuntimeKind, names: string[], fix: string): SidecarError {
@@ -119,5 +131,6 @@ export async function dockerEngineAnswers(): Promise<EngineAnswer> {
   const found = await findEngine();
   if (!found.ok) return {ok: false, where: describeNoEngine(found.looked)};
   exportEndpoint(found);
-  return {ok: true, where: describeEngine(found.status)};
+  const local = found.endpoint.kind === 'unix' && found.status.engine === 'docker' ? {socketPath: found.endpoint.socketPath, systemSocket: found.endpoint.source === 'default'} : undefined;
+  return {ok: true, where: describeEngine(found.status), ...(local ? {local} : {})};
 }

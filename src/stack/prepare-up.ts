@@ -12,7 +12,7 @@ import {claimProject} from '../host/claim-project.js';
 import type {ProjectLock} from '../host/project-lock.js';
 import {projectFiles, type ProjectFiles} from '../host/project-files.js';
 import {reapLeftovers} from '../host/reap-leftovers.js';
-import {decideRuntime, type RuntimeChoice} from '../runtime/resolve-runtime.js';
+import {decideRuntime, type LocalDocker, type RuntimeChoice} from '../runtime/resolve-runtime.js';
 import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 
 export interface UpPlan {
@@ -32,6 +32,8 @@ export interface UpPlan {
   forceBuild: boolean;
   // Why `--runtime auto` chose this runtime (issue 8.7), for one line on stderr.
   runtimeReason?: string;
+  // Docker: rootful Docker on a local socket answered (the pod's infra is started from here: up-detached.ts).
+  engine?: LocalDocker;
   // What a Kubernetes file read as input does not carry over (issue 12.2), printed once by the command.
   losses: Loss[];
   // Process runtime, services with `resources`, and no cgroup can be made here:
@@ -121,7 +123,7 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   if (runtime === 'process') await assertStackPortsFree([...selectPods(manifest, only).values()].flat());
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   const resourcesWarning = runtime === 'process' ? await processLimitsProblem(manifest, only) : undefined;
-  return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {}), ...(resourcesWarning ? {resourcesWarning} : {})};
+  return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {}), ...(decision.engine ? {engine: decision.engine} : {}), ...(resourcesWarning ? {resourcesWarning} : {})};
 }
 
 // Tried for real (a group made and removed), so what `up` says is what the runtime will find.

@@ -82,6 +82,12 @@ export class InterruptedError extends Error {
 
 async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSupervisor> {
   let live: LiveSupervisor;
+  // Issue 13.2: the pod's infra starts now, while the supervisor's Node starts.
+  const engine = plan.runtime === 'docker' ? plan.engine : undefined;
+  const head = engine ? await import('../runtime/docker/infra-head-start.js') : undefined;
+  const headStart = engine && head ? await head.headStartInfra(plan.manifest, engine) : undefined;
+  // No supervisor took the infra over: it goes with this failed start.
+  const abandoned = engine && head && headStart ? () => head.dropHeadStart(engine, headStart) : undefined;
   try {
     live = await spawnSupervisor(plan.files, {
       manifestFile: plan.manifest.file,
@@ -92,7 +98,8 @@ async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSuperv
       ...(options.watch ? {watch: true} : {}),
       ...(plan.lock ? {lockToken: plan.lock.token} : {}),
       ...(options.owner ? {owner: options.owner} : {}),
-    }, plan.manifest);
+      ...(headStart ? {headStart} : {}),
+    }, plan.manifest, abandoned);
   } finally {
     // The supervisor took the lock over (or died: then it is stale, or still ours and removed).
     plan.lock?.release();

@@ -28,6 +28,7 @@ import {signalDirectly} from './host-process.js';
 import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
+import type {HeadStart} from './infra-head-start.js';
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -37,6 +38,8 @@ export interface DockerRuntimeOptions {
   onImageProgress?: ImageProgressListener;
   // An already created client (tests, doctor); default: DOCKER_HOST or the default socket.
   client?: Docker;
+  // The pod's infra the CLI created and asked the engine to start (infra-head-start.ts): used by the first prepare() only.
+  headStart?: HeadStart;
 }
 
 // Per pod an infra container owns the network namespace and the pod's published
@@ -65,7 +68,10 @@ export class DockerRuntime implements Runtime {
   // Watch `sync` receivers kept open in the containers (issue 11.7).
   private readonly channels = new SyncChannels();
 
+  private headStart: HeadStart | undefined;
+
   constructor(private readonly options: DockerRuntimeOptions = {}) {
+    this.headStart = options.headStart;
     this.images = new ImageCache(options.onImageProgress);
     this.fresh = new FreshContainers({images: this.images, cpus: this.cpus, units: this.units, notice: (message) => this.events?.notice?.(message)});
   }
@@ -125,8 +131,10 @@ export class DockerRuntime implements Runtime {
     this.pods.delete(pod.name);
     const planned = this.planned.get(pod.name) ?? [];
     this.planned.delete(pod.name);
+    const head = this.headStart?.pod === pod.name ? this.headStart.id : undefined;
+    this.headStart = undefined;
     // Issue 13.2: the pod's planned containers are created while its infra starts.
-    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message), (id) => this.createAhead(docker, manifest, planned, id));
+    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message), (id) => this.createAhead(docker, manifest, planned, id), head);
     this.pods.set(pod.name, infra);
   }
 

@@ -30,10 +30,18 @@ export async function inspectByName(docker: Docker, name: string): Promise<Docke
 // once more with them if the check says so.
 // `created` learns the infra's id as soon as it exists, before it starts: the
 // pod's containers can be created (joined to it) while its namespace comes up.
-export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void, created?: (id: string) => void): Promise<PodInfra> {
+// `headStart`: the id of the infra `up` created and is starting (infra-head-start.ts):
+// started here too (the engine answers "already started" once the first start is
+// done), then judged below as any infra found running.
+export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void, created?: (id: string) => void, headStart?: string): Promise<PodInfra> {
   const probed = probePorts(pod);
   const variants = [infraSpec(manifest, pod, image, false), infraSpec(manifest, pod, image, true)];
   const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
+  if (headStart) {
+    created?.(headStart);
+    // Any failure: the path below replaces it, and its own start says what is wrong.
+    await docker.getContainer(headStart).start().catch(() => undefined);
+  }
   const existing = await inspectByName(docker, infraName(manifest, pod.name));
   let info: Docker.ContainerInspectInfo;
   let published: boolean;

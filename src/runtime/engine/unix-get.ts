@@ -16,8 +16,18 @@ const MAX_BYTES = 1 << 20;
 // these small GETs with a Content-Length or chunked body; anything else that
 // ends the connection is read to its end.
 export function unixGet(socketPath: string, path: string, timeoutMs: number): Promise<Answer> {
+  return unixRequest(socketPath, 'GET', path, undefined, timeoutMs);
+}
+
+// The same exchange for any method, with an optional JSON body (the pod's infra
+// started by the CLI, src/runtime/docker/infra-head-start.ts). `unref`: the
+// exchange does not keep the process alive.
+export function unixRequest(socketPath: string, method: 'GET' | 'POST' | 'DELETE', path: string, json: unknown, timeoutMs: number, options: {unref?: boolean} = {}): Promise<Answer> {
+  const body = json === undefined ? '' : JSON.stringify(json);
+  const head = `${method} ${path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n${json === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`}\r\n`;
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
+    if (options.unref) socket.unref();
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -29,17 +39,17 @@ export function unixGet(socketPath: string, path: string, timeoutMs: number): Pr
       else resolve(answer!);
     };
     socket.setTimeout(timeoutMs, () => finish(new Error(`no answer within ${timeoutMs}ms`)));
-    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n`));
+    socket.on('connect', () => socket.write(head + body));
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size > MAX_BYTES) return finish(new Error(`an answer over ${MAX_BYTES} bytes to GET ${path}`));
+      if (size > MAX_BYTES) return finish(new Error(`an answer over ${MAX_BYTES} bytes to ${method} ${path}`));
       const answer = parseAnswer(Buffer.concat(chunks), false);
       if (answer) finish(undefined, answer);
     });
     socket.on('end', () => {
       const answer = parseAnswer(Buffer.concat(chunks), true);
-      finish(answer ? undefined : new Error(`the engine closed the connection before a whole answer to GET ${path}`), answer);
+      finish(answer ? undefined : new Error(`the engine closed the connection before a whole answer to ${method} ${path}`), answer);
     });
     socket.on('error', (error) => finish(error));
   });

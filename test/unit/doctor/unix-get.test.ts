@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {parseAnswer, unixGet} from '../../../src/runtime/engine/unix-get.js';
+import {parseAnswer, unixGet, unixRequest} from '../../../src/runtime/engine/unix-get.js';
 
 // The engine check's GET without node:http (issue 13.2): what real HTTP servers
 // send over a unix socket, whole, chunked, or cut short.
@@ -52,5 +52,25 @@ describe('unixGet', () => {
     expect(parseAnswer(Buffer.from(head + 'boom!'), false)).toMatchObject({status: 500, body: 'boom!'});
     expect(parseAnswer(Buffer.from('HTTP/1.0 200 OK\r\n\r\nall of it'), false)).toBeUndefined();
     expect(parseAnswer(Buffer.from('HTTP/1.0 200 OK\r\n\r\nall of it'), true)).toMatchObject({status: 200, body: 'all of it'});
+  });
+
+  it('sends a JSON body with its length (POST), a request without one (DELETE), and reads a 204 that ends the connection', async () => {
+    const seen: Array<{method?: string; url?: string; type?: string; length?: string; body: string}> = [];
+    const socketPath = await serve('methods.sock', http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({method: req.method, url: req.url, type: req.headers['content-type'], length: req.headers['content-length'], body});
+        if (req.method === 'POST') res.writeHead(201, {'Content-Type': 'application/json'}).end('{"Id":"abc"}');
+        else res.writeHead(204).end();
+      });
+    }));
+    const created = await unixRequest(socketPath, 'POST', '/containers/create?name=p%C3%B6d', {Image: 'pause', Labels: {note: 'ü'}}, 1000);
+    expect(created).toMatchObject({status: 201, body: '{"Id":"abc"}'});
+    expect(await unixRequest(socketPath, 'DELETE', '/containers/abc?force=true', undefined, 1000)).toMatchObject({status: 204, body: ''});
+    expect(seen).toEqual([
+      {method: 'POST', url: '/containers/create?name=p%C3%B6d', type: 'application/json', length: String(Buffer.byteLength('{"Image":"pause","Labels":{"note":"ü"}}')), body: '{"Image":"pause","Labels":{"note":"ü"}}'},
+      {method: 'DELETE', url: '/containers/abc?force=true', type: undefined, length: undefined, body: ''},
+    ]);
   });
 });
