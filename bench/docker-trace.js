@@ -72,8 +72,9 @@ function cli(dir, args) {
   const env = {...process.env, DOCKER_HOST: `unix://${proxySocket}`, SIDECAR_INFRA_IMAGE: 'sidecar-test/pause:1', SIDECAR_TRACE_FILE: traceFile, NODE_OPTIONS: `--import ${path.join(root, 'bench/lib/trace-hook.js')}`};
   const started = now();
   // Async spawn: the proxy runs in this process, a spawnSync would block it.
+  // bin/run.js as a program, as users run it: `down` is then done by its sh line (bin/down.sh).
   return new Promise((resolve, reject) => {
-    const child = spawnAsync(process.execPath, [path.join(root, 'bin/run.js'), ...args], {cwd: dir, env});
+    const child = spawnAsync(path.join(root, 'bin/run.js'), args, {cwd: dir, env});
     child.on('exit', (code) => (code === 0 ? resolve({started, ended: now()}) : reject(new Error(`${args.join(' ')} exited ${code}: ${child.stderrText}`))));
   });
 }

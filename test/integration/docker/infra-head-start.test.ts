@@ -3,7 +3,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import {cli, ensureBuilt, project, type Project} from '../cli/cli-harness.js';
-import {describeDocker, TEST_IMAGES} from './docker-engine.js';
+import {describeDocker, engine, TEST_IMAGES} from './docker-engine.js';
 import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
 import {loadManifest} from '../../../src/manifest/load.js';
 import {infraName} from '../../../src/runtime/docker/naming.js';
@@ -97,5 +97,24 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
     expect(up.exitCode, up.all).toBe(5);
     expect(up.all).toContain('the supervisor exited with code 1');
     expect(await projectContainers(p)).toEqual([]);
+  });
+
+  // Probe ports: only on the system socket, where the supervisor reaches the infra's address as well (no published variant).
+  const systemSocket = engine.ok && engine.host === 'unix:///var/run/docker.sock' && !process.env.DOCKER_HOST;
+  it.runIf(systemSocket)('on the system socket, a pod with a probe port gets its infra from `up` too, and its probe passes through that infra', async () => {
+    const p = stack('head-start-probe', ['  health: {tcp: {port: 8080}, interval: 1s}']);
+    // The app listens (busybox httpd); its probe reaches it at the infra's address.
+    const yaml = readFileSync(path.join(p.dir, 'sidecar.yaml'), 'utf8').replace(/^ {2}command: .*$/m, '  command: [httpd, -f, -p, "8080"]');
+    writeFileSync(path.join(p.dir, 'sidecar.yaml'), yaml);
+    const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
+    expect(up.exitCode, up.all).toBe(0);
+    const short = headStartLine(p);
+    expect(short).toBeDefined();
+    const [infra] = (await projectContainers(p)).filter(isInfra);
+    expect(infra!.Id.startsWith(short!)).toBe(true);
+    // Not published: the supervisor kept the unpublished variant `up` made.
+    expect(infra!.Ports).toEqual([]);
+    const ps = JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: Array<{name: string; health: string}>};
+    expect(ps.services.find((s) => s.name === 'app')).toMatchObject({health: 'healthy'});
   });
 });
