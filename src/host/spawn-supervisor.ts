@@ -37,20 +37,19 @@ const ANSWER_TIMEOUT_MS = 15_000;
 
 // Forks the detached supervisor (own session, output to .sidecar/supervisor.log,
 // unref'd) and returns once it answers on its socket. `abandoned` runs before a
-// throw when no supervisor lives on (it exited, or none was started).
+// throw when no supervisor lives on: none was started, or it exited. One that
+// runs but does not answer (in time, or as the socket's owner) keeps what it holds.
 export async function spawnSupervisor(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest, abandoned?: () => Promise<void>): Promise<LiveSupervisor> {
+  const child: {started: boolean; exited?: number | null} = {started: false};
   try {
-    return await spawnAndWait(files, args, manifest);
+    return await spawnAndWait(files, args, manifest, child);
   } catch (error) {
-    if (abandoned && !(error instanceof StillStarting)) await abandoned();
+    if (abandoned && (!child.started || child.exited !== undefined)) await abandoned();
     throw error;
   }
 }
 
-// The supervisor runs but did not answer in time: what it holds stays its own.
-class StillStarting extends SidecarError {}
-
-async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest?: Manifest): Promise<LiveSupervisor> {
+async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest: Manifest | undefined, seen: {started: boolean; exited?: number | null}): Promise<LiveSupervisor> {
   ensureRealDir(files.dir, ['.sidecar']);
   if (manifest) {
     args = {...args, manifestJson: files.manifest};
@@ -61,16 +60,18 @@ async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest?
   // Started by bin/run.js before the CLI loaded (issue 13.1): only the arguments are left to send.
   const prespawned = takePrespawned(files.dir);
   let child: ChildProcess;
-  let exited: number | null | undefined;
   if (prespawned) {
     closeSync(out);
     child = prespawned.child;
-    child.once('exit', (code) => (exited = code));
+    seen.started = true;
+    child.once('exit', (code) => (seen.exited = code));
     handOver(prespawned, args);
   } else {
     child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
+    seen.started = true;
     closeSync(out);
-    child.once('exit', (code) => (exited = code));
+    child.once('exit', (code) => (seen.exited = code));
+    child.once('error', () => (seen.exited ??= null));
     child.unref();
   }
   const deadline = Date.now() + ANSWER_TIMEOUT_MS;
@@ -80,8 +81,8 @@ async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest?
       const live = await findSupervisor(files);
       if (live) return live;
     }
-    if (exited !== undefined) throw earlyExitError(files, exited, mark);
-    if (Date.now() > deadline) throw new StillStarting('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
+    if (seen.exited !== undefined) throw earlyExitError(files, seen.exited, mark);
+    if (Date.now() > deadline) throw new SidecarError('SIDECAR_STACK_FAILED', `the supervisor did not answer within ${ANSWER_TIMEOUT_MS / 1000}s`, {suggestion: `see ${files.supervisorLog}`});
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }

@@ -3,7 +3,7 @@ import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod} from '../../manifest/types.js';
 import {infraSpec, probePorts} from './container-spec.js';
 import {engineMessage, podStartError, podWords, removeAndWait, statusOf} from './engine-errors.js';
-import {infraName, Label} from './naming.js';
+import {infraName, Label, projectLabels} from './naming.js';
 import {directRoute, engineIsRootless, forcedPublished, publishedRoute, unreachableWhy, type ProbeRoute} from './probe-route.js';
 
 // One pod's network namespace as the runtime knows it: the infra container that
@@ -70,7 +70,7 @@ async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: D
   if (replaces) await removeAndWait(docker, replaces);
   let container: Docker.Container;
   try {
-    container = await docker.createContainer(spec);
+    container = await createOrReplace(docker, manifest, spec);
   } catch (error) {
     // The pod's container is no service's (issue 8.8).
     throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${podWords(manifest, pod.name)} infra failed: ${engineMessage(error)}`, {cause: error, service: null});
@@ -82,4 +82,20 @@ async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: D
     throw podStartError(manifest, pod, error);
   }
   return container.inspect();
+}
+
+// The name taken since it was looked up (a creation `up` gave up waiting for,
+// infra-head-start.ts, that the engine finished later): a container of this
+// project and directory holding it is replaced, once; anyone else's is not touched.
+async function createOrReplace(docker: Docker, manifest: Manifest, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  try {
+    return await docker.createContainer(spec);
+  } catch (error) {
+    if (statusOf(error) !== 409 || !spec.name) throw error;
+    const holder = await inspectByName(docker, spec.name);
+    const ours = holder && Object.entries(projectLabels(manifest)).every(([key, value]) => holder.Config.Labels?.[key] === value);
+    if (!holder || !ours) throw error;
+    await removeAndWait(docker, holder.Id);
+    return docker.createContainer(spec);
+  }
 }

@@ -3,10 +3,13 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import {cli, ensureBuilt, project, type Project} from '../cli/cli-harness.js';
-import {describeDocker, engine, TEST_IMAGES} from './docker-engine.js';
+import {describeDocker, engine, tempProject, TEST_IMAGES, until} from './docker-engine.js';
+import {DockerRuntime} from '../../../src/runtime/docker/index.js';
+import {Stack} from '../../../src/supervisor/stack.js';
+import {manifest, service} from '../../helpers/manifest-builder.js';
 import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
 import {loadManifest} from '../../../src/manifest/load.js';
-import {infraName} from '../../../src/runtime/docker/naming.js';
+import {infraName, projectLabels} from '../../../src/runtime/docker/naming.js';
 
 // Issue 13.2: `up -d`/`up --wait` create the pod's infra container and ask the
 // engine to start it before the detached supervisor is up; the supervisor
@@ -116,5 +119,49 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
     expect(infra!.Ports).toEqual([]);
     const ps = JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: Array<{name: string; health: string}>};
     expect(ps.services.find((s) => s.name === 'app')).toMatchObject({health: 'healthy'});
+  });
+
+  it('a container of this project that took the infra\'s name after the supervisor looked (a creation `up` gave up on) is replaced, not a failed start', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const {dir, name} = tempProject('late-create');
+    const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: JSON.parse(SERVE.replaceAll('$$', '$')) as string[], stopTimeoutMs: 2000});
+    const m = manifest({name, dir, sidecars: [], app});
+    const infra = infraName(m, m.pods[0]!.name);
+    // The supervisor's look-up of the name is answered (not found) only once the name is taken behind its back.
+    const gate: {taken?: Docker.Container} = {};
+    recorder.holdAnswers((c) => c.method === 'GET' && c.path === `/containers/${infra}/json`, () => gate.taken !== undefined, 5000);
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    const started = stack.start();
+    await until('the look-up of the infra by name', () => recorder.calls.some((c) => c.path === `/containers/${infra}/json`) || undefined);
+    gate.taken = await docker.createContainer({name: infra, Image: TEST_IMAGES.pause, Labels: projectLabels(m)});
+    await started;
+    const running = await docker.getContainer(infra).inspect();
+    expect(running.Id).not.toBe(gate.taken.id);
+    expect(running.State.Running).toBe(true);
+    await stack.stop();
+  });
+
+  it('a container of someone else holding the infra\'s name is not touched: the start fails and says so', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const {dir, name} = tempProject('late-foreign');
+    const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: JSON.parse(SERVE.replaceAll('$$', '$')) as string[], stopTimeoutMs: 2000});
+    const m = manifest({name, dir, sidecars: [], app});
+    const infra = infraName(m, m.pods[0]!.name);
+    const gate: {taken?: Docker.Container} = {};
+    recorder.holdAnswers((c) => c.method === 'GET' && c.path === `/containers/${infra}/json`, () => gate.taken !== undefined, 5000);
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    const started = stack.start();
+    await until('the look-up of the infra by name', () => recorder.calls.some((c) => c.path === `/containers/${infra}/json`) || undefined);
+    const foreign = await docker.createContainer({name: infra, Image: TEST_IMAGES.pause, Labels: {note: 'not sidecar'}});
+    gate.taken = foreign;
+    cleanups.push(() => foreign.remove({force: true}).catch(() => undefined));
+    await expect(started).rejects.toThrow(/creating the container for the pod's infra failed: .*(Conflict|already in use)/);
+    expect((await foreign.inspect()).Id).toBe(foreign.id);
   });
 });
