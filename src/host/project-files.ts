@@ -20,6 +20,9 @@ export interface ProjectFiles {
   lock: string;
   // `down` from the shell (bin/down.sh) asks the supervisor through this file and a SIGTERM (down-request.ts).
   downRequest: string;
+  // The pod's infra `up` is creating for its supervisor, from just before its
+  // creation until the hand-over (src/runtime/docker/infra-head-start.ts).
+  headStart: string;
 }
 
 export function projectFiles(projectDir: string): ProjectFiles {
@@ -37,5 +40,6 @@ export function projectFiles(projectDir: string): ProjectFiles {
     lock: path.join(root, 'lock'),
     lastRun: path.join(root, 'last-run.json'),
     downRequest: path.join(root, 'down.request'),
+    headStart: path.join(root, 'infra-head-start.json'),
   };
 }

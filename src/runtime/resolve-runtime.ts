@@ -26,14 +26,16 @@ export interface RuntimeDecision {
   kind: RuntimeKind;
   // One line for the user: why `auto` chose this runtime (undefined for an explicit choice).
   reason?: string;
-  // Docker: the engine that answered, when it is rootful Docker on a unix socket
+  // Docker: the engine that answered, when it answers as Docker on a unix socket
   // (the CLI starts the pod's infra there itself: src/runtime/docker/infra-head-start.ts).
+  // A rootless Docker behind DOCKER_HOST answers as Docker too; only the system socket is known rootful.
   engine?: LocalDocker;
 }
 
 export interface LocalDocker {
   socketPath: string;
-  // The system's own socket (/var/run/docker.sock): a rootful engine, whose container addresses the host reaches.
+  // The system's own socket (/var/run/docker.sock, found without DOCKER_HOST): a rootful engine,
+  // whose container addresses the host reaches as a rule (not where it links to a VM's engine).
   systemSocket: boolean;
 }
 

@@ -25,6 +25,8 @@ export interface DownResult {
   reapedServices?: string[];
   // The runtime the stack ran with (state.json), when known.
   runtime?: RuntimeKind;
+  // No supervisor ever took the stack over: an `up` killed before its hand-over left the pod's infra (infra-head-start.ts).
+  leftBy?: 'interrupted up';
   // `down --volumes` with nothing running: the named volumes removed (down-volumes.ts).
   volumesRemoved?: string[];
 }

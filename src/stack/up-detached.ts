@@ -2,7 +2,7 @@ import {SidecarError} from '../errors/index.js';
 import {allServices} from '../manifest/types.js';
 import {callControl} from '../host/control/control-client.js';
 import type {HelloResult} from '../host/control/protocol.js';
-import {readStateRecord} from '../host/state-file.js';
+import {readStateRecord, removeFile, writeJsonAtomic} from '../host/state-file.js';
 import {supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import type {UpPlan} from './prepare-up.js';
 import {spawnSupervisor} from '../host/spawn-supervisor.js';
@@ -85,7 +85,8 @@ async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSuperv
   // Issue 13.2: the pod's infra starts now, while the supervisor's Node starts.
   const engine = plan.runtime === 'docker' ? plan.engine : undefined;
   const head = engine ? await import('../runtime/docker/infra-head-start.js') : undefined;
-  const headStart = engine && head ? await head.headStartInfra(plan.manifest, engine) : undefined;
+  // Recorded before it is asked for: an `up` killed before the hand-over leaves the record, and `down` removes the container.
+  const headStart = engine && head ? await head.headStartInfra(plan.manifest, engine, (record) => writeJsonAtomic(plan.files.headStart, record), () => removeFile(plan.files.headStart)) : undefined;
   // No supervisor took the infra over: it goes with this failed start.
   const abandoned = engine && head && headStart ? () => head.dropHeadStart(engine, headStart) : undefined;
   try {
@@ -101,6 +102,8 @@ async function spawn(plan: UpPlan, options: DetachedOptions): Promise<LiveSuperv
       ...(headStart ? {headStart} : {}),
     }, plan.manifest, abandoned);
   } finally {
+    // Handed over (a supervisor that runs holds the infra), or removed with the failed start.
+    if (headStart) removeFile(plan.files.headStart);
     // The supervisor took the lock over (or died: then it is stale, or still ours and removed).
     plan.lock?.release();
   }

@@ -31,8 +31,11 @@ export async function inspectByName(docker: Docker, name: string): Promise<Docke
 // `created` learns the infra's id as soon as it exists, before it starts: the
 // pod's containers can be created (joined to it) while its namespace comes up.
 // `headStart`: the id of the infra `up` created and is starting (infra-head-start.ts):
-// started here too (the engine answers "already started" once the first start is
-// done), then judged below as any infra found running.
+// started here too (answered once the first start is done: Docker 20.10 answers
+// both starts with 204 when they overlap, a later one with 304), then judged
+// below as any infra found running. The pod's containers are created for it at
+// once, while it starts; should it be replaced below, they are made again for
+// the new one (PrecreatedContainers removes those of the old).
 export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void, created?: (id: string) => void, headStart?: string): Promise<PodInfra> {
   const probed = probePorts(pod);
   const variants = [infraSpec(manifest, pod, image, false), infraSpec(manifest, pod, image, true)];

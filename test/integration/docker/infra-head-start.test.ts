@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
@@ -54,6 +54,8 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
     expect(infra).toHaveLength(1);
     expect(infra[0]!.Id.startsWith(short!)).toBe(true);
     expect(infra[0]!.State).toBe('running');
+    // Handed over: the record `up` wrote before the creation is gone.
+    expect(existsSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'))).toBe(false);
 
     const calls = recorder.calls;
     const infraCreates = calls.filter((c) => c.method === 'POST' && c.path === '/containers/create' && new URLSearchParams(c.query).get('name') === infra[0]!.Names[0]!.slice(1));
@@ -85,6 +87,8 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
     const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
     expect(up.exitCode, up.all).toBe(0);
     expect(headStartLine(p)).toBeUndefined();
+    // Nothing was made by `up`: no record of it is left for `down`.
+    expect(existsSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'))).toBe(false);
     const infra = (await projectContainers(p)).filter(isInfra);
     expect(infra).toHaveLength(1);
     expect(infra[0]!.Id).not.toBe(taken.id);
