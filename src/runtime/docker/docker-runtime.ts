@@ -29,6 +29,10 @@ import {PrecreatedContainers} from './precreated.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 import type {HeadStart} from './infra-head-start.js';
+import {CreationGuard} from './creation-guard.js';
+
+// A creation the engine has not answered within this is not waited for by a teardown.
+const CREATIONS_DEADLINE_MS = 15_000;
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -69,11 +73,13 @@ export class DockerRuntime implements Runtime {
   private readonly channels = new SyncChannels();
 
   private headStart: HeadStart | undefined;
+  // No container is created once a teardown began; it waits for those already asked (creation-guard.ts).
+  private readonly guard = new CreationGuard();
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {
     this.headStart = options.headStart;
     this.images = new ImageCache(options.onImageProgress);
-    this.fresh = new FreshContainers({images: this.images, cpus: this.cpus, units: this.units, notice: (message) => this.events?.notice?.(message)});
+    this.fresh = new FreshContainers({images: this.images, cpus: this.cpus, units: this.units, notice: (message) => this.events?.notice?.(message), guard: this.guard});
   }
 
   get infraImage(): string {
@@ -87,6 +93,7 @@ export class DockerRuntime implements Runtime {
 
   async prepare(manifest: Manifest, events: RuntimeEvents): Promise<void> {
     const docker = await this.docker();
+    this.guard.open();
     this.manifest = manifest;
     this.events = events;
     // A second prepare (the pod recreated after its infra died) keeps the stream:
@@ -134,7 +141,12 @@ export class DockerRuntime implements Runtime {
     const head = this.headStart?.pod === pod.name ? this.headStart.id : undefined;
     this.headStart = undefined;
     // Issue 13.2: the pod's planned containers are created while its infra starts.
-    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, (message) => this.events?.notice?.(message), (id) => this.createAhead(docker, manifest, planned, id), head);
+    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, {
+      notice: (message) => this.events?.notice?.(message),
+      created: (id) => this.createAhead(docker, manifest, planned, id),
+      ...(head ? {headStart: head} : {}),
+      guard: this.guard,
+    });
     this.pods.set(pod.name, infra);
   }
 
@@ -299,7 +311,10 @@ export class DockerRuntime implements Runtime {
   async teardown(manifest: Manifest, options: {removeVolumes: boolean}): Promise<void> {
     const docker = await this.docker();
     this.close();
+    // Nothing is created from here on; what was already asked is answered before the project is listed.
+    const answered = this.guard.close(CREATIONS_DEADLINE_MS);
     this.precreated.clear();
+    await answered;
     await removeProject(docker, manifest, options.removeVolumes);
     this.pods.clear();
   }

@@ -8,12 +8,14 @@ import type {ImageCache} from './image-cache.js';
 import {containerName, imageOf} from './naming.js';
 import {inspectByName} from './pod-infra.js';
 import type {UnitRegistry} from './unit-registry.js';
+import type {CreationGuard} from './creation-guard.js';
 
 export interface FreshDeps {
   images: ImageCache;
   cpus: CpuCap;
   units: UnitRegistry;
   notice: (message: string) => void;
+  guard: CreationGuard;
 }
 
 // Every service's container under its name: a new one on each start, like a
@@ -33,14 +35,16 @@ export class FreshContainers {
     const spec = serviceSpec(manifest, service, infraId, await images.idOf(docker, imageOf(manifest, service)), await cpus.engineCpus(docker, service, this.deps.notice));
     const previous = this.last.get(service.id);
     if (previous !== undefined) await this.removeOld(docker, previous);
+    const {guard} = this.deps;
     let container: Docker.Container;
     try {
-      container = await docker.createContainer(spec);
+      container = await guard.create(docker, spec);
     } catch (error) {
+      if (guard.isClosed) throw error;
       const holder = await inspectByName(docker, containerName(manifest, service)).catch(() => undefined);
       if (!holder) throw createFailed(service, error);
       await this.removeOld(docker, holder.Id, holder);
-      container = await docker.createContainer(spec).catch((again: unknown) => {
+      container = await guard.create(docker, spec).catch((again: unknown) => {
         throw createFailed(service, again);
       });
     }

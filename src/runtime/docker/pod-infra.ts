@@ -4,6 +4,7 @@ import type {Manifest, Pod} from '../../manifest/types.js';
 import {infraSpec, probePorts} from './container-spec.js';
 import {engineMessage, podStartError, podWords, removeAndWait, statusOf} from './engine-errors.js';
 import {infraName, Label, projectLabels} from './naming.js';
+import type {CreationGuard} from './creation-guard.js';
 import {directRoute, engineIsRootless, forcedPublished, publishedRoute, unreachableWhy, type ProbeRoute} from './probe-route.js';
 
 // One pod's network namespace as the runtime knows it: the infra container that
@@ -36,7 +37,14 @@ export async function inspectByName(docker: Docker, name: string): Promise<Docke
 // below as any infra found running. The pod's containers are created for it at
 // once, while it starts; should it be replaced below, they are made again for
 // the new one (PrecreatedContainers removes those of the old).
-export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, notice: (message: string) => void, created?: (id: string) => void, headStart?: string): Promise<PodInfra> {
+export interface InfraOptions {
+  notice: (message: string) => void;
+  created?: (id: string) => void;
+  headStart?: string;
+  guard: CreationGuard;
+}
+
+export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, image: string, {notice, created, headStart, guard}: InfraOptions): Promise<PodInfra> {
   const probed = probePorts(pod);
   const variants = [infraSpec(manifest, pod, image, false), infraSpec(manifest, pod, image, true)];
   const hashOf = (spec: Docker.ContainerCreateOptions): string | undefined => spec.Labels?.[Label.configHash];
@@ -55,12 +63,12 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
   } else {
     // Without probe ports the route waits for nothing: the infra is created at once (not after /info).
     published = probed.length > 0 && (forcedPublished() || (await engineIsRootless(docker)));
-    info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id, created);
+    info = await createInfra(docker, manifest, pod, variants[published ? 1 : 0]!, existing?.Id, guard, created);
   }
   const why = await unreachableWhy(info, docker);
   if (why !== undefined && !published && probed.length > 0) {
     published = true;
-    info = await createInfra(docker, manifest, pod, variants[1]!, info.Id, created);
+    info = await createInfra(docker, manifest, pod, variants[1]!, info.Id, guard, created);
   }
   if (why !== undefined && published) {
     const where = manifest.form === 'single' ? '' : ` of pod ${pod.name}`;
@@ -69,11 +77,11 @@ export async function ensureInfra(docker: Docker, manifest: Manifest, pod: Pod, 
   return {id: info.Id, pid: info.State.Pid, route: why === undefined ? directRoute(info) : publishedRoute(info)};
 }
 
-async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined, created?: (id: string) => void): Promise<Docker.ContainerInspectInfo> {
+async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: Docker.ContainerCreateOptions, replaces: string | undefined, guard: CreationGuard, created?: (id: string) => void): Promise<Docker.ContainerInspectInfo> {
   if (replaces) await removeAndWait(docker, replaces);
   let container: Docker.Container;
   try {
-    container = await createOrReplace(docker, manifest, spec);
+    container = await createOrReplace(docker, manifest, spec, guard);
   } catch (error) {
     // The pod's container is no service's (issue 8.8).
     throw new SidecarError('SIDECAR_STACK_FAILED', `creating the container for ${podWords(manifest, pod.name)} infra failed: ${engineMessage(error)}`, {cause: error, service: null});
@@ -90,15 +98,15 @@ async function createInfra(docker: Docker, manifest: Manifest, pod: Pod, spec: D
 // The name taken since it was looked up (a creation `up` gave up waiting for,
 // infra-head-start.ts, that the engine finished later): a container of this
 // project and directory holding it is replaced, once; anyone else's is not touched.
-async function createOrReplace(docker: Docker, manifest: Manifest, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+async function createOrReplace(docker: Docker, manifest: Manifest, spec: Docker.ContainerCreateOptions, guard: CreationGuard): Promise<Docker.Container> {
   try {
-    return await docker.createContainer(spec);
+    return await guard.create(docker, spec);
   } catch (error) {
     if (statusOf(error) !== 409 || !spec.name) throw error;
     const holder = await inspectByName(docker, spec.name);
     const ours = holder && Object.entries(projectLabels(manifest)).every(([key, value]) => holder.Config.Labels?.[key] === value);
     if (!holder || !ours) throw error;
     await removeAndWait(docker, holder.Id);
-    return docker.createContainer(spec);
+    return guard.create(docker, spec);
   }
 }

@@ -24,6 +24,7 @@ export class EngineRecorder {
   readonly socketPath: string;
   private clock = 0;
   private held: Array<{match: (call: RecordedCall) => boolean; until: (calls: RecordedCall[]) => boolean; maxMs: number}> = [];
+  private heldRequests: Array<{match: (call: RecordedCall) => boolean; until: (calls: RecordedCall[]) => boolean; maxMs: number}> = [];
   private lateEvents?: {match: (line: string) => boolean; ms: number};
   // When a delayed event line reached the client, in the recorder's order.
   readonly eventsDelivered: Array<{line: string; at: number}> = [];
@@ -34,7 +35,7 @@ export class EngineRecorder {
   private constructor(private readonly engineSocket: string) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-engine-recorder-'));
     this.socketPath = path.join(this.dir, 'engine.sock');
-    this.server = http.createServer((req, res) => this.forward(req, res));
+    this.server = http.createServer((req, res) => void this.forward(req, res));
   }
 
   static async start(engineSocket = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '')): Promise<EngineRecorder> {
@@ -50,6 +51,13 @@ export class EngineRecorder {
     rmSync(this.dir, {recursive: true, force: true});
   }
 
+  // A matching call reaches the engine only once `until` holds for the calls
+  // asked so far, or after maxMs: the engine does it later than asked (a slow
+  // creation), where holdAnswers has the engine do it at once and answer late.
+  holdRequests(match: (call: RecordedCall) => boolean, until: (calls: RecordedCall[]) => boolean, maxMs: number): void {
+    this.heldRequests.push({match, until, maxMs});
+  }
+
   // The engine's answer to a matching call reaches the client only once `until`
   // holds for the calls asked so far, or after maxMs: a test can then tell
   // whether the client waits for that answer before asking the rest.
@@ -63,8 +71,8 @@ export class EngineRecorder {
     this.lateEvents = {match, ms};
   }
 
-  private async release(call: RecordedCall): Promise<void> {
-    const hold = this.held.find((h) => h.match(call));
+  private async release(call: RecordedCall, holds = this.held): Promise<void> {
+    const hold = holds.find((h) => h.match(call));
     if (!hold) return;
     const deadline = Date.now() + hold.maxMs;
     while (!hold.until(this.calls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -87,10 +95,15 @@ export class EngineRecorder {
     answer.on('end', () => void queue.then(() => res.end()));
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private async forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const [pathname, query = ''] = (req.url ?? '/').split('?');
     const call: RecordedCall = {seq: this.calls.length, method: req.method ?? 'GET', path: pathname!, query: decodeURIComponent(query), asked: this.clock++};
     this.calls.push(call);
+    // The body waits in the request stream meanwhile.
+    if (this.heldRequests.some((h) => h.match(call))) {
+      req.pause();
+      await this.release(call, this.heldRequests);
+    }
     const upstream = http.request({socketPath: this.engineSocket, path: req.url, method: req.method, headers: req.headers, agent: this.agent}, async (answer) => {
       await this.release(call);
       call.answered = this.clock++;
