@@ -7,6 +7,7 @@ import {describeDocker, engine, tempProject, TEST_IMAGES, until} from './docker-
 import {DockerRuntime} from '../../../src/runtime/docker/index.js';
 import {Stack} from '../../../src/supervisor/stack.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
+import type {Manifest} from '../../../src/manifest/types.js';
 import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
 import {loadManifest} from '../../../src/manifest/load.js';
 import {infraName, projectLabels} from '../../../src/runtime/docker/naming.js';
@@ -125,47 +126,42 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
     expect(ps.services.find((s) => s.name === 'app')).toMatchObject({health: 'healthy'});
   });
 
-  it('a container of this project that took the infra\'s name after the supervisor looked (a creation `up` gave up on) is replaced, not a failed start', async () => {
+  // An in-process stack whose supervisor looks the infra's name up (not found) and
+  // is answered only once a container with `labels` took that name behind its back.
+  async function nameTakenAfterLookUp(prefix: string, labels: (m: Manifest) => Record<string, string>): Promise<{stack: Stack; started: Promise<void>; taken: Docker.Container; infra: string}> {
     const recorder = await EngineRecorder.start();
     cleanups.push(() => recorder.close());
-    const {dir, name} = tempProject('late-create');
+    const {dir, name} = tempProject(prefix);
     const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: JSON.parse(SERVE.replaceAll('$$', '$')) as string[], stopTimeoutMs: 2000});
     const m = manifest({name, dir, sidecars: [], app});
     const infra = infraName(m, m.pods[0]!.name);
-    // The supervisor's look-up of the name is answered (not found) only once the name is taken behind its back.
     const gate: {taken?: Docker.Container} = {};
     recorder.holdAnswers((c) => c.method === 'GET' && c.path === `/containers/${infra}/json`, () => gate.taken !== undefined, 5000);
     const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
     cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
     const stack = new Stack({manifest: m, runtime});
     const started = stack.start();
+    // Handled by the test: a start that fails is what one of them expects.
+    started.catch(() => undefined);
     await until('the look-up of the infra by name', () => recorder.calls.some((c) => c.path === `/containers/${infra}/json`) || undefined);
-    gate.taken = await docker.createContainer({name: infra, Image: TEST_IMAGES.pause, Labels: projectLabels(m)});
+    const taken = await docker.createContainer({name: infra, Image: TEST_IMAGES.pause, Labels: labels(m)});
+    cleanups.push(() => taken.remove({force: true}).catch(() => undefined));
+    gate.taken = taken;
+    return {stack, started, taken, infra};
+  }
+
+  it('a container of this project that took the infra\'s name after the supervisor looked (a creation `up` gave up on) is replaced, not a failed start', async () => {
+    const {stack, started, taken, infra} = await nameTakenAfterLookUp('late-create', (m) => projectLabels(m));
     await started;
     const running = await docker.getContainer(infra).inspect();
-    expect(running.Id).not.toBe(gate.taken.id);
+    expect(running.Id).not.toBe(taken.id);
     expect(running.State.Running).toBe(true);
     await stack.stop();
   });
 
   it('a container of someone else holding the infra\'s name is not touched: the start fails and says so', async () => {
-    const recorder = await EngineRecorder.start();
-    cleanups.push(() => recorder.close());
-    const {dir, name} = tempProject('late-foreign');
-    const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: JSON.parse(SERVE.replaceAll('$$', '$')) as string[], stopTimeoutMs: 2000});
-    const m = manifest({name, dir, sidecars: [], app});
-    const infra = infraName(m, m.pods[0]!.name);
-    const gate: {taken?: Docker.Container} = {};
-    recorder.holdAnswers((c) => c.method === 'GET' && c.path === `/containers/${infra}/json`, () => gate.taken !== undefined, 5000);
-    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
-    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
-    const stack = new Stack({manifest: m, runtime});
-    const started = stack.start();
-    await until('the look-up of the infra by name', () => recorder.calls.some((c) => c.path === `/containers/${infra}/json`) || undefined);
-    const foreign = await docker.createContainer({name: infra, Image: TEST_IMAGES.pause, Labels: {note: 'not sidecar'}});
-    gate.taken = foreign;
-    cleanups.push(() => foreign.remove({force: true}).catch(() => undefined));
+    const {started, taken} = await nameTakenAfterLookUp('late-foreign', () => ({note: 'not sidecar'}));
     await expect(started).rejects.toThrow(/creating the container for the pod's infra failed: .*(Conflict|already in use)/);
-    expect((await foreign.inspect()).Id).toBe(foreign.id);
+    expect((await taken.inspect()).Id).toBe(taken.id);
   });
 });
