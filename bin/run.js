@@ -10,7 +10,7 @@
 // `--version` is answered before oclif loads (the hot path of scripts and start-up
 // benchmarks); `up -d` / `up --wait` start the detached supervisor before it
 // (src/host/prespawn.ts), and plain `up -d`/`up --wait`/`down`/`validate` run without
-// oclif (src/lean-argv.ts). Everything else runs the bundled CLI with its V8 code cache
+// oclif (src/lean-argv.ts), `validate` from its own smaller bundle. Everything else runs the bundled CLI with its V8 code cache
 // (scripts/bundle.js), or the plain build in development.
 require('./restore-env.js');
 const path = require('node:path');
@@ -40,6 +40,11 @@ async function main(argv) {
     const bundle = currentBundle('down', 'lean-down.js');
     const {runLeanDown} = bundle ? loadBundle(bundle) : await import(plainEntry('lean-down.js'));
     await runLeanDown(lean, leanCli);
+  } else if (lean?.command === 'validate') {
+    // The manifest pipeline alone, from a bundle of its own (src/lean-validate.ts).
+    const bundle = currentBundle('validate', 'lean-validate.js');
+    const {runLeanValidate} = bundle ? loadBundle(bundle) : await import(plainEntry('lean-validate.js'));
+    await runLeanValidate(lean);
   } else if (lean) {
     await (await leanCli()).runLean(lean);
   } else {

@@ -101,6 +101,8 @@ await build({...withDockerode, entryPoints: {supervisor: 'dist/host/supervisor-m
 await build({...withDockerode, entryPoints: {lean: 'dist/lean-cli.js'}});
 // A plain `down` whose supervisor answers (src/lean-down.ts): no manifest, no runtime.
 await build({...common, entryPoints: {down: 'dist/lean-down.js'}});
+// A plain `validate` (src/lean-validate.ts): the manifest pipeline, a third of the lean bundle.
+await build({...common, entryPoints: {validate: 'dist/lean-validate.js'}});
 // A bundle compiled as bin/load-bundle.js compiles it, for its V8 code cache.
 const compileBundle = (file) => new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {filename: file});
 // dockerode's cache from loading it and making a client (no engine needed): its
@@ -125,7 +127,7 @@ spawnSync(process.execPath, ['bin/run.js', 'down', '-f', path.join(os.tmpdir(), 
   env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'},
   stdio: 'ignore',
 });
-// A `validate` of the sample (the lean bundle runs it too).
+// A `validate` of the sample (the validate bundle's cache).
 spawnSync(process.execPath, ['bin/run.js', 'validate', '-f', 'schema/code-cache-sample.yaml'], {env: {...process.env, SIDECAR_WRITE_CODE_CACHE: '1'}, stdio: 'ignore'});
 // Then an `up -d` that reads, validates and plans a stack and stops at the port check
 // (on a port held here; exit 5, nothing started): the manifest pipeline (yaml, the

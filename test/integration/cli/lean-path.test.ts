@@ -104,6 +104,25 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(seenF
     // With the bundles built (npm run build, as CI does), the copy beside them has its recorded cache.
     const loaded = validator(seen.cached)[0]!;
     if (loaded.includes(`${path.sep}bundle${path.sep}`)) expect(existsSync(`${loaded}.cache`)).toBe(true);
+    // Issue 2.10 on a fast machine: the manifest pipeline from a bundle of its own, not the
+    // lean bundle of `up` and `down` (three times its size, with node:net at load).
+    const bundles = seen.cached.filter((f) => f.includes(`${path.sep}bundle${path.sep}`)).map((f) => path.basename(f)).sort();
+    if (bundles.length > 0) expect(bundles).toEqual(['boot.cjs', 'schema-validator.cjs', 'validate.cjs']);
+  });
+
+  it('validate with nothing to warn about writes nothing to stderr, and does not even open it', async () => {
+    const p = track(project(appAndSidecar('lean-validate-quiet')));
+    const seenFile = path.join(p.dir, 'builtins.json');
+    const hook = path.join(p.dir, 'stderr-hook.cjs');
+    // Whether this process made its stderr stream: a getter on process replaced by Node on first use.
+    writeFileSync(hook, `let opened = false; const desc = Object.getOwnPropertyDescriptor(process, 'stderr'); Object.defineProperty(process, 'stderr', {configurable: true, get() { opened = true; return desc.get.call(process); }});
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(seenFile)}, JSON.stringify({opened})));\n`);
+    const bin = path.resolve(import.meta.dirname, '../../../bin/run.js');
+    const run = await execa(process.execPath, [bin, 'validate'], {reject: false, cwd: p.dir, env: {...p.env, NODE_OPTIONS: `--require ${hook}`}});
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('is valid');
+    expect(JSON.parse(readFileSync(seenFile, 'utf8'))).toEqual({opened: false});
   });
 
   it('validate says the same as through oclif, valid or with warnings, in text and JSON', async () => {
