@@ -113,7 +113,7 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
 async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: RuntimeChoice, only: string[], forceBuild: boolean, loadManifest: (file: string) => Promise<Manifest>): Promise<Omit<UpPlan, 'losses'>> {
   let reaped = 0;
   // The pod's infra of an `up` killed before it handed the stack over (infra-head-start.ts): gone before this one makes its own.
-  if (existsSync(files.headStart)) await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files.headStart, readJson, removeFile);
+  if (existsSync(files.headStart)) await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files, readJson, removeFile);
   const state = readStateRecord(files.state);
   if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {
     reaped = (await reapLeftovers(files, loadManifest, {volumes: false})).reaped.length;

@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import {execa} from 'execa';
 import {afterEach, beforeAll, expect, it} from 'vitest';
 import {loadManifest} from '../../src/manifest/load.js';
-import {infraName} from '../../src/runtime/docker/naming.js';
+import {infraName, projectLabels} from '../../src/runtime/docker/naming.js';
 import {cli, ensureBuilt, project, root, type Project} from '../integration/cli/cli-harness.js';
 import {describeDocker, TEST_IMAGES, until} from '../integration/docker/docker-engine.js';
 import {EngineRecorder} from '../integration/docker/engine-recorder.js';
@@ -69,17 +69,27 @@ describeDocker('chaos: `up -d` killed between its creation of the infra and the 
     expect(existsSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'))).toBe(false);
   });
 
-  it('a record naming a container that is not this project\'s (forged, or the name reused since) removes nothing', async () => {
+  it('a record naming a container that is not this project\'s infra (forged, or the name reused since) removes nothing', async () => {
     const p = project(['version: 1', `name: forged-${Date.now().toString(36)}`, 'app:', `  image: ${TEST_IMAGES.busybox}`, `  command: ${SERVE}`, ''].join('\n'));
-    const bystander = await docker.createContainer({name: `bystander-${Date.now().toString(36)}`, Image: TEST_IMAGES.pause, Labels: {'sidecar.project': 'someone-else'}});
-    cleanups.push(() => bystander.remove({force: true}).catch(() => undefined));
-    const name = (await bystander.inspect()).Name.replace(/^\//, '');
+    const m = await loadManifest(path.join(p.dir, 'sidecar.yaml'));
+    const socketPath = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+    const record = path.join(p.dir, '.sidecar', 'infra-head-start.json');
     mkdirSync(path.join(p.dir, '.sidecar'), {mode: 0o700});
-    writeFileSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'), JSON.stringify({socketPath: (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, ''), name, labels: {'sidecar.project': path.basename(p.dir)}}));
-    const down = await cli(p, ['down']);
-    expect(down.exitCode, down.all).toBe(0);
-    expect(down.stdout).toContain('nothing is running');
-    expect((await bystander.inspect()).Id).toBe(bystander.id);
-    expect(existsSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'))).toBe(false);
+    // A container with this very project's labels, but no infra; then one of nobody, named by a record with no labels at all.
+    const bystanders = [
+      {labels: projectLabels(m), recorded: projectLabels(m)},
+      {labels: {'sidecar.project': 'someone-else'}, recorded: {}},
+    ];
+    for (const {labels, recorded} of bystanders) {
+      const bystander = await docker.createContainer({name: `bystander-${Date.now().toString(36)}`, Image: TEST_IMAGES.pause, Labels: labels});
+      cleanups.push(() => bystander.remove({force: true}).catch(() => undefined));
+      const name = (await bystander.inspect()).Name.replace(/^\//, '');
+      writeFileSync(record, JSON.stringify({socketPath, name, labels: recorded}));
+      const down = await cli(p, ['down']);
+      expect(down.exitCode, down.all).toBe(0);
+      expect(down.stdout).toContain('nothing is running');
+      expect((await bystander.inspect()).Id).toBe(bystander.id);
+      expect(existsSync(record)).toBe(false);
+    }
   });
 });

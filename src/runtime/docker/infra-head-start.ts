@@ -3,7 +3,7 @@ import {unixRequest, type Answer} from '../engine/unix-get.js';
 import type {LocalDocker} from '../resolve-runtime.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 import {infraSpec, probePorts} from './container-spec.js';
-import {networkName, projectLabels} from './naming.js';
+import {Label, networkName, projectLabels, shortHash} from './naming.js';
 import {forcedPublished} from './probe-route.js';
 
 // Issue 13.2: the pod's infra container takes the engine ~120-190 ms to start
@@ -94,10 +94,12 @@ export async function dropHeadStart(engine: LocalDocker, head: HeadStart): Promi
 }
 
 // An infra `up` made and never handed over (its record left behind): removed
-// when the container holding that name is still this project's (its labels),
-// then the record. Returns how many containers went (0 or 1). Never throws for
-// the engine: a record that cannot be acted on now stays for the next try.
-export async function clearHeadStart(file: string, read: (file: string) => unknown, remove: (file: string) => void): Promise<number> {
+// when the container holding that name is still this project's infra (its
+// project, this directory's hash, the infra role), then the record. Returns how
+// many containers went (0 or 1). Never throws for the engine: a record that
+// cannot be acted on now stays for the next try.
+export async function clearHeadStart(files: {headStart: string; dir: string}, read: (file: string) => unknown, remove: (file: string) => void): Promise<number> {
+  const file = files.headStart;
   const record = read(file) as Partial<HeadStartRecord> | undefined;
   const valid =
     typeof record?.socketPath === 'string' &&
@@ -106,7 +108,9 @@ export async function clearHeadStart(file: string, read: (file: string) => unkno
     /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(record.name) &&
     typeof record.labels === 'object' &&
     record.labels !== null &&
-    Object.values(record.labels).every((value) => typeof value === 'string');
+    typeof record.labels[Label.project] === 'string' &&
+    // The directory is this one: a record copied from elsewhere names nothing here.
+    record.labels[Label.projectDir] === shortHash(files.dir, 8);
   if (!valid) {
     remove(file);
     return 0;
@@ -124,7 +128,8 @@ export async function clearHeadStart(file: string, read: (file: string) => unkno
   } catch {
     return 0;
   }
-  const ours = Object.entries(labels).every(([key, value]) => found.Config?.Labels?.[key] === value);
+  const held = found.Config?.Labels ?? {};
+  const ours = held[Label.project] === labels[Label.project] && held[Label.projectDir] === labels[Label.projectDir] && held[Label.role] === 'infra';
   if (!ours || typeof found.Id !== 'string' || !/^[0-9a-f]{64}$/.test(found.Id)) {
     remove(file);
     return 0;
