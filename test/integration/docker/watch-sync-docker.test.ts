@@ -35,7 +35,7 @@ const listing = async (): Promise<string[] | undefined> => {
   const text = await get('/ls');
   return text === undefined ? undefined : (JSON.parse(text) as string[]);
 };
-type Status = {name: string; containerId: string; restarts: number};
+type Status = {name: string; containerId: string | null; restarts: number; state: string};
 const ps = async (): Promise<Record<string, Status>> =>
   Object.fromEntries((JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: Status[]}).services.map((s) => [s.name, s]));
 const watchLines = (): string[] => readFileSync(at('.sidecar/supervisor.log'), 'utf8').split('\n').filter((line) => / app: (synced|rebuilt|restarted)/.test(line));
@@ -122,12 +122,18 @@ sidecars:
   }, 120_000);
 
   it('rebuild: a new image, the app recreated from it with its synced files; the sidecar untouched', async () => {
-    const before = await ps();
-    const imageBefore = (await docker.getContainer(before.app!.containerId).inspect()).Image;
+    // From a running app: the previous test's restart may still be settling (CI once read
+    // `containerId: null` here, an app between two containers).
+    const before = await eventually(async () => {
+      const now = await ps();
+      return now.app?.state === 'running' && now.app.containerId !== null ? now : undefined;
+    }, 60_000, 'the app running before the rebuild');
+    const imageBefore = (await docker.getContainer(before.app!.containerId!).inspect()).Image;
     writeFileSync(at('app/version.txt'), 'v2\n');
     await eventually(async () => (await get('/version')) === 'v2', 120_000, 'the rebuilt image answering');
     const after = await ps();
-    expect((await docker.getContainer(after.app!.containerId).inspect()).Image).not.toBe(imageBefore);
+    expect(after.app!.containerId).not.toBeNull();
+    expect((await docker.getContainer(after.app!.containerId!).inspect()).Image).not.toBe(imageBefore);
     expect(after.keeper!.containerId).toBe(before.keeper!.containerId);
     expect(after.app!.restarts).toBe(0);
     expect(await get('/greeting')).toBe('g2');
