@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 
-// Every container the runtime asks the engine for goes through here, so that a
+// Every container, network and volume the runtime asks the engine for goes through here, so that a
 // teardown that comes while the stack is still starting (`up -d` then `down` at
 // once, Ctrl-C of `up --wait` right after the supervisor answered) is not beaten
 // by a creation answered after it listed the project's containers: found by a
@@ -21,8 +21,13 @@ export class CreationGuard {
   }
 
   create(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
-    if (this.closed) return Promise.reject(new SidecarError('SIDECAR_STACK_FAILED', 'the stack is being stopped: no container is created any more', {service: null}));
-    const asked = docker.createContainer(spec);
+    return this.ask(() => docker.createContainer(spec));
+  }
+
+  // Any other creation of the project's (its network, its volumes): the same rule.
+  ask<T>(creation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new SidecarError('SIDECAR_STACK_FAILED', 'the stack is being stopped: nothing is created any more', {service: null}));
+    const asked = creation();
     const settled = asked.then(
       () => undefined,
       () => undefined,

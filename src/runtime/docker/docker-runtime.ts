@@ -114,9 +114,9 @@ export class DockerRuntime implements Runtime {
     void engineIsRootless(docker);
     // Issue 13.2: the subscription beside them (one round trip less); in place before any container exists.
     const [, hashes] = await Promise.all([
-      ensureVolumes(docker, manifest),
+      ensureVolumes(docker, manifest, this.guard),
       ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id) => this.images.current(image, id)}),
-      ensureNetwork(docker, manifest),
+      ensureNetwork(docker, manifest, this.guard),
       subscribed,
     ]);
     this.images.record(hashes);
@@ -129,7 +129,7 @@ export class DockerRuntime implements Runtime {
   async preparePod(pod: Pod): Promise<void> {
     if (!this.manifest) throw new Error('DockerRuntime.prepare() must run first');
     const docker = await this.docker();
-    await ensureNetwork(docker, this.manifest);
+    await ensureNetwork(docker, this.manifest, this.guard);
     await this.ensurePod(docker, this.manifest, pod);
   }
 

@@ -2,11 +2,12 @@ import type Docker from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {projectLabels, volumeName} from './naming.js';
+import type {CreationGuard} from './creation-guard.js';
 
 // What the engine must have before a pod starts, and what it can give.
 
 // The manifest's named volumes: an external one must exist; ours are created.
-export async function ensureVolumes(docker: Docker, manifest: Manifest): Promise<void> {
+export async function ensureVolumes(docker: Docker, manifest: Manifest, guard?: CreationGuard): Promise<void> {
   await Promise.all(
     Object.values(manifest.volumes).map(async (volume) => {
       const name = volumeName(manifest, volume.name);
@@ -17,7 +18,8 @@ export async function ensureVolumes(docker: Docker, manifest: Manifest): Promise
         return;
       }
       // Creating an existing volume is a no-op for the engine: idempotent.
-      await docker.createVolume({Name: name, Labels: projectLabels(manifest)});
+      const create = () => docker.createVolume({Name: name, Labels: projectLabels(manifest)});
+      await (guard ? guard.ask(create) : create());
     }),
   );
 }

@@ -3,12 +3,13 @@ import {SidecarError} from '../../errors/index.js';
 import type {Manifest} from '../../manifest/types.js';
 import {engineMessage, statusOf} from './engine-errors.js';
 import {networkName, projectFilter, projectLabels} from './naming.js';
+import type {CreationGuard} from './creation-guard.js';
 
 // The project's user-defined bridge network (pods form): its embedded DNS is
 // what lets pod A reach pod B as `B`. Labelled like everything else, so `down`
 // finds it without the supervisor. Idempotent: an existing network of this
 // project is reused (a second `up`, a pod recreated after podLost).
-export async function ensureNetwork(docker: Docker, manifest: Manifest): Promise<string | undefined> {
+export async function ensureNetwork(docker: Docker, manifest: Manifest, guard?: CreationGuard): Promise<string | undefined> {
   const name = networkName(manifest);
   if (name === undefined) return undefined;
   const labels = projectLabels(manifest);
@@ -19,7 +20,8 @@ export async function ensureNetwork(docker: Docker, manifest: Manifest): Promise
     throw notOurs(name);
   }
   try {
-    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels});
+    const create = () => docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels});
+    await (guard ? guard.ask(create) : create());
   } catch (error) {
     // Another `up` of this project created it in between: fine if it is ours.
     const raced = statusOf(error) === 409 ? await inspectNetwork(docker, name) : undefined;

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import {DockerRuntime} from '../../../src/runtime/docker/index.js';
 import {infraName, Label} from '../../../src/runtime/docker/naming.js';
-import {manifest, service} from '../../helpers/manifest-builder.js';
+import {manifest, podsManifest, service} from '../../helpers/manifest-builder.js';
 import {describeDocker, tempProject, TEST_IMAGES, until} from './docker-engine.js';
 import {EngineRecorder} from './engine-recorder.js';
 
@@ -48,5 +48,26 @@ describeDocker('teardown while containers are being created', () => {
     await expect(runtime.start(m.pods[0]!.app)).rejects.toThrow();
     const left = await docker.listContainers({all: true, filters: {label: [`${Label.project}=${name}`]}});
     expect(left.map((c) => `${c.Names[0]} ${c.State}`)).toEqual([]);
+  });
+
+  it('the project network (pods form) asked for before the teardown is removed with it', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const {dir, name} = tempProject('teardown-network');
+    const unit = (id: string) => service(id, 'app', {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 1000});
+    const m = podsManifest({name, dir, pods: [{name: 'a', app: unit('app')}, {name: 'b', app: unit('app')}]});
+    const isNetworkCreate = (c: {method: string; path: string}): boolean => c.method === 'POST' && c.path === '/networks/create';
+    const isNetworkList = (c: {method: string; path: string}): boolean => c.method === 'GET' && c.path === '/networks';
+    // The engine makes the network only once the teardown asked for its networks, and that list is answered only once it was made.
+    recorder.holdRequests(isNetworkCreate, (calls) => calls.some(isNetworkList), 3000);
+    recorder.holdAnswers(isNetworkList, (calls) => calls.filter(isNetworkCreate).every((c) => c.answered !== undefined), 3000);
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => new DockerRuntime().teardown(m, {removeVolumes: true}));
+    const preparing = runtime.prepare(m, {log: () => undefined}).catch((error: unknown) => error);
+    await until('the network asked for', () => recorder.calls.some(isNetworkCreate) || undefined);
+    await runtime.teardown(m, {removeVolumes: true});
+    await preparing;
+    const left = await docker.listNetworks({filters: {label: [`${Label.project}=${name}`]}});
+    expect(left.map((n) => n.Name)).toEqual([]);
   });
 });
