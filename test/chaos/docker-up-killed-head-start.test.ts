@@ -1,4 +1,5 @@
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {execa} from 'execa';
@@ -25,16 +26,18 @@ afterEach(async () => {
 
 // `up -d` through a recording proxy whose answer to the infra's creation is held
 // (the engine makes it): killed with SIGKILL once the container exists.
-async function killedUp(name: string): Promise<{p: Project; recorder: EngineRecorder; infra: string}> {
+// `via`: a symlink to the project directory, the path `up -d -f` is given.
+async function killedUp(name: string, via?: string): Promise<{p: Project; recorder: EngineRecorder; infra: string}> {
   const p = project(['version: 1', `name: ${name}`, 'app:', `  image: ${TEST_IMAGES.busybox}`, `  command: ${SERVE}`, ''].join('\n'));
-  const m = await loadManifest(path.join(p.dir, 'sidecar.yaml'));
+  if (via) symlinkSync(p.dir, via);
+  const m = await loadManifest(path.join(via ?? p.dir, 'sidecar.yaml'));
   const infra = infraName(m, m.pods[0]!.name);
   const recorder = await EngineRecorder.start();
   cleanups.push(() => recorder.close());
   cleanups.push(() => docker.getContainer(infra).remove({force: true}).catch(() => undefined));
   recorder.holdAnswers((c) => c.method === 'POST' && c.path === '/containers/create' && new URLSearchParams(c.query).get('name') === infra, () => false, 20_000);
   p.env = {...p.env, SIDECAR_INFRA_IMAGE: TEST_IMAGES.pause, DOCKER_HOST: `unix://${recorder.socketPath}`};
-  const up = execa(path.join(root, 'bin/run.js'), ['up', '-d', '--runtime', 'docker'], {reject: false, cwd: p.dir, env: p.env});
+  const up = execa(path.join(root, 'bin/run.js'), ['up', '-d', '--runtime', 'docker', ...(via ? ['-f', path.join(via, 'sidecar.yaml')] : [])], {reject: false, cwd: p.dir, env: p.env});
   await until('the infra made by the engine', () => docker.getContainer(infra).inspect().then(() => true, () => undefined), 30_000);
   up.kill('SIGKILL');
   await up;
@@ -52,6 +55,15 @@ describeDocker('chaos: `up -d` killed between its creation of the infra and the 
     expect(existsSync(path.join(p.dir, '.sidecar', 'infra-head-start.json'))).toBe(false);
     // Nothing is left to say the second time.
     expect((await cli(p, ['down'])).stdout).toContain('nothing is running');
+  });
+
+  it('`up -d -f` through a symlink to the project, then `down` from the directory itself: the infra is still found and removed', async () => {
+    const via = path.join(mkdtempSync(path.join(os.tmpdir(), 'sidecar-link-')), 'project');
+    const {p, infra} = await killedUp(`killedup3-${Date.now().toString(36)}`, via);
+    const down = await cli(p, ['down']);
+    expect(down.exitCode, down.all).toBe(0);
+    expect(down.stdout).toContain("an interrupted `up` had left the pod's infra container: removed it");
+    await expect(docker.getContainer(infra).inspect()).rejects.toMatchObject({statusCode: 404});
   });
 
   it('the next `up` removes it first and brings the stack up with an infra of its own', async () => {
@@ -84,7 +96,7 @@ describeDocker('chaos: `up -d` killed between its creation of the infra and the 
       const bystander = await docker.createContainer({name: `bystander-${Date.now().toString(36)}`, Image: TEST_IMAGES.pause, Labels: labels});
       cleanups.push(() => bystander.remove({force: true}).catch(() => undefined));
       const name = (await bystander.inspect()).Name.replace(/^\//, '');
-      writeFileSync(record, JSON.stringify({socketPath, name, labels: recorded}));
+      writeFileSync(record, JSON.stringify({socketPath, name, labels: recorded, dir: m.dir}));
       const down = await cli(p, ['down']);
       expect(down.exitCode, down.all).toBe(0);
       expect(down.stdout).toContain('nothing is running');

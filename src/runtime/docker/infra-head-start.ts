@@ -1,3 +1,4 @@
+import {realpathSync} from 'node:fs';
 import type {Manifest} from '../../manifest/types.js';
 import {unixRequest, type Answer} from '../engine/unix-get.js';
 import type {LocalDocker} from '../resolve-runtime.js';
@@ -40,6 +41,8 @@ export interface HeadStartRecord {
   socketPath: string;
   name: string;
   labels: Record<string, string>;
+  // The project directory as `up` spelled it (the directory label hashes this spelling).
+  dir: string;
 }
 
 const CREATE_DEADLINE_MS = 1000;
@@ -61,7 +64,7 @@ export async function headStartInfra(manifest: Manifest, engine: LocalDocker, re
   const {name, ...config} = infraSpec(manifest, pod, image, false);
   if (!name) return undefined;
   try {
-    record({socketPath: engine.socketPath, name, labels: projectLabels(manifest)});
+    record({socketPath: engine.socketPath, name, labels: projectLabels(manifest), dir: manifest.dir});
   } catch {
     return undefined;
   }
@@ -109,8 +112,11 @@ export async function clearHeadStart(files: {headStart: string; dir: string}, re
     typeof record.labels === 'object' &&
     record.labels !== null &&
     typeof record.labels[Label.project] === 'string' &&
-    // The directory is this one: a record copied from elsewhere names nothing here.
-    record.labels[Label.projectDir] === shortHash(files.dir, 8);
+    typeof record.dir === 'string' &&
+    record.labels[Label.projectDir] === shortHash(record.dir, 8) &&
+    // The directory is this one, however `up` spelled it (a symlink, /tmp on macOS):
+    // a record copied from elsewhere names nothing here.
+    sameDirectory(record.dir, files.dir);
   if (!valid) {
     remove(file);
     return 0;
@@ -138,4 +144,12 @@ export async function clearHeadStart(files: {headStart: string; dir: string}, re
   if (removed?.status !== 204 && removed?.status !== 404) return 0;
   remove(file);
   return removed.status === 204 ? 1 : 0;
+}
+
+function sameDirectory(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
