@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {readJson, readStateRecord, readSupervisorRecord, rememberLastRun, removeFile, type StateRecord} from '../host/state-file.js';
+import {readStateRecord, readSupervisorRecord, rememberLastRun, removeFile, type StateRecord} from '../host/state-file.js';
 import type {UnitIdentity} from '../runtime/types.js';
 import {SETTLE_WAIT_MS, unsettled} from '../host/claim-project.js';
 import {supervisorPeer} from '../host/find-supervisor.js';
@@ -64,7 +64,7 @@ async function killHungSupervisor(files: ProjectFiles): Promise<void> {
 async function reapUnderLock(files: ProjectFiles, options: {volumes: boolean}): Promise<DownResult> {
   const state = readStateRecord(files.state);
   // The pod's infra of an `up` killed before it handed the stack over (infra-head-start.ts).
-  const early = existsSync(files.headStart) ? await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files, readJson, removeFile) : 0;
+  const early = existsSync(files.headStart) ? await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files) : 0;
   if (!state && !existsSync(files.supervisor)) return early > 0 ? {outcome: 'reaped', runtime: 'docker', reaped: early, leftBy: 'interrupted up'} : {outcome: 'nothing', reaped: 0};
   const {loadManifest} = await import('../manifest/load.js');
   const result = await reapLeftovers(files, loadManifest, {volumes: options.volumes});

@@ -7,7 +7,7 @@ import type {RuntimeKind} from '../runtime/types.js';
 import {assertStackPortsFree} from '../runtime/process/port-check.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {selectPods} from '../supervisor/start-plan.js';
-import {readJson, readStateRecord, removeFile} from '../host/state-file.js';
+import {readStateRecord} from '../host/state-file.js';
 import {claimProject} from '../host/claim-project.js';
 import type {ProjectLock} from '../host/project-lock.js';
 import {projectFiles, type ProjectFiles} from '../host/project-files.js';
@@ -113,7 +113,7 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
 async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: RuntimeChoice, only: string[], forceBuild: boolean, loadManifest: (file: string) => Promise<Manifest>): Promise<Omit<UpPlan, 'losses'>> {
   let reaped = 0;
   // The pod's infra of an `up` killed before it handed the stack over (infra-head-start.ts): gone before this one makes its own.
-  if (existsSync(files.headStart)) await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files, readJson, removeFile);
+  if (existsSync(files.headStart)) await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files);
   const state = readStateRecord(files.state);
   if (existsSync(files.supervisor) || (state && state.phase !== 'done')) {
     reaped = (await reapLeftovers(files, loadManifest, {volumes: false})).reaped.length;

@@ -6,6 +6,10 @@ import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 import {infraSpec, probePorts} from './container-spec.js';
 import {Label, networkName, projectLabels, shortHash} from './naming.js';
 import {forcedPublished} from './probe-route.js';
+import {readJson, removeFile} from '../../host/state-file.js';
+
+// An engine's container id, as it may go into a request path.
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 // Issue 13.2: the pod's infra container takes the engine ~120-190 ms to start
 // (its network namespace, veth and addresses), the longest step of a Docker
@@ -86,7 +90,7 @@ export async function headStartInfra(manifest: Manifest, engine: LocalDocker, re
   } catch {
     return undefined;
   }
-  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return undefined;
+  if (typeof id !== 'string' || !CONTAINER_ID.test(id)) return undefined;
   unixRequest(engine.socketPath, 'POST', `/containers/${id}/start`, undefined, START_DEADLINE_MS, {unref: true}).catch(() => undefined);
   return {pod: pod.name, id};
 }
@@ -101,9 +105,9 @@ export async function dropHeadStart(engine: LocalDocker, head: HeadStart): Promi
 // project, this directory's hash, the infra role), then the record. Returns how
 // many containers went (0 or 1). Never throws for the engine: a record that
 // cannot be acted on now stays for the next try.
-export async function clearHeadStart(files: {headStart: string; dir: string}, read: (file: string) => unknown, remove: (file: string) => void): Promise<number> {
+export async function clearHeadStart(files: {headStart: string; dir: string}): Promise<number> {
   const file = files.headStart;
-  const record = read(file) as Partial<HeadStartRecord> | undefined;
+  const record = readJson<Partial<HeadStartRecord>>(file);
   const valid =
     typeof record?.socketPath === 'string' &&
     record.socketPath.startsWith('/') &&
@@ -118,7 +122,7 @@ export async function clearHeadStart(files: {headStart: string; dir: string}, re
     // a record copied from elsewhere names nothing here.
     sameDirectory(record.dir, files.dir);
   if (!valid) {
-    remove(file);
+    removeFile(file);
     return 0;
   }
   const {socketPath, name, labels} = record as HeadStartRecord;
@@ -126,7 +130,7 @@ export async function clearHeadStart(files: {headStart: string; dir: string}, re
   try {
     const inspected = await unixRequest(socketPath, 'GET', `/containers/${name}/json`, undefined, 5000);
     if (inspected.status === 404) {
-      remove(file);
+      removeFile(file);
       return 0;
     }
     if (inspected.status !== 200) return 0;
@@ -136,13 +140,13 @@ export async function clearHeadStart(files: {headStart: string; dir: string}, re
   }
   const held = found.Config?.Labels ?? {};
   const ours = held[Label.project] === labels[Label.project] && held[Label.projectDir] === labels[Label.projectDir] && held[Label.role] === 'infra';
-  if (!ours || typeof found.Id !== 'string' || !/^[0-9a-f]{64}$/.test(found.Id)) {
-    remove(file);
+  if (!ours || typeof found.Id !== 'string' || !CONTAINER_ID.test(found.Id)) {
+    removeFile(file);
     return 0;
   }
   const removed = await unixRequest(socketPath, 'DELETE', `/containers/${found.Id}?force=true&v=true`, undefined, 15_000).catch(() => undefined);
   if (removed?.status !== 204 && removed?.status !== 404) return 0;
-  remove(file);
+  removeFile(file);
   return removed.status === 204 ? 1 : 0;
 }
 
