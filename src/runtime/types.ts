@@ -118,6 +118,11 @@ export interface Runtime extends ProbeAccess {
   precreate?(services: Service[], manifest?: Manifest): void;
   // Create and start one unit; output lines flow to events.log.
   start(service: Service): Promise<RunningUnit>;
+  // Optional: how long start() takes before the unit's process runs, for a unit
+  // made ahead (docker: the engine starting a created container, as measured on
+  // this engine). A restart is begun that much before its backoff ends, so that
+  // the unit runs again when DESIGN 4's delay after the exit is over.
+  restartLeadMs?(): number;
   // `up` on a running stack: get a changed service's image ready before its
   // running unit is stopped (Compose builds before it recreates), so a failing
   // build leaves the old unit running. Nothing to do under the process runtime.

@@ -196,13 +196,17 @@ export class UnitDriver {
     const now = this.host.clock.now();
     const delay = backoffDelay(unit.attempt, this.host.random);
     // Issue 13.3: the backoff counts from the exit seen, so its timer is set
-    // first; the transition's events and what is made ahead come after it.
+    // first; the transition's events and what is made ahead come after it. The
+    // unit runs again when the delay is over: a runtime whose start takes time of
+    // its own (docker: the engine starting the container) begins it that much
+    // earlier, never by more than half the delay.
+    const lead = Math.min(Math.max(this.host.runtime.restartLeadMs?.() ?? 0, 0), delay / 2);
     unit.restartTimer = this.host.clock.setTimeout(() => {
       unit.restartTimer = undefined;
       if (unit.state !== 'backoff' || (this.host.phase() !== 'up' && this.host.phase() !== 'starting')) return;
       unit.restarts++;
       void this.spawn(unit);
-    }, delay);
+    }, Math.round(delay - lead));
     unit.attempt++;
     unit.transition('backoff', why);
     unit.nextRestartAt = now + delay;

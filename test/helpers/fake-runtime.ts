@@ -31,6 +31,13 @@ export class FakeRuntime implements Runtime {
   readonly precreated: string[] = [];
   precreateCostMs = 0;
 
+  // What restartLeadMs() answers (docker: the engine's measured start time).
+  restartLead = 0;
+
+  restartLeadMs(): number {
+    return this.restartLead;
+  }
+
   precreate(services: Service[]): void {
     this.precreated.push(...services.map((s) => s.id));
     this.clock.elapse(this.precreateCostMs);

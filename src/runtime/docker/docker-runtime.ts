@@ -26,6 +26,7 @@ import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {signalDirectly} from './host-process.js';
 import {PrecreatedContainers} from './precreated.js';
+import {StartLead} from './start-lead.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
 import type {HeadStart} from './infra-head-start.js';
@@ -66,6 +67,7 @@ export class DockerRuntime implements Runtime {
   // `up --watch`: what each new container gets before it starts.
   private initialSync: InitialSync | undefined;
   private readonly precreated = new PrecreatedContainers();
+  private readonly startLead = new StartLead();
   private readonly fresh: FreshContainers;
   // What the stack will start, by pod, told before prepare(): created once the pod's infra exists.
   private readonly planned = new Map<string, Service[]>();
@@ -181,7 +183,10 @@ export class DockerRuntime implements Runtime {
       initial = await this.initialSync?.(service);
       if (initial) await putFiles(container, service.id, initial.copy);
       logsEnded(ahead?.logsEnded ?? (await attachLogs(docker, container, service.id, (line) => events.log(line))).ended);
+      const startingAt = performance.now();
       await container.start();
+      // Only a start with nothing else before it, as a restart's is.
+      if (ahead && !initial) this.startLead.note(performance.now() - startingAt);
       this.units.pin(container.id, container.inspect());
       if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
     } catch (error) {
@@ -192,6 +197,10 @@ export class DockerRuntime implements Runtime {
     // Deleted since `up` but in the image: removing needs a running container (exec).
     if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => events.notice?.(engineMessage(error)));
     return unit;
+  }
+
+  restartLeadMs(): number {
+    return this.startLead.ms();
   }
 
   // Issue 13.2: a pod's containers are created together, before the first starts.
