@@ -11,6 +11,7 @@ import type {ProjectFiles} from './project-files.js';
 import {earlyExitError, markRun} from './start-failure.js';
 import {handOver, takePrespawned} from './prespawn.js';
 import {supervisorEnv} from './supervisor-env.js';
+import {warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
 
 export interface SupervisorArgs {
   manifestFile: string;
@@ -66,6 +67,8 @@ async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest:
     seen.started = true;
     child.once('exit', (code) => (seen.exited = code));
     handOver(prespawned, args);
+    // Its first service joins a cgroup ~15 ms from now: the kernel's wait for that starts here.
+    if (args.runtime === 'process') warmCgroupMoves();
   } else {
     child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
     seen.started = true;
