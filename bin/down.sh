@@ -12,6 +12,9 @@
 # Node refuses, issue 9.7), a record it cannot read, a supervisor that is slow.
 # Nothing from the manifest or the record reaches a command line unchecked.
 
+[ -r "${sidecar_sh%/*}/project.sh" ] || return
+. "${sidecar_sh%/*}/project.sh"
+
 sidecar_sh_down() {
   # Globbing off (bash takes SHELLOPTS from the environment) would hide every symlink below.
   case $- in *f*) return ;; esac
@@ -36,19 +39,7 @@ sidecar_sh_down() {
     esac
     shift
   done
-  case $sd_file in '' | -* | */) return ;; esac
-  # The project directory as Node's path.dirname(path.resolve(file)) finds it: the
-  # same unless the name itself is `.` or `..`, or a `..` follows a component (a
-  # link there resolves otherwise); leading `../` are the same either way.
-  case /$sd_file in */. | */..) return ;; esac
-  case $sd_file in */*) sd_dir=${sd_file%/*} ;; *) sd_dir=. ;; esac
-  [ -n "$sd_dir" ] || return
-  sd_rest=$sd_dir/
-  while :; do case $sd_rest in ../*) sd_rest=${sd_rest#../} ;; *) break ;; esac; done
-  case /$sd_rest in */../*) return ;; esac
-  sd_state=$sd_dir/.sidecar
-  [ -d "$sd_state" ] && [ ! -L "$sd_state" ] && [ -O "$sd_state" ] || return
-  sidecar_sh_linked "$sd_state" root && return
+  sidecar_sh_state || return
   sidecar_sh_record || return
   [ "$sd_detached" = true ] || return
   sidecar_sh_alive "$sd_pid" "$sd_start" || return
@@ -91,28 +82,6 @@ sidecar_sh_down() {
   fi
   printf 'stopped %s\n' "$sd_name"
   exit 0
-}
-
-# Whether DIR holds a symlink where src/runtime/safe-state-dir.ts's assertStateTree
-# refuses one: in .sidecar/, in its logs/ and volumes/, and in a pod's logs/<pod>/.
-# A directory it cannot list counts as one (Node's readdir fails there).
-sidecar_sh_linked() {
-  [ -r "$1" ] && [ -x "$1" ] || return 0
-  for sd_entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
-    [ -L "$sd_entry" ] && return 0
-    case $2/${sd_entry##*/} in
-      root/logs)
-        [ -d "$sd_entry" ] || return 0
-        sidecar_sh_linked "$sd_entry" logs && return 0
-        ;;
-      root/volumes)
-        [ -d "$sd_entry" ] || return 0
-        sidecar_sh_linked "$sd_entry" leaf && return 0
-        ;;
-      logs/*) [ -d "$sd_entry" ] && sidecar_sh_linked "$sd_entry" leaf && return 0 ;;
-    esac
-  done
-  return 1
 }
 
 # Reads supervisor.json (src/host/state-file.ts: one key per line, two spaces in)

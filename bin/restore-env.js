@@ -7,3 +7,10 @@ if (saved !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = saved;
   delete process.env.SIDECAR_SAVED_NODE_EXTRA_CA_CERTS;
 }
+// bin/up.sh's supervisor started ahead (`PID FIFO`, src/host/shell-prespawn.ts):
+// for this process only, never for anything it starts.
+const shellPrespawned = process.env.SIDECAR_PRESPAWNED;
+if (shellPrespawned !== undefined) {
+  delete process.env.SIDECAR_PRESPAWNED;
+  globalThis[Symbol.for('sidecar.shellPrespawned')] = shellPrespawned;
+}

@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; if [ "${1-}" = down ]; then sidecar_sh=$0; [ -L "$0" ] && sidecar_sh=$(readlink -f "$0"); sidecar_sh=${sidecar_sh%/*}/down.sh; [ -r "$sidecar_sh" ] && . "$sidecar_sh"; fi; case "${DOCKER_HOST-}" in ""|unix://*|/*) if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then SIDECAR_SAVED_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SIDECAR_SAVED_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac; exec node "$0" "$@"
+":" //; case "${1-}" in up|down) sidecar_sh=$0; [ -L "$0" ] && sidecar_sh=$(readlink -f "$0"); sidecar_sh=${sidecar_sh%/*}/$1.sh;; esac; if [ "${1-}" = down ] && [ -r "$sidecar_sh" ]; then . "$sidecar_sh"; fi; case "${DOCKER_HOST-}" in ""|unix://*|/*) if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then SIDECAR_SAVED_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SIDECAR_SAVED_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi;; esac; if [ "${1-}" = up ] && [ -r "$sidecar_sh" ]; then . "$sidecar_sh"; fi; exec node "$0" "$@"
 // Entry point, run by sh then node (line 2 is both a shell command and a JS
 // comment): a plain `down` of a detached stack is done by sh alone (bin/down.sh,
 // which returns here at any doubt; issue 13.1). When the Docker engine is local, Node starts without

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {supervisorEnv} from './supervisor-env.js';
+import {takeShellPrespawn} from './shell-prespawn.js';
+import {warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
 
 // Issue 13.1: `up -d` / `up --wait` spend most of their time in two Node start-ups
 // one after the other, the CLI's and then the detached supervisor's. bin/run.js
@@ -18,12 +20,20 @@ import {supervisorEnv} from './supervisor-env.js';
 export const PRESPAWN_KEY = Symbol.for('sidecar.prespawnedSupervisor');
 export const ARGS_ON_FD3 = '--args-on-fd3';
 
+// A supervisor started ahead of the CLI's checks: by this module, or by the
+// shell before Node (bin/up.sh, shell-prespawn.ts). Either way the CLI's child.
 export interface Prespawned {
   // The project directory it was started in (its cwd); used only for that project.
   dir: string;
-  child: ChildProcess;
-  // Set once it exited (code, or null for a signal).
-  exited?: number | null;
+  pid: number;
+  // Its exit code once it ended (null: by a signal, or not known); undefined while it runs.
+  exited(): number | null | undefined;
+  // Sends the arguments; false when they cannot reach it.
+  send(text: string): boolean | Promise<boolean>;
+  // SIGKILL, while it has not ended (our own child, never reaped: its pid is still its own).
+  kill(): void;
+  // Whether the wait for the first service's cgroup move was already begun for it (warm-moves.ts).
+  warmed?: boolean;
 }
 
 // The words of `up` that start a detached supervisor; anything unusual (help, a
@@ -51,6 +61,13 @@ export function prespawnTarget(argv: readonly string[], env: NodeJS.ProcessEnv):
 // is created here, before the manifest is checked).
 export function prespawnSupervisor(manifestFile: string, runtime?: string, entry = fileURLToPath(new URL('../../bin/supervisor.js', import.meta.url))): Prespawned | undefined {
   const dir = path.dirname(path.resolve(manifestFile));
+  // Started before Node by the shell (bin/up.sh): ~15 ms sooner.
+  const shell = takeShellPrespawn(dir);
+  if (shell) {
+    // Its first service joins a cgroup ~20 ms from now (warm-moves.ts).
+    if (runtime === 'process') shell.warmed = warmCgroupMoves();
+    return register(shell);
+  }
   let out: number;
   try {
     const root = lstatSync(path.join(dir, '.sidecar'));
@@ -69,16 +86,39 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
   } finally {
     closeSync(out);
   }
-  const prespawned: Prespawned = {dir, child};
-  child.once('exit', (code) => (prespawned.exited = code));
-  child.once('error', () => (prespawned.exited ??= null));
+  const prespawned = fromChild(dir, child);
   child.unref();
   const pipe = child.stdio[3] as (Writable & {unref?: () => void}) | null;
   pipe?.on('error', () => undefined);
   pipe?.unref?.();
-  // Not handed over by the time this CLI exits: it did nothing yet, end it.
+  return register(prespawned);
+}
+
+// A supervisor started by spawn() with a pipe on its fd 3.
+export function fromChild(dir: string, child: ChildProcess): Prespawned {
+  let code: number | null | undefined;
+  child.once('exit', (exitCode) => (code = exitCode));
+  child.once('error', () => (code ??= null));
+  return {
+    dir,
+    pid: child.pid ?? -1,
+    exited: () => code,
+    send: (text) => {
+      const pipe = child.stdio[3] as Writable | null;
+      if (!pipe) return false;
+      pipe.end(text);
+      return true;
+    },
+    kill: () => {
+      if (code === undefined) child.kill('SIGKILL');
+    },
+  };
+}
+
+// The one taken by the CLI; not handed over by the time the CLI exits, it did nothing yet: ended.
+export function register(prespawned: Prespawned): Prespawned {
   process.once('exit', () => {
-    if ((globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] === prespawned && prespawned.exited === undefined) child.kill('SIGKILL');
+    if ((globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] === prespawned) prespawned.kill();
   });
   (globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] = prespawned;
   return prespawned;
@@ -88,13 +128,14 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
 export function takePrespawned(dir: string): Prespawned | undefined {
   const store = globalThis as Record<symbol, unknown>;
   const prespawned = store[PRESPAWN_KEY] as Prespawned | undefined;
-  if (!prespawned || prespawned.dir !== dir || prespawned.exited !== undefined || prespawned.child.stdio[3] == null) return undefined;
+  if (!prespawned || prespawned.dir !== dir || prespawned.exited() !== undefined) return undefined;
   delete store[PRESPAWN_KEY];
   return prespawned;
 }
 
-// Sends the arguments; the supervisor reads them to the end of the pipe.
-export function handOver(prespawned: Prespawned, args: unknown): void {
-  const pipe = prespawned.child.stdio[3] as Writable;
-  pipe.end(JSON.stringify(args));
+// Sends the arguments; false when they cannot reach it (then it is ended).
+export async function handOver(prespawned: Prespawned, args: unknown): Promise<boolean> {
+  if (await prespawned.send(JSON.stringify(args))) return true;
+  prespawned.kill();
+  return false;
 }

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {closeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {SidecarError} from '../errors/index.js';
@@ -60,25 +60,26 @@ async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest:
   const out = openAppendNoFollow(files.supervisorLog);
   // Started by bin/run.js before the CLI loaded (issue 13.1): only the arguments are left to send.
   const prespawned = takePrespawned(files.dir);
-  let child: ChildProcess;
-  if (prespawned) {
+  let child: {pid: number | undefined; exited: () => number | null | undefined};
+  if (prespawned && (await handOver(prespawned, args))) {
     closeSync(out);
-    child = prespawned.child;
+    child = prespawned;
     seen.started = true;
-    child.once('exit', (code) => (seen.exited = code));
-    handOver(prespawned, args);
     // Its first service joins a cgroup ~15 ms from now: the kernel's wait for that starts here.
-    if (args.runtime === 'process') warmCgroupMoves();
+    if (args.runtime === 'process' && !prespawned.warmed) warmCgroupMoves();
   } else {
-    child = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
+    const spawned = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
     seen.started = true;
     closeSync(out);
-    child.once('exit', (code) => (seen.exited = code));
-    child.once('error', () => (seen.exited ??= null));
-    child.unref();
+    let code: number | null | undefined;
+    spawned.once('exit', (exitCode) => (code = exitCode));
+    spawned.once('error', () => (code ??= null));
+    spawned.unref();
+    child = {pid: spawned.pid, exited: () => code};
   }
   const deadline = Date.now() + ANSWER_TIMEOUT_MS;
   for (;;) {
+    seen.exited = child.exited();
     // Its record names its socket (which may be in a private temp dir); only our child counts.
     if (readSupervisorRecord(files.supervisor)?.pid === child.pid) {
       const live = await findSupervisor(files);

@@ -1,7 +1,8 @@
 // The detached supervisor (`up -d`, `up --wait`): a plain node entry, no oclif, so
 // it starts fast and stays small. It owns the stack until `down`, a signal, or the
 // app's completion, then removes its socket and record and exits.
-import {readFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
+import path from 'node:path';
 import {Socket} from 'node:net';
 import {SidecarError, fromOsError} from '../errors/index.js';
 import type {Manifest} from '../manifest/types.js';
@@ -106,16 +107,62 @@ process.stderr.on('error', () => undefined);
 
 // Started ahead by bin/run.js (prespawn.ts): the arguments come on fd 3 once the
 // CLI has checked everything; a pipe closed with nothing on it means not needed.
+// Started by the shell (bin/up.sh, `--handover=NAME`): fd 3 is the FIFO
+// .sidecar/NAME, opened read-write, so no end ever comes: the arguments are one
+// line, and a CLI that is gone (this process handed to another parent) or an
+// empty line means not needed.
 async function readArgs(): Promise<SupervisorArgs | undefined> {
   if (process.argv[2] !== ARGS_ON_FD3) return JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
+  const flags = process.argv.slice(3);
   // `up --runtime X` named the runtime: load it while waiting.
-  if (process.argv[3]?.startsWith('--runtime=')) preloadRuntime(process.argv[3].slice('--runtime='.length));
+  const runtime = flags.find((flag) => flag.startsWith('--runtime='));
+  if (runtime) preloadRuntime(runtime.slice('--runtime='.length));
+  const handover = flags.find((flag) => /^--handover=handover-\d+$/.test(flag))?.slice('--handover='.length);
   const pipe = new Socket({fd: 3, readable: true, writable: false});
+  const text = await (handover ? readLine(pipe, path.join('.sidecar', handover)) : readAll(pipe));
+  pipe.destroy();
+  return text === '' ? undefined : (JSON.parse(text) as SupervisorArgs);
+}
+
+async function readAll(pipe: Socket): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of pipe) chunks.push(chunk as Buffer);
-  pipe.destroy();
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text === '' ? undefined : (JSON.parse(text) as SupervisorArgs);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// The FIFO is named after the CLI (its pid: the shell's, which became the CLI),
+// this process's parent until the CLI is gone, even before this process started.
+async function readLine(pipe: Socket, fifo: string): Promise<string> {
+  const cli = Number(path.basename(fifo).slice('handover-'.length));
+  const orphaned = new Promise<string>((resolve) => {
+    const gone = (): boolean => process.ppid !== cli;
+    if (gone()) return resolve('');
+    const timer = setInterval(() => {
+      if (!gone()) return;
+      clearInterval(timer);
+      resolve('');
+    }, 50);
+    pipe.once('close', () => clearInterval(timer));
+  });
+  const line = (async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of pipe) {
+      chunks.push(chunk as Buffer);
+      if ((chunk as Buffer).includes(10)) break;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.slice(0, Math.max(text.indexOf('\n'), 0));
+  })();
+  try {
+    return await Promise.race([line, orphaned]);
+  } finally {
+    // The CLI removes it once written; gone here too whatever happened (a name of ours, checked above).
+    try {
+      rmSync(fifo, {force: true});
+    } catch {
+      // Not a file to remove (a directory by that name): left as it is.
+    }
+  }
 }
 
 readArgs()

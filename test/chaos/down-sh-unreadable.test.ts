@@ -23,9 +23,9 @@ describeWithSecondUser('bin/down.sh: a directory in .sidecar/ it cannot list', (
     for (const p of [dir, state, logs, path.join(logs, 'app.log')]) chownSync(p, uid, uid);
     chmodSync(dir, 0o755);
     chmodSync(state, 0o700);
-    // `sidecar_sh_linked DIR root` after sourcing (a `--json` down returns at once): "linked" or "clean".
+    // `sidecar_sh_linked DIR root` after sourcing as bin/run.js does (with sidecar_sh set; a `--json` down returns at once): "linked" or "clean".
     const linked = (): string =>
-      execFileSync('setpriv', [`--reuid=${CHAOS_USER}`, `--regid=${CHAOS_USER}`, '--clear-groups', 'dash', '-c', `. "$1" down --json; if sidecar_sh_linked "$2" root; then echo linked; else echo clean; fi`, 'sh', downSh, state], {encoding: 'utf8'}).trim();
+      execFileSync('setpriv', [`--reuid=${CHAOS_USER}`, `--regid=${CHAOS_USER}`, '--clear-groups', 'dash', '-c', `sidecar_sh=$1; . "$1" down --json; if sidecar_sh_linked "$2" root; then echo linked; else echo clean; fi`, 'sh', downSh, state], {encoding: 'utf8'}).trim();
     expect(linked()).toBe('clean');
     const link = path.join(logs, 'elsewhere.log');
     symlinkSync('/etc/passwd', link);

@@ -6,7 +6,7 @@ import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {processStartTime} from '../../../src/runtime/process/process-start-time.js';
 import {currentBootId} from '../../../src/runtime/process/proc-table.js';
-import {PRESPAWN_KEY, type Prespawned} from '../../../src/host/prespawn.js';
+import {fromChild, PRESPAWN_KEY, type Prespawned} from '../../../src/host/prespawn.js';
 import {projectFiles} from '../../../src/host/project-files.js';
 import {spawnSupervisor, type SupervisorArgs} from '../../../src/host/spawn-supervisor.js';
 
@@ -38,7 +38,7 @@ describe('spawnSupervisor', () => {
     const child = spawn(process.execPath, ['-e', 'process.stderr.write("cannot go on\\n"); process.exit(3)'], {stdio: ['ignore', 'ignore', 'ignore', 'pipe']});
     // As prespawnSupervisor does: a pipe the child closed is not an error of the CLI's.
     child.stdio[3]?.on('error', () => undefined);
-    const prespawned: Prespawned = {dir: files.dir, child};
+    const prespawned: Prespawned = fromChild(files.dir, child);
     (globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] = prespawned;
     let calls = 0;
     await expect(spawnSupervisor(files, args, undefined, async () => void calls++)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED', message: expect.stringContaining('exited with code 3') as unknown});
@@ -68,7 +68,7 @@ describe('spawnSupervisor', () => {
     await new Promise<void>((resolve) => server.listen(files.socket, resolve));
     ends.push(() => server.close());
     writeFileSync(files.supervisor, JSON.stringify({pid: child.pid, startTime: processStartTime(child.pid!), bootId: currentBootId(), socket: files.socket, project: 'p', runtime: 'docker', manifestFile: 'sidecar.yaml', startedAt: Date.now(), detached: true}));
-    (globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] = {dir: files.dir, child} satisfies Prespawned;
+    (globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] = fromChild(files.dir, child);
     let calls = 0;
     await expect(spawnSupervisor(files, args, undefined, async () => void calls++)).rejects.toMatchObject({code: 'SIDECAR_SOCKET_UNTRUSTED'});
     expect(child.exitCode).toBeNull();

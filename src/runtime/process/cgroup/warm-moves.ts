@@ -1,5 +1,6 @@
-import {spawn} from 'node:child_process';
+import type {spawn as Spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 
 // Issue 13.1: on a quiet machine the first move of a process into a cgroup waits
 // for an RCU grace period (10-20 ms here: the kernel's cgroup_threadgroup_rwsem
@@ -8,25 +9,31 @@ import {readFileSync} from 'node:fs';
 // (unit-limits.ts), so the first service of a stack paid that wait on its way to
 // its start. warmCgroupMoves() has a short-lived shell move itself into the
 // group it is already in (nothing changes; the file comes from /proc/self/cgroup,
-// never from the manifest): called ~15 ms before the first join (the CLI, as it
-// hands a process-runtime stack over to the supervisor it started ahead), that
-// wait runs alongside the supervisor's start instead of on the service's.
+// never from the manifest): called ~15-20 ms before the first join (the CLI:
+// as it adopts the supervisor bin/up.sh started, or as it hands a stack over to
+// one it started itself), that wait runs alongside the supervisor's start
+// instead of on the service's.
 // Anything that fails (no cgroups, no write access) is ignored: the first join
 // is then as slow as before, nothing else.
-export function warmCgroupMoves(): void {
+// Whether the move was begun.
+export function warmCgroupMoves(): boolean {
   let file: string | undefined;
   try {
     file = ownProcsFile(readFileSync('/proc/self/cgroup', 'utf8'));
   } catch {
-    return;
+    return false;
   }
-  if (!file) return;
+  if (!file) return false;
   try {
+    // Loaded here: bin/run.js's boot bundle carries this module, and most commands start nothing.
+    const {spawn} = createRequire(import.meta.url)('node:child_process') as {spawn: typeof Spawn};
     const child = spawn('/bin/sh', ['-c', 'echo $$ > "$1"', 'sh', file], {stdio: 'ignore'});
     child.on('error', () => undefined);
     child.unref();
+    return true;
   } catch {
     // No shell to start: nothing to warm.
+    return false;
   }
 }
 

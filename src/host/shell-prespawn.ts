@@ -1,0 +1,123 @@
+import {closeSync, constants, lstatSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import type {Prespawned} from './prespawn.js';
+
+// Issue 13.1: bin/up.sh starts the detached supervisor of `up -d`/`up --wait`
+// before Node starts the CLI, and tells the CLI `PID FIFO` in SIDECAR_PRESPAWNED,
+// which bin/restore-env.js takes out of the environment first thing and keeps
+// here. The supervisor is the CLI's own child (the shell forked it, then became
+// the CLI), waiting on fd 3 (the FIFO, opened read-write) for one line: its
+// arguments as JSON. Loaded by bin/run.js in the boot bundle: node builtins only.
+export const SHELL_PRESPAWN_KEY = Symbol.for('sidecar.shellPrespawned');
+const FIFO_NAME = /^handover-\d+$/;
+// The shell makes the FIFO as the supervisor starts: a CLI quicker than that waits this long for it.
+const FIFO_WAIT_MS = 2000;
+
+// The supervisor the shell started, for the project in `dir`; one started for
+// another directory (or that is not our child) is not used, and ended if ours.
+export function takeShellPrespawn(dir: string): Prespawned | undefined {
+  const store = globalThis as Record<symbol, unknown>;
+  const value = store[SHELL_PRESPAWN_KEY];
+  delete store[SHELL_PRESPAWN_KEY];
+  const match = typeof value === 'string' ? /^([1-9]\d*) (\/.+)$/.exec(value) : null;
+  if (!match) return undefined;
+  const pid = Number(match[1]);
+  const fifo = match[2]!;
+  // Never a signal to a process we did not start: our child, alive (not yet reaped, so its pid is its own).
+  if (procState(pid)?.ppid !== process.pid) return undefined;
+  const prespawned = shellStarted(dir, pid, fifo);
+  if (!FIFO_NAME.test(path.basename(fifo)) || !sameDir(path.dirname(fifo), path.join(dir, '.sidecar'))) {
+    prespawned.kill();
+    return undefined;
+  }
+  return prespawned;
+}
+
+function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
+  const exited = (): number | null | undefined => {
+    const state = procState(pid);
+    if (!state || state.ppid !== process.pid) return null;
+    return state.state === 'Z' || state.state === 'X' ? state.exitCode : undefined;
+  };
+  return {
+    dir,
+    pid,
+    exited,
+    send: async (text) => {
+      const deadline = Date.now() + FIFO_WAIT_MS;
+      for (;;) {
+        const sent = writeLine(fifo, text);
+        if (sent !== 'not-yet') return sent;
+        if (exited() !== undefined || Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    kill: () => {
+      if (exited() === undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Ended meanwhile.
+        }
+      }
+      removeFifo(fifo);
+    },
+  };
+}
+
+// One line to the FIFO, without waiting: 'not-yet' while it is not there or no one reads it.
+function writeLine(fifo: string, text: string): boolean | 'not-yet' {
+  let fd: number;
+  try {
+    const stat = lstatSync(fifo);
+    if (!stat.isFIFO() || stat.uid !== process.getuid?.()) return false;
+    fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENXIO' ? 'not-yet' : false;
+  }
+  try {
+    const data = Buffer.from(`${text}\n`);
+    // An empty FIFO takes 64 KiB at once; arguments are a few hundred bytes.
+    let written = 0;
+    while (written < data.length) written += writeSync(fd, data, written);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+    removeFifo(fifo);
+  }
+}
+
+function removeFifo(fifo: string): void {
+  try {
+    const stat = lstatSync(fifo);
+    if (stat.isFIFO() && stat.uid === process.getuid?.()) unlinkSync(fifo);
+  } catch {
+    // Gone already (the supervisor removes it too).
+  }
+}
+
+function sameDir(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+// /proc/PID/stat: the state (field 3), the parent (4) and, for a zombie, the
+// exit status (52, Linux 3.5+; as waitpid gives it). Fields resume after the last ')'.
+export function procState(pid: number): {state: string; ppid: number; exitCode: number | null} | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
+  const status = Number(fields[49]);
+  const exitCode = Number.isInteger(status) && (status & 0x7f) === 0 ? (status >> 8) & 0xff : null;
+  return {state: fields[0] ?? '', ppid: Number(fields[1]), exitCode};
+}
