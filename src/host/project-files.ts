@@ -23,6 +23,8 @@ export interface ProjectFiles {
   // The pod's infra `up` is creating for its supervisor, from just before its
   // creation until the hand-over (src/runtime/docker/infra-head-start.ts).
   headStart: string;
+  // The last full load of the manifest, with what it depends on (src/manifest/load-cache.ts).
+  loadCache: string;
 }
 
 export function projectFiles(projectDir: string): ProjectFiles {
@@ -41,5 +43,6 @@ export function projectFiles(projectDir: string): ProjectFiles {
     lastRun: path.join(root, 'last-run.json'),
     downRequest: path.join(root, 'down.request'),
     headStart: path.join(root, 'infra-head-start.json'),
+    loadCache: path.join(root, 'load-cache.json'),
   };
 }

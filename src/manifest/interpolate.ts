@@ -1,9 +1,5 @@
-import {statSync} from 'node:fs';
-import path from 'node:path';
 import {Scalar, visit} from 'yaml';
 import type {Problem} from '../errors/index.js';
-import {readEnvFile, type EnvFileRead} from './dotenv.js';
-import {invalid} from './parse.js';
 import {interpolateString} from './interpolate-string.js';
 import {chainPath, pathToString, placeAtOffset, type ManifestSource} from './source.js';
 
@@ -19,31 +15,13 @@ export interface InterpolationOutcome {
   problems: Problem[];
   // Variables used but set nowhere (substituted with "", as Compose does).
   unset: string[];
+  // Every variable looked up, set or not: what the outcome depends on (load-cache.ts).
+  looked: string[];
   // By manifest path (`app.health.http.port`, `app.ports[0]`).
   origins: Map<string, InterpolationOrigin>;
 }
 
-// The environment interpolation reads: the process environment wins over a
-// `.env` beside the manifest, as in Compose. A `.env` that is there but is not a
-// readable regular file of at most 1 MB is an invalid manifest (issue 9.9).
-export function interpolationEnv(manifestPath: string, env: NodeJS.ProcessEnv = process.env, displayPath = manifestPath): Record<string, string> {
-  const display = path.join(path.dirname(displayPath), '.env');
-  const file = path.join(path.dirname(manifestPath), '.env');
-  // A `.env` directory is a Python virtualenv, not ours: as good as no file.
-  const read: EnvFileRead = isDirectory(file) ? {ok: false, missing: true, message: '', suggestion: '', line: 1, column: 1} : readEnvFile(file, display);
-  if (!read.ok && !read.missing) throw invalid([{message: read.message, place: {file: display, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
-  const out: Record<string, string> = read.ok ? {...read.values} : {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  return out;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export {interpolationEnv} from './interpolation-env.js';
 
 // Stage 2: substitute variables in every scalar value, in place, before
 // validation. Keys are not interpolated. Values stay strings whatever the YAML
@@ -52,7 +30,11 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
   const problems: Problem[] = [];
   const unset = new Set<string>();
   const origins = new Map<string, InterpolationOrigin>();
-  const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined);
+  const looked = new Set<string>();
+  const lookup = (name: string) => {
+    looked.add(name);
+    return Object.hasOwn(env, name) ? env[name] : undefined;
+  };
   const indexes = new WeakMap<object, Map<unknown, number>>();
   visit(source.doc, {
     Scalar(key, node, ancestors) {
@@ -75,5 +57,5 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
       node.value = result.value;
     },
   });
-  return {problems, unset: [...unset].sort(), origins};
+  return {problems, unset: [...unset].sort(), origins, looked: [...looked].sort()};
 }

@@ -31,6 +31,9 @@ export interface LoadResult {
   warnings: string[];
   // What a Kubernetes file read as input cannot carry over (issue 12.2); empty for a sidecar.yaml.
   losses: Loss[];
+  // A sidecar.yaml's: its text and every variable interpolation looked up, what
+  // the result depends on besides the code and the home directory (load-cache.ts).
+  inputs?: {text: string; variables: string[]};
 }
 
 // parse → interpolate → schema-validate → normalize → graph checks. Every
@@ -40,7 +43,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   const text = readManifestText(file);
   if (looksLikeKubernetes(text)) return loadKubernetes(file, text);
   const source = parseManifest(file);
-  const {problems, unset, origins} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
+  const {problems, unset, origins, looked} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
   problems.push(...nulByteProblems(source));
   let data: Record<string, unknown>;
   try {
@@ -62,7 +65,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   rememberSource(normalized.manifest, source);
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
-  return {manifest: normalized.manifest, warnings, losses: []};
+  return {manifest: normalized.manifest, warnings, losses: [], inputs: {text: source.text, variables: looked}};
 }
 
 function loadKubernetes(file: string, text: string): LoadResult {

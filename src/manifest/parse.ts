@@ -4,6 +4,7 @@ import {LineCounter, isCollection, isMap, isScalar, isSeq, parseDocument, visit,
 import {SidecarError, type Problem} from '../errors/index.js';
 import {MAX_MANIFEST_BYTES, readTextFile, type TextFile} from './read-text-file.js';
 import {placeAtOffset, type ManifestSource} from './source.js';
+import {invalid} from './invalid.js';
 
 const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two keys',
@@ -202,15 +203,4 @@ function unquotedSubstitutionInFlow(line: string): boolean {
   return false;
 }
 
-export function invalid(problems: Problem[]): SidecarError {
-  const sorted = [...problems].sort(
-    (a, b) => (a.place?.line ?? 0) - (b.place?.line ?? 0) || (a.place?.column ?? 0) - (b.place?.column ?? 0),
-  );
-  const first = sorted[0]!;
-  const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
-  return new SidecarError('SIDECAR_MANIFEST_INVALID', `invalid manifest (${count})`, {
-    place: first.place,
-    problems: sorted,
-    suggestion: sorted.length === 1 ? first.suggestion : 'fix each problem listed below, then run `sidecar validate`',
-  });
-}
+export {invalid};

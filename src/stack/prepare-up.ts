@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs';
+import path from 'node:path';
 import {SidecarError} from '../errors/index.js';
 import type {Loss} from '../manifest/loss.js';
 import type {Manifest, Service} from '../manifest/types.js';
@@ -14,6 +15,7 @@ import {projectFiles, type ProjectFiles} from '../host/project-files.js';
 import {reapLeftovers} from '../host/reap-leftovers.js';
 import {decideRuntime, type LocalDocker, type RuntimeChoice} from '../runtime/resolve-runtime.js';
 import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
+import {cachedLoad, keepLoad} from '../manifest/load-cache.js';
 
 export interface UpPlan {
   manifest: Manifest;
@@ -69,8 +71,11 @@ async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
 // `words` are what the user typed (`payments`, `orders/app`, `egress`): the plan
 // carries the service ids they stand for (issue 10 point 2).
 export async function prepareUp(file: string, choice: RuntimeChoice, words: string[], options: PrepareOptions = {}): Promise<UpPlan> {
-  const {loadManifest, loadManifestWithWarnings} = await import('../manifest/load.js');
-  const loaded = await loadManifestWithWarnings(file);
+  // Issue 13.1: an unchanged manifest is not parsed again (load-cache.ts).
+  const cacheFile = projectFiles(path.dirname(path.resolve(file))).loadCache;
+  const cached = cachedLoad(file, cacheFile);
+  const loaded = cached ?? (await (await import('../manifest/load.js')).loadManifestWithWarnings(file));
+  const loadManifest = async (again: string): Promise<Manifest> => (await import('../manifest/load.js')).loadManifest(again);
   let manifest = loaded.manifest;
   const losses = loaded.losses;
   const forceBuild = options.build ?? false;
@@ -81,6 +86,8 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
   // ConfigMap and Secret volumes of a Kubernetes file, in place before any container mounts them.
   writeManifestFiles(manifest);
   const claim = await claimProject(files, options.role ?? 'up');
+  // .sidecar/ is ours now (made, or checked, by the claim): the load is kept for the next `up`.
+  if (!cached && files.loadCache === cacheFile) keepLoad(file, cacheFile, loaded);
   if ('lock' in claim) {
     try {
       return {...(await prepareFresh(manifest, files, choice, only, forceBuild, loadManifest)), lock: claim.lock, losses};
