@@ -35,11 +35,11 @@ function findClosingQuote(value: string): number {
   return -1;
 }
 
-export type EnvFileRead = {ok: true; values: Record<string, string>} | Extract<TextFile, {ok: false}>;
+export type EnvFileRead = {ok: true; values: Record<string, string>; text: string} | Extract<TextFile, {ok: false}>;
 
 // An env file, read only when it is a regular file of at most 1 MB (issue 9.9):
 // `display` names it in messages.
 export function readEnvFile(file: string, display: string): EnvFileRead {
   const read = readTextFile(file, display, MAX_ENV_FILE_BYTES);
-  return read.ok ? {ok: true, values: parseDotenv(read.text)} : read;
+  return read.ok ? {ok: true, values: parseDotenv(read.text), text: read.text} : read;
 }

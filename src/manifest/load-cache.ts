@@ -5,21 +5,22 @@ import {fileURLToPath} from 'node:url';
 import {writeJsonAtomic} from '../host/state-file.js';
 import {interpolationEnv} from './interpolation-env.js';
 import type {LoadResult} from './load.js';
-import {MAX_MANIFEST_BYTES, readTextFile} from './read-text-file.js';
+import {MAX_ENV_FILE_BYTES, MAX_MANIFEST_BYTES, readTextFile} from './read-text-file.js';
 
 // Issue 13.1: `up` spent ~10 ms of its way to the first service parsing YAML,
 // interpolating, validating and normalizing a manifest that had not changed
 // since the last `up`. The result of a sidecar.yaml's load is kept in
 // .sidecar/load-cache.json with everything it depends on: the code that made it
 // (this file's build), the manifest's path and exact text, the home directory
-// (`~` in volumes), and the value (or absence) of every variable interpolation
-// looked up, from the environment or the `.env` beside the manifest. It is used
+// (`~` in volumes), the value (or absence) of every variable interpolation
+// looked up (from the environment or the `.env` beside the manifest), and the
+// exact text of every `envFile` the services read. It is used
 // only when all of those are the same now; anything else, or anything odd about
 // the file, is a full load. Only loads without a problem are kept (a problem is
 // reported by the full load, with its places), never a Kubernetes file's.
 const FORMAT = 1;
-// The manifest at its largest, its JSON, and the variables.
-const MAX_CACHE_BYTES = 4 * MAX_MANIFEST_BYTES + (1 << 20);
+// The manifest at its largest, its JSON, the variables and env files.
+const MAX_CACHE_BYTES = 4 * MAX_MANIFEST_BYTES + (16 << 20);
 
 interface LoadCacheRecord {
   format: number;
@@ -28,6 +29,7 @@ interface LoadCacheRecord {
   text: string;
   home: string;
   variables: Record<string, string | null>;
+  envFiles: {file: string; text: string}[];
   result: Pick<LoadResult, 'manifest' | 'warnings' | 'losses'>;
 }
 
@@ -46,7 +48,11 @@ export function cachedLoad(file: string, cacheFile: string): LoadResult | undefi
     for (const [name, value] of Object.entries(record.variables)) {
       if ((Object.hasOwn(env, name) ? env[name] : null) !== value) return undefined;
     }
-    return {...record.result, inputs: {text: record.text, variables: Object.keys(record.variables)}};
+    for (const envFile of record.envFiles) {
+      const again = readTextFile(envFile.file, envFile.file, MAX_ENV_FILE_BYTES);
+      if (!again.ok || again.text !== envFile.text) return undefined;
+    }
+    return {...record.result, inputs: {text: record.text, variables: Object.keys(record.variables), envFiles: record.envFiles}};
   } catch {
     // Unreadable, not ours, or an invalid `.env`: the full load says what is wrong.
     return undefined;
@@ -65,6 +71,7 @@ export function keepLoad(file: string, cacheFile: string, loaded: LoadResult): v
     text: loaded.inputs.text,
     home: os.homedir(),
     variables: Object.fromEntries(loaded.inputs.variables.map((name) => [name, Object.hasOwn(env, name) ? env[name]! : null])),
+    envFiles: loaded.inputs.envFiles,
     result: {manifest: loaded.manifest, warnings: loaded.warnings, losses: loaded.losses},
   };
   try {
@@ -89,6 +96,7 @@ function readRecord(cacheFile: string): LoadCacheRecord | undefined {
     const variables = record?.variables;
     if (typeof record?.text !== 'string' || typeof variables !== 'object' || variables === null) return undefined;
     if (!Object.values(variables).every((value) => value === null || typeof value === 'string')) return undefined;
+    if (!Array.isArray(record.envFiles) || !record.envFiles.every((envFile) => typeof envFile?.file === 'string' && path.isAbsolute(envFile.file) && typeof envFile.text === 'string')) return undefined;
     if (typeof record.result?.manifest !== 'object' || !Array.isArray(record.result.warnings) || !Array.isArray(record.result.losses)) return undefined;
     return record;
   } finally {

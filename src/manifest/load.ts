@@ -33,7 +33,7 @@ export interface LoadResult {
   losses: Loss[];
   // A sidecar.yaml's: its text and every variable interpolation looked up, what
   // the result depends on besides the code and the home directory (load-cache.ts).
-  inputs?: {text: string; variables: string[]};
+  inputs?: {text: string; variables: string[]; envFiles: {file: string; text: string}[]};
 }
 
 // parse → interpolate → schema-validate → normalize → graph checks. Every
@@ -65,7 +65,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   rememberSource(normalized.manifest, source);
   const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
-  return {manifest: normalized.manifest, warnings, losses: [], inputs: {text: source.text, variables: looked}};
+  return {manifest: normalized.manifest, warnings, losses: [], inputs: {text: source.text, variables: looked, envFiles: normalized.envFiles}};
 }
 
 function loadKubernetes(file: string, text: string): LoadResult {

@@ -29,8 +29,10 @@ const DEFAULT_RESTART: Record<Role, Service['restart']> = {app: 'on-failure', si
 
 // Stage 4: schema-valid data → the typed Manifest, with defaults applied and
 // strings parsed (durations, ports, mounts, signals).
-export function normalize(source: ManifestSource, data: Raw): {manifest: Manifest; problems: Problem[]} {
+// `envFiles`: every env file read, by absolute path, with the text it had (load-cache.ts).
+export function normalize(source: ManifestSource, data: Raw): {manifest: Manifest; problems: Problem[]; envFiles: {file: string; text: string}[]} {
   const problems: Problem[] = [];
+  const envFilesRead: {file: string; text: string}[] = [];
   const dir = path.dirname(source.absolutePath);
   const at = (p: PathSegment[], message: string, suggestion: string) => problems.push(problemAt(source, p, message, suggestion));
 
@@ -53,6 +55,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     const env: Record<string, string> = {};
     envFiles.forEach((file, index) => {
       const read = readEnvFile(path.resolve(dir, file), file);
+      if (read.ok) envFilesRead.push({file: path.resolve(dir, file), text: read.text});
       const where = [...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])];
       const nul = read.ok ? nulInEnvFile(read.values) : undefined;
       if (nul !== undefined) at(where, `${file}: ${nul} holds a NUL byte (\\0)`, NUL_FIX);
@@ -183,7 +186,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     pods: podsRaw === undefined ? [pod(projectName, data, [], true)] : Object.entries(podsRaw).map(([name, raw]) => pod(name, raw ?? {}, ['pods', name], false)),
     volumes,
   };
-  return {manifest, problems};
+  return {manifest, problems, envFiles: envFilesRead};
 }
 
 function normalizeHealth(

@@ -12,16 +12,18 @@ const track = trackProjects();
 const manifest = (value: string) =>
   `version: 1\nname: cache-cli\napp:\n  command: [node, \${PROGRAMS}/forever.js]\n  env: {SIDECAR_TEST_MARK: "\${MARK}", VALUE: "${value}"}\n  stopTimeout: 1s\n`;
 
-// VALUE in the environment of the app that `up --wait` started.
-async function upValue(p: Project, env: Record<string, string>): Promise<string | undefined> {
+// VALUE (or NAME) in the environment of the app that `up --wait` started.
+async function upValue(p: Project, env: Record<string, string>, name = 'VALUE'): Promise<string | undefined> {
   const up = await execa(path.join(root, 'bin/run.js'), ['up', '--wait', '--runtime', 'process'], {cwd: p.dir, env: {...p.env, ...env}, reject: false, all: true});
   expect(up.exitCode, up.all).toBe(0);
   const ps = JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: {name: string; pid: number}[]};
   const pid = ps.services.find((s) => s.name === 'app')!.pid;
-  const value = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((entry) => entry.startsWith('VALUE='));
+  const value = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((entry) => entry.startsWith(`${name}=`));
   expect((await cli(p, ['down'])).exitCode).toBe(0);
-  return value?.slice('VALUE='.length);
+  return value?.slice(name.length + 1);
 }
+
+const upValueOf = (p: Project, name: string) => upValue(p, {V: 'two'}, name);
 
 describe('up with an unchanged manifest', () => {
   it('starts what the manifest says now: a changed variable, .env or text is read again', async () => {
@@ -35,6 +37,14 @@ describe('up with an unchanged manifest', () => {
     expect(await upValue(p, {V: 'two'})).toBe('two-from-dotenv');
     writeFileSync(path.join(p.dir, '.env'), 'W=changed\n');
     expect(await upValue(p, {V: 'two'})).toBe('two-changed');
+    // An envFile's value (under the manifest's env, which wins): read again once it changes.
+    writeFileSync(path.join(p.dir, 'app.env'), 'VALUE=ignored\nOTHER=1\n');
+    const withFile = readFileSync(path.join(p.dir, 'sidecar.yaml'), 'utf8').replace('  env: {', '  envFile: [app.env]\n  env: {').replace('VALUE: "${V}-${W}"', 'VALUE: "${V}-${W}-${OTHER:-none}"');
+    writeFileSync(path.join(p.dir, 'sidecar.yaml'), withFile);
+    expect(await upValue(p, {V: 'two'})).toBe('two-changed-none');
+    expect(await upValueOf(p, 'OTHER')).toBe('1');
+    writeFileSync(path.join(p.dir, 'app.env'), 'OTHER=2\n');
+    expect(await upValueOf(p, 'OTHER')).toBe('2');
     expect(survivors(p.mark)).toEqual([]);
   });
 });

@@ -87,6 +87,19 @@ describe('the load cache', () => {
     expect(cachedLoad(p.file, p.cache)).toBeUndefined();
   });
 
+  it('is a full load once an envFile a service reads changes, or is gone', async () => {
+    const p = project(MANIFEST.replace('  command: [node, app.js]\n', '  command: [node, app.js]\n  envFile: [app.env]\n'));
+    writeFileSync(path.join(p.dir, 'app.env'), 'FROM_FILE=1\n');
+    await kept(p);
+    expect(appEnv(cachedLoad(p.file, p.cache))).toMatchObject({FROM_FILE: '1'});
+    writeFileSync(path.join(p.dir, 'app.env'), 'FROM_FILE=2\n');
+    expect(cachedLoad(p.file, p.cache)).toBeUndefined();
+    expect(appEnv(await kept(p))).toMatchObject({FROM_FILE: '2'});
+    expect(cachedLoad(p.file, p.cache)).toBeDefined();
+    rmSync(path.join(p.dir, 'app.env'));
+    expect(cachedLoad(p.file, p.cache)).toBeUndefined();
+  });
+
   it('is a full load for another home directory (`~` in volumes), another build, or another path', async () => {
     const p = project();
     await kept(p);
