@@ -1,7 +1,7 @@
 import {processesWithMark} from '../../helpers/proc-scan.js';
 import {execFileSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -112,4 +112,19 @@ export function trackProjects(): (p: Project) => Project {
 export function appAndSidecar(name: string, sidecar = 'proxy'): string {
   const forever = (indent: string) => `${indent}command: [node, \${PROGRAMS}/forever.js]\n${indent}env: {SIDECAR_TEST_MARK: "\${MARK}"}\n${indent}stopTimeout: 1s\n`;
   return `version: 1\nname: ${name}\napp:\n${forever('  ')}sidecars:\n  ${sidecar}:\n${forever('    ')}`;
+}
+
+// Processes whose command line holds `fragment` and whose working directory is `dir`
+// (supervisors started ahead, waiting for their arguments).
+export function processesIn(dir: string, fragment: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(fragment) && readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

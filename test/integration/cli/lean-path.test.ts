@@ -1,8 +1,8 @@
-import {existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {execa} from 'execa';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {appAndSidecar, cli, eventually, project, survivors, trackProjects, type Project} from './cli-harness.js';
+import {appAndSidecar, cli, eventually, processesIn, project, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 13.1: plain `up -d`/`up --wait`/`down` run without oclif, and `up` starts
 // the detached supervisor before the CLI loads (bin/run.js). Behaviour must not
@@ -11,18 +11,7 @@ import {appAndSidecar, cli, eventually, project, survivors, trackProjects, type 
 const track = trackProjects();
 
 // Supervisors started ahead (waiting for their arguments) in this project directory.
-function aheadIn(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--args-on-fd3') && readlinkSync(`/proc/${pid}/cwd`) === dir;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const aheadIn = (dir: string): number[] => processesIn(dir, '--args-on-fd3');
 
 describe('lean up/down', () => {
   it('a second up --wait uses the supervisor started ahead; down stops it all', async () => {

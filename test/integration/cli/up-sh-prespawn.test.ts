@@ -1,8 +1,8 @@
-import {chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
-import {appAndSidecar, cli, eventually, project, root, survivors, trackProjects, type Project} from './cli-harness.js';
+import {appAndSidecar, cli, eventually, processesIn, project, root, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 13.1: bin/up.sh starts the detached supervisor of `up -d`/`up --wait`
 // before Node starts the CLI; the CLI hands the stack over through a FIFO in
@@ -12,18 +12,7 @@ import {appAndSidecar, cli, eventually, project, root, survivors, trackProjects,
 const track = trackProjects();
 
 // Supervisors started by the shell in this project directory (running or waiting).
-function shellStarted(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--handover=handover-') && readlinkSync(`/proc/${pid}/cwd`) === dir;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const shellStarted = (dir: string): number[] => processesIn(dir, '--handover=handover-');
 
 const fifos = (p: Project): string[] => readdirSync(path.join(p.dir, '.sidecar')).filter((name) => name.startsWith('handover-'));
 
