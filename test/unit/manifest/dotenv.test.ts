@@ -25,12 +25,12 @@ describe('parseDotenv', () => {
     expect(parseDotenv(text)).toEqual(expected);
   });
 
-  it('readEnvFile says a missing file is missing and returns the values otherwise', () => {
+  it('readEnvFile says a missing file is missing and returns the values and the text it read otherwise', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sidecar-dotenv-'));
     try {
       expect(readEnvFile(path.join(dir, '.env'), '.env')).toMatchObject({ok: false, missing: true});
       writeFileSync(path.join(dir, '.env'), 'A=1\n');
-      expect(readEnvFile(path.join(dir, '.env'), '.env')).toEqual({ok: true, values: {A: '1'}});
+      expect(readEnvFile(path.join(dir, '.env'), '.env')).toEqual({ok: true, values: {A: '1'}, text: 'A=1\n'});
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }
