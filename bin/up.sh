@@ -52,11 +52,17 @@ sidecar_sh_up() {
   # Named after this process (the CLI to be): no other `up` of ours uses the name.
   su_fifo=handover-$$
   # In the background, with the FIFO made there: the CLI's start waits for neither.
-  # The FIFO is opened read-write, so opening it never waits for a writer.
+  # Files are made and opened from inside .sidecar/ once it is checked again as
+  # the working directory (ours), so a .sidecar swapped for a link meanwhile, in
+  # a directory others may write, leads nowhere: a shell's `>>` would follow a
+  # link. The FIFO is opened read-write, so opening it never waits for a writer.
   (
-    cd "$sd_dir" || exit
-    mkfifo -m 600 ".sidecar/$su_fifo" 2>/dev/null || exit
-    exec setsid node "$su_bin/supervisor.js" --args-on-fd3 "--handover=$su_fifo" ${su_runtime:+"--runtime=$su_runtime"} 3<>".sidecar/$su_fifo" >>.sidecar/supervisor.log 2>&1 </dev/null
+    cd "$sd_state" || exit
+    [ -O . ] && [ -f supervisor.log ] && [ ! -L supervisor.log ] || exit
+    mkfifo -m 600 "$su_fifo" 2>/dev/null || exit
+    exec 3<>"$su_fifo" >>supervisor.log 2>&1 </dev/null
+    cd .. || exit
+    exec setsid node "$su_bin/supervisor.js" --args-on-fd3 "--handover=$su_fifo" ${su_runtime:+"--runtime=$su_runtime"}
   ) &
   case $sd_dir in /*) su_at=$sd_dir ;; *) su_at=$PWD/$sd_dir ;; esac
   SIDECAR_PRESPAWNED="$! $su_at/.sidecar/$su_fifo"
