@@ -1,7 +1,7 @@
 import {processesWithMark} from '../../helpers/proc-scan.js';
 import {execFileSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, unlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -100,7 +100,12 @@ export function trackProjects(): (p: Project) => Project {
   const live: Project[] = [];
   beforeAll(() => ensureBuilt(), 120_000);
   afterEach(async () => {
-    for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
+    for (const p of live.splice(0)) {
+      if ((await cli(p, ['down', '--timeout', '1s'])).exitCode === 0) continue;
+      // A test that planted a link in .sidecar/ (which `down` rightly refuses) left its stack up: unplant, then stop it.
+      removeLinks(path.join(p.dir, '.sidecar'));
+      await cli(p, ['down', '--timeout', '1s']);
+    }
   });
   return (p) => {
     live.push(p);
@@ -127,4 +132,18 @@ export function processesIn(dir: string, fragment: string): number[] {
       }
     })
     .map(Number);
+}
+
+function removeLinks(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, {withFileTypes: true});
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const at = path.join(dir, entry.name);
+    if (entry.isSymbolicLink()) unlinkSync(at);
+    else if (entry.isDirectory()) removeLinks(at);
+  }
 }
