@@ -10,6 +10,11 @@ export function backoffDelay(attempt: number, random: Random): number {
   return Math.round(Math.min(jittered, BACKOFF.maxMs));
 }
 
+// The shortest delay DESIGN 4 allows before restart number attempt+1: the jitter's low end.
+export function earliestDelay(attempt: number): number {
+  return Math.min(BACKOFF.initialMs * 2 ** Math.min(attempt, 30), BACKOFF.maxMs) * (1 - BACKOFF.jitter);
+}
+
 // The attempt counter to use after an exit: back to 0 once the unit ran healthy long enough.
 export function attemptAfterExit(attempt: number, healthySince: number | undefined, now: number): number {
   if (healthySince !== undefined && now - healthySince >= BACKOFF.resetAfterMs) return 0;

@@ -3,7 +3,7 @@ import {makeProbe} from '../health/make-probe.js';
 import {Prober} from '../health/prober.js';
 import {unitAlive} from '../health/unit-alive.js';
 import type {ExitInfo, Runtime} from '../runtime/types.js';
-import {attemptAfterExit, backoffDelay} from './backoff.js';
+import {attemptAfterExit, backoffDelay, earliestDelay} from './backoff.js';
 import type {Clock, Random} from '../time/clock.js';
 import {exitCodeOf} from './exit-code.js';
 import {formatMemory} from '../manifest/resources.js';
@@ -199,8 +199,10 @@ export class UnitDriver {
     // first; the transition's events and what is made ahead come after it. The
     // unit runs again when the delay is over: a runtime whose start takes time of
     // its own (docker: the engine starting the container) begins it that much
-    // earlier, never by more than half the delay.
-    const lead = Math.min(Math.max(this.host.runtime.restartLeadMs?.() ?? 0, 0), delay / 2);
+    // earlier, but never before the shortest delay DESIGN allows (the jitter's low
+    // end), so that a start quicker than measured is still not early (a podman
+    // start was, in the conformance suite, with half the delay as the bound).
+    const lead = Math.min(Math.max(this.host.runtime.restartLeadMs?.() ?? 0, 0), Math.max(delay - earliestDelay(unit.attempt), 0));
     unit.restartTimer = this.host.clock.setTimeout(() => {
       unit.restartTimer = undefined;
       if (unit.state !== 'backoff' || (this.host.phase() !== 'up' && this.host.phase() !== 'starting')) return;

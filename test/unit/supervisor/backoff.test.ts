@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {attemptAfterExit, backoffDelay} from '../../../src/supervisor/backoff.js';
+import {attemptAfterExit, backoffDelay, earliestDelay} from '../../../src/supervisor/backoff.js';
 import {canTransition, assertTransition} from '../../../src/supervisor/unit-state.js';
 import {shouldRestart} from '../../../src/supervisor/restart-policy.js';
 import {exitCodeOf} from '../../../src/supervisor/exit-code.js';
@@ -22,6 +22,13 @@ describe('backoff (DESIGN 4)', () => {
     expect(attemptAfterExit(5, 1000, 1000 + 29_999)).toBe(5);
     expect(attemptAfterExit(5, 1000, 1000 + 30_000)).toBe(0);
     expect(attemptAfterExit(5, undefined, 1_000_000)).toBe(5);
+  });
+});
+
+describe('earliestDelay (issue 13.3: how early a restart may be begun)', () => {
+  it('is the jitter\'s low end of each delay, capped as the delay is', () => {
+    expect([0, 1, 2, 3, 30].map(earliestDelay)).toEqual([225, 450, 900, 1800, 27_000]);
+    for (let attempt = 0; attempt < 12; attempt++) expect(backoffDelay(attempt, () => 0)).toBe(Math.round(earliestDelay(attempt)));
   });
 });
 
