@@ -15,8 +15,8 @@ export interface InterpolationOutcome {
   problems: Problem[];
   // Variables used but set nowhere (substituted with "", as Compose does).
   unset: string[];
-  // Every variable looked up, set or not: what the outcome depends on (load-cache.ts).
-  looked: string[];
+  // Every variable looked up, with the value it had (null: not set): what the outcome depends on (load-cache.ts).
+  looked: Record<string, string | null>;
   // By manifest path (`app.health.http.port`, `app.ports[0]`).
   origins: Map<string, InterpolationOrigin>;
 }
@@ -30,10 +30,11 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
   const problems: Problem[] = [];
   const unset = new Set<string>();
   const origins = new Map<string, InterpolationOrigin>();
-  const looked = new Set<string>();
+  const looked: Record<string, string | null> = {};
   const lookup = (name: string) => {
-    looked.add(name);
-    return Object.hasOwn(env, name) ? env[name] : undefined;
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    looked[name] = value ?? null;
+    return value;
   };
   const indexes = new WeakMap<object, Map<unknown, number>>();
   visit(source.doc, {
@@ -57,5 +58,5 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
       node.value = result.value;
     },
   });
-  return {problems, unset: [...unset].sort(), origins, looked: [...looked].sort()};
+  return {problems, unset: [...unset].sort(), origins, looked};
 }

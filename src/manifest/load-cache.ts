@@ -52,25 +52,25 @@ export function cachedLoad(file: string, cacheFile: string): LoadResult | undefi
       const again = readTextFile(envFile.file, envFile.file, MAX_ENV_FILE_BYTES);
       if (!again.ok || again.text !== envFile.text) return undefined;
     }
-    return {...record.result, inputs: {text: record.text, variables: Object.keys(record.variables), envFiles: record.envFiles}};
+    return {...record.result, inputs: {text: record.text, variables: record.variables, envFiles: record.envFiles}};
   } catch {
     // Unreadable, not ours, or an invalid `.env`: the full load says what is wrong.
     return undefined;
   }
 }
 
-// Keeps a full load's result; `.sidecar/` must already be checked (assertStateTree).
+// Keeps a full load's result with the inputs that load read (not read again
+// here: a `.env` changed meanwhile must not pair new values with the old result).
+// `.sidecar/` must already be checked (assertStateTree).
 export function keepLoad(file: string, cacheFile: string, loaded: LoadResult): void {
   if (!loaded.inputs || loaded.manifest.source === 'kubernetes') return;
-  const absolutePath = path.resolve(file);
-  const env = interpolationEnv(absolutePath, process.env, file);
   const record: LoadCacheRecord = {
     format: FORMAT,
     code: codeIdentity(),
-    file: absolutePath,
+    file: path.resolve(file),
     text: loaded.inputs.text,
     home: os.homedir(),
-    variables: Object.fromEntries(loaded.inputs.variables.map((name) => [name, Object.hasOwn(env, name) ? env[name]! : null])),
+    variables: loaded.inputs.variables,
     envFiles: loaded.inputs.envFiles,
     result: {manifest: loaded.manifest, warnings: loaded.warnings, losses: loaded.losses},
   };

@@ -31,9 +31,9 @@ export interface LoadResult {
   warnings: string[];
   // What a Kubernetes file read as input cannot carry over (issue 12.2); empty for a sidecar.yaml.
   losses: Loss[];
-  // A sidecar.yaml's: its text and every variable interpolation looked up, what
+  // A sidecar.yaml's: its text and every variable interpolation looked up (with its value), what
   // the result depends on besides the code and the home directory (load-cache.ts).
-  inputs?: {text: string; variables: string[]; envFiles: {file: string; text: string}[]};
+  inputs?: {text: string; variables: Record<string, string | null>; envFiles: {file: string; text: string}[]};
 }
 
 // parse → interpolate → schema-validate → normalize → graph checks. Every
