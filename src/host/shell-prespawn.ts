@@ -1,6 +1,7 @@
-import {closeSync, constants, lstatSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, constants, lstatSync, openSync, realpathSync, unlinkSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {Prespawned} from './prespawn.js';
+import {readStat} from '../runtime/process/proc-table.js';
 
 // Issue 13.1: bin/up.sh starts the detached supervisor of `up -d`/`up --wait`
 // before Node starts the CLI, and tells the CLI `PID FIFO` in SIDECAR_PRESPAWNED,
@@ -107,17 +108,10 @@ function sameDir(a: string, b: string): boolean {
   }
 }
 
-// /proc/PID/stat: the state (field 3), the parent (4) and, for a zombie, the
-// exit status (52, Linux 3.5+; as waitpid gives it). Fields resume after the last ')'.
+// The state and parent of PID, and a zombie's exit code (null: by a signal) (proc-table.ts).
 export function procState(pid: number): {state: string; ppid: number; exitCode: number | null} | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
-  const status = Number(fields[49]);
-  const exitCode = Number.isInteger(status) && (status & 0x7f) === 0 ? (status >> 8) & 0xff : null;
-  return {state: fields[0] ?? '', ppid: Number(fields[1]), exitCode};
+  const stat = readStat(pid);
+  if (!stat) return undefined;
+  const status = stat.exitStatus;
+  return {state: stat.state, ppid: stat.ppid, exitCode: status !== undefined && (status & 0x7f) === 0 ? (status >> 8) & 0xff : null};
 }

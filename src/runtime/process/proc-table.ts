@@ -8,6 +8,8 @@ export interface ProcStat {
   pgid: number;
   // Field 22: start time in clock ticks since boot; with the pid it names one process forever.
   startTime: string;
+  // Field 52 (Linux 3.5+): a zombie's exit status, as waitpid gives it.
+  exitStatus?: number;
 }
 
 // Parses /proc/<pid>/stat; the command name (field 2) may hold spaces and parentheses.
@@ -19,7 +21,8 @@ export function parseStat(text: string): ProcStat | null {
   // fields[0] is field 3 (state), so field N is fields[N - 3].
   const startTime = fields[19];
   if (!Number.isFinite(pid) || startTime === undefined) return null;
-  return {pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime};
+  const exitStatus = Number(fields[49]);
+  return {pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime, ...(Number.isInteger(exitStatus) ? {exitStatus} : {})};
 }
 
 export function readStat(pid: number): ProcStat | null {
