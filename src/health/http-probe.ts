@@ -2,8 +2,8 @@ import type https from 'node:https';
 import {createRequire} from 'node:module';
 import type {HttpCheck} from '../manifest/types.js';
 import type {ProbeEndpoint} from '../runtime/types.js';
-import {canGetPlainly, plainHttpGet} from './plain-http-get.js';
-import {ProbeError, type Probe} from './probe.js';
+import {canGetPlainly, PlainHttpGetter} from './plain-http-get.js';
+import {ProbeError, type CheckCancel, type Probe} from './probe.js';
 import {refusedHint} from './refused-hint.js';
 
 type Endpoint = () => Promise<ProbeEndpoint>;
@@ -16,21 +16,26 @@ const load = createRequire(import.meta.url);
 export class HttpProbe implements Probe {
   readonly description: string;
   readonly cheap = true;
+  // Issue 13.4: plain http without headers skips Node's http client (plain-http-get.ts).
+  private readonly plain?: PlainHttpGetter;
 
   constructor(private readonly check_: HttpCheck, private readonly endpoint: Endpoint) {
     this.description = `${check_.scheme} GET :${check_.port}${check_.path}`;
+    if (check_.scheme === 'http' && canGetPlainly(check_.path, check_.headers)) this.plain = new PlainHttpGetter();
   }
 
-  async check(signal: AbortSignal): Promise<void> {
+  async check(cancel: CheckCancel): Promise<void> {
     const endpoint = await this.endpoint();
-    const plain = this.check_.scheme === 'http' && canGetPlainly(this.check_.path, this.check_.headers);
-    const status = plain ? await this.plainly(endpoint, signal) : await this.throughNodeHttp(endpoint, signal);
+    const status = this.plain ? await this.plainly(this.plain, endpoint, cancel) : await this.throughNodeHttp(endpoint, cancel.toSignal());
     if (status < 200 || status >= 400) throw new ProbeError(`${this.description}: HTTP ${status}`);
   }
 
-  // Issue 13.4: plain http without headers skips Node's http client (plain-http-get.ts).
-  private plainly(endpoint: ProbeEndpoint, signal: AbortSignal): Promise<number> {
-    return plainHttpGet(endpoint.host, endpoint.port, this.check_.path, signal).catch(async (error: Error) => {
+  dispose(): void {
+    this.plain?.dispose();
+  }
+
+  private plainly(getter: PlainHttpGetter, endpoint: ProbeEndpoint, cancel: CheckCancel): Promise<number> {
+    return getter.get(endpoint.host, endpoint.port, this.check_.path, cancel).catch(async (error: Error) => {
       throw new ProbeError(`${this.description}: ${error.message}${await refusedHint(endpoint, error)}`);
     });
   }

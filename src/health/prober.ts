@@ -1,6 +1,6 @@
 import type {Health, Liveness} from '../manifest/types.js';
 import type {Clock, TimerHandle} from '../time/clock.js';
-import type {Probe} from './probe.js';
+import {CheckCancel, type Probe} from './probe.js';
 import {probeTickerOf, type ProbeTicker} from './probe-ticker.js';
 
 // DESIGN 2: probe every 100ms until first ready, so readiness is seen within 150ms.
@@ -39,7 +39,7 @@ export class Prober {
   // Cancels the scheduled check.
   private cancelNext?: () => void;
   private deadline?: TimerHandle;
-  private inFlight?: AbortController;
+  private inFlight?: CheckCancel;
   private lastNudged = -Infinity;
   private readonly ticker: ProbeTicker;
 
@@ -104,20 +104,48 @@ export class Prober {
 
   private schedule(ms: number): void {
     if (this.phase === 'stopped') return;
-    const timer = this.clock.setTimeout(() => void this.runOnce(), Math.max(0, ms));
+    const timer = this.clock.setTimeout(() => this.runOnce(), Math.max(0, ms));
     this.cancelNext = () => this.clock.clearTimeout(timer);
   }
 
   // A periodic check (after ready) runs on the shared tick of its interval (probe-ticker.ts).
   private scheduleAt(wanted: number): void {
     if (this.phase === 'stopped') return;
-    this.cancelNext = this.ticker.at(this.ticker.align(wanted, this.health.intervalMs), () => void this.runOnce());
+    this.cancelNext = this.ticker.at(this.ticker.align(wanted, this.health.intervalMs), () => this.runOnce());
   }
 
-  private async runOnce(): Promise<void> {
+  // One check, then the next one scheduled. Plain callbacks, not async functions:
+  // five checks a second are most of an idle supervisor's work (issue 13.4).
+  private runOnce(): void {
     const began = this.clock.now();
-    const error = await this.checkWithTimeout();
-    this.inFlight = undefined;
+    const cancel = new CheckCancel();
+    this.inFlight = cancel;
+    let finished = false;
+    const finish = (error: string | undefined) => {
+      if (finished) return;
+      finished = true;
+      this.clock.clearTimeout(timer);
+      this.inFlight = undefined;
+      this.afterCheck(began, error);
+    };
+    // A timeout counts as a failure.
+    const timer = this.clock.setTimeout(() => {
+      cancel.abort();
+      finish(`${this.probe.description}: timed out after ${this.health.timeoutMs}ms`);
+    }, this.health.timeoutMs);
+    let checking: Promise<void>;
+    try {
+      checking = this.probe.check(cancel);
+    } catch (error) {
+      checking = Promise.reject(error);
+    }
+    checking.then(
+      () => finish(undefined),
+      (error: unknown) => finish(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  private afterCheck(began: number, error: string | undefined): void {
     if (this.phase === 'stopped') return;
     if (error !== undefined) this.onFail(error);
     // A pass of a healthy probe with no failure behind it changes nothing: the check of
@@ -130,22 +158,6 @@ export class Prober {
   // Starting: the short tick in the first second of a cheap probe, then the fast interval.
   private nextTick(): number {
     return this.probe.cheap && this.clock.now() - this.startedAt < STARTUP_WINDOW_MS ? STARTUP_TICK_MS : FAST_PROBE_INTERVAL_MS;
-  }
-
-  // Resolves with undefined on pass, or the failure message (a timeout counts as a failure).
-  private checkWithTimeout(): Promise<string | undefined> {
-    const controller = new AbortController();
-    this.inFlight = controller;
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        controller.abort();
-        resolve(`${this.probe.description}: timed out after ${this.health.timeoutMs}ms`);
-      }, this.health.timeoutMs);
-      this.probe.check(controller.signal).then(
-        () => resolve(undefined),
-        (error: unknown) => resolve(error instanceof Error ? error.message : String(error)),
-      ).finally(() => this.clock.clearTimeout(timer));
-    });
   }
 
   private onPass(): void {

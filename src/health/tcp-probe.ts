@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type {TcpCheck} from '../manifest/types.js';
 import type {ProbeEndpoint} from '../runtime/types.js';
-import {ProbeError, type Probe} from './probe.js';
+import {ProbeError, type CheckCancel, type Probe} from './probe.js';
 import {refusedHint} from './refused-hint.js';
 
 type Endpoint = () => Promise<ProbeEndpoint>;
@@ -15,7 +15,7 @@ export class TcpProbe implements Probe {
     this.description = `tcp :${check.port}`;
   }
 
-  async check(signal: AbortSignal): Promise<void> {
+  async check(cancel: CheckCancel): Promise<void> {
     const endpoint = await this.endpoint();
     const {host, port} = endpoint;
     await new Promise<void>((resolve, reject) => {
@@ -24,7 +24,7 @@ export class TcpProbe implements Probe {
         socket.destroy();
         reject(new ProbeError(`${this.description}: ${message}`));
       };
-      signal.addEventListener('abort', () => fail('timed out'), {once: true});
+      cancel.onAbort(() => fail('timed out'));
       socket.once('connect', () => {
         socket.destroy();
         if (!endpoint.confirmListening) return resolve();

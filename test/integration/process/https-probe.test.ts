@@ -6,6 +6,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import {HttpProbe} from '../../../src/health/http-probe.js';
+import {CheckCancel} from '../../../src/health/probe.js';
 
 // An https check (and an http one with headers) goes through Node's clients,
 // loaded on first use (issue 13.1): against a real TLS server with a
@@ -28,7 +29,7 @@ const answer = (request: http.IncomingMessage, response: http.ServerResponse): v
 };
 
 const check = (scheme: 'http' | 'https', port: number, urlPath: string) =>
-  new HttpProbe({kind: 'http', port, path: urlPath, scheme, headers: {'X-Probe': 'yes'}}, async () => ({host: '127.0.0.1', port})).check(new AbortController().signal).then(
+  new HttpProbe({kind: 'http', port, path: urlPath, scheme, headers: {'X-Probe': 'yes'}}, async () => ({host: '127.0.0.1', port})).check(new CheckCancel()).then(
     () => 'pass',
     (error: Error) => error.message,
   );

@@ -2,7 +2,8 @@ import http from 'node:http';
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {HttpProbe} from '../../../src/health/http-probe.js';
-import {plainHttpGet} from '../../../src/health/plain-http-get.js';
+import {PlainHttpGetter} from '../../../src/health/plain-http-get.js';
+import {CheckCancel} from '../../../src/health/probe.js';
 
 // Issue 13.4: a plain-http probe writes its GET on a TCP socket and reads the status
 // line back, instead of going through Node's http client (twice the CPU per check).
@@ -32,7 +33,7 @@ async function rawServer(answer: string, close = true): Promise<{port: number; r
 }
 
 const check = (port: number, path = '/healthz', headers: Record<string, string> = {}) =>
-  new HttpProbe({kind: 'http', port, path, scheme: 'http', headers}, async () => ({host: '127.0.0.1', port})).check(new AbortController().signal).then(
+  new HttpProbe({kind: 'http', port, path, scheme: 'http', headers}, async () => ({host: '127.0.0.1', port})).check(new CheckCancel()).then(
     () => 'pass',
     (error: Error) => error.message,
   );
@@ -80,9 +81,9 @@ describe('plain http probe (issue 13.4)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await check(port)).toMatch(/ECONNREFUSED/);
     const hanging = await rawServer('', false);
-    const controller = new AbortController();
-    const pending = plainHttpGet('127.0.0.1', hanging.port, '/', controller.signal);
-    controller.abort();
+    const cancel = new CheckCancel();
+    const pending = new PlainHttpGetter().get('127.0.0.1', hanging.port, '/', cancel);
+    cancel.abort();
     await expect(pending).rejects.toThrow(/aborted/);
   });
 
@@ -90,5 +91,38 @@ describe('plain http probe (issue 13.4)', () => {
     const server = await rawServer('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     expect(await check(server.port, '/healthz', {'X-Probe': 'yes'})).toBe('pass');
     expect(server.requests[0]).toContain('X-Probe: yes\r\n');
+  });
+
+  it('opens a new connection for every check, through errors, aborts and checks begun before the last socket closed', async () => {
+    const connections: string[] = [];
+    const server = net.createServer((socket) => {
+      connections.push(`${socket.remotePort}`);
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const closedPort = (await rawServer('')).port;
+    servers.splice(1).forEach((s) => s.close());
+    const hanging = await rawServer('', false);
+    const getter = new PlainHttpGetter();
+    const get = (to: number, cancel = new CheckCancel()) => getter.get('127.0.0.1', to, '/healthz', cancel).then(String, (error: Error) => error.message);
+    const outcomes: string[] = [];
+    // Each check waits for the last one's socket to close, so the socket object is reused...
+    for (const to of [port, closedPort, port, port]) {
+      outcomes.push(await get(to));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const cancel = new CheckCancel();
+    const aborted = get(hanging.port, cancel);
+    setTimeout(() => cancel.abort(), 20);
+    outcomes.push(await aborted);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // ...and these begin while the last one's socket is still closing.
+    outcomes.push(await get(port), await get(port), await get(port));
+    expect(outcomes).toEqual(['200', expect.stringMatching(/ECONNREFUSED/), '200', '200', 'The operation was aborted', '200', '200', '200']);
+    // One connection per check, never one kept open for the next (kubelet's probes, kubernetes#15733).
+    expect(connections).toHaveLength(6);
+    expect(new Set(connections).size).toBe(6);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {makeProbe} from '../../../src/health/make-probe.js';
-import type {Probe} from '../../../src/health/probe.js';
+import {CheckCancel, type Probe} from '../../../src/health/probe.js';
 import type {Check, Service} from '../../../src/manifest/types.js';
 import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import type {RunningUnit} from '../../../src/runtime/types.js';
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const withCheck = (s: Service, check: Check): Service => ({...s, health: {check, intervalMs: 1000, timeoutMs: 1000, retries: 1, startPeriodMs: 0, startTimeoutMs: 5000}});
 const probeFor = (s: Service): Probe => makeProbe(s, runtime, (onLine) => (listeners.add(onLine), () => listeners.delete(onLine)))!;
-const outcome = (probe: Probe) => probe.check(new AbortController().signal).then(() => 'pass', (e: Error) => e.message);
+const outcome = (probe: Probe) => probe.check(new CheckCancel()).then(() => 'pass', (e: Error) => e.message);
 
 describe('probes against a real process', () => {
   it('http, tcp, exec and log checks pass and fail for the right reasons', async () => {

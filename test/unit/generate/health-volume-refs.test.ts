@@ -5,6 +5,7 @@ import {LossList} from '../../../src/generate/loss.js';
 import {makeProbe} from '../../../src/health/make-probe.js';
 import type {ExecResult} from '../../../src/runtime/types.js';
 import {service} from '../../helpers/manifest-builder.js';
+import {CheckCancel} from '../../../src/health/probe.js';
 
 // `${volumes.NAME}` in a health exec command means what it means in command and
 // env (DESIGN): the mount path in a container, the host directory under the process runtime.
@@ -29,7 +30,7 @@ describe('${volumes.NAME} in a health exec command', () => {
       },
       volumePath: (_s: unknown, volume: string) => `/host/.sidecar/volumes/${volume}`,
     };
-    await makeProbe(app, access, () => () => undefined)!.check(new AbortController().signal);
+    await makeProbe(app, access, () => () => undefined)!.check(new CheckCancel());
     expect(ran).toEqual([['test', '-f', '/host/.sidecar/volumes/data/ready']]);
   });
 });

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {Prober} from '../../../src/health/prober.js';
-import type {Probe} from '../../../src/health/probe.js';
+import type {CheckCancel, Probe} from '../../../src/health/probe.js';
 import type {Health} from '../../../src/manifest/types.js';
 import {FakeClock} from '../../helpers/fake-clock.js';
 
@@ -10,9 +10,9 @@ class SwitchProbe implements Probe {
   passing = false;
   hang = false;
   calls = 0;
-  async check(signal: AbortSignal): Promise<void> {
+  async check(cancel: CheckCancel): Promise<void> {
     this.calls++;
-    if (this.hang) await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    if (this.hang) await new Promise((_resolve, reject) => cancel.onAbort(() => reject(new Error('aborted'))));
     if (!this.passing) throw new Error('connection refused');
   }
 }

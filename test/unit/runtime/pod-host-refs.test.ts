@@ -4,6 +4,7 @@ import type {Health} from '../../../src/manifest/types.js';
 import {serviceCommand, serviceEnv} from '../../../src/runtime/process/service-env.js';
 import type {ExecOptions, ExecResult, ProbeAccess} from '../../../src/runtime/types.js';
 import {podsByName, service} from '../../helpers/manifest-builder.js';
+import {CheckCancel} from '../../../src/health/probe.js';
 
 // Issue 10.3: under the process runtime every pod shares the host's loopback, so
 // `${pods.NAME.host}` is 127.0.0.1 wherever the manifest may write it.
@@ -47,7 +48,7 @@ describe('${pods.NAME.host} under the process runtime', () => {
       volumePath: () => '/v',
       podHost: (pod) => `host-of-${pod}`,
     };
-    await makeProbe(orders, access, () => () => undefined)!.check(new AbortController().signal);
+    await makeProbe(orders, access, () => () => undefined)!.check(new CheckCancel());
     expect(ran).toEqual([['check', 'host-of-payments']]);
   });
 });
