@@ -6,7 +6,6 @@ import type {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {supervisorEnv} from './supervisor-env.js';
 import {takeShellPrespawn} from './shell-prespawn.js';
-import {warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
 
 // Issue 13.1: `up -d` / `up --wait` spend most of their time in two Node start-ups
 // one after the other, the CLI's and then the detached supervisor's. bin/run.js
@@ -64,8 +63,8 @@ export function prespawnSupervisor(manifestFile: string, runtime?: string, entry
   // Started before Node by the shell (bin/up.sh): ~15 ms sooner.
   const shell = takeShellPrespawn(dir);
   if (shell) {
-    // Its first service joins a cgroup ~20 ms from now (warm-moves.ts).
-    if (runtime === 'process') shell.warmed = warmCgroupMoves();
+    // Told `--runtime=process`, it began the wait for its first cgroup move itself (warm-moves.ts).
+    shell.warmed = runtime === 'process';
     return register(shell);
   }
   let out: number;

@@ -16,6 +16,7 @@ import {takeDownRequest} from './down-request.js';
 import {forgetStoppedStack} from './state-file.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 import {ARGS_ON_FD3} from './prespawn.js';
+import {warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
   const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
@@ -118,6 +119,10 @@ async function readArgs(): Promise<SupervisorArgs | undefined> {
   const runtime = flags.find((flag) => flag.startsWith('--runtime='));
   if (runtime) preloadRuntime(runtime.slice('--runtime='.length));
   const handover = flags.find((flag) => /^--handover=handover-\d+$/.test(flag))?.slice('--handover='.length);
+  // Started by the shell for the process runtime: its first service joins a cgroup
+  // ~20 ms from now, and the kernel's wait for that begins here, while this process
+  // waits anyway (warm-moves.ts), instead of in the CLI on the way to the arguments.
+  if (handover && runtime === '--runtime=process') warmCgroupMoves();
   const pipe = new Socket({fd: 3, readable: true, writable: false});
   const text = await (handover ? readLine(pipe, path.join('.sidecar', handover)) : readAll(pipe));
   pipe.destroy();

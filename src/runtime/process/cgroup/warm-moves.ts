@@ -9,10 +9,11 @@ import {createRequire} from 'node:module';
 // (unit-limits.ts), so the first service of a stack paid that wait on its way to
 // its start. warmCgroupMoves() has a short-lived shell move itself into the
 // group it is already in (nothing changes; the file comes from /proc/self/cgroup,
-// never from the manifest): called ~15-20 ms before the first join (the CLI:
-// as it adopts the supervisor bin/up.sh started, or as it hands a stack over to
-// one it started itself), that wait runs alongside the supervisor's start
-// instead of on the service's.
+// never from the manifest): called ~15-25 ms before the first join (a supervisor
+// bin/up.sh started for the process runtime, as it waits for its arguments; else
+// the CLI, as it hands a stack over), that wait runs alongside the start instead
+// of on the service's. In the supervisor rather than the CLI, whose spawn of the
+// shell (and loading child_process for it) was ~5 ms on the way to the arguments.
 // Anything that fails (no cgroups, no write access) is ignored: the first join
 // is then as slow as before, nothing else.
 // Whether the move was begun.
