@@ -4,8 +4,10 @@
 // Two baselines run in the same window, so a figure from a busy or a quiet machine
 // can be read: a hand-written probe loop (node, the same five GETs a second on new
 // connections, nothing else) and a node process whose timer wakes it five times a
-// second and does nothing. On a shared VM a wakeup's CPU varies several-fold from
-// hour to hour; the ratios to these two move much less than the percentage.
+// second and does nothing. On a shared VM the CPU a wakeup costs varies several-fold
+// from hour to hour (0.6-1.5% for the do-nothing process on 2026-11-30); the ratios
+// move too (0.4x-1.5x the hand loop that day), but say whether a figure is the
+// supervisor's or the machine's.
 import {execFileSync, spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
