@@ -31,6 +31,9 @@ export interface Prespawned {
   send(text: string): boolean | Promise<boolean>;
   // SIGKILL, while it has not ended (our own child, never reaped: its pid is still its own).
   kill(): void;
+  // Tells it it is not needed, where it can be told (one bin/up.sh started: it then
+  // ends once its cgroup warm-up has); else kill().
+  end?(): void;
   // Whether the wait for the first service's cgroup move was already begun for it (warm-moves.ts).
   warmed?: boolean;
 }
@@ -117,7 +120,7 @@ export function fromChild(dir: string, child: ChildProcess): Prespawned {
 // The one taken by the CLI; not handed over by the time the CLI exits, it did nothing yet: ended.
 export function register(prespawned: Prespawned): Prespawned {
   process.once('exit', () => {
-    if ((globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] === prespawned) prespawned.kill();
+    if ((globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] === prespawned) (prespawned.end ?? prespawned.kill)();
   });
   (globalThis as Record<symbol, unknown>)[PRESPAWN_KEY] = prespawned;
   return prespawned;

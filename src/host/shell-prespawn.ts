@@ -40,6 +40,16 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
     if (!state || state.ppid !== process.pid) return null;
     return state.state === 'Z' || state.state === 'X' ? state.exitCode : undefined;
   };
+  const kill = (): void => {
+    if (exited() === undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+    removeFifo(fifo);
+  };
   return {
     dir,
     pid,
@@ -53,15 +63,12 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
-    kill: () => {
-      if (exited() === undefined) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Ended meanwhile.
-        }
-      }
-      removeFifo(fifo);
+    kill,
+    // Told it is not needed (an empty line), it ends once its cgroup warm-up has
+    // (supervisor-main.ts); killed when it cannot be told.
+    end: () => {
+      if (exited() === undefined && writeLine(fifo, '') === true) return;
+      kill();
     },
   };
 }

@@ -66,7 +66,7 @@ async function spawnAndWait(files: ProjectFiles, args: SupervisorArgs, manifest:
     child = prespawned;
     seen.started = true;
     // Its first service joins a cgroup ~15 ms from now: the kernel's wait for that starts here.
-    if (args.runtime === 'process' && !prespawned.warmed) warmCgroupMoves();
+    if (args.runtime === 'process' && !prespawned.warmed) void warmCgroupMoves();
   } else {
     const spawned = spawn(process.execPath, [supervisorEntry(), JSON.stringify(args)], {detached: true, stdio: ['ignore', out, out], cwd: files.dir, env: supervisorEnv(process.env)});
     seen.started = true;

@@ -112,6 +112,11 @@ process.stderr.on('error', () => undefined);
 // .sidecar/NAME, opened read-write, so no end ever comes: the arguments are one
 // line, and a CLI that is gone (this process handed to another parent) or an
 // empty line means not needed.
+// The cgroup warm-up's shell, begun while waiting for the arguments (bin/up.sh's
+// supervisor, process runtime): a supervisor that is not needed ends after it.
+let warmUp: Promise<void> | undefined;
+const WARM_UP_WAIT_MS = 2000;
+
 async function readArgs(): Promise<SupervisorArgs | undefined> {
   if (process.argv[2] !== ARGS_ON_FD3) return JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
   const flags = process.argv.slice(3);
@@ -122,7 +127,7 @@ async function readArgs(): Promise<SupervisorArgs | undefined> {
   // Started by the shell for the process runtime: its first service joins a cgroup
   // ~20 ms from now, and the kernel's wait for that begins here, while this process
   // waits anyway (warm-moves.ts), instead of in the CLI on the way to the arguments.
-  if (handover && runtime === '--runtime=process') warmCgroupMoves();
+  if (handover && runtime === '--runtime=process') warmUp = warmCgroupMoves();
   const pipe = new Socket({fd: 3, readable: true, writable: false});
   const text = await (handover ? readLine(pipe, path.join('.sidecar', handover)) : readAll(pipe));
   pipe.destroy();
@@ -170,8 +175,18 @@ async function readLine(pipe: Socket, fifo: string): Promise<string> {
   }
 }
 
+// Not needed: ended once the warm-up's shell has (bounded), so nothing of ours outlives this process.
+async function notNeeded(): Promise<number> {
+  if (!warmUp) return 0;
+  // A timer that holds the event loop open: the shell's child process does not (unref'd).
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([warmUp, new Promise((resolve) => (timer = setTimeout(resolve, WARM_UP_WAIT_MS)))]);
+  clearTimeout(timer);
+  return 0;
+}
+
 readArgs()
-  .then((args) => (args === undefined ? 0 : main(args)))
+  .then((args) => (args === undefined ? notNeeded() : main(args)))
   .then(
   (code) => process.exit(code),
   async (thrown: unknown) => {

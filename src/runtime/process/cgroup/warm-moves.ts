@@ -15,26 +15,31 @@ import {createRequire} from 'node:module';
 // of on the service's. In the supervisor rather than the CLI, whose spawn of the
 // shell (and loading child_process for it) was ~5 ms on the way to the arguments.
 // Anything that fails (no cgroups, no write access) is ignored: the first join
-// is then as slow as before, nothing else.
-// Whether the move was begun.
-export function warmCgroupMoves(): boolean {
+// is then as slow as before, nothing else. The shell may be blocked in its write
+// for that grace period: whoever started it ends only after it (a supervisor told
+// it is not needed waits for it), so it never outlives its parent.
+// Settles when the shell has ended; undefined when no move was begun.
+export function warmCgroupMoves(): Promise<void> | undefined {
   let file: string | undefined;
   try {
     file = ownProcsFile(readFileSync('/proc/self/cgroup', 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
-  if (!file) return false;
+  if (!file) return undefined;
   try {
     // Loaded here: bin/run.js's boot bundle carries this module, and most commands start nothing.
     const {spawn} = createRequire(import.meta.url)('node:child_process') as {spawn: typeof Spawn};
     const child = spawn('/bin/sh', ['-c', 'echo $$ > "$1"', 'sh', file], {stdio: 'ignore'});
-    child.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
     child.unref();
-    return true;
+    return ended;
   } catch {
     // No shell to start: nothing to warm.
-    return false;
+    return undefined;
   }
 }
 
