@@ -178,7 +178,6 @@ async function readLine(pipe: Socket, fifo: string): Promise<string> {
 // Not needed: ended once the warm-up's shell has (bounded), so nothing of ours outlives this process.
 async function notNeeded(): Promise<number> {
   if (!warmUp) return 0;
-  // A timer that holds the event loop open: the shell's child process does not (unref'd).
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([warmUp, new Promise((resolve) => (timer = setTimeout(resolve, WARM_UP_WAIT_MS)))]);
   clearTimeout(timer);

@@ -35,7 +35,8 @@ export function warmCgroupMoves(): Promise<void> | undefined {
       child.once('exit', () => resolve());
       child.once('error', () => resolve());
     });
-    child.unref();
+    // Not unref'd: a Node process that ends by itself (the CLI after `up -d`) waits
+    // for it rather than leave it to init, blocked in its write.
     return ended;
   } catch {
     // No shell to start: nothing to warm.
