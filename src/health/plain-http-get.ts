@@ -14,7 +14,9 @@ import type {CheckCancel} from './probe.js';
 // What is kept between checks is the Socket object: net.Socket connects again after
 // its 'close' (a documented use), so its streams, listeners and read buffer are not
 // built anew each second, and the answer is read into a buffer (`onread`) instead
-// of going through the stream's 'data' events. Together a fifth of a check's CPU.
+// of going through the stream's 'data' events. With the prober's lighter cancel,
+// a fifth less CPU per check, measured in one process; two idle supervisors side
+// by side showed no difference on the project's VM, where waking up costs more.
 
 // A path http.get would send as it is: printable ASCII, no space (it refuses the rest).
 const PLAIN_PATH = /^\/[\x21-\x7e]*$/;

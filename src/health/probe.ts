@@ -16,7 +16,7 @@ export class ProbeError extends Error {
 
 // How the prober stops a check that timed out: the part of an AbortSignal a probe
 // uses (is it aborted; one thing to run when it is). Issue 13.4: an AbortController
-// and its EventTarget listener per check were a tenth of an idle supervisor's CPU.
+// and its EventTarget listener per check were ~5% of an idle supervisor's CPU profile.
 export class CheckCancel {
   private onAbort_?: () => void;
   private aborted_ = false;

@@ -12,12 +12,13 @@ import {createRequire} from 'node:module';
 // never from the manifest): called ~15-25 ms before the first join (a supervisor
 // bin/up.sh started for the process runtime, as it waits for its arguments; else
 // the CLI, as it hands a stack over), that wait runs alongside the start instead
-// of on the service's. In the supervisor rather than the CLI, whose spawn of the
-// shell (and loading child_process for it) was ~5 ms on the way to the arguments.
+// of on the service's. In the supervisor it begins sooner than in the CLI (up
+// --wait + down 7-13 ms quicker here), and off the CLI's way to the arguments.
 // Anything that fails (no cgroups, no write access) is ignored: the first join
 // is then as slow as before, nothing else. The shell may be blocked in its write
-// for that grace period: whoever started it ends only after it (a supervisor told
-// it is not needed waits for it), so it never outlives its parent.
+// for that grace period, so its parent waits for it: a supervisor told it is not
+// needed does (supervisor-main.ts), a CLI that ends by itself does (the child is
+// not unref'd); only a parent that is killed or calls process.exit does not.
 // Settles when the shell has ended; undefined when no move was begun.
 export function warmCgroupMoves(): Promise<void> | undefined {
   let file: string | undefined;
