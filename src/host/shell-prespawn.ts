@@ -40,10 +40,13 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
     if (!state || state.ppid !== process.pid) return null;
     return state.state === 'Z' || state.state === 'X' ? state.exitCode : undefined;
   };
+  // SIGTERM, not SIGKILL: waiting for its arguments, it ends on it once the shell
+  // of its cgroup warm-up has (supervisor-main.ts), where SIGKILL left that shell,
+  // blocked in its write for a grace period, to init.
   const kill = (): void => {
     if (exited() === undefined) {
       try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(pid, 'SIGTERM');
       } catch {
         // Ended meanwhile.
       }

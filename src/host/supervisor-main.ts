@@ -129,7 +129,13 @@ async function readArgs(): Promise<SupervisorArgs | undefined> {
   // waits anyway (warm-moves.ts), instead of in the CLI on the way to the arguments.
   if (handover && runtime === '--runtime=process') warmUp = warmCgroupMoves();
   const pipe = new Socket({fd: 3, readable: true, writable: false});
-  const text = await (handover ? readLine(pipe, path.join('.sidecar', handover)) : readAll(pipe));
+  // Started by the shell, it is told it is not needed by an empty line or by SIGTERM
+  // (shell-prespawn.ts): either way it ends after its warm-up's shell (notNeeded).
+  let onTerm = (): void => undefined;
+  const terminated = new Promise<string>((resolve) => (onTerm = () => resolve('')));
+  if (handover) process.once('SIGTERM', onTerm);
+  const text = await (handover ? readLine(pipe, path.join('.sidecar', handover), terminated) : readAll(pipe));
+  process.removeListener('SIGTERM', onTerm);
   pipe.destroy();
   return text === '' ? undefined : (JSON.parse(text) as SupervisorArgs);
 }
@@ -142,7 +148,7 @@ async function readAll(pipe: Socket): Promise<string> {
 
 // The FIFO is named after the CLI (its pid: the shell's, which became the CLI),
 // this process's parent until the CLI is gone, even before this process started.
-async function readLine(pipe: Socket, fifo: string): Promise<string> {
+async function readLine(pipe: Socket, fifo: string, terminated: Promise<string>): Promise<string> {
   const cli = Number(path.basename(fifo).slice('handover-'.length));
   const orphaned = new Promise<string>((resolve) => {
     const gone = (): boolean => process.ppid !== cli;
@@ -164,7 +170,7 @@ async function readLine(pipe: Socket, fifo: string): Promise<string> {
     return text.slice(0, Math.max(text.indexOf('\n'), 0));
   })();
   try {
-    return await Promise.race([line, orphaned]);
+    return await Promise.race([line, orphaned, terminated]);
   } finally {
     // The CLI removes it once written; gone here too whatever happened (a name of ours, checked above).
     try {

@@ -1,4 +1,5 @@
-import {chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
@@ -102,6 +103,26 @@ describe('bin/up.sh: the supervisor started before Node', () => {
     expect(up.stderr).toContain('symlink');
     expect(shellStarted(p.dir)).toEqual([]);
     expect(statSync(elsewhere).size).toBe(0);
+    expect(fifos(p)).toEqual([]);
+  });
+
+  it('a supervisor waiting for its arguments ends on SIGTERM as not needed, after its warm-up shell', async () => {
+    // The CLI ends a supervisor the shell started with SIGTERM when it cannot tell
+    // it through the FIFO (a CI dry run found the warm-up shell, blocked in its write
+    // to cgroup.procs, left to init by a SIGKILL). Started here as bin/up.sh does.
+    const p = await primed('sh-sigterm');
+    const fifo = path.join(p.dir, '.sidecar', `handover-${process.pid}`);
+    await execa('mkfifo', ['-m', '600', fifo]);
+    const fd = openSync(fifo, 'r+');
+    const supervisor = spawn(process.execPath, [path.join(root, 'bin/supervisor.js'), '--args-on-fd3', `--handover=handover-${process.pid}`, '--runtime=process'], {cwd: p.dir, env: p.env, stdio: ['ignore', 'ignore', 'ignore', fd], detached: true});
+    closeSync(fd);
+    const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => supervisor.once('exit', (code, signal) => resolve({code, signal})));
+    await eventually(() => shellStarted(p.dir).length === 1, 10_000, 'the supervisor to wait');
+    // Its Node is up and waiting once its FIFO is open and its handler in place: give it the time a CLI takes.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    supervisor.kill('SIGTERM');
+    expect(await ended).toEqual({code: 0, signal: null});
+    expect(survivors(p.mark)).toEqual([]);
     expect(fifos(p)).toEqual([]);
   });
 });
