@@ -55,13 +55,23 @@ sidecar_sh_up() {
   # Files are made and opened from inside .sidecar/ once it is checked again as
   # the working directory (ours), so a .sidecar swapped for a link meanwhile, in
   # a directory others may write, leads nowhere: a shell's `>>` would follow a
-  # link. The FIFO is opened read-write, so opening it never waits for a writer.
+  # link. The FIFO is opened read-write, so opening it never waits for a writer;
+  # that directory is fd 4, where the supervisor removes the FIFO once read.
+  # A CLI that does not need it sends SIGURG until it has ended, which may come
+  # while mkfifo runs: this shell then ends after it, with its FIFO, rather than
+  # leave mkfifo to init and the FIFO behind (a CI run found both). From `exec
+  # setsid` on, SIGURG passes by (its default) until Node waits for it (shell-prespawn.ts).
   (
+    su_end=
+    trap 'su_end=1' URG TERM
     cd "$sd_state" || exit
-    [ -O . ] && [ -f supervisor.log ] && [ ! -L supervisor.log ] || exit
+    [ -O . ] && [ -f supervisor.log ] && [ ! -L supervisor.log ] && [ -z "$su_end" ] || exit
     mkfifo -m 600 "$su_fifo" 2>/dev/null || exit
-    exec 3<>"$su_fifo" >>supervisor.log 2>&1 </dev/null
-    cd .. || exit
+    exec 3<>"$su_fifo" 4<. >>supervisor.log 2>&1 </dev/null
+    [ -z "$su_end" ] && cd .. || {
+      rm -f "$su_fifo"
+      exit
+    }
     exec setsid node "$su_bin/supervisor.js" --args-on-fd3 "--handover=$su_fifo" ${su_runtime:+"--runtime=$su_runtime"}
   ) &
   case $sd_dir in /*) su_at=$sd_dir ;; *) su_at=$PWD/$sd_dir ;; esac

@@ -30,7 +30,7 @@ export interface Prespawned {
   // Sends the arguments; false when they cannot reach it.
   send(text: string): boolean | Promise<boolean>;
   // Ends it, while it has not ended (our own child, never reaped: its pid is still its
-  // own): SIGKILL, or SIGTERM for one bin/up.sh started (shell-prespawn.ts).
+  // own): SIGKILL, or for one bin/up.sh started SIGURG until it has ended (shell-prespawn.ts).
   kill(): void;
   // Tells it it is not needed, where it can be told (one bin/up.sh started: it then
   // ends once its cgroup warm-up has); else kill().

@@ -13,6 +13,10 @@ export const SHELL_PRESPAWN_KEY = Symbol.for('sidecar.shellPrespawned');
 const FIFO_NAME = /^handover-\d+$/;
 // The shell makes the FIFO as the supervisor starts: a CLI quicker than that waits this long for it.
 const FIFO_WAIT_MS = 2000;
+// How long an ended supervisor is waited for: over its own wait for its warm-up
+// shell (2 s, supervisor-main.ts); and how often SIGURG is sent meanwhile.
+const END_WAIT_MS = 3000;
+const RESEND_MS = 20;
 
 // The supervisor the shell started, for the project in `dir`; one started for
 // another directory (or that is not our child) is not used, and ended if ours.
@@ -40,17 +44,30 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
     if (!state || state.ppid !== process.pid) return null;
     return state.state === 'Z' || state.state === 'X' ? state.exitCode : undefined;
   };
-  // SIGTERM, not SIGKILL: waiting for its arguments, it ends on it once the shell
-  // of its cgroup warm-up has (supervisor-main.ts), where SIGKILL left that shell,
-  // blocked in its write for a grace period, to init.
+  // Told it is not needed by SIGURG, sent again every few ms until it has ended
+  // (bounded), so nothing it started outlives the CLI. SIGURG's default is to be
+  // ignored: one that lands before a handler is lost, never fatal, so each stage
+  // cleans up after itself: the shell that starts it ends after its mkfifo, with
+  // its FIFO (bin/up.sh); setsid and a Node still starting let it pass; Node
+  // waiting for its arguments ends once its cgroup warm-up's shell has, with its
+  // FIFO (supervisor-main.ts). SIGTERM ended whichever stage it found, leaving
+  // mkfifo, the warm-up's shell or the FIFO behind (found by CI and stress runs).
+  // One that has not ended by the deadline gets SIGTERM.
   const kill = (): void => {
-    if (exited() === undefined) {
+    let next = 0;
+    const send = (signal: NodeJS.Signals): void => {
       try {
-        process.kill(pid, 'SIGTERM');
+        process.kill(pid, signal);
       } catch {
         // Ended meanwhile.
       }
-    }
+    };
+    const ended = waitEnded(exited, () => {
+      if (Date.now() < next) return;
+      next = Date.now() + RESEND_MS;
+      send('SIGURG');
+    });
+    if (!ended && exited() === undefined) send('SIGTERM');
     removeFifo(fifo);
   };
   return {
@@ -68,12 +85,25 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
     },
     kill,
     // Told it is not needed (an empty line), it ends once its cgroup warm-up has
-    // (supervisor-main.ts); killed when it cannot be told.
+    // (supervisor-main.ts), and is waited for; killed when it cannot be told or does not end.
     end: () => {
-      if (exited() === undefined && writeLine(fifo, '') === true) return;
+      if (exited() === undefined && writeLine(fifo, '') === true && waitEnded(exited)) return;
       kill();
     },
   };
+}
+
+// Waits, blocking (the CLI is on its way out, or about to start another), until
+// `exited` tells an end, calling `meanwhile` every few ms; false at the deadline.
+function waitEnded(exited: () => number | null | undefined, meanwhile?: () => void): boolean {
+  const deadline = Date.now() + END_WAIT_MS;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    if (exited() !== undefined) return true;
+    if (Date.now() > deadline) return false;
+    meanwhile?.();
+    Atomics.wait(cell, 0, 0, 5);
+  }
 }
 
 // One line to the FIFO, without waiting: 'not-yet' while it is not there or no one reads it.

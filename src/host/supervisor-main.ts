@@ -1,7 +1,7 @@
 // The detached supervisor (`up -d`, `up --wait`): a plain node entry, no oclif, so
 // it starts fast and stays small. It owns the stack until `down`, a signal, or the
 // app's completion, then removes its socket and record and exits.
-import {readFileSync, rmSync} from 'node:fs';
+import {closeSync, fstatSync, lstatSync, readFileSync, unlinkSync} from 'node:fs';
 import path from 'node:path';
 import {Socket} from 'node:net';
 import {SidecarError, fromOsError} from '../errors/index.js';
@@ -116,6 +116,7 @@ process.stderr.on('error', () => undefined);
 // supervisor, process runtime): a supervisor that is not needed ends after it.
 let warmUp: Promise<void> | undefined;
 const WARM_UP_WAIT_MS = 2000;
+const NOT_NEEDED = ['SIGURG', 'SIGTERM'] as const;
 
 async function readArgs(): Promise<SupervisorArgs | undefined> {
   if (process.argv[2] !== ARGS_ON_FD3) return JSON.parse(process.argv[2] ?? '{}') as SupervisorArgs;
@@ -124,18 +125,20 @@ async function readArgs(): Promise<SupervisorArgs | undefined> {
   const runtime = flags.find((flag) => flag.startsWith('--runtime='));
   if (runtime) preloadRuntime(runtime.slice('--runtime='.length));
   const handover = flags.find((flag) => /^--handover=handover-\d+$/.test(flag))?.slice('--handover='.length);
+  const pipe = new Socket({fd: 3, readable: true, writable: false});
+  // Started by the shell, it is told it is not needed by an empty line or by SIGURG
+  // (shell-prespawn.ts; SIGTERM too): it then ends after its warm-up's shell
+  // (notNeeded). The handlers are in place before that shell is started, and stay
+  // while this process ends: a SIGTERM's default end would leave the shell to init.
+  let onTerm = (): void => undefined;
+  const terminated = new Promise<string>((resolve) => (onTerm = () => resolve('')));
+  if (handover) for (const signal of NOT_NEEDED) process.on(signal, onTerm);
   // Started by the shell for the process runtime: its first service joins a cgroup
   // ~20 ms from now, and the kernel's wait for that begins here, while this process
   // waits anyway (warm-moves.ts), instead of in the CLI on the way to the arguments.
   if (handover && runtime === '--runtime=process') warmUp = warmCgroupMoves();
-  const pipe = new Socket({fd: 3, readable: true, writable: false});
-  // Started by the shell, it is told it is not needed by an empty line or by SIGTERM
-  // (shell-prespawn.ts): either way it ends after its warm-up's shell (notNeeded).
-  let onTerm = (): void => undefined;
-  const terminated = new Promise<string>((resolve) => (onTerm = () => resolve('')));
-  if (handover) process.once('SIGTERM', onTerm);
-  const text = await (handover ? readLine(pipe, path.join('.sidecar', handover), terminated) : readAll(pipe));
-  process.removeListener('SIGTERM', onTerm);
+  const text = await (handover ? readLine(pipe, handover, terminated) : readAll(pipe));
+  if (text !== '') for (const signal of NOT_NEEDED) process.removeListener(signal, onTerm);
   pipe.destroy();
   return text === '' ? undefined : (JSON.parse(text) as SupervisorArgs);
 }
@@ -149,7 +152,7 @@ async function readAll(pipe: Socket): Promise<string> {
 // The FIFO is named after the CLI (its pid: the shell's, which became the CLI),
 // this process's parent until the CLI is gone, even before this process started.
 async function readLine(pipe: Socket, fifo: string, terminated: Promise<string>): Promise<string> {
-  const cli = Number(path.basename(fifo).slice('handover-'.length));
+  const cli = Number(fifo.slice('handover-'.length));
   const orphaned = new Promise<string>((resolve) => {
     const gone = (): boolean => process.ppid !== cli;
     if (gone()) return resolve('');
@@ -172,14 +175,39 @@ async function readLine(pipe: Socket, fifo: string, terminated: Promise<string>)
   try {
     return await Promise.race([line, orphaned, terminated]);
   } finally {
-    // The CLI removes it once written; gone here too whatever happened (a name of ours, checked above).
-    try {
-      rmSync(fifo, {force: true});
-    } catch {
-      // Not a file to remove (a directory by that name): left as it is.
-    }
+    // The CLI removes it once written; gone here too whatever happened.
+    removeOwnFifo(fifo);
   }
 }
+
+// The FIFO on fd 3, removed from the directory bin/up.sh made it in (its fd 4),
+// or else from .sidecar/ while that is a directory: by that name only while the
+// name is still our FIFO. Never through .sidecar swapped for a link (a chaos
+// test swaps it: the FIFO then stays in the directory moved away).
+function removeOwnFifo(name: string): void {
+  let given = false;
+  try {
+    given = fstatSync(STATE_DIR_FD).isDirectory();
+  } catch {
+    // Not given (started by hand, as a test does).
+  }
+  try {
+    const own = fstatSync(3);
+    const dir = given ? `/proc/self/fd/${STATE_DIR_FD}` : '.sidecar';
+    if (!given && !lstatSync(dir).isDirectory()) return;
+    const file = path.join(dir, name);
+    const found = lstatSync(file);
+    if (found.isFIFO() && found.ino === own.ino && found.dev === own.dev) unlinkSync(file);
+  } catch {
+    // Gone already (the CLI removes it once written), or not ours to remove.
+  } finally {
+    // Never inherited by the stack's processes.
+    if (given) closeSync(STATE_DIR_FD);
+  }
+}
+
+// bin/up.sh's .sidecar/ as it checked it, given to this process on fd 4.
+const STATE_DIR_FD = 4;
 
 // Not needed: ended once the warm-up's shell has (bounded), so nothing of ours outlives this process.
 async function notNeeded(): Promise<number> {

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
@@ -124,5 +124,23 @@ describe('bin/up.sh: the supervisor started before Node', () => {
     expect(await ended).toEqual({code: 0, signal: null});
     expect(survivors(p.mark)).toEqual([]);
     expect(fifos(p)).toEqual([]);
+  });
+
+  it('a SIGTERM just as its warm-up shell is started still ends it after that shell', async () => {
+    // Its handler comes before the shell: a SIGTERM's default end would leave the
+    // shell to init. A preloaded hook sends it at that moment.
+    const p = await primed('sh-sigterm-early');
+    const hook = path.join(p.dir, 'term-after-spawn.cjs');
+    const shellPid = path.join(p.dir, 'warm-up.pid');
+    writeFileSync(hook, `const cp = require('node:child_process');\nconst spawn = cp.spawn;\ncp.spawn = function (...args) {\n  const child = spawn.apply(this, args);\n  if (args[0] === '/bin/sh') { require('node:fs').writeFileSync(${JSON.stringify(shellPid)}, String(child.pid)); process.kill(process.pid, 'SIGTERM'); }\n  return child;\n};\n`);
+    const fifo = path.join(p.dir, '.sidecar', `handover-${process.pid}`);
+    await execa('mkfifo', ['-m', '600', fifo]);
+    const fd = openSync(fifo, 'r+');
+    const supervisor = spawn(process.execPath, [path.join(root, 'bin/supervisor.js'), '--args-on-fd3', `--handover=handover-${process.pid}`, '--runtime=process'], {cwd: p.dir, env: {...p.env, NODE_OPTIONS: `--require ${hook}`}, stdio: ['ignore', 'ignore', 'ignore', fd], detached: true});
+    closeSync(fd);
+    const ended = await new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => supervisor.once('exit', (code, signal) => resolve({code, signal})));
+    expect(ended).toEqual({code: 0, signal: null});
+    // The hook saw the shell start; it had ended (reaped) before the supervisor did.
+    expect(existsSync(`/proc/${Number(readFileSync(shellPid, 'utf8'))}`)).toBe(false);
   });
 });

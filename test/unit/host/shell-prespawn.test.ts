@@ -61,12 +61,40 @@ describe.runIf(process.platform === 'linux')('takeShellPrespawn', () => {
   it('ends our child when it was started for another directory, or with another name', async () => {
     const dir = projectDir();
     for (const fifo of [path.join(projectDir(), '.sidecar', 'handover-1'), path.join(dir, '.sidecar', 'state.json'), path.join(dir, 'handover-1')]) {
-      const child = await sleeper();
-      const ended = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      // SIGURG: a supervisor waiting for its arguments ends on it after its warm-up's shell.
+      const child = spawn('sh', ['-c', "trap 'exit 7' URG; while :; do sleep 0.02; done"], {stdio: 'ignore'});
+      ends.push(() => child.kill('SIGKILL'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const ended = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       told(`${child.pid} ${fifo}`);
       expect(takeShellPrespawn(dir)).toBeUndefined();
-      // SIGTERM: a supervisor waiting for its arguments ends on it after its warm-up's shell.
-      expect(await ended).toBe('SIGTERM');
+      expect(await ended).toBe(7);
+    }
+  });
+
+  it('ends it before returning: SIGURG again and again until it has ended, SIGTERM at the deadline', async () => {
+    // bin/up.sh's shell ends after its mkfifo; setsid and a Node still starting let
+    // SIGURG pass: kill() returns once its child is gone.
+    const dir = projectDir();
+    const cases: Array<[string, number | null]> = [
+      // Ends after the command it runs (0.3 s).
+      ["e=; trap 'e=1' URG; while [ -z \"$e\" ]; do sleep 0.3; done", 0],
+      // Ends on its third SIGURG.
+      ["n=0; trap 'n=$((n+1))' URG; while [ $n -lt 3 ]; do sleep 0.02; done", 0],
+      // Lets it pass (sleep's default), then handles it (as Node waiting for its arguments).
+      ["sleep 0.3; exec sh -c \"trap 'exit 0' URG; while :; do sleep 0.02; done\"", 0],
+      // Never handles it: SIGTERM after 3 s.
+      ['exec sleep 30', null],
+    ];
+    for (const [script, code] of cases) {
+      const child = spawn('sh', ['-c', script], {stdio: 'ignore'});
+      ends.push(() => child.kill('SIGKILL'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      told(`${child.pid} ${path.join(dir, '.sidecar', 'handover-1')}`);
+      const taken = takeShellPrespawn(dir)!;
+      taken.kill();
+      expect(alive(child.pid!), script).toBe(false);
+      expect(taken.exited(), script).toBe(code);
     }
   });
 
