@@ -17,6 +17,8 @@ const FIFO_WAIT_MS = 2000;
 // shell (2 s, supervisor-main.ts); and how often SIGURG is sent meanwhile.
 const END_WAIT_MS = 3000;
 const RESEND_MS = 20;
+// And after the SIGTERM that follows, for its end.
+const TERM_WAIT_MS = 1000;
 
 // The supervisor the shell started, for the project in `dir`; one started for
 // another directory (or that is not our child) is not used, and ended if ours.
@@ -62,12 +64,15 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
         // Ended meanwhile.
       }
     };
-    const ended = waitEnded(exited, () => {
+    const ended = waitEnded(exited, END_WAIT_MS, () => {
       if (Date.now() < next) return;
       next = Date.now() + RESEND_MS;
       send('SIGURG');
     });
-    if (!ended && exited() === undefined) send('SIGTERM');
+    if (!ended) {
+      send('SIGTERM');
+      waitEnded(exited, TERM_WAIT_MS);
+    }
     removeFifo(fifo);
   };
   return {
@@ -87,16 +92,16 @@ function shellStarted(dir: string, pid: number, fifo: string): Prespawned {
     // Told it is not needed (an empty line), it ends once its cgroup warm-up has
     // (supervisor-main.ts), and is waited for; killed when it cannot be told or does not end.
     end: () => {
-      if (exited() === undefined && writeLine(fifo, '') === true && waitEnded(exited)) return;
+      if (exited() === undefined && writeLine(fifo, '') === true && waitEnded(exited, END_WAIT_MS)) return;
       kill();
     },
   };
 }
 
 // Waits, blocking (the CLI is on its way out, or about to start another), until
-// `exited` tells an end, calling `meanwhile` every few ms; false at the deadline.
-function waitEnded(exited: () => number | null | undefined, meanwhile?: () => void): boolean {
-  const deadline = Date.now() + END_WAIT_MS;
+// `exited` tells an end, calling `meanwhile` every few ms; false after `ms`.
+function waitEnded(exited: () => number | null | undefined, ms: number, meanwhile?: () => void): boolean {
+  const deadline = Date.now() + ms;
   const cell = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     if (exited() !== undefined) return true;
