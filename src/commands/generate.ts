@@ -4,6 +4,7 @@ import {Args, Flags} from '@oclif/core';
 import {ExitCode, SidecarError} from '../errors/index.js';
 import {BaseCommand, jsonFlag, manifestFlags} from './base-command.js';
 import {infraImageFromEnv} from '../runtime/infra-image.js';
+import {refuseOutputOverInput} from '../output/not-the-input.js';
 
 export default class Generate extends BaseCommand {
   static override summary = 'Print or write docker-compose or Kubernetes YAML for the manifest, and what the target cannot express';
@@ -40,6 +41,7 @@ export default class Generate extends BaseCommand {
     ]);
     const {manifest, warnings, losses: inputLosses} = await loadManifestWithWarnings(flags.file);
     const output = flags.output === undefined ? undefined : path.resolve(flags.output);
+    if (output !== undefined) refuseOutputOverInput(flags.output!, manifest.file, `generate ${target}`, `write it to a file of its own: \`sidecar generate ${target} -o ${target === 'compose' ? 'docker-compose.yml' : 'k8s-pod.yaml'}\``);
     const result = generate(manifest, target, {
       infraImage: infraImageFromEnv(),
       outputDir: output === undefined ? manifest.dir : path.dirname(output),

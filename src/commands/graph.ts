@@ -3,6 +3,7 @@ import path from 'node:path';
 import {Flags} from '@oclif/core';
 import {SidecarError} from '../errors/index.js';
 import {BaseCommand, manifestFlags} from './base-command.js';
+import {refuseOutputOverInput} from '../output/not-the-input.js';
 
 export default class Graph extends BaseCommand {
   static override summary = "Draw the stack's topology (pods, services, start order, volumes, ports) as mermaid, Graphviz dot, or an svg/png picture";
@@ -22,7 +23,9 @@ export default class Graph extends BaseCommand {
       throw new SidecarError('SIDECAR_USAGE', 'a png picture is binary and is not printed to the terminal', {suggestion: 'write it to a file: `sidecar graph --format png -o pod.png` (svg can go to stdout)'});
     }
     const [{loadManifest}, {topology}] = await Promise.all([import('../manifest/load.js'), import('../generate/graph-model.js')]);
-    const graph = topology(await loadManifest(flags.file));
+    const manifest = await loadManifest(flags.file);
+    if (flags.output !== undefined) refuseOutputOverInput(flags.output, manifest.file, 'graph', 'write the picture to a file of its own: `sidecar graph -o pod.svg`');
+    const graph = topology(manifest);
     let picture: string | Buffer;
     if (format === 'mermaid') {
       const {renderMermaid} = await import('../generate/graph-mermaid.js');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand, jsonFlag} from './base-command.js';
+import {refuseOutputOverInput} from '../output/not-the-input.js';
 
 export default class Import extends BaseCommand {
   static override summary = 'Write the sidecar.yaml equivalent to a Kubernetes YAML or docker-compose file';
@@ -24,6 +25,7 @@ export default class Import extends BaseCommand {
     this.jsonMode = flags.json;
     const [{planImport, writeImport}, {formatLoss}] = await Promise.all([import('../import/import-file.js'), import('../manifest/loss.js')]);
     const output = flags.output ?? path.join(path.dirname(args.file), 'sidecar.yaml');
+    refuseOutputOverInput(output, args.file, 'import', `write the manifest to a file of its own: \`sidecar import ${args.file} -o ${path.basename(args.file) === 'sidecar.yaml' ? 'sidecar.imported.yaml' : 'sidecar.yaml'}\``);
     const plan = planImport(args.file, output);
     const warnings = await writeImport(plan, output, flags.force);
     if (flags.json) {

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -53,6 +53,41 @@ describe('sidecar generate', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('SIDECAR_MANIFEST_INVALID');
     expect(stderr).toContain('sidecars.s');
+  });
+});
+
+describe('-o naming the file the command reads', () => {
+  // Found by a new user: `generate compose -o sidecar.yaml` replaced the manifest
+  // with Compose YAML (exit 0), and the project no longer validated.
+  it('is refused with a usage error, whatever its spelling, and the file is left as it was', async () => {
+    const project = mkdtempSync(path.join(dir, 'own-input-'));
+    const manifest = path.join(project, 'sidecar.yaml');
+    writeFileSync(manifest, readFileSync(QUICKSTART, 'utf8').replace(/\.\/(proxy|tailer|app)\//g, `${path.dirname(QUICKSTART)}/$1/`));
+    const before = readFileSync(manifest, 'utf8');
+    symlinkSync(manifest, path.join(project, 'link.yaml'));
+    const compose = path.join(project, 'docker-compose.yml');
+    writeFileSync(compose, 'services:\n  app:\n    image: busybox\n');
+    const composeBefore = readFileSync(compose, 'utf8');
+    const cases = [
+      ['generate', 'compose', '-f', manifest, '-o', manifest],
+      ['generate', 'k8s', '-f', manifest, '-o', path.join(project, 'link.yaml')],
+      ['generate', 'k8s', '-f', manifest, '-o', path.relative(dir, manifest), '--json'],
+      ['graph', '-f', manifest, '-o', manifest, '--format', 'dot'],
+      ['import', compose, '-o', compose, '--force'],
+    ];
+    for (const args of cases) {
+      const {code, stdout, stderr} = await sidecar(args);
+      expect(code, args.join(' ')).toBe(2);
+      // --json says it as JSON on stdout.
+      const said = args.includes('--json') ? stdout : stderr;
+      expect(said, args.join(' ')).toContain('SIDECAR_USAGE');
+      expect(said, args.join(' ')).toMatch(/the file `sidecar (generate|graph|import)[^`]*` reads: writing it would replace it/);
+      expect(said, args.join(' ')).toMatch(/fix:|"suggestion"/);
+    }
+    expect(readFileSync(manifest, 'utf8')).toBe(before);
+    expect(readFileSync(compose, 'utf8')).toBe(composeBefore);
+    // Another file is written as ever.
+    expect((await sidecar(['generate', 'compose', '-f', manifest, '-o', path.join(project, 'out.yml')])).code).toBe(0);
   });
 });
 
