@@ -16,7 +16,7 @@ const REASONS: Record<string, {what: string; fix: (file: string) => string}> = {
   EMFILE: {what: 'too many open files', fix: () => 'raise the open-file limit (`ulimit -n`) or stop some processes'},
 };
 
-const VERBS: Record<string, string> = {open: 'open', mkdir: 'create', rmdir: 'remove', unlink: 'remove', rm: 'remove', rename: 'rename', write: 'write', read: 'read', scandir: 'list', lstat: 'inspect', stat: 'inspect', chmod: 'change the mode of', symlink: 'create', copyfile: 'copy', bind: 'create the socket', connect: 'connect to'};
+const VERBS: Record<string, string> = {open: 'open', mkdir: 'create', rmdir: 'remove', unlink: 'remove', rm: 'remove', rename: 'rename', write: 'write', read: 'read', scandir: 'list', lstat: 'inspect', stat: 'inspect', chmod: 'change the mode of', symlink: 'create', mkfile: 'create a file in', copyfile: 'copy', bind: 'create the socket', connect: 'connect to'};
 
 // The SidecarError for a Node fs/OS error that carries a path, or undefined for anything else.
 export function fromOsError(error: unknown): SidecarError | undefined {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {linkSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs';
 import {currentBootId as bootId} from '../runtime/process/proc-table.js';
 import {ensureRealDir} from '../runtime/safe-state-dir.js';
@@ -37,7 +38,7 @@ export function tryLock(files: ProjectFiles, role: LockRole): LockAttempt {
   for (let attempt = 0; attempt < 5; attempt++) {
     const owner = ownerForThisProcess(role, randomUuid());
     const aside = `${files.lock}.${process.pid}.${owner.token}`;
-    writeFileSync(aside, JSON.stringify(owner) + '\n', {mode: 0o600, flag: 'wx'});
+    writeAside(aside, owner);
     try {
       createExclusive(aside, files.lock, owner);
       return {lock: new ProjectLock(files.lock, owner)};
@@ -59,6 +60,18 @@ export function tryLock(files: ProjectFiles, role: LockRole): LockAttempt {
     breakStale(files.lock, held.token);
   }
   return {heldBy: seen};
+}
+
+// The lock's content, written beside it first. A refusal names .sidecar/, the
+// directory to fix: the file named after this process never exists for the user.
+function writeAside(aside: string, owner: LockOwner): void {
+  try {
+    writeFileSync(aside, JSON.stringify(owner) + '\n', {mode: 0o600, flag: 'wx'});
+  } catch (error) {
+    const {code, message} = error as NodeJS.ErrnoException;
+    if (code === 'EEXIST' || code === undefined) throw error;
+    throw Object.assign(new Error(message), {code, path: path.dirname(aside), syscall: 'mkfile'});
+  }
 }
 
 // Hard link of the fully written file: the lock appears with its content or not
@@ -102,10 +115,17 @@ export class ProjectLock {
   }
 
   // Removes the lock if it is still ours (same token, and this process is its owner).
+  // Never throws: it runs in an exit handler, where a .sidecar/ made read-only
+  // under a running stack crashed the supervisor with a trace (found by a new
+  // user's trial). A lock left so is stale once this process is gone.
   release(): void {
     process.off('exit', this.onExit);
-    const held = readLockOwner(this.file);
-    if (typeof held === 'object' && held.token === this.owner.token && held.pid === process.pid) rmSync(this.file, {force: true});
+    try {
+      const held = readLockOwner(this.file);
+      if (typeof held === 'object' && held.token === this.owner.token && held.pid === process.pid) rmSync(this.file, {force: true});
+    } catch {
+      // Not removable (a read-only .sidecar/): stale once its owner has exited.
+    }
   }
 
   // Once the detached supervisor has adopted the lock, this process must not remove it.

@@ -29,6 +29,8 @@ export interface DownResult {
   leftBy?: 'interrupted up';
   // `down --volumes` with nothing running: the named volumes removed (down-volumes.ts).
   volumesRemoved?: string[];
+  // Stopped, but its files in .sidecar/ could not be forgotten (a read-only .sidecar/): why.
+  filesLeft?: string;
 }
 
 // Asks the project's live supervisor to stop: the result once it stopped and
@@ -63,14 +65,29 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
   // The stopped supervisor released the project when it exited: an `up` waiting
   // for it may already hold it and have written its own manifest.json and
   // state.json. Only under the lock are these files still the stopped stack's.
-  const attempt = tryLock(files, 'down');
+  // The stack is stopped whatever follows: a .sidecar/ that cannot be written
+  // (made read-only under a running stack) leaves its files, said as such, not
+  // as a failed `down` (found by a new user's trial).
+  let attempt: ReturnType<typeof tryLock>;
+  try {
+    attempt = tryLock(files, 'down');
+  } catch (error) {
+    return {...stopped, filesLeft: filesLeftBecause(error)};
+  }
   if (!('lock' in attempt)) return stopped;
   try {
     const state = forgetStoppedStack(files);
     return {...stopped, ...(state ? {runtime: state.runtime} : {})};
+  } catch (error) {
+    return {...stopped, filesLeft: filesLeftBecause(error)};
   } finally {
     attempt.lock.release();
   }
+}
+
+function filesLeftBecause(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as {cause?: NodeJS.ErrnoException}).cause?.code;
+  return typeof code === 'string' ? code : (error as Error).message;
 }
 
 function isNotResponding(error: unknown): boolean {

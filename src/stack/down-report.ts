@@ -9,7 +9,12 @@ export function printDown(result: DownResult, flags: {json: boolean}): void {
   }
   const what = result.project ?? 'the stack';
   if (result.outcome === 'nothing') process.stdout.write(`nothing is running${removedVolumes(result.volumesRemoved)}\n`);
-  else if (result.outcome === 'stopped') process.stdout.write(`stopped ${what}\n`);
+  else if (result.outcome === 'stopped') {
+    process.stdout.write(`stopped ${what}\n`);
+    if (result.filesLeft !== undefined) {
+      process.stderr.write(`warning: .sidecar/ could not be written (${result.filesLeft}): its lock and state files are left; make it writable (\`chmod u+w .sidecar\`), then \`sidecar down\` removes them\n`);
+    }
+  }
   else if (result.leftBy === 'interrupted up') process.stdout.write(`an interrupted \`up\` had left the pod's infra container: removed it\n`);
   else process.stdout.write(`the supervisor of ${what} was gone; ${leftovers(result)}\n`);
 }
