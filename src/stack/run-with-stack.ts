@@ -6,6 +6,7 @@ import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from '../host/stack-host.js';
 import {stackEnv} from './stack-env.js';
 import {failureError} from '../host/start-failure.js';
+import {spawnFailureCode, spawnFailureLine} from '../runtime/process/host-exec.js';
 
 // `run -- CMD`: the stack comes up in this process (like `up --wait`), CMD runs on
 // the host with the stack's endpoints in its env, the stack goes down, and the
@@ -44,7 +45,7 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
     const result = await child;
     child = undefined;
     await host.shutdown();
-    return commandExit(result);
+    return commandExit(result, command[0]!);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -64,7 +65,7 @@ async function runOnLiveStack(plan: UpPlan, command: string[]): Promise<number> 
   if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
   process.stderr.write(`sidecar: using the running stack ${plan.manifest.name} (supervisor pid ${live.pid}); running ${command.join(' ')}; the stack is left running (\`sidecar down\` stops it)\n`);
   const result = await runCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
-  return commandExit(result);
+  return commandExit(result, command[0]!);
 }
 
 function runCommand(command: string[], env: NodeJS.ProcessEnv): ReturnType<typeof execa> {
@@ -72,10 +73,12 @@ function runCommand(command: string[], env: NodeJS.ProcessEnv): ReturnType<typeo
   return execa(file!, args, {stdio: 'inherit', reject: false, env});
 }
 
-function commandExit(result: Awaited<ReturnType<typeof execa>>): number {
+function commandExit(result: Awaited<ReturnType<typeof execa>>, file: string): number {
   if (result.exitCode !== undefined) return result.exitCode;
   if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
-  // CMD could not start at all (not found): say so like a shell would.
-  process.stderr.write(`sidecar: ${result.shortMessage}\n`);
-  return 127;
+  // CMD could not start at all: said, and its code, as a shell (and `exec`) would:
+  // 127 not found, 126 found but not executable (was 127 with execa's raw message,
+  // found by a new user's trial).
+  process.stderr.write(`sidecar: ${spawnFailureLine(file, result.code, result.shortMessage)}\n`);
+  return result.code === undefined ? 127 : spawnFailureCode(result.code);
 }

@@ -30,15 +30,16 @@ export async function runOnHost(file: string, args: string[], where: {cwd: strin
 }
 
 // A command that could not start exits as a POSIX shell says (and `docker exec`
-// does): 127 not found, 126 found but not executable; anything else is 1.
-function spawnFailureLine(file: string, code: string | undefined, fallback: string | undefined): string {
+// does): 127 not found, 126 found but not executable; anything else is 1. Also
+// `run -- CMD`'s (run-with-stack.ts).
+export function spawnFailureLine(file: string, code: string | undefined, fallback: string | undefined): string {
   if (code === 'ENOENT') return `${file}: command not found`;
   if (code === 'EACCES') return `${file}: permission denied`;
   if (code === 'ENOEXEC') return `${file}: cannot execute (not a program or script)`;
   return fallback ?? `${file}: could not be run`;
 }
 
-function spawnFailureCode(code: string | undefined): number {
+export function spawnFailureCode(code: string | undefined): number {
   if (code === 'ENOENT') return 127;
   if (code === 'EACCES' || code === 'ENOEXEC') return 126;
   return 1;

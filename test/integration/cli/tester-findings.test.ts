@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
+import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {cli, eventually, project, root, trackProjects, type Project} from './cli-harness.js';
 
@@ -78,5 +79,22 @@ describe('tester findings', () => {
     const missing = await cli(p, ['exec', 'a', '--', 'no-such-command-xyz']);
     expect(missing.exitCode, missing.all).toBe(127);
     expect(missing.stderr.trim()).toBe('no-such-command-xyz: command not found');
+  }, 60_000);
+
+  // Found by a new user's trial: `run -- ./script.sh` without its x bit exited 127
+  // (not found) with execa's "Command failed with EACCES" and "spawn ... EACCES".
+  it('run of a command that cannot start exits as a shell would (126 not executable, 127 not found), in one line', async () => {
+    const p = printing();
+    writeFileSync(path.join(p.dir, 'noexec.sh'), '#!/bin/sh\necho hi\n', {mode: 0o644});
+    for (const [command, code, line] of [
+      ['./noexec.sh', 126, 'sidecar: ./noexec.sh: permission denied'],
+      [p.dir, 126, `sidecar: ${p.dir}: permission denied`],
+      ['no-such-command-xyz', 127, 'sidecar: no-such-command-xyz: command not found'],
+    ] as const) {
+      const run = await cli(p, ['run', '--runtime', 'process', '--', command]);
+      expect(run.exitCode, run.all).toBe(code);
+      expect(run.stderr).toContain(line);
+      expect(run.stderr).not.toMatch(/Command failed|spawn /);
+    }
   }, 60_000);
 });
