@@ -4,8 +4,9 @@ import {Errors, type Hook} from '@oclif/core';
 // print our one error block with a did-you-mean, exit 2. Loaded only when a
 // command is not found, so it costs nothing on the way to a real command.
 export const commandNotFound: Hook.CommandNotFound = async function (options) {
-  const [{unknownCommand}, {renderError}] = await Promise.all([import('./unknown-command.js'), import('../output/render-error.js')]);
-  const error = unknownCommand(options.id.split(':')[0] ?? options.id, options.config.commandIDs);
+  const [{unexpectedArguments, unknownCommand}, {renderError}] = await Promise.all([import('./unknown-command.js'), import('../output/render-error.js')]);
+  const [first = options.id, ...rest] = options.id.split(':');
+  const error = rest.length > 0 && options.config.commandIDs.includes(first) ? unexpectedArguments(first, rest) : unknownCommand(first, options.config.commandIDs);
   process.stderr.write(renderError(error) + '\n');
   throw new Errors.ExitError(error.exitCode);
 };

@@ -26,3 +26,12 @@ export function unknownCommand(word: string, commandIds: readonly string[]): Sid
     suggestion: closest ? `did you mean \`sidecar ${closest}\`? \`sidecar help\` lists the commands` : '`sidecar help` lists the commands',
   });
 }
+
+// Our command followed by words it does not take (`sidecar down extra`: oclif
+// looks for a command `down extra`). Was "\"down\" is not a sidecar command ...
+// did you mean `sidecar down`?" (found by a new user's trial).
+export function unexpectedArguments(command: string, words: readonly string[]): SidecarError {
+  return new SidecarError('SIDECAR_USAGE', `unexpected argument${words.length === 1 ? '' : 's'} to \`sidecar ${command}\`: ${words.join(' ')}`, {
+    suggestion: `\`sidecar ${command} --help\` shows what it takes`,
+  });
+}

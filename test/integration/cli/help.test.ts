@@ -53,6 +53,22 @@ describe('help', () => {
     expect(helpTypo.stderr).toContain('did you mean `sidecar up`');
   });
 
+  it('our command followed by words it does not take says so, not "is not a sidecar command"', async () => {
+    // Found by a new user's trial: `sidecar down extra` said `"down" is not a sidecar
+    // command`, fix: did you mean `sidecar down`?
+    for (const [args, said] of [
+      [['down', 'extra'], 'unexpected argument to `sidecar down`: extra'],
+      [['ps', 'a', 'b'], 'unexpected arguments to `sidecar ps`: a b'],
+      [['validate', 'extra'], 'unexpected argument to `sidecar validate`: extra'],
+    ] as const) {
+      const result = await cli(p, [...args]);
+      expect(result.exitCode, result.all).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stderr).toContain(`\`sidecar ${args[0]} --help\` shows what it takes`);
+      expect(result.stderr).not.toContain('is not a sidecar command');
+    }
+  });
+
   it('--version still answers, with the package name and version that --help shows', async () => {
     const version = await cli(p, ['--version']);
     expect(version.exitCode).toBe(0);
