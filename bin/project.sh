@@ -6,6 +6,8 @@
 # ours, with no symlink where Node refuses one.
 sidecar_sh_state() {
   case $sd_file in '' | -* | */) return 1 ;; esac
+  # A directory named as the manifest: Node says so (src/manifest/manifest-path.ts).
+  [ ! -d "$sd_file" ] || return 1
   # The project directory as Node's path.dirname(path.resolve(file)) finds it: the
   # same unless the name itself is `.` or `..`, or a `..` follows a component (a
   # link there resolves otherwise); leading `../` are the same either way.

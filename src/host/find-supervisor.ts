@@ -6,6 +6,7 @@ import type {HelloResult} from './control/protocol.js';
 import {readSupervisorRecord, type SupervisorRecord} from './state-file.js';
 import {isSameProcess} from '../runtime/process/process-start-time.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
+import {checkManifestPath} from '../manifest/manifest-path.js';
 import {checkProcessOwner, checkSocketTrust, untrusted} from './socket-trust.js';
 
 export interface LiveSupervisor {
@@ -20,6 +21,7 @@ export const HELLO_SILENCE_MS = 5000;
 // The project of a command is the directory of its manifest; commands that only
 // talk to a running stack do not need the manifest to parse.
 export function filesFor(manifestFile: string): ProjectFiles {
+  checkManifestPath(manifestFile);
   return projectFiles(path.dirname(path.resolve(manifestFile)));
 }
 

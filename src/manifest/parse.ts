@@ -5,6 +5,7 @@ import {SidecarError, type Problem} from '../errors/index.js';
 import {MAX_MANIFEST_BYTES, readTextFile, type TextFile} from './read-text-file.js';
 import {placeAtOffset, type ManifestSource} from './source.js';
 import {invalid} from './invalid.js';
+import {checkManifestPath, directoryGiven} from './manifest-path.js';
 
 const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two keys',
@@ -49,6 +50,7 @@ export function parseManifest(file: string): ManifestSource {
 // The manifest's text, read as a bounded regular file (issue 9.9); `file` as the
 // user gave it. Whoever reads a manifest's raw text (add edits it) goes through here.
 export function readManifestText(file: string): string {
+  checkManifestPath(file);
   const absolutePath = path.resolve(file);
   const read = readTextFile(absolutePath, file, MAX_MANIFEST_BYTES);
   if (!read.ok) throw unreadable(file, absolutePath, read);
@@ -64,11 +66,7 @@ function unreadable(file: string, absolutePath: string, read: Extract<TextFile, 
       suggestion: 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
     });
   }
-  if (isDirectory(absolutePath)) {
-    return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `${file} is a directory, not a manifest`, {
-      suggestion: `pass the manifest file: sidecar -f ${path.join(file, 'sidecar.yaml')}`,
-    });
-  }
+  if (isDirectory(absolutePath)) return directoryGiven(file);
   return invalid([{message: read.message, place: {file, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
 }
 

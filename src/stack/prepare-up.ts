@@ -16,6 +16,7 @@ import {reapLeftovers} from '../host/reap-leftovers.js';
 import {decideRuntime, type LocalDocker, type RuntimeChoice} from '../runtime/resolve-runtime.js';
 import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 import {cachedLoad, keepLoad} from '../manifest/load-cache.js';
+import {checkManifestPath} from '../manifest/manifest-path.js';
 
 export interface UpPlan {
   manifest: Manifest;
@@ -71,7 +72,8 @@ async function withBuildHashes(manifest: Manifest): Promise<Manifest> {
 // `words` are what the user typed (`payments`, `orders/app`, `egress`): the plan
 // carries the service ids they stand for (issue 10 point 2).
 export async function prepareUp(file: string, choice: RuntimeChoice, words: string[], options: PrepareOptions = {}): Promise<UpPlan> {
-  // Issue 13.1: an unchanged manifest is not parsed again (load-cache.ts).
+  // Issue 13.1: an unchanged manifest is not parsed again (load-cache.ts); the path is checked first.
+  checkManifestPath(file);
   const cacheFile = projectFiles(path.dirname(path.resolve(file))).loadCache;
   const cached = cachedLoad(file, cacheFile);
   const loaded = cached ?? (await (await import('../manifest/load.js')).loadManifestWithWarnings(file));

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
-import {writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {cli, eventually, project, root, trackProjects, type Project} from './cli-harness.js';
 
@@ -96,5 +96,37 @@ describe('tester findings', () => {
       expect(run.stderr).toContain(line);
       expect(run.stderr).not.toMatch(/Command failed|spawn /);
     }
+  }, 60_000);
+
+  // Found by a new user's trial: `up -d --file=` said "  is a directory" with a fix
+  // that named no command, and `SIDECAR_FILE=dir/ sidecar down` looked for a stack
+  // in the directory above `dir`.
+  it('an empty manifest path is a usage error, and a directory given for it is named, by every kind of command', async () => {
+    const p = printing();
+    mkdirSync(path.join(p.dir, 'sub'));
+    for (const args of [['up', '-d', '--file='], ['up', '--wait', '--file=', '--runtime', 'process'], ['validate', '--file='], ['down', '--file='], ['ps', '--file=']]) {
+      const result = await cli(p, args);
+      expect(result.exitCode, `${args.join(' ')}: ${result.all}`).toBe(2);
+      expect(result.stderr).toContain('the manifest path is empty');
+    }
+    for (const args of [['up', '-d', '-f', 'sub'], ['validate', '-f', 'sub'], ['down', '-f', 'sub/'], ['ps', '-f', 'sub'], ['logs', '--file', 'sub']]) {
+      const result = await cli(p, args);
+      expect(result.exitCode, `${args.join(' ')}: ${result.all}`).toBe(3);
+      expect(result.stderr).toContain(`${args.at(-1)} is a directory, not a manifest`);
+      expect(result.stderr).toContain(`fix: pass the manifest file itself: -f ${path.join(args.at(-1)!, 'sidecar.yaml')}`);
+    }
+    // With a stack running in the directory above, `-f sub` (a directory) stops nothing:
+    // neither bin/down.sh nor Node takes the directory above for the project.
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const downSub = await cli(p, ['down', '-f', 'sub']);
+    expect(downSub.exitCode, downSub.all).toBe(3);
+    expect((await cli(p, ['ps', '--json'])).stdout).toContain('"running"');
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    rmSync(path.join(p.dir, '.sidecar'), {recursive: true, force: true});
+    const fromEnv = await execa(process.execPath, [path.join(root, 'bin/run.js'), 'down'], {reject: false, cwd: p.dir, env: {...p.env, SIDECAR_FILE: `${path.join(p.dir, 'sub')}/`}, all: true});
+    expect(fromEnv.exitCode, fromEnv.all).toBe(3);
+    expect(fromEnv.stderr).toContain('is a directory, not a manifest');
+    // Nothing was started or made for any of them.
+    expect(existsSync(path.join(p.dir, '.sidecar'))).toBe(false);
   }, 60_000);
 });

@@ -1,0 +1,32 @@
+import {statSync} from 'node:fs';
+import path from 'node:path';
+import {ExitCode, SidecarError} from '../errors/index.js';
+
+// The manifest path a command was given (-f, --file=, SIDECAR_FILE), before it is
+// read, or before its directory is taken as the project's by a command that only
+// talks to a running stack. Found by a new user's trial: `--file=` (empty) was
+// "  is a directory", and `SIDECAR_FILE=dir/ sidecar down` looked for a stack in
+// the directory above it.
+export function checkManifestPath(file: string): void {
+  if (file === '') {
+    throw new SidecarError('SIDECAR_USAGE', 'the manifest path is empty (-f "", --file= or SIDECAR_FILE="")', {
+      exitCode: ExitCode.usage,
+      suggestion: 'name the manifest file: -f sidecar.yaml, or leave -f out (and SIDECAR_FILE unset) to use ./sidecar.yaml',
+    });
+  }
+  if (isDirectory(file)) throw directoryGiven(file);
+}
+
+export function directoryGiven(file: string): SidecarError {
+  return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `${file} is a directory, not a manifest`, {
+    suggestion: `pass the manifest file itself: -f ${path.join(file, 'sidecar.yaml')}`,
+  });
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
