@@ -59,6 +59,17 @@ describe('scaffolding through the CLI', () => {
     expect(JSON.parse(validate.stdout)).toMatchObject({valid: true, project: 'shop'});
   });
 
+  // Found by a new user's trial: `init 'new dir'` printed `next: cd new dir && ...`,
+  // which does not paste into a shell.
+  it('init and new print a next step that pastes into a shell, whatever the directory is called', async () => {
+    const init = await sidecar(['init', "new dir's"], work);
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect(init.stdout).toContain(`next: cd 'new dir'\\''s' && sidecar validate && sidecar up`);
+    const made = await sidecar(['new', 'http-proxy', 'np x', '--name', 'np-x'], work);
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(made.stdout).toContain(`next: cd 'np x' && npm test`);
+  });
+
   it('init twice without --force fails and changes nothing; with --force it succeeds', async () => {
     expect((await sidecar(['init', '--name', 'shop'], work)).exitCode).toBe(0);
     const before = snapshot(work);
