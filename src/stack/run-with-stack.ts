@@ -7,6 +7,8 @@ import {StackHost} from '../host/stack-host.js';
 import {stackEnv} from './stack-env.js';
 import {failureError} from '../host/start-failure.js';
 import {spawnFailureCode, spawnFailureLine} from '../runtime/process/host-exec.js';
+import {callControl} from '../host/control/control-client.js';
+import {supervisorPeer} from '../host/find-supervisor.js';
 
 // `run -- CMD`: the stack comes up in this process (like `up --wait`), CMD runs on
 // the host with the stack's endpoints in its env, the stack goes down, and the
@@ -62,7 +64,13 @@ async function runOnLiveStack(plan: UpPlan, command: string[]): Promise<number> 
       suggestion: '`sidecar down` first (then `sidecar run` brings up its own stack), or run CMD against the running stack once it is ready',
     });
   if (live.manifestFile !== plan.manifest.file) throw refuse(`from another manifest (${live.manifestFile})`);
-  if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
+  // Still starting (`up -d` just before, as CI scripts do): waited for, as a second
+  // `up --wait` waits (found by a new user's trial: it was refused). A start that
+  // fails is said as `up --wait` says it, exit 5, and CMD does not run.
+  if (live.phase === 'starting') {
+    process.stderr.write(`sidecar: the running stack ${plan.manifest.name} (supervisor pid ${live.pid}) is starting: waiting for it to be ready\n`);
+    await callControl(live.socket, {method: 'wait'}, {peer: supervisorPeer(live.pid)});
+  } else if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
   process.stderr.write(`sidecar: using the running stack ${plan.manifest.name} (supervisor pid ${live.pid}); running ${command.join(' ')}; the stack is left running (\`sidecar down\` stops it)\n`);
   const result = await runCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
   return commandExit(result, command[0]!);

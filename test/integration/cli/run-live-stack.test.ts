@@ -50,6 +50,47 @@ describe('run against a running stack', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  // Found by a new user's trial: `up -d` then `run -- CMD` at once (a CI script)
+  // was refused with "it is starting, not ready".
+  it('waits for a stack of the same manifest that is still starting, then runs CMD against it', async () => {
+    const port = await freePort();
+    const p = project(`version: 1
+name: slow
+app:
+  command: [node, \${PROGRAMS}/http-server.js]
+  env: {PORT: "${port}", NAME: app, READY_DELAY_MS: "1500", SIDECAR_TEST_MARK: "\${MARK}"}
+  ports: ["127.0.0.1:${port}:${port}"]
+  health: {http: {port: ${port}, path: /healthz}}
+  stopTimeout: 1s
+`);
+    live.push(p);
+    expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
+    const run = await cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', fetchApp]);
+    expect(run.exitCode, run.all).toBe(7);
+    expect(run.stdout).toContain('GOT hello from app');
+    expect(run.stderr).toContain('is starting: waiting for it to be ready');
+    expect(JSON.parse((await cli(p, ['ps', '--json'])).stdout).services[0]).toMatchObject({state: 'running', health: 'healthy'});
+  });
+
+  it('a stack still starting that fails: exit 5 with the failure, and CMD does not run', async () => {
+    const port = await freePort();
+    const p = project(`version: 1
+name: never
+app:
+  command: [node, \${PROGRAMS}/http-server.js]
+  env: {PORT: "${port}", NAME: app, READY_DELAY_MS: "60000", SIDECAR_TEST_MARK: "\${MARK}"}
+  health: {http: {port: ${port}, path: /healthz}, startTimeout: 2s}
+  stopTimeout: 1s
+`);
+    live.push(p);
+    expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
+    const run = await cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', 'console.log("CMD RAN")']);
+    expect(run.exitCode, run.all).toBe(5);
+    expect(run.stderr).toContain('SIDECAR_STACK_FAILED');
+    expect(run.stdout).not.toContain('CMD RAN');
+    await eventually(() => survivors(p.mark).length === 0, 10_000, 'the failed stack to be gone');
+  });
+
   it('refuses (exit 5) a stack started from another manifest file, and leaves it alone', async () => {
     const {p} = await web();
     const other = path.join(p.dir, 'other.yaml');
