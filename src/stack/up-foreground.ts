@@ -68,6 +68,9 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     await host.shutdown();
     printer.flush();
     if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
+    // Stopped from elsewhere (`sidecar down` in another terminal): said, not a silent end
+    // (found by a new user's trial), as a stop before ready is said above.
+    if (completion?.reason !== 'completed' && host.stopRequestedBy !== undefined) process.stderr.write(`${plan.manifest.name} was stopped by ${host.stopRequestedBy}\n`);
     return completion?.exitCode ?? 0;
   } finally {
     process.off('SIGINT', onSignal);

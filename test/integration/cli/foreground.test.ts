@@ -1,5 +1,6 @@
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, eventually, freePort, project, survivors, type Project} from './cli-harness.js';
+import path from 'node:path';
+import {cli, ensureBuilt, eventually, freePort, project, readJson, survivors, type Project} from './cli-harness.js';
 
 const live: Project[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
@@ -44,6 +45,27 @@ describe('foreground up and run', () => {
     const result = await up;
     expect(result.exitCode, result.all).toBe(130);
     expect(result.all).toContain('stopping fg');
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
+  // Found by a new user's trial: the output just ended after the ready line, exit 0.
+  it('foreground `up` stopped by `down` from another terminal says so, exit 0, nothing left', async () => {
+    const p = await stack();
+    const up = cli(p, ['up', '--runtime', 'process']);
+    let out = '';
+    up.all!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const phase = (): string | undefined => {
+      try {
+        return readJson<{phase?: string}>(path.join(p.dir, '.sidecar/state.json')).phase;
+      } catch {
+        return undefined; // Not written yet.
+      }
+    };
+    await eventually(() => phase() === 'ready', 20_000, 'the stack to be ready');
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    const result = await up;
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stderr).toContain('fg was stopped by `sidecar down`');
     expect(survivors(p.mark)).toEqual([]);
   });
 
