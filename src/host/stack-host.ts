@@ -38,7 +38,7 @@ export interface ShutdownOptions {
   timeoutMs?: number;
   volumes?: boolean;
   immediate?: boolean;
-  // Said when the stop interrupts start-up: "stopped by <requestedBy> before the stack was ready".
+  // Said when the stop interrupts start-up: "stopped by <requestedBy> before it was ready".
   requestedBy?: string;
 }
 
@@ -180,7 +180,7 @@ export class StackHost {
       // A stop asked for while starting ends start-up; it is not a service failure
       // (whatever a unit reported while being torn down, e.g. a pod already gone).
       if (this.stopRequestedBy !== undefined) {
-        this.failure = {service: null, message: `stopped by ${this.stopRequestedBy} before the stack was ready`, lastLines: [], stopped: true};
+        this.failure = {service: null, message: `stopped by ${this.stopRequestedBy} before it was ready`, lastLines: [], stopped: true};
         this.state.now();
         this.rejectReady(this.failure);
         return;

@@ -85,7 +85,7 @@ describe('stopping a stack that is still starting', () => {
     expect(down.exitCode, down.all).toBe(0);
     const result = await up;
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.stderr).toContain('stopped by `sidecar down` before the stack was ready');
+    expect(result.stderr).toContain('stopped by `sidecar down` before it was ready');
     expect(result.all).not.toMatch(/FAILED|SIDECAR_STACK_FAILED/);
     expect(survivors(p.mark)).toEqual([]);
   });
@@ -98,7 +98,7 @@ describe('stopping a stack that is still starting', () => {
     expect(down.exitCode, down.all).toBe(0);
     const result = await up;
     expect(result.exitCode, result.all).toBe(5);
-    expect(result.stderr).toContain('stopped by `sidecar down` before the stack was ready');
+    expect(result.stderr).toContain('the stack was stopped by `sidecar down` before it was ready');
     expect(result.stderr).not.toMatch(/failed to start|fix it/);
     expect(survivors(p.mark)).toEqual([]);
   });
