@@ -26,7 +26,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(error: Interfaces.CommandError | Error): Promise<void> {
     // this.exit() inside run() is not a failure: let oclif end the process.
     if (error instanceof Errors.ExitError) throw error;
-    const sidecarError = toSidecarError(error, this.id);
+    const sidecarError = toSidecarError(error, this.id, this.argv);
     reportFailure(sidecarError, error, this.jsonMode || this.argv.includes('--json'));
     this.exit(sidecarError.exitCode);
   }
@@ -37,7 +37,7 @@ export abstract class BaseCommand extends Command {
 }
 
 // oclif's own parse failures (unknown flag, missing argument) are usage errors: exit 2.
-export function toSidecarError(error: unknown, command?: string): SidecarError {
+export function toSidecarError(error: unknown, command?: string, argv: readonly string[] = []): SidecarError {
   if (isSidecarError(error)) return error;
   if (error instanceof Errors.ExitError) {
     return new SidecarError('SIDECAR_UNEXPECTED', error.message, {exitCode: error.oclif.exit as 0});
@@ -45,6 +45,8 @@ export function toSidecarError(error: unknown, command?: string): SidecarError {
   if (isParseError(error)) {
     // oclif puts the detail (which argument, which flag) on the following lines.
     const message = (error as Error).message.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('See more help')).join(' ') || 'invalid arguments';
+    const fromEnv = badValueFromEnv(message, argv);
+    if (fromEnv) return fromEnv;
     return new SidecarError('SIDECAR_USAGE', message, {
       suggestion: command ? `see \`sidecar help ${command.replaceAll(':', ' ')}\`` : 'see `sidecar help` or `sidecar COMMAND --help`',
       exitCode: ExitCode.usage,
@@ -52,6 +54,22 @@ export function toSidecarError(error: unknown, command?: string): SidecarError {
     });
   }
   return asSidecarError(error);
+}
+
+// The flags that read an environment variable when not given (manifestFlags, up's --runtime).
+const FLAG_ENV: Record<string, string> = {runtime: 'SIDECAR_RUNTIME', file: 'SIDECAR_FILE'};
+
+// oclif says "Expected --runtime=bogus to be one of: ..." for a value that came from
+// SIDECAR_RUNTIME, with no --runtime typed (found by a new user's trial): name the variable.
+function badValueFromEnv(message: string, argv: readonly string[]): SidecarError | undefined {
+  const match = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/.exec(message);
+  const variable = match ? FLAG_ENV[match[1]!] : undefined;
+  if (!match || !variable || process.env[variable] !== match[2]) return undefined;
+  if (argv.some((word) => word === `--${match[1]}` || word.startsWith(`--${match[1]}=`))) return undefined;
+  return new SidecarError('SIDECAR_USAGE', `${variable}=${match[2]} is not one of: ${match[3]} (--${match[1]} takes its value from ${variable} when not given)`, {
+    suggestion: `set ${variable} to one of them, or unset it (\`unset ${variable}\`)`,
+    exitCode: ExitCode.usage,
+  });
 }
 
 function isParseError(error: unknown): boolean {

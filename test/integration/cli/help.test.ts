@@ -53,6 +53,20 @@ describe('help', () => {
     expect(helpTypo.stderr).toContain('did you mean `sidecar up`');
   });
 
+  it('a bad SIDECAR_RUNTIME is named as the variable, not as a --runtime the user never typed', async () => {
+    // Found by a new user's trial: "Expected --runtime=bogus to be one of: ...".
+    for (const args of [['up', '-d'], ['up'], ['run', '--', 'true']]) {
+      const result = await cli({...p, env: {...p.env, SIDECAR_RUNTIME: 'bogus'}}, args);
+      expect(result.exitCode, result.all).toBe(2);
+      expect(result.stderr).toContain('SIDECAR_RUNTIME=bogus is not one of: auto, docker, process');
+      expect(result.stderr).toContain('unset SIDECAR_RUNTIME');
+    }
+    // Typed, it is the flag's value as ever.
+    const typed = await cli({...p, env: {...p.env, SIDECAR_RUNTIME: 'bogus'}}, ['up', '--runtime', 'bogus']);
+    expect(typed.exitCode, typed.all).toBe(2);
+    expect(typed.stderr).toContain('Expected --runtime=bogus');
+  });
+
   it('our command followed by words it does not take says so, not "is not a sidecar command"', async () => {
     // Found by a new user's trial: `sidecar down extra` said `"down" is not a sidecar
     // command`, fix: did you mean `sidecar down`?
