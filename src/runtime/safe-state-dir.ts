@@ -11,9 +11,13 @@ const STATE_DIR = '.sidecar';
 // Directories of ours directly under `.sidecar/` whose entries are ours too.
 const OWN_SUBDIRS = ['logs', 'volumes'];
 
+// The fix said what sidecar "then creates" in the link's place, also for a name it
+// never makes (`.sidecar/logs2`, found by a new user's trial). A link among the
+// named volumes is most likely meant to share a directory: a bind mount does that.
 export function symlinkRefusal(file: string): SidecarError {
+  const volume = path.basename(path.dirname(file)) === 'volumes' && path.basename(path.dirname(path.dirname(file))) === STATE_DIR;
   return new SidecarError('SIDECAR_UNSAFE_PATH', `${file} is a symlink; sidecar does not write or delete through links in its state directory`, {
-    suggestion: `remove the symlink (\`rm ${file}\`); sidecar then creates a real ${path.basename(file)} in its place`,
+    suggestion: `remove the symlink (\`rm ${file}\`): sidecar makes what it needs in ${STATE_DIR}/ itself${volume ? `; to give services a directory of yours, mount it instead of the named volume (\`volumes: ["./dir:/path"]\`)` : ''}`,
   });
 }
 
