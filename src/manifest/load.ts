@@ -12,7 +12,8 @@ import {K8sPlaces} from './k8s/k8s-places.js';
 import {looksLikeKubernetes, parseKubernetes} from './k8s/k8s-source.js';
 import type {Loss} from './loss.js';
 import {rememberK8sSource, rememberSource} from './loaded-source.js';
-import type {ManifestSource} from './source.js';
+import {problemAt, type ManifestSource} from './source.js';
+import {shellQuote} from '../generate/shell-quote.js';
 import type {Manifest} from './types.js';
 import {validateSchema} from './validate-schema.js';
 
@@ -52,6 +53,11 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
     throw invalid([{message: `YAML: ${(error as Error).message}`, place: {file, line: 1, column: 1, path: ''}, suggestion: 'check the anchors (&name) and aliases (*name): use fewer, or write the values out'}]);
   }
   castToFieldTypes(data);
+  // A docker-compose file given as the manifest (found by a new user's trial: three
+  // generic problems, none saying what it is): said as such, with `import` as the fix.
+  if (looksLikeCompose(data)) {
+    throw invalid([problemAt(source, ['services'], 'this is a docker-compose file (top-level `services:`), not a sidecar manifest', `\`sidecar import ${shellQuote(file)}\` writes the sidecar.yaml equivalent (what cannot carry over is listed)`, true)]);
+  }
   const schemaProblems = await validateSchema(source, data);
   if (problems.length + schemaProblems.length > 0) {
     const known = [...problems, ...schemaProblems];
@@ -154,3 +160,9 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
 }
 
 export {SidecarError};
+
+// Top-level `services:` (Compose's one required key) and none of a manifest's own.
+function looksLikeCompose(data: Record<string, unknown> | null): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  return 'services' in data && !('app' in data) && !('pods' in data) && !('sidecars' in data);
+}

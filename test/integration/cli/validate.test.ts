@@ -90,6 +90,23 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     expect(out.error.suggestion).toMatch(/sidecar init/);
   });
 
+  // Found by a new user's trial: three generic problems (no app:, no version,
+  // unknown key services), none saying what the file is.
+  it('a docker-compose file given as the manifest is said to be one, with `sidecar import` as the fix', async () => {
+    const dir = projectDir('compose-given', undefined, {'docker compose.yml': 'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n'});
+    const result = await validate(dir, ['-f', 'docker compose.yml']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('invalid manifest (1 problem)');
+    expect(result.stderr).toContain('docker compose.yml:1:1 services');
+    expect(result.stderr).toContain('this is a docker-compose file (top-level `services:`), not a sidecar manifest');
+    expect(result.stderr).toContain("fix: `sidecar import 'docker compose.yml'` writes the sidecar.yaml equivalent");
+    // A manifest with a stray `services:` key next to its app is a manifest with a typo, as ever.
+    writeFileSync(path.join(dir, 'sidecar.yaml'), 'version: 1\napp: {command: [node, a.js]}\nservices: {}\n');
+    const typo = await validate(dir);
+    expect(typo.exitCode).toBe(3);
+    expect(typo.stderr).toContain('unknown key "services"');
+  });
+
   it('SIDECAR_FILE points at the manifest when -f is not given', async () => {
     const dir = projectDir('env-file', undefined, {'stack.yaml': 'version: 1\napp:\n  command: [node, server.js]\n'});
     const result = await validate(dir, [], {SIDECAR_FILE: 'stack.yaml'});
