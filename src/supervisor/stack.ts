@@ -186,7 +186,7 @@ export class Stack implements SupervisorApi {
     if (this.phase !== 'up') throw new SidecarError('SIDECAR_NOT_RUNNING', 'the stack is not up (starting, stopping or done)', {suggestion: 'wait for it, or `sidecar down` then `sidecar up`'});
     const structural = podShapeChange(this.manifest, next);
     if (structural) {
-      throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the change ${structural}, which the running pod cannot take in place`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
+      throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the edited manifest ${structural}, which the running pod cannot take in place`, {suggestion: 'run `sidecar down`, then `sidecar up`'});
     }
     const changed = allServices(next).filter((service) => service.role !== 'init' && configKey(service) !== configKey(this.unitOrThrow(service.id).unit.service));
     // Images first, while nothing has changed yet: a failing build leaves the stack as it ran.

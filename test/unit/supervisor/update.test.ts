@@ -53,7 +53,7 @@ describe('Supervisor.update', () => {
     const {clock, runtime, supervisor} = await running();
     const before = runtime.log.length;
     const added = manifest({sidecars: [cmd('proxy', 'sidecar'), cmd('shipper', 'sidecar'), cmd('extra', 'sidecar')], app: cmd('app', 'app'), init: [cmd('migrate', 'init')]});
-    await expect(settle(clock, supervisor.update(added))).rejects.toMatchObject({code: 'SIDECAR_ALREADY_RUNNING', message: expect.stringContaining('adds, removes or reorders services')});
+    await expect(settle(clock, supervisor.update(added))).rejects.toMatchObject({code: 'SIDECAR_ALREADY_RUNNING', message: expect.stringContaining('the edited manifest adds, removes or reorders services, which the running pod cannot take in place')});
     const ported = manifest({sidecars: [cmd('proxy', 'sidecar', {ports: [{hostIp: '127.0.0.1', hostPort: 9, containerPort: 9, protocol: 'tcp'}]}), cmd('shipper', 'sidecar')], app: cmd('app', 'app'), init: [cmd('migrate', 'init')]});
     await expect(settle(clock, supervisor.update(ported))).rejects.toMatchObject({message: expect.stringContaining('published ports')});
     expect(runtime.log.length).toBe(before);
