@@ -32,7 +32,9 @@ export function startFailure(statuses: ServiceStatus[], error: unknown, recentLi
   if (named) return {service: named[1]!, message: reason, lastLines: []};
   const service = culprit(statuses);
   const detail = service?.lastError && !reason.includes(service.lastError) ? `${reason}: ${service.lastError}` : reason;
-  return {service: service?.name ?? null, message: detail, lastLines: service ? recentLines(service.name) : []};
+  // --timeout ran out: a larger one is the likely fix (found by a new user's trial: it said "see logs").
+  const suggestion = error instanceof DeadlineError ? `give it longer (--timeout ${formatDuration(error.ms * 2)}), or see \`sidecar logs${service ? ` ${service.name}` : ''}\` for what it waits on` : undefined;
+  return {service: service?.name ?? null, message: detail, lastLines: service ? recentLines(service.name) : [], ...(suggestion ? {suggestion} : {})};
 }
 
 // `up --timeout` ran out before every service was ready.

@@ -51,6 +51,25 @@ app:
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  // Found by a new user's trial: the fix said "see `sidecar logs`" where a larger
+  // --timeout is the likely fix.
+  it('up --wait --timeout that runs out suggests a longer --timeout', async () => {
+    const p = project(`version: 1
+name: slowpoke
+app:
+  command: [node, \${PROGRAMS}/http-server.js]
+  env: {PORT: "0", READY_DELAY_MS: "60000", SIDECAR_TEST_MARK: "\${MARK}"}
+  health: {tcp: {port: 1}}
+  stopTimeout: 1s
+`);
+    live.push(p);
+    const result = await cli(p, ['up', '--wait', '--runtime', 'process', '--timeout', '1s']);
+    expect(result.exitCode, result.all).toBe(5);
+    expect(result.stderr).toContain('not ready within 1s (--timeout)');
+    expect(result.stderr).toContain('fix: give it longer (--timeout 2s), or see `sidecar logs app` for what it waits on');
+    expect(await waitFor(async () => survivors(p.mark).length === 0, 10_000)).toBe(true);
+  });
+
   it('a workdir that does not exist is a start failure naming the path', async () => {
     const p = project(`version: 1
 name: nowhere
