@@ -31,6 +31,37 @@ export abstract class BaseCommand extends Command {
     this.exit(sidecarError.exitCode);
   }
 
+  // `--wait=true` was taken by oclif as `--wait` and a word `true` (a new user's
+  // trial: "no service named true"); `down --volumes=yes` as an unexpected `yes`.
+  // A switch given a value is said to be one.
+  protected override async init(): Promise<void> {
+    await super.init();
+    const flags = (this.constructor as {flags?: Record<string, {type?: string; allowNo?: boolean}>}).flags ?? {};
+    for (const word of this.argv) {
+      if (word === '--') break;
+      const match = /^--([\w-]+)=(.*)$/s.exec(word);
+      const name = match?.[1];
+      if (name === undefined) continue;
+      const base = flags[name] ? name : name.startsWith('no-') ? name.slice(3) : name;
+      const flag = flags[base];
+      if (flag?.type !== 'boolean') continue;
+      const how = flag.allowNo ? `\`--${base}\` turns it on, \`--no-${base}\` off` : `\`--${base}\` alone turns it on; leave it out for off`;
+      throw new SidecarError('SIDECAR_USAGE', `--${base} is a switch and takes no value (given ${word})`, {
+        exitCode: ExitCode.usage,
+        suggestion: `${how} (\`sidecar help ${this.id?.replaceAll(':', ' ') ?? ''}\` lists the flags)`,
+      });
+    }
+  }
+
+  // CMD of `run -- CMD` / `exec SVC -- CMD`, as typed: the words after the first
+  // `--`. oclif's argv of a non-strict command is sorted by each word's first
+  // index in the input, which moves a repeated word (`-- sh -c '…' sh x` ran
+  // `sh sh -c …`; heroku/cli#2976 met the same). Undefined without `--`.
+  protected wordsAfterDashDash(): string[] | undefined {
+    const at = this.argv.indexOf('--');
+    return at === -1 ? undefined : this.argv.slice(at + 1);
+  }
+
   protected printJson(value: unknown): void {
     process.stdout.write(safeJson(value, 2) + '\n');
   }

@@ -12,7 +12,7 @@ export default class Exec extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, args, argv} = await this.parse(Exec);
-    const command = (argv as string[]).slice(1);
+    const command = this.wordsAfterDashDash() ?? (argv as string[]).slice(1);
     if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'exec needs a command after the service', {suggestion: `sidecar exec ${args.service} -- CMD [ARGS...]`});
     const {filesFor} = await import('../host/find-supervisor.js');
     const {requireRunningStack} = await import('../stack/stack-lookup.js');

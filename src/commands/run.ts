@@ -19,7 +19,7 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Run);
-    const command = argv as string[];
+    const command = this.wordsAfterDashDash() ?? (argv as string[]);
     if (command.length === 0) throw new SidecarError('SIDECAR_USAGE', 'run needs a command', {suggestion: 'sidecar run -- CMD [ARGS...]'});
     const {durationOption} = await import('./duration-option.js');
     const timeoutMs = durationOption('timeout', flags.timeout);

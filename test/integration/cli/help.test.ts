@@ -67,6 +67,24 @@ describe('help', () => {
     expect(typed.stderr).toContain('Expected --runtime=bogus');
   });
 
+  it('a switch given a value is a usage error saying so, not a service named "true"', async () => {
+    // Found by a new user's trial: `up --wait=true` said `no service named "true"`.
+    for (const [args, said, fix] of [
+      [['up', '--wait=true', '--runtime', 'process'], '--wait is a switch and takes no value (given --wait=true)', '`--wait` alone turns it on'],
+      [['down', '--volumes=yes'], '--volumes is a switch and takes no value (given --volumes=yes)', '`--volumes` alone turns it on'],
+      [['generate', 'k8s', '--native-sidecars=false'], '--native-sidecars is a switch', '`--no-native-sidecars` off'],
+    ] as const) {
+      const result = await cli(p, [...args]);
+      expect(result.exitCode, result.all).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stderr).toContain(fix);
+      expect(result.stderr).not.toContain('no service named');
+    }
+    // After `--`, words are the command's own.
+    const run = await cli(p, ['run', '--runtime', 'process', '--', 'sh', '-c', 'test "$1" = --json=1', 'sh', '--json=1']);
+    expect(run.exitCode, run.all).toBe(0);
+  });
+
   it('our command followed by words it does not take says so, not "is not a sidecar command"', async () => {
     // Found by a new user's trial: `sidecar down extra` said `"down" is not a sidecar
     // command`, fix: did you mean `sidecar down`?

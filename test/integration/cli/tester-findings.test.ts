@@ -129,4 +129,19 @@ describe('tester findings', () => {
     // Nothing was started or made for any of them.
     expect(existsSync(path.join(p.dir, '.sidecar'))).toBe(false);
   }, 60_000);
+
+  // Found while testing the switch check: `run -- sh -c '…' sh x` ran `sh sh -c …`.
+  // oclif sorts a non-strict command's argv by each word's first index in the input,
+  // so a repeated word moved (heroku/cli#2976 met the same).
+  it('run and exec pass CMD exactly as typed, repeated words included', async () => {
+    const p = printing();
+    const script = 'printf "%s|" "$0" "$@"';
+    const run = await cli(p, ['run', '--runtime', 'process', '--', 'sh', '-c', script, 'sh', 'a', 'sh', '-c', 'a']);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toContain('sh|a|sh|-c|a|');
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const exec = await cli(p, ['exec', 'a', '--', 'sh', '-c', script, 'sh', 'a', 'sh', '-c', 'a']);
+    expect(exec.exitCode, exec.all).toBe(0);
+    expect(exec.stdout).toContain('sh|a|sh|-c|a|');
+  }, 60_000);
 });
