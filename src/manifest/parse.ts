@@ -62,12 +62,35 @@ export function readManifestText(file: string): string {
 // manifest at its place (issue 9.9, 9.12).
 function unreadable(file: string, absolutePath: string, read: Extract<TextFile, {ok: false}>): SidecarError {
   if (read.missing) {
+    // Run from a subdirectory of a project (found by a new user's trial): name the
+    // manifest above, as git finds its repository; nothing is read from there.
+    const above = manifestAbove(absolutePath);
     return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${file}`, {
-      suggestion: 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
+      suggestion: above
+        ? `${above} is the nearest one above: run sidecar from its directory, or point at it with -f ${above}`
+        : 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
     });
   }
   if (isDirectory(absolutePath)) return directoryGiven(file);
   return invalid([{message: read.message, place: {file, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
+}
+
+// The same file name in the nearest directory above, as a path relative to here.
+function manifestAbove(absolutePath: string): string | undefined {
+  const name = path.basename(absolutePath);
+  let dir = path.dirname(path.dirname(absolutePath));
+  for (let depth = 0; depth < 32; depth++) {
+    const candidate = path.join(dir, name);
+    try {
+      if (statSync(candidate).isFile()) return path.relative(process.cwd(), candidate) || candidate;
+    } catch {
+      // Not here: one level up.
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
 }
 
 function isDirectory(file: string): boolean {

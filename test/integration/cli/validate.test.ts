@@ -107,6 +107,19 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     expect(typo.stderr).toContain('unknown key "services"');
   });
 
+  // Found by a new user's trial: from a subdirectory of a project, "no manifest at
+  // sidecar.yaml" with `sidecar init` as the fix.
+  it('run from a subdirectory, the missing manifest names the nearest one above', async () => {
+    const dir = projectDir('from-below', 'version: 1\napp:\n  command: [node, server.js]\n');
+    const below = path.join(dir, 'src', 'lib');
+    mkdirSync(below, {recursive: true});
+    const result = await validate(below);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('no manifest at sidecar.yaml');
+    expect(result.stderr).toContain('fix: ../../sidecar.yaml is the nearest one above: run sidecar from its directory, or point at it with -f ../../sidecar.yaml');
+    expect((await validate(below, ['-f', '../../sidecar.yaml'])).exitCode).toBe(0);
+  });
+
   it('SIDECAR_FILE points at the manifest when -f is not given', async () => {
     const dir = projectDir('env-file', undefined, {'stack.yaml': 'version: 1\napp:\n  command: [node, server.js]\n'});
     const result = await validate(dir, [], {SIDECAR_FILE: 'stack.yaml'});
