@@ -13,15 +13,18 @@ afterEach(async () => {
   for (const p of live.splice(0)) await cli(p, ['down', '--timeout', '1s']);
 });
 
-async function web(): Promise<{p: Project; port: number}> {
+// An app that answers on a published port once ready (after readyDelayMs).
+async function web(options: {readyDelayMs?: number; startTimeout?: string} = {}): Promise<{p: Project; port: number}> {
   const port = await freePort();
+  const delay = options.readyDelayMs === undefined ? '' : `, READY_DELAY_MS: "${options.readyDelayMs}"`;
+  const startTimeout = options.startTimeout === undefined ? '' : `, startTimeout: ${options.startTimeout}`;
   const p = project(`version: 1
 name: web
 app:
   command: [node, \${PROGRAMS}/http-server.js]
-  env: {PORT: "${port}", NAME: app, SIDECAR_TEST_MARK: "\${MARK}"}
+  env: {PORT: "${port}", NAME: app${delay}, SIDECAR_TEST_MARK: "\${MARK}"}
   ports: ["127.0.0.1:${port}:${port}"]
-  health: {http: {port: ${port}, path: /healthz}}
+  health: {http: {port: ${port}, path: /healthz}${startTimeout}}
   stopTimeout: 1s
 `);
   live.push(p);
@@ -53,17 +56,7 @@ describe('run against a running stack', () => {
   // Found by a new user's trial: `up -d` then `run -- CMD` at once (a CI script)
   // was refused with "it is starting, not ready".
   it('waits for a stack of the same manifest that is still starting, then runs CMD against it', async () => {
-    const port = await freePort();
-    const p = project(`version: 1
-name: slow
-app:
-  command: [node, \${PROGRAMS}/http-server.js]
-  env: {PORT: "${port}", NAME: app, READY_DELAY_MS: "1500", SIDECAR_TEST_MARK: "\${MARK}"}
-  ports: ["127.0.0.1:${port}:${port}"]
-  health: {http: {port: ${port}, path: /healthz}}
-  stopTimeout: 1s
-`);
-    live.push(p);
+    const {p} = await web({readyDelayMs: 1500});
     expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
     const run = await cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', fetchApp]);
     expect(run.exitCode, run.all).toBe(7);
@@ -73,16 +66,7 @@ app:
   });
 
   it('a stack still starting that fails: exit 5 with the failure, and CMD does not run', async () => {
-    const port = await freePort();
-    const p = project(`version: 1
-name: never
-app:
-  command: [node, \${PROGRAMS}/http-server.js]
-  env: {PORT: "${port}", NAME: app, READY_DELAY_MS: "60000", SIDECAR_TEST_MARK: "\${MARK}"}
-  health: {http: {port: ${port}, path: /healthz}, startTimeout: 2s}
-  stopTimeout: 1s
-`);
-    live.push(p);
+    const {p} = await web({readyDelayMs: 60_000, startTimeout: '2s'});
     expect((await cli(p, ['up', '-d', '--runtime', 'process'])).exitCode).toBe(0);
     const run = await cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', 'console.log("CMD RAN")']);
     expect(run.exitCode, run.all).toBe(5);
