@@ -180,10 +180,10 @@ async function readLine(pipe: Socket, fifo: string, terminated: Promise<string>)
   }
 }
 
-// The FIFO on fd 3, removed from the directory bin/up.sh made it in (its fd 4),
-// or else from .sidecar/ while that is a directory: by that name only while the
-// name is still our FIFO. Never through .sidecar swapped for a link (a chaos
-// test swaps it: the FIFO then stays in the directory moved away).
+// The FIFO on fd 3, removed from the directory bin/up.sh made it in (its fd 4,
+// so also from a .sidecar moved away and replaced by a link, as a chaos test
+// does), or else from .sidecar/ while that is a directory; by that name only
+// while the name is still our FIFO. Never through a link.
 function removeOwnFifo(name: string): void {
   let given = false;
   try {

@@ -17,7 +17,7 @@ export function checkManifestPath(file: string): void {
   if (isDirectory(file)) throw directoryGiven(file);
 }
 
-export function directoryGiven(file: string): SidecarError {
+function directoryGiven(file: string): SidecarError {
   return new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `${file} is a directory, not a manifest`, {
     suggestion: `pass the manifest file itself: -f ${path.join(file, 'sidecar.yaml')}`,
   });

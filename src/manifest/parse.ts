@@ -5,7 +5,7 @@ import {SidecarError, type Problem} from '../errors/index.js';
 import {MAX_MANIFEST_BYTES, readTextFile, type TextFile} from './read-text-file.js';
 import {placeAtOffset, type ManifestSource} from './source.js';
 import {invalid} from './invalid.js';
-import {checkManifestPath, directoryGiven} from './manifest-path.js';
+import {checkManifestPath} from './manifest-path.js';
 
 const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two keys',
@@ -57,9 +57,9 @@ export function readManifestText(file: string): string {
   return read.text;
 }
 
-// Why a manifest could not be read: missing and directories keep their own
-// code (a wrong -f); a device, pipe, oversized or non-UTF-8 file is an invalid
-// manifest at its place (issue 9.9, 9.12).
+// Why a manifest could not be read: a missing one keeps its own code (a wrong
+// -f; a directory was refused before, manifest-path.ts); a device, pipe,
+// oversized or non-UTF-8 file is an invalid manifest at its place (issue 9.9, 9.12).
 function unreadable(file: string, absolutePath: string, read: Extract<TextFile, {ok: false}>): SidecarError {
   if (read.missing) {
     // Run from a subdirectory of a project (found by a new user's trial): name the
@@ -71,7 +71,6 @@ function unreadable(file: string, absolutePath: string, read: Extract<TextFile, 
         : 'run `sidecar init` to create one, or point at it with -f FILE (or SIDECAR_FILE)',
     });
   }
-  if (isDirectory(absolutePath)) return directoryGiven(file);
   return invalid([{message: read.message, place: {file, line: read.line, column: read.column, path: ''}, suggestion: read.suggestion}]);
 }
 
@@ -91,14 +90,6 @@ function manifestAbove(absolutePath: string): string | undefined {
     dir = parent;
   }
   return undefined;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 // A syntax error cascades into many follow-up errors that only repeat it, so
