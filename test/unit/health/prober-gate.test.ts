@@ -46,8 +46,11 @@ describe('a probe passing while the service\'s own process is gone is discarded 
   });
 
   it('unitAlive: a zombie (exited, not reaped yet) is not running; a live process is', async () => {
-    // `sleep 0` exits at once and stays a zombie: its parent, `exec sleep 5`, never reaps it.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {stdio: ['ignore', 'pipe', 'ignore']});
+    // The child exits only once its parent has become `sleep 60` (its comm says so), which never
+    // reaps it: a zombie for sure. A child exiting at once could be reaped by the shell before
+    // its `exec` (CI saw that: the pid was gone instead of a zombie).
+    const child = 'i=0; while [ "$(cat /proc/$PPID/comm)" != sleep ] && [ $i -lt 1000 ]; do i=$((i+1)); sleep 0.01; done';
+    const parent = spawn('sh', ['-c', `sh -c '${child}' & echo $!; exec sleep 60`], {stdio: ['ignore', 'pipe', 'ignore']});
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim()))));
       const deadline = Date.now() + 10_000;
