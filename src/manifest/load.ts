@@ -1,7 +1,8 @@
 import {SidecarError, type Problem} from '../errors/index.js';
 import {castToFieldTypes} from './cast.js';
 import {checkGraph, checkStack} from './graph.js';
-import {interpolate, interpolationEnv} from './interpolate.js';
+import {interpolate} from './interpolate.js';
+import {readInterpolationEnv} from './interpolation-env.js';
 import {normalize} from './normalize.js';
 import {nulByteProblems} from './nul-bytes.js';
 import {missingPaths} from './paths-exist.js';
@@ -44,7 +45,8 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   const text = readManifestText(file);
   if (looksLikeKubernetes(text)) return loadKubernetes(file, text);
   const source = parseManifest(file);
-  const {problems, unset, origins, looked} = interpolate(source, interpolationEnv(source.absolutePath, options.env, source.displayPath));
+  const env = readInterpolationEnv(source.absolutePath, options.env, source.displayPath);
+  const {problems, unset, origins, looked} = interpolate(source, env.values);
   problems.push(...nulByteProblems(source));
   let data: Record<string, unknown>;
   try {
@@ -61,17 +63,22 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   const schemaProblems = await validateSchema(source, data);
   if (problems.length + schemaProblems.length > 0) {
     const known = [...problems, ...schemaProblems];
-    throw invalid([...problems, ...nameVariables([...schemaProblems, ...laterStageProblems(source, data, known, options)], origins)]);
+    throw invalid([...problems, ...nameVariables([...schemaProblems, ...laterStageProblems(source, data, known, options, env.values)], origins)], source.displayPath);
   }
-  const normalized = normalize(source, data);
+  const normalized = normalize(source, data, env.values);
   // Graph checks run on what normalize could read, so that a bad port spec and an
   // undeclared volume are reported together (DESIGN: "every problem found").
   const graphProblems = [...checkGraph(source, normalized.manifest), ...(options.checkPaths ? missingPaths(source, normalized.manifest, data) : [])];
-  if (normalized.problems.length > 0) throw invalid(nameVariables([...normalized.problems, ...unrelatedTo(graphProblems, normalized.problems)], origins));
+  if (normalized.problems.length > 0) throw invalid(nameVariables([...normalized.problems, ...unrelatedTo(graphProblems, normalized.problems)], origins), source.displayPath);
   if (graphProblems.length > 0) throw invalid(nameVariables(graphProblems, origins));
   rememberSource(normalized.manifest, source);
-  const warnings = unset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
-  return {manifest: normalized.manifest, warnings, losses: [], inputs: {text: source.text, variables: looked, envFiles: normalized.envFiles}};
+  // The variables env files used unset warn as the manifest's own do; what they looked
+  // up is recorded at its final value, which is what the load cache compares.
+  const allUnset = [...new Set([...unset, ...env.unset, ...normalized.unset])];
+  const warnings = allUnset.map((name) => `variable ${name} is not set; using an empty string (set it, or give a default: \${${name}:-value})`);
+  const variables = {...looked};
+  for (const name of [...Object.keys(env.looked), ...Object.keys(normalized.looked)]) variables[name] = Object.hasOwn(env.values, name) ? env.values[name]! : null;
+  return {manifest: normalized.manifest, warnings, losses: [], inputs: {text: source.text, variables, envFiles: normalized.envFiles}};
 }
 
 function loadKubernetes(file: string, text: string): LoadResult {
@@ -92,14 +99,14 @@ function loadKubernetes(file: string, text: string): LoadResult {
 // where the schema already complained about the same place or around it. The later
 // stages trust schema-valid data, so on invalid data they may throw: then only the
 // stages that finished speak.
-function laterStageProblems(source: ManifestSource, data: Record<string, unknown>, known: Problem[], options: LoadOptions): Problem[] {
+function laterStageProblems(source: ManifestSource, data: Record<string, unknown>, known: Problem[], options: LoadOptions, env: Record<string, string>): Problem[] {
   let kept: Record<string, unknown>;
   let normalized: ReturnType<typeof normalize>;
   try {
     kept = without(data, known.map((problem) => problem.place?.path ?? ''));
     // Neither form left (\`pods: {}\` rejected, no app): nothing a later stage could place.
     if (kept.app === undefined && kept.pods === undefined) return [];
-    normalized = normalize(source, kept);
+    normalized = normalize(source, kept, env);
   } catch {
     return [];
   }

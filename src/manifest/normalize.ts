@@ -29,10 +29,23 @@ const DEFAULT_RESTART: Record<Role, Service['restart']> = {app: 'on-failure', si
 
 // Stage 4: schema-valid data → the typed Manifest, with defaults applied and
 // strings parsed (durations, ports, mounts, signals).
-// `envFiles`: every env file read, by absolute path, with the text it had (load-cache.ts).
-export function normalize(source: ManifestSource, data: Raw): {manifest: Manifest; problems: Problem[]; envFiles: {file: string; text: string}[]} {
+// `envFiles`: every env file read, by absolute path, with the text it had, and
+// `looked`: the variables their values were interpolated from (load-cache.ts);
+// `variables` is what they are interpolated from (the manifest's own interpolation
+// environment, as Compose reads env_file), `unset` what they used unset.
+export interface Normalized {
+  manifest: Manifest;
+  problems: Problem[];
+  envFiles: {file: string; text: string}[];
+  looked: Record<string, string | null>;
+  unset: string[];
+}
+
+export function normalize(source: ManifestSource, data: Raw, variables: Record<string, string> = {}): Normalized {
   const problems: Problem[] = [];
   const envFilesRead: {file: string; text: string}[] = [];
+  const looked: Record<string, string | null> = {};
+  const unset: string[] = [];
   const dir = path.dirname(source.absolutePath);
   const at = (p: PathSegment[], message: string, suggestion: string) => problems.push(problemAt(source, p, message, suggestion));
 
@@ -54,11 +67,18 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     const envFiles = raw.envFile === undefined ? [] : Array.isArray(raw.envFile) ? (raw.envFile as string[]) : [raw.envFile as string];
     const env: Record<string, string> = {};
     envFiles.forEach((file, index) => {
-      const read = readEnvFile(path.resolve(dir, file), file);
-      if (read.ok) envFilesRead.push({file: path.resolve(dir, file), text: read.text});
+      const display = path.join(path.dirname(source.displayPath), file);
+      const read = readEnvFile(path.resolve(dir, file), file, (name) => variables[name]);
+      if (read.ok) {
+        envFilesRead.push({file: path.resolve(dir, file), text: read.text});
+        Object.assign(looked, read.looked);
+        for (const name of read.unset) if (!unset.includes(name)) unset.push(name);
+      }
       const where = [...base, 'envFile', ...(Array.isArray(raw.envFile) ? [index] : [])];
       const nul = read.ok ? nulInEnvFile(read.values) : undefined;
-      if (nul !== undefined) at(where, `${file}: ${nul} holds a NUL byte (\\0)`, NUL_FIX);
+      if (read.ok && read.problems.length > 0) {
+        for (const problem of read.problems) problems.push({message: problem.message, place: {file: display, line: problem.line, column: problem.column, path: ''}, suggestion: problem.suggestion});
+      } else if (nul !== undefined) at(where, `${file}: ${nul} holds a NUL byte (\\0)`, NUL_FIX);
       else if (read.ok) Object.assign(env, read.values);
       else {
         if (read.missing) at(where, `env file "${file}" cannot be read`, `create ${file} next to the manifest or remove it from envFile`);
@@ -186,7 +206,7 @@ export function normalize(source: ManifestSource, data: Raw): {manifest: Manifes
     pods: podsRaw === undefined ? [pod(projectName, data, [], true)] : Object.entries(podsRaw).map(([name, raw]) => pod(name, raw ?? {}, ['pods', name], false)),
     volumes,
   };
-  return {manifest, problems, envFiles: envFilesRead};
+  return {manifest, problems, envFiles: envFilesRead, looked, unset};
 }
 
 function normalizeHealth(

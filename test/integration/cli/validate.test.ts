@@ -90,6 +90,29 @@ describe.concurrent('sidecar validate on bad manifests', () => {
     expect(out.error.suggestion).toMatch(/sidecar init/);
   });
 
+  // Found by a new user's trial: a `.env` line that is not KEY=VALUE was skipped
+  // in silence, and `.env` values were not interpolated as Compose does.
+  it('a bad line in .env or an envFile is exit 3 at that file:line:column, naming the manifest and a fix', async () => {
+    const dir = projectDir('dotenv-bad-line', 'version: 1\napp:\n  command: [node, a.js]\n  envFile: [conf/app.env]\n', {'.env': 'A=1\n# ok\nPASSWORD hunter2\n'});
+    mkdirSync(path.join(dir, 'conf'));
+    writeFileSync(path.join(dir, 'conf/app.env'), 'X="unclosed\n');
+    const result = await validate(dir);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('invalid manifest sidecar.yaml (1 problem)');
+    expect(result.stderr).toContain('.env:3:1');
+    expect(result.stderr).toContain('"PASSWORD hunter2" is not KEY=VALUE');
+    expect(result.stderr).toContain('fix: write KEY=VALUE');
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    writeFileSync(path.join(dir, '.env'), 'HOST=db\nURL=http://${HOST}:${PORT:-5432}\n');
+    const second = await validate(dir, ['--json']);
+    expect(second.exitCode).toBe(3);
+    expect(JSON.parse(second.stdout).problems).toEqual([
+      expect.objectContaining({message: 'the double quote that starts the value of X is never closed', place: expect.objectContaining({file: path.join('conf', 'app.env'), line: 1, column: 3})}),
+    ]);
+    writeFileSync(path.join(dir, 'conf/app.env'), 'X="${URL}/x"\n');
+    expect((await validate(dir)).exitCode).toBe(0);
+  });
+
   // Found by a new user's trial: three generic problems (no app:, no version,
   // unknown key services), none saying what the file is.
   it('a docker-compose file given as the manifest is said to be one, with `sidecar import` as the fix', async () => {

@@ -87,6 +87,24 @@ describe('the load cache', () => {
     expect(cachedLoad(p.file, p.cache)).toBeUndefined();
   });
 
+  it('is a full load once a variable that a .env or envFile value was interpolated from changes', async () => {
+    delete process.env.APP_PORT;
+    process.env.BASE_PORT = '1000';
+    process.env.LEVEL = 'info';
+    const p = project(MANIFEST.replace('  command: [node, app.js]\n', '  command: [node, app.js]\n  envFile: [app.env]\n'));
+    writeFileSync(path.join(p.dir, '.env'), 'APP_PORT=${BASE_PORT}1\n');
+    writeFileSync(path.join(p.dir, 'app.env'), 'LOG=${LEVEL}\n');
+    await kept(p);
+    expect(appEnv(cachedLoad(p.file, p.cache))).toMatchObject({PORT: '10001', LOG: 'info'});
+    process.env.BASE_PORT = '2000';
+    expect(cachedLoad(p.file, p.cache)).toBeUndefined();
+    expect(appEnv(await kept(p))).toMatchObject({PORT: '20001'});
+    process.env.LEVEL = 'debug';
+    expect(cachedLoad(p.file, p.cache)).toBeUndefined();
+    expect(appEnv(await kept(p))).toMatchObject({LOG: 'debug'});
+    expect(cachedLoad(p.file, p.cache)).toBeDefined();
+  });
+
   it('is a full load once an envFile a service reads changes, or is gone', async () => {
     const p = project(MANIFEST.replace('  command: [node, app.js]\n', '  command: [node, app.js]\n  envFile: [app.env]\n'));
     writeFileSync(path.join(p.dir, 'app.env'), 'FROM_FILE=1\n');

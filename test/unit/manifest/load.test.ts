@@ -64,6 +64,32 @@ describe('interpolation in a manifest', () => {
     expect(m.pods[0]!.app.env).toEqual({A: 'from-dotenv', B: 'from-process', C: 'fallback'});
   });
 
+  // Found by a new user's trial: `.env` values were taken as written, so
+  // `URL=http://${HOST}:8080` reached the app with the `${HOST}` in it, and a line
+  // that is not KEY=VALUE was dropped without a word. Compose does neither.
+  it('interpolates .env values and envFile values as Compose does, and warns of a variable they use unset', async () => {
+    const yaml = 'version: 1\napp:\n  command: [x]\n  envFile: [app.env]\n  env:\n    URL: ${URL}\n';
+    const file = write(yaml, {'.env': 'HOST=db\nURL=http://${HOST}:${PORT:-5432}/${NAME}\n', 'app.env': 'DSN="${URL}?sslmode=off"\nRAW=\'${URL}\'\nWHO=${USER_NAME}\n'});
+    const loaded = await loadManifestWithWarnings(file, {env: {USER_NAME: 'ada'}});
+    expect(loaded.manifest.pods[0]!.app.env).toEqual({URL: 'http://db:5432/', DSN: 'http://db:5432/?sslmode=off', RAW: '${URL}', WHO: 'ada'});
+    expect(loaded.warnings).toEqual([expect.stringContaining('variable NAME is not set')]);
+  });
+
+  it('a line of .env or of an envFile that is not KEY=VALUE is an invalid manifest at that file, line and column', async () => {
+    const file = write('version: 1\napp:\n  command: [x]\n  envFile: app.env\n', {'.env': 'A=1\nthis is not a line\n'});
+    const error = await loadManifest(file, {env: {}}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SidecarError);
+    expect((error as SidecarError).problems).toEqual([
+      {message: '"this is not a line" is not KEY=VALUE', place: {file: path.join(path.dirname(file), '.env'), line: 2, column: 1, path: ''}, suggestion: expect.stringContaining('KEY=VALUE')},
+    ]);
+    writeFileSync(path.join(path.dirname(file), '.env'), 'A=1\n');
+    writeFileSync(path.join(path.dirname(file), 'app.env'), 'OK=1\n  B="open\n');
+    const second = await loadManifest(file, {env: {}}).catch((caught: unknown) => caught);
+    expect((second as SidecarError).problems).toEqual([
+      {message: 'the double quote that starts the value of B is never closed', place: {file: path.join(path.dirname(file), 'app.env'), line: 2, column: 5, path: ''}, suggestion: expect.stringContaining('close it')},
+    ]);
+  });
+
   it('the .env beside the manifest is used, not the one in the working directory', async () => {
     const file = write('version: 1\napp:\n  command: [x]\n  env: {A: "${A}"}\n', {'.env': 'A=beside'});
     writeFileSync(path.join(root, '.env'), 'A=elsewhere');
