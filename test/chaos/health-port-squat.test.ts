@@ -137,12 +137,20 @@ sidecars:
     expect(up.exitCode, up.all).toBe(0);
     const ps = async () => JSON.parse((await cli(p, ['ps', '--json'])).stdout) as {services: {name: string; state: string; pid: number | null}[]};
     const proxyPid = (await ps()).services[0]!.pid!;
-    // The squatter waits for the port; the proxy dies; the squatter has it before the restart (250ms backoff).
-    // Its Node must be up first: under load it took longer to start than the backoff.
+    // The squatter waits for the port; the proxy dies; the squatter has it before the restart.
+    // Its Node must be up first: under load it took longer to start than the backoff. And
+    // the supervisor is stopped until the squatter has the port, so the restart (250ms
+    // backoff) cannot win the port on a loaded machine: the kernel frees it at the kill.
     const squatter = startSquatter(proxyPort, '127.0.0.1');
     await squatter.trying;
-    process.kill(proxyPid, 'SIGKILL');
-    await squatter.bound;
+    const supervisor = (JSON.parse(readFileSync(path.join(p.dir, '.sidecar/supervisor.json'), 'utf8')) as {pid: number}).pid;
+    process.kill(supervisor, 'SIGSTOP');
+    try {
+      process.kill(proxyPid, 'SIGKILL');
+      await squatter.bound;
+    } finally {
+      process.kill(supervisor, 'SIGCONT');
+    }
     await eventually(async () => (await ps()).services[0]!.state === 'failed', 20_000, 'the proxy restart to be refused');
     const state = JSON.parse(readFileSync(path.join(p.dir, '.sidecar/state.json'), 'utf8')) as {services: {name: string; lastError?: string}[]};
     expect(state.services[0]!.lastError).toContain(`port ${proxyPort}/tcp (in its ports) is already in use by pid ${squatter.pid} (`);

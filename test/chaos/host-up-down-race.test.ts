@@ -36,7 +36,10 @@ describe('chaos: up and down racing in one directory', () => {
   it('down while up --wait starts: nothing is left running, whichever wins', async () => {
     const p = await slowStarter();
     const up = timedCli(p, ['up', '--wait', '--runtime', 'process'], 90_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the supervisor has said where it is (before its first service starts; the
+    // app takes 1.5 s more to be ready), not after a fixed 300 ms: on a loaded machine
+    // `down` could come before `up` held the project, find nothing, and leave the stack.
+    await eventually(() => existsSync(projectFiles(p.dir).supervisor), 60_000, 'up has a supervisor');
     const down = await timedCli(p, ['down'], 90_000);
     const upResult = await up;
     expect(down.timedOut || upResult.timedOut).toBe(false);

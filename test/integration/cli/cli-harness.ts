@@ -63,11 +63,11 @@ export function recordNodeStarts(p: Project): {env: Record<string, string>; node
 // accepted that client (an accepted unix socket carries the listening socket's
 // path in /proc/net/unix), so a test never races a loaded machine's CLI start.
 // Wrapped in an object: a promise resolving to the (thenable) stream would wait for its end.
-export async function eventsStream(p: Project, file?: string): Promise<{stream: ReturnType<typeof cli>}> {
+export async function eventsStream(p: Project, file?: string, json = true): Promise<{stream: ReturnType<typeof cli>}> {
   const socket = path.join(p.dir, '.sidecar', 'control.sock');
   const connected = (): number => readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${socket}`)).length;
   const before = connected();
-  const stream = cli(p, ['events', '--json', ...(file ? ['-f', file] : [])]);
+  const stream = cli(p, ['events', ...(json ? ['--json'] : []), ...(file ? ['-f', file] : [])]);
   await eventually(() => connected() > before || stream.exitCode !== null, 30_000, 'the events stream to connect');
   return {stream};
 }

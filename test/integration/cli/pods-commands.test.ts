@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {cli, eventually, freePort, project, survivors, trackProjects, type Project} from './cli-harness.js';
+import {cli, eventsStream, eventually, freePort, project, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 10 points 2 and 6 through the built CLI, process runtime: naming a pod
 // and a service on the command line, and what ps, logs and events show of a
@@ -114,9 +114,7 @@ describe('a stack of two pods through the CLI', () => {
     expect(bare.stdout.trim().split('\n').map((l) => (JSON.parse(l) as {service: string}).service)).toEqual(['orders/egress']);
 
     // restart POD/SERVICE: that service only, seen in its events.
-    const events = cli(p, ['events']);
-    await eventually(async () => (await cli(p, ['ps', '--json'])).exitCode === 0, 5000, 'ps');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const {stream: events} = await eventsStream(p, undefined, false);
     const restart = await cli(p, ['restart', 'orders/proxy']);
     expect(restart.exitCode, restart.all).toBe(0);
     expect(restart.stdout).toBe('restarted orders/proxy');

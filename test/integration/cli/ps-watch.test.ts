@@ -52,8 +52,10 @@ describe('ps --watch', () => {
       const at = (s: TopResult) => s.usage[s.services.findIndex((x) => x.name === name)]!;
       return (at(last).cpuSeconds - at(first).cpuSeconds) / ((last.at - first.at) / 1000);
     };
-    // A busy loop takes most of a core even on a loaded 2-core machine; a sleeping timer nearly none.
-    expect(share('busy')).toBeGreaterThan(0.3);
+    // How much of a core the loop gets depends on what else the machine runs: it
+    // must use a measurable share, and far more than the idle app.
+    expect(share('busy')).toBeGreaterThan(0.05);
+    expect(share('busy')).toBeGreaterThan(5 * share('app'));
     expect(share('app')).toBeLessThan(0.1);
     for (const usage of last.usage) expect(usage!.memoryBytes).toBeGreaterThan(5 * 1024 * 1024);
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {appAndSidecar, cli, eventually, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
+import {appAndSidecar, cli, eventsStream, eventually, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Issue 8 point 12 (the small ones of the commands): each shows what is true.
 const track = trackProjects();
@@ -93,13 +93,12 @@ describe('what ps, exec, up, logs -f and events say is true', () => {
   it('logs -f and events end with exit 0 when the stack is brought down', async () => {
     const p = stack();
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    // events has no backlog: it must be connected before the stack stops.
+    const {stream: events} = await eventsStream(p, undefined, false);
     const follow = cli(p, ['logs', '-f']);
-    const events = cli(p, ['events']);
     let followed = '';
     follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString()));
     await eventually(() => /^app +\| started/m.test(followed), 15_000, 'logs -f streaming');
-    // events has no backlog: give it a moment to subscribe.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await cli(p, ['down'])).exitCode).toBe(0);
     const [f, e] = await Promise.all([follow, events]);
     expect(f.exitCode, f.all).toBe(0);

@@ -102,8 +102,17 @@ describe('up --watch on the process runtime', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(restartLines(p)).toEqual([]);
 
-    for (let i = 0; i < 199; i++) writeFileSync(path.join(p.dir, `src/gen-${i}.js`), `// ${i}\n`);
-    writeFileSync(path.join(p.dir, 'src/message.txt'), 'v3\n');
+    // The supervisor (the watcher) is stopped while the burst is written, so a pause
+    // of this process longer than the 100 ms quiet period on a loaded machine cannot
+    // split it in two: the kernel queues the file events until it goes on.
+    const supervisor = readJson<{pid: number}>(path.join(p.dir, '.sidecar/supervisor.json')).pid;
+    process.kill(supervisor, 'SIGSTOP');
+    try {
+      for (let i = 0; i < 199; i++) writeFileSync(path.join(p.dir, `src/gen-${i}.js`), `// ${i}\n`);
+      writeFileSync(path.join(p.dir, 'src/message.txt'), 'v3\n');
+    } finally {
+      process.kill(supervisor, 'SIGCONT');
+    }
     await eventually(async () => (await answer(port)) === 'v3', 30_000, 'the new answer');
     await eventually(() => restartLines(p).length > 0, 10_000, 'the log line');
     // Whatever came late would be a second batch: give it time to show, then count.
