@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const logHealth = (pattern: string): Health => ({check: {kind: 'log', pattern}, intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startTimeoutMs: 8_000});
+const logHealth = (pattern: string): Health => ({check: {kind: 'log', pattern}, intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startTimeoutMs: 20_000});
 
 describeDocker('chaos: a log line printed at the very start (docker)', () => {
   it('is seen by the log probe, 5 of 5 starts', async () => {
@@ -45,5 +45,5 @@ describeDocker('chaos: a log line printed at the very start (docker)', () => {
     }
     expect(failures).toEqual([]);
     expect(ready).toBe(5);
-  }, 180_000);
+  }, 300_000);
 });

@@ -43,7 +43,7 @@ name: flooded
 app:
   command: [node, \${PROGRAMS}/http-server.js]
   env: {PORT: "${port}", NAME: app, SIDECAR_TEST_MARK: "\${MARK}"}
-  health: {http: {port: ${port}, path: /healthz}, interval: 200ms, retries: 2}
+  health: {http: {port: ${port}, path: /healthz}, interval: 500ms, retries: 5}
   stopTimeout: 1s
 `);
     live.push(p);

@@ -48,7 +48,13 @@ export function k8sProbesScenario(runtime: 'process' | 'docker'): void {
     p = project('');
     port = await freePort();
     const exporterPort = await freePort();
-    const exporter = `setTimeout(() => require('net').createServer().listen(${exporterPort}, '0.0.0.0'), 3000)`;
+    // The exporter listens only once the app has looked for it (its /seen is no
+    // longer pending), not after a fixed 3 s a slow start of the app could outlast.
+    const exporter = `const http = require('http'); const deadline = Date.now() + 60000;
+const listen = () => require('net').createServer().listen(${exporterPort}, '0.0.0.0');
+const poll = () => http.get('http://127.0.0.1:${port}/seen', (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => (b === 'pending' && Date.now() < deadline ? setTimeout(poll, 50) : listen())); })
+  .on('error', () => (Date.now() < deadline ? setTimeout(poll, 50) : listen()));
+poll();`;
     writeFileSync(path.join(p.dir, 'pod.yaml'), `apiVersion: v1
 kind: Pod
 metadata: {name: api}
@@ -60,7 +66,7 @@ spec:
       command: [node, -e, ${JSON.stringify(server(port, exporterPort))}]
       ports: [{containerPort: ${port}, hostPort: ${port}}]
       readinessProbe: {httpGet: {port: ${port}, path: /ready}, periodSeconds: 1, failureThreshold: 1}
-      livenessProbe: {httpGet: {port: ${port}, path: /live}, periodSeconds: 1, failureThreshold: 2}
+      livenessProbe: {httpGet: {port: ${port}, path: /live}, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 3}
     - name: exporter
       image: sidecar-test/node:20
       command: [node, -e, ${JSON.stringify(exporter)}]
