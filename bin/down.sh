@@ -80,8 +80,41 @@ sidecar_sh_down() {
   if [ -e "$sd_state/state.json" ] || [ -L "$sd_state/state.json" ]; then
     sidecar_sh_record && [ "$sd_pid" != "$sd_pid_was" ] || return
   fi
-  printf 'stopped %s\n' "$sd_name"
+  # With --volumes, the named volumes it removed, as Node's `down` says them.
+  sd_removed=
+  if [ "$sd_volumes" = 1 ]; then sidecar_sh_removed || sd_removed=; fi
+  printf 'stopped %s%s\n' "$sd_name" "$sd_removed"
   exit 0
+}
+
+# The volumes the stopped supervisor removed, from the last-run.json it wrote
+# (src/host/state-file.ts: `volumesRemoved`, an array, one name a line) into
+# sd_removed as src/stack/down-report.ts words it; fails on anything else.
+sidecar_sh_removed() {
+  sd_last=$sd_state/last-run.json
+  [ -f "$sd_last" ] && [ ! -L "$sd_last" ] && [ -O "$sd_last" ] || return 1
+  sd_in= sd_of= sd_names= sd_count=0
+  while IFS= read -r sd_line; do
+    case $sd_in$sd_line in
+      '  "project": "'*) sd_of=${sd_line#*\": \"} sd_of=${sd_of%,} sd_of=${sd_of%\"} ;;
+      '  "volumesRemoved": []'*) sd_in=done ;;
+      '  "volumesRemoved": [') sd_in=1 ;;
+      1'  ]'*) sd_in=done ;;
+      1'    "'*)
+        sd_v=${sd_line#    \"} sd_v=${sd_v%,} sd_v=${sd_v%\"}
+        # A volume's name (the manifest's schema): printed as it is.
+        case $sd_v in '' | *[!a-zA-Z0-9_.-]*) return 1 ;; esac
+        sd_names=${sd_names:+$sd_names, }$sd_v sd_count=$((sd_count + 1))
+        ;;
+      1*) return 1 ;;
+    esac
+  done <"$sd_last" || return 1
+  [ "$sd_in" = done ] && [ "$sd_of" = "$sd_name" ] || return 1
+  case $sd_count in
+    0) sd_removed='; no volume to remove' ;;
+    1) sd_removed="; removed 1 volume: $sd_names" ;;
+    *) sd_removed="; removed $sd_count volumes: $sd_names" ;;
+  esac
 }
 
 # Reads supervisor.json (src/host/state-file.ts: one key per line, two spaces in)

@@ -25,6 +25,7 @@ export interface ControlledHost {
   readonly options: {readonly runtime: Runtime};
   readonly phase: StackPhase;
   readonly failure?: FailureRecord;
+  readonly volumesRemoved?: string[];
   readonly ready: Promise<void>;
   readonly logs: LogStore;
   readonly supervisor: Pick<Stack, 'restart'>;
@@ -96,7 +97,7 @@ export async function handleControl(host: ControlledHost, request: ControlReques
     case 'update':
       return channel.result(await host.update(request.manifest, request.services ?? [], request.watch === true));
     case 'down':
-      host.onDone(() => channel.result({stopped: true}));
+      host.onDone(() => channel.result({stopped: true, ...(host.volumesRemoved ? {volumesRemoved: host.volumesRemoved} : {})}));
       await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes, requestedBy: '`sidecar down`'});
       return;
   }

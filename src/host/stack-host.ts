@@ -50,6 +50,8 @@ export class StackHost {
   readonly logs: LogStore;
   phase: StackPhase = 'starting';
   failure?: FailureRecord;
+  // Set once a stop with `volumes` has removed them: their names, for `down` to say.
+  volumesRemoved?: string[];
   // Settles once start-up is over: resolves when ready, rejects with the failure.
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
@@ -267,6 +269,8 @@ export class StackHost {
         ...(options.immediate ? {immediate: true} : {}),
       });
       await this.options.runtime.teardown(this.manifest, {removeVolumes: options.volumes ?? false});
+      // What `down --volumes` says it removed (the named volumes; an emptyDir goes with every stop).
+      if (options.volumes) this.volumesRemoved = Object.values(this.manifest.volumes).filter((v) => !v.external && v.ephemeral !== true).map((v) => v.name);
     } finally {
       this.phase = 'done';
       this.state.now();

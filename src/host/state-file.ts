@@ -108,22 +108,26 @@ export interface LastRunRecord {
   stoppedAt: number;
   // Services that had started (a silent one leaves no log file to tell).
   ran: string[];
+  // The named volumes a `down --volumes` removed with the stack (bin/down.sh prints them).
+  volumesRemoved?: string[];
 }
 
 export const readLastRunRecord = (file: string): LastRunRecord | undefined => readJson<LastRunRecord>(file);
 
 // Before state.json goes: the runtime it names is the one the stack last ran with.
-export function rememberLastRun(state: StateRecord | undefined, file: string, now = Date.now()): void {
-  if (state) writeJsonAtomic(file, {project: state.project, runtime: state.runtime, stoppedAt: now, ran: state.services.filter((s) => s.state !== 'pending').map((s) => s.name)} satisfies LastRunRecord);
+export function rememberLastRun(state: StateRecord | undefined, file: string, now = Date.now(), volumesRemoved?: string[]): void {
+  if (!state) return;
+  const ran = state.services.filter((s) => s.state !== 'pending').map((s) => s.name);
+  writeJsonAtomic(file, {project: state.project, runtime: state.runtime, stoppedAt: now, ran, ...(volumesRemoved ? {volumesRemoved} : {})} satisfies LastRunRecord);
 }
 
 // After a `down` that stopped the stack: state.json becomes last-run.json (for
 // `ps`), and the manifest handed to the supervisor goes. Only by whoever holds the
 // project (the supervisor before it exits, or `down` under the lock): a new `up`
 // may otherwise have written these files already. Returns what state.json held.
-export function forgetStoppedStack(files: {state: string; manifest: string; lastRun: string}): StateRecord | undefined {
+export function forgetStoppedStack(files: {state: string; manifest: string; lastRun: string}, volumesRemoved?: string[]): StateRecord | undefined {
   const state = readStateRecord(files.state);
-  rememberLastRun(state, files.lastRun);
+  rememberLastRun(state, files.lastRun, Date.now(), volumesRemoved);
   removeFile(files.state);
   removeFile(files.manifest);
   return state;

@@ -81,7 +81,7 @@ async function main(args: SupervisorArgs): Promise<number> {
   // Forgotten while this process still holds the project, as `down` does under the lock (src/stack/down-live.ts).
   if (downStopped && (await downStopped)) {
     try {
-      forgetStoppedStack(files);
+      forgetStoppedStack(files, host.volumesRemoved);
     } catch (error) {
       // Left as a SIGTERM leaves it: `down` (Node) then finds state.json and tells what it holds.
       log(`after the down request, state.json could not be moved to last-run.json: ${(error as Error).message}`);

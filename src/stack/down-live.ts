@@ -27,7 +27,8 @@ export interface DownResult {
   runtime?: RuntimeKind;
   // No supervisor ever took the stack over: an `up` killed before its hand-over left the pod's infra (infra-head-start.ts).
   leftBy?: 'interrupted up';
-  // `down --volumes` with nothing running: the named volumes removed (down-volumes.ts).
+  // `down --volumes`: the named volumes removed, by the stopped stack or, with nothing
+  // running, by down-volumes.ts.
   volumesRemoved?: string[];
   // Stopped, but its files in .sidecar/ could not be forgotten (a read-only .sidecar/): why.
   filesLeft?: string;
@@ -52,8 +53,10 @@ export async function stopLive(files: ProjectFiles, options: {timeoutMs?: number
 }
 
 async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult | undefined> {
+  let volumesRemoved: string[] | undefined;
   try {
-    await callControl(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, {peer: supervisorPeer(live.hello.pid)});
+    const answer = await callControl<{volumesRemoved?: unknown}>(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, {peer: supervisorPeer(live.hello.pid)});
+    if (Array.isArray(answer?.volumesRemoved) && answer.volumesRemoved.every((name) => typeof name === 'string')) volumesRemoved = answer.volumesRemoved as string[];
   } catch (error) {
     if (isNotResponding(error)) return undefined;
     // The supervisor closed the connection: it may still finish its shutdown; if not, it is reaped.
@@ -61,7 +64,7 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
     if (existsSync(files.supervisor)) return undefined;
   }
   await waitForExit(live.hello.pid, live.record.startTime, 5000);
-  const stopped: DownResult = {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0};
+  const stopped: DownResult = {outcome: 'stopped', project: live.hello.project, supervisorPid: live.hello.pid, reaped: 0, ...(volumesRemoved ? {volumesRemoved} : {})};
   // The stopped supervisor released the project when it exited: an `up` waiting
   // for it may already hold it and have written its own manifest.json and
   // state.json. Only under the lock are these files still the stopped stack's.

@@ -10,7 +10,7 @@ export function printDown(result: DownResult, flags: {json: boolean}): void {
   const what = result.project ?? 'the stack';
   if (result.outcome === 'nothing') process.stdout.write(`nothing is running${removedVolumes(result.volumesRemoved)}\n`);
   else if (result.outcome === 'stopped') {
-    process.stdout.write(`stopped ${what}\n`);
+    process.stdout.write(`stopped ${what}${removedVolumes(result.volumesRemoved)}\n`);
     if (result.filesLeft !== undefined) {
       process.stderr.write(`warning: .sidecar/ could not be written (${result.filesLeft}): its lock and state files are left; make it writable (\`chmod u+w .sidecar\`), then \`sidecar down\` removes them\n`);
     }

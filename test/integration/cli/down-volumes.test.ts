@@ -36,6 +36,23 @@ describe('down --volumes with no stack running (process runtime)', () => {
     expect(existsSync(path.join(volumes, 'ext'))).toBe(true);
   });
 
+  // Found by a new user's trial: on a running stack, `down --volumes` said only
+  // "stopped NAME", while with nothing running it names what it removed.
+  it('on a running stack, names the volumes it removed (Node path: --json and text)', async () => {
+    const p = project(yaml);
+    const volumes = path.join(p.dir, '.sidecar', 'volumes');
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const json = await cli(p, ['down', '--volumes', '--json']);
+    expect(json.exitCode, json.all).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({outcome: 'stopped', project: 'downv', volumesRemoved: ['data']});
+    expect(existsSync(path.join(volumes, 'data'))).toBe(false);
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    // --timeout takes Node's path: the same words as the shell's.
+    const text = await cli(p, ['down', '--volumes', '--timeout', '5s']);
+    expect(text.exitCode, text.all).toBe(0);
+    expect(text.stdout).toBe('stopped downv; removed 1 volume: data');
+  });
+
   it('refuses a volume directory that is a symlink out of .sidecar, deleting nothing', async () => {
     const p = project(yaml);
     const outside = path.join(os.tmpdir(), `downv-outside-${p.mark}`);
