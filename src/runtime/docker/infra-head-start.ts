@@ -49,7 +49,18 @@ export interface HeadStartRecord {
   dir: string;
 }
 
+// How long `up` waits for the engine to answer the creation before it leaves the
+// infra to the supervisor. SIDECAR_HEAD_START_CREATE_MS (a positive integer of ms)
+// changes it, for tests on a loaded machine; anything else there is ignored.
 const CREATE_DEADLINE_MS = 1000;
+function createDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.SIDECAR_HEAD_START_CREATE_MS;
+  if (value === undefined || !/^[1-9][0-9]*$/.test(value)) return CREATE_DEADLINE_MS;
+  // Node's timers take at most 2^31-1 ms.
+  const ms = Number(value);
+  return ms <= 2 ** 31 - 1 ? ms : CREATE_DEADLINE_MS;
+}
+
 // The start is asked and not awaited here. Its request stays open while the CLI
 // waits for the stack, without keeping the CLI alive: `up -d` returns once the
 // supervisor answers. Should the engine drop a start whose client went away,
@@ -74,7 +85,7 @@ export async function headStartInfra(manifest: Manifest, engine: LocalDocker, re
   }
   let created: Answer;
   try {
-    created = await unixRequest(engine.socketPath, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, config, CREATE_DEADLINE_MS);
+    created = await unixRequest(engine.socketPath, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, config, createDeadlineMs());
   } catch (error) {
     // Refused before anything was asked: nothing made. Anything later (no answer in time, a cut connection): unknown.
     if (['ENOENT', 'ECONNREFUSED', 'EACCES'].includes((error as NodeJS.ErrnoException).code ?? '')) forget();

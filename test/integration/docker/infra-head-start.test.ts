@@ -39,13 +39,17 @@ async function projectContainers(p: Project): Promise<Docker.ContainerInfo[]> {
 }
 const readProjectName = (p: Project): string => /^name: (.+)$/m.exec(readFileSync(path.join(p.dir, 'sidecar.yaml'), 'utf8'))![1]!;
 const isInfra = (c: Docker.ContainerInfo): boolean => c.Labels['sidecar.role'] === 'infra';
+// `up` makes the head start only when the engine answers the creation within 1 s
+// (else it leaves the infra to the supervisor, silently): 30 s for the tests that
+// need one, so a loaded CI engine's slow answer does not turn it off.
+const SLOW_ENGINE = {SIDECAR_HEAD_START_CREATE_MS: '30000'};
 
 describeDocker('the pod\'s infra started by `up` itself', () => {
   it('up --wait creates the infra before the supervisor subscribes to the engine, and the supervisor keeps that very container', async () => {
     const recorder = await EngineRecorder.start();
     cleanups.push(() => recorder.close());
     const p = stack('head-start');
-    p.env = {...p.env, DOCKER_HOST: `unix://${recorder.socketPath}`};
+    p.env = {...p.env, ...SLOW_ENGINE, DOCKER_HOST: `unix://${recorder.socketPath}`};
     const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
     expect(up.exitCode, up.all).toBe(0);
 
@@ -111,6 +115,7 @@ describeDocker('the pod\'s infra started by `up` itself', () => {
   const systemSocket = engine.ok && engine.host === 'unix:///var/run/docker.sock' && !process.env.DOCKER_HOST;
   it.runIf(systemSocket)('on the system socket, a pod with a probe port gets its infra from `up` too, and its probe passes through that infra', async () => {
     const p = stack('head-start-probe', ['  health: {tcp: {port: 8080}, interval: 1s}']);
+    p.env = {...p.env, ...SLOW_ENGINE};
     // The app listens (busybox httpd); its probe reaches it at the infra's address.
     const yaml = readFileSync(path.join(p.dir, 'sidecar.yaml'), 'utf8').replace(/^ {2}command: .*$/m, '  command: [httpd, -f, -p, "8080"]');
     writeFileSync(path.join(p.dir, 'sidecar.yaml'), yaml);
