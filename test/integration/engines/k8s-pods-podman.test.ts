@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {parseAllDocuments} from 'yaml';
+import {freePort} from '../../helpers/free-port.js';
 import {until} from '../docker/docker-engine.js';
 
 // Issue 10.5: what `generate k8s --no-native-sidecars` writes for a 2-pod
@@ -40,7 +41,9 @@ describePodman('generated k8s of several pods on podman kube play', () => {
     const frontend = `frontend-${suffix}`;
     const fixture = readFileSync(path.join(root, 'test/fixtures/engines/pods-stack.yaml'), 'utf8');
     const manifest = path.join(dir, 'sidecar.yaml');
-    writeFileSync(manifest, fixture.replace(/\bbackend(?=[:\].])/g, backend).replace(/\bfrontend(?=:)/g, frontend).replace('HOST_PORT', '18080'));
+    // A port free now, not a fixed one another test or process may hold.
+    const hostPort = await freePort();
+    writeFileSync(manifest, fixture.replace(/\bbackend(?=[:\].])/g, backend).replace(/\bfrontend(?=:)/g, frontend).replace('HOST_PORT', String(hostPort)));
     const out = path.join(dir, 'pods.yaml');
     sh([process.execPath, path.join(root, 'bin/run.js'), 'generate', 'k8s', '--no-native-sidecars', '-f', manifest, '-o', out], {cwd: dir});
     const kinds = parseAllDocuments(readFileSync(out, 'utf8')).map((doc) => {

