@@ -1,6 +1,7 @@
 import {formatPlace, type Place, type Problem} from '../errors/index.js';
 import {sourcePlaces, type ManifestPlaces, type ManifestSource, type PathSegment} from './source.js';
 import {allServices, checksOf, servicesInStartOrder, type Manifest, type Pod, type Service} from './types.js';
+import {IMAGE_FIX, imageReferenceProblem} from './image-reference.js';
 import {misplacedRefs} from './misplaced-refs.js';
 import {checkPodAfter, checkPodRefs} from './pod-graph.js';
 import {volumeRefs} from './volume-refs.js';
@@ -49,6 +50,9 @@ export function checkStack(places: ManifestPlaces, manifest: Manifest): Problem[
   const listening = new Map<string, Map<string, Listener>>();
   for (const service of inFileOrder) {
     const base = basePath(service);
+    // A ${pods.X.host} or ${volumes.X} in it is reported as unresolved there (misplaced-refs.ts): the rest is checked.
+    const badImage = service.image === undefined ? undefined : imageReferenceProblem(service.image.replace(/\$\{(?:pods\.[a-z0-9-]+\.host|volumes\.[a-z0-9][a-z0-9_.-]*)\}/g, 'x'), service.image);
+    if (badImage) at([...base, 'image'], badImage, IMAGE_FIX);
     service.volumes.forEach((mount, index) => {
       if (mount.type === 'volume' && !Object.hasOwn(manifest.volumes, mount.source)) {
         at([...base, 'volumes', index], `volume "${mount.source}" is not declared`, `add it at the top level: volumes: {${mount.source}: {}}`);

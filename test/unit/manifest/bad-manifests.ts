@@ -20,6 +20,28 @@ export interface BadManifest {
 const APP = 'version: 1\napp:\n  command: [node, server.js]\n';
 
 export const BAD_MANIFESTS: BadManifest[] = [
+  // Found by an attacker's trial: an image name went into the engine's URL path as
+  // it was; "../../localhost/x" made the engine redirect the call to another host.
+  {
+    name: 'image with .. path parts',
+    yaml: 'version: 1\napp:\n  image: "../../localhost/steal"\n  command: [sleep, "100"]\n',
+    line: 3, column: 10, path: 'app.image', message: /image "\.\.\/\.\.\/localhost\/steal" holds a "\." or "\.\." path part/, suggestion: /\[registry\/\]name\[:tag\]/, cli: true,
+  },
+  {
+    name: 'image with a flag after a space',
+    yaml: `${APP}sidecars:\n  proxy:\n    image: "busybox:1 --privileged"\n`,
+    line: 6, column: 12, path: 'sidecars.proxy.image', message: /holds whitespace/, suggestion: /lowercase/, cli: true,
+  },
+  {
+    name: 'image that is a flag',
+    yaml: 'version: 1\napp:\n  image: "-v"\n',
+    line: 3, column: 10, path: 'app.image', message: /starts with "-"/,
+  },
+  {
+    name: 'image in uppercase',
+    yaml: 'version: 1\napp:\n  image: Acme/BusyBox:1\n',
+    line: 3, column: 10, path: 'app.image', message: /repository names must be lowercase/,
+  },
   {
     name: 'YAML syntax: unclosed flow sequence',
     yaml: 'version: 1\napp:\n  command: [node, server.js\nsidecars: {}\n',

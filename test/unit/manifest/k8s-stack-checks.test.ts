@@ -37,6 +37,15 @@ describe('Kubernetes input: the stack checks', () => {
     expect(found).toEqual([expect.stringMatching(/^10:32 spec\.containers\[0\]\.env\[0\]\.value \| \$\{volumes\.nosuch\} names an undeclared volume$/)]);
   });
 
+  // Found by an attacker's trial: image names reach the engine's URL paths as they are.
+  it('an image that is not an image reference: at the container\'s image', async () => {
+    const found = await problems(pod('    - {name: app, image: "../../localhost/steal"}\n    - {name: proxy, image: "p --privileged"}\n'));
+    expect(found).toEqual([
+      expect.stringMatching(/^8:26 spec\.containers\[0\]\.image \| image "\.\.\/\.\.\/localhost\/steal" holds a "\." or "\.\." path part/),
+      expect.stringMatching(/^9:28 spec\.containers\[1\]\.image \| image "p --privileged" holds whitespace/),
+    ]);
+  });
+
   it('a Pod whose containers each have their own ports and probes loads', async () => {
     expect(await problems(pod('    - {name: app, image: a, ports: [{containerPort: 8080}], readinessProbe: {httpGet: {port: 8080}}, livenessProbe: {httpGet: {port: 8080}}}\n    - {name: proxy, image: p, ports: [{containerPort: 15000}]}\n'))).toEqual([]);
   });
