@@ -59,6 +59,23 @@ describe('symlinks in the state tree are refused, nothing outside is touched (is
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  // Found by a new user's trial: `ps`, `exec` and `restart` followed a `.sidecar` linked
+  // to another project's and drove that project's running stack.
+  it('a .sidecar linked to another project\'s: every command that talks to a stack exits 2, the other stack is untouched', async () => {
+    const other = stack();
+    expect((await cli(other, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const before = JSON.parse((await cli(other, ['ps', '--json'])).stdout) as {services: {pid: number; restarts: number}[]};
+    const p = project('version: 1\nname: mine\napp:\n  command: [node, -e, "setInterval(() => {}, 1000)"]\n');
+    symlinkSync(path.join(other.dir, '.sidecar'), path.join(p.dir, '.sidecar'));
+    for (const args of [['ps'], ['ps', '--json'], ['logs'], ['exec', 'app', '--', 'true'], ['restart', 'app'], ['events'], ['run', '--', 'true']]) {
+      const result = await cli(p, args);
+      expect(result.exitCode, `${args.join(' ')}: ${result.all}`).toBe(2);
+      expect(result.all).toContain(`${path.join(p.dir, '.sidecar')} is a symlink`);
+    }
+    const after = JSON.parse((await cli(other, ['ps', '--json'])).stdout) as {services: {pid: number; restarts: number}[]};
+    expect(after.services.map((s) => s.pid)).toEqual(before.services.map((s) => s.pid));
+  });
+
   it('a symlinked .sidecar/logs/app.log: `up` exits 2 and the outside file gets no line', async () => {
     const p = stack();
     const target = outside();
