@@ -60,8 +60,9 @@ else
   if ! pgrep -x dockerd >/dev/null 2>&1; then
     log "starting dockerd (data-root $DATA_ROOT, log $DOCKERD_LOG)"
     as_root mkdir -p "$DATA_ROOT"
-    # setsid: dockerd must outlive this script and the CI step that ran it.
-    as_root setsid dockerd --data-root "$DATA_ROOT" >"$DOCKERD_LOG" 2>&1 < /dev/null &
+    # setsid: dockerd must outlive this script and the CI step that ran it; from /,
+    # so that removing the checkout it was started in leaves it a working directory.
+    (cd / && as_root setsid dockerd --data-root "$DATA_ROOT") >"$DOCKERD_LOG" 2>&1 </dev/null &
   fi
   deadline=$(( $(date +%s) + WAIT_SECONDS ))
   until docker info >/dev/null 2>&1; do
@@ -83,7 +84,10 @@ if curl -fsS --max-time 2 --unix-socket "$PODMAN_SOCKET" http://d/_ping >/dev/nu
 else
   log "starting podman system service at unix://$PODMAN_SOCKET"
   as_root mkdir -p "$(dirname "$PODMAN_SOCKET")"
-  as_root setsid podman system service --time=0 "unix://$PODMAN_SOCKET" >/tmp/podman-service.log 2>&1 < /dev/null &
+  # From /: conmon, which it starts for every container, needs its working directory
+  # to exist (a service started in a checkout that was then removed failed every
+  # start with "write child: broken pipe", conmon logging "Failed to get working directory").
+  (cd / && as_root setsid podman system service --time=0 "unix://$PODMAN_SOCKET") >/tmp/podman-service.log 2>&1 </dev/null &
   deadline=$(( $(date +%s) + WAIT_SECONDS ))
   until curl -fsS --max-time 2 --unix-socket "$PODMAN_SOCKET" http://d/_ping >/dev/null 2>&1; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
