@@ -62,6 +62,11 @@ function resolveOne(catalog: StackCatalog, word: string): string[] {
   if (named.length === 1 && !isPod) return [named[0]!.id];
   if (named.length === 0 && isPod) return catalog.services.filter((s) => s.pod === word).map((s) => s.id);
   if (named.length === 0) throw unknownRef(catalog, word);
+  // A pod whose one service has the pod's name (what `sidecar import` makes of each
+  // Compose service): both meanings are that service, nothing to choose between
+  // (found by a new user's trial: `logs db` was refused as ambiguous).
+  const ofPod = catalog.services.filter((s) => s.pod === word);
+  if (isPod && named.length === 1 && ofPod.length === 1 && ofPod[0]!.id === named[0]!.id) return [named[0]!.id];
   throw ambiguousRef(catalog, word, named.map((s) => s.id), isPod);
 }
 

@@ -10,6 +10,7 @@ const FILE = '/p/sidecar.yaml';
 // Two pods, orders after payments; both have an app and a proxy, only orders an egress,
 // and one pod (`metrics`) whose name is also a service of payments.
 const pods = catalogFromIds(['payments/app', 'payments/proxy', 'payments/metrics', 'orders/migrate', 'orders/proxy', 'orders/egress', 'orders/app', 'metrics/app'], 'shop', FILE);
+const imported = catalogFromIds(['db/db', 'web/web'], 'shop', FILE);
 const single = catalogOf(manifest({name: 'shop', dir: '/p', app: service('app', 'app'), sidecars: [service('proxy', 'sidecar'), service('log-shipper', 'sidecar')], init: [service('migrate', 'init')]}));
 
 describe('resolveServiceRefs', () => {
@@ -23,6 +24,10 @@ describe('resolveServiceRefs', () => {
     {what: 'a pod and one of its services: each once', catalog: pods, words: ['orders/app', 'orders'], ids: ['orders/app', 'orders/migrate', 'orders/proxy', 'orders/egress']},
     {what: 'several words keep their order', catalog: pods, words: ['payments/proxy', 'egress', 'payments/app'], ids: ['payments/proxy', 'orders/egress', 'payments/app']},
     {what: 'the pod whose name a service also has, by its services', catalog: pods, words: ['metrics/app', 'payments/metrics'], ids: ['metrics/app', 'payments/metrics']},
+    // What `sidecar import` makes of a Compose file: a pod per service, its one service
+    // named as the pod. Found by a new user's trial: `logs db` was refused as ambiguous.
+    {what: 'a pod whose one service has its name: that service', catalog: imported, words: ['db', 'web'], ids: ['db/db', 'web/web']},
+    {what: 'a pod whose one service has its name, by POD/SERVICE', catalog: imported, words: ['db/db'], ids: ['db/db']},
   ];
   for (const c of cases) {
     it(c.what, () => {
