@@ -32,6 +32,12 @@ export const BAD_MANIFESTS: BadManifest[] = [
     yaml: `${APP}sidecars:\n  proxy:\n    image: "busybox:1 --privileged"\n`,
     line: 6, column: 12, path: 'sidecars.proxy.image', message: /holds whitespace/, suggestion: /lowercase/, cli: true,
   },
+  // Found by a new user's trial: the fix for a bad env name was the DNS-label advice.
+  {
+    name: 'env name with "="',
+    yaml: `${APP}  env: {"A=B": x}\n`,
+    line: 4, column: 9, path: 'app.env.A=B', message: /"A=B" is not a valid environment variable name/, suggestion: /LOG_LEVEL; a "=" belongs in the value/, cli: true,
+  },
   {
     name: 'image that is a flag',
     yaml: 'version: 1\napp:\n  image: "-v"\n',
