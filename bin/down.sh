@@ -111,7 +111,7 @@ sidecar_sh_removed() {
   done <"$sd_last" || return 1
   [ "$sd_in" = done ] && [ "$sd_of" = "$sd_name" ] || return 1
   case $sd_count in
-    0) sd_removed='; no volume to remove' ;;
+    0) sd_removed='; no named volume to remove' ;;
     1) sd_removed="; removed 1 volume: $sd_names" ;;
     *) sd_removed="; removed $sd_count volumes: $sd_names" ;;
   esac

@@ -37,6 +37,7 @@ function leftovers(result: DownResult): string {
 
 function removedVolumes(names: string[] | undefined): string {
   if (names === undefined) return '';
-  if (names.length === 0) return '; no volume to remove';
+  // "named": an emptyDir of a Kubernetes pod goes with every stop, `--volumes` or not.
+  if (names.length === 0) return '; no named volume to remove';
   return `; removed ${names.length} ${names.length === 1 ? 'volume' : 'volumes'}: ${names.join(', ')}`;
 }

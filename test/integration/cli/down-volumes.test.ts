@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {cli, ensureBuilt, project} from './cli-harness.js';
+import {cli, ensureBuilt, project, root as repoRoot} from './cli-harness.js';
 
 // Compose's `down -v` under the process runtime: the named volumes' directories
 // under .sidecar/volumes go whether or not a stack runs; external ones stay,
@@ -51,6 +51,19 @@ describe('down --volumes with no stack running (process runtime)', () => {
     const text = await cli(p, ['down', '--volumes', '--timeout', '5s']);
     expect(text.exitCode, text.all).toBe(0);
     expect(text.stdout).toBe('stopped downv; removed 1 volume: data');
+  });
+
+  // Found by a new user's trial: a Pod with only an emptyDir (removed with every stop)
+  // was told "no volume to remove" by `down --volumes`, which removed that emptyDir.
+  it('a Kubernetes Pod with only an emptyDir: "no named volume to remove", on both paths', async () => {
+    const p = project('');
+    writeFileSync(path.join(p.dir, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: scratch}\nspec:\n  volumes: [{name: tmp, emptyDir: {}}]\n  containers:\n    - name: app\n      image: busybox\n      command: [node, \${PROGRAMS}/forever.js]\n      env: [{name: SIDECAR_TEST_MARK, value: "\${MARK}"}]\n      volumeMounts: [{name: tmp, mountPath: /tmp/scratch}]\n`.replaceAll('${PROGRAMS}', path.join(repoRoot, 'test/fixtures/programs')).replaceAll('${MARK}', p.mark));
+    expect((await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'process'])).exitCode).toBe(0);
+    const bySh = await cli(p, ['down', '--volumes', '-f', 'pod.yaml']);
+    expect(bySh.stdout, bySh.all).toMatch(/^stopped \S+; no named volume to remove$/);
+    expect((await cli(p, ['up', '--wait', '-f', 'pod.yaml', '--runtime', 'process'])).exitCode).toBe(0);
+    const byNode = await cli(p, ['down', '--volumes', '-f', 'pod.yaml', '--timeout', '5s']);
+    expect(byNode.stdout, byNode.all).toMatch(/^stopped \S+; no named volume to remove$/);
   });
 
   it('refuses a volume directory that is a symlink out of .sidecar, deleting nothing', async () => {
