@@ -28,6 +28,16 @@ export default class Logs extends BaseCommand {
     const {stdoutChalk} = await import('../output/stdout-colors.js');
     const {safeJson} = await import('../output/safe-json.js');
     const services = argv as string[];
+    // `-f` is --follow here, --file elsewhere (found by a new user's trial: `logs -f
+    // pod.yaml orders/app` looked for sidecar.yaml). No service name has a dot.
+    const manifestWord = services.find((word) => /\.(ya?ml|json)$/i.test(word));
+    if (manifestWord !== undefined) {
+      const {SidecarError} = await import('../errors/index.js');
+      const {shellQuote} = await import('../generate/shell-quote.js');
+      throw new SidecarError('SIDECAR_USAGE', `"${manifestWord}" is not a service: in \`sidecar logs\`, -f is --follow`, {
+        suggestion: `name the manifest with --file: sidecar logs --file ${shellQuote(manifestWord)}${flags.follow ? ' -f' : ''} ${services.filter((w) => w !== manifestWord).map(shellQuote).join(' ')}`.trimEnd(),
+      });
+    }
     let prefixer: InstanceType<typeof LogPrefixer> | undefined;
     let count = 0;
     const {live} = await streamLogs(filesFor(flags.file), flags.file, {services, follow: flags.follow, ...(flags.tail !== undefined ? {tail: flags.tail} : {}), ...(since !== undefined ? {since} : {})}, (lines, ids) => {

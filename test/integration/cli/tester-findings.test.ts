@@ -41,6 +41,15 @@ describe('tester findings', () => {
     expect(result.stderr).toContain('no stack is running');
   }, 60_000);
 
+  it('logs -f pod.yaml (a manifest where -f means --follow) is a usage error pointing at --file', async () => {
+    const p = printing();
+    writeFileSync(path.join(p.dir, 'pod.yaml'), '');
+    const result = await cli(p, ['logs', '-f', 'pod.yaml', 'orders/app']);
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr).toContain('"pod.yaml" is not a service: in `sidecar logs`, -f is --follow');
+    expect(result.stderr).toContain('fix: name the manifest with --file: sidecar logs --file pod.yaml -f orders/app');
+  });
+
   it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
     const p = printing();
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
