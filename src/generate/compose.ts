@@ -158,8 +158,16 @@ export function composeFile(manifest: Manifest, options: ComposeOptions = {}): {
 
   const withSidecars = manifest.pods.filter((pod) => pod.sidecars.length > 0).map((pod) => names.of(pod.app));
   if (withSidecars.length > 0) {
-    const flags = withSidecars.map((app) => `--exit-code-from ${app}`).join(' or ');
-    losses.add(undefined, 'lifecycle', `Compose does not stop the sidecars when the app exits; run \`up ${flags}\` to end the stack with the app`);
+    // --exit-code-from takes one service (found by a new user's trial: "run `up
+    // --exit-code-from a or --exit-code-from b`" for two pods was no command at all).
+    const [first] = withSidecars;
+    losses.add(
+      undefined,
+      'lifecycle',
+      withSidecars.length === 1
+        ? `Compose does not stop the sidecars when the app exits; run \`up --exit-code-from ${first}\` to end the stack with the app`
+        : `Compose does not stop a pod's sidecars when its app exits; \`up --exit-code-from APP\` ends the whole stack when that one app exits (APP one of ${withSidecars.join(', ')})`,
+    );
   }
   losses.add(undefined, 'restart', 'Docker restarts with its own backoff (100ms doubling, no jitter, no reset after 30s healthy), not sidecar\'s');
   losses.add(undefined, 'name', `docker-compose 1.29 has no top-level \`name:\`; run it with \`-p ${manifest.name}\` to use the manifest's project name`);

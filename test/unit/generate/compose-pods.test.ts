@@ -78,7 +78,11 @@ describe('compose: several pods (issue 10.5)', () => {
 
   it('names each pod\'s app in the lifecycle loss and the losses by service id', () => {
     const {losses} = composeFile(shop);
-    expect(losses.find((l) => l.feature === 'lifecycle')!.message).toContain('--exit-code-from orders-app');
+    const lifecycle = losses.find((l) => l.feature === 'lifecycle')!.message;
+    expect(lifecycle).toContain('orders-app');
+    // One command a user can type: --exit-code-from takes one service.
+    expect(lifecycle).not.toMatch(/--exit-code-from \S+ or --exit-code-from/);
+    expect(lifecycle).toMatch(/`up --exit-code-from APP` ends the whole stack when that one app exits \(APP one of (orders-app, payments-app|payments-app, orders-app)\)$/);
     expect(losses.some((l) => l.service === 'payments/app' && l.feature === 'health.tcp')).toBe(true);
   });
 
