@@ -11,7 +11,7 @@ function summary(project: string, supervisorPid: number, result: UpdateResult): 
   const parts = [
     ...(result.started.length > 0 ? [`started ${result.started.join(', ')}`] : []),
     ...(result.recreated.length > 0 ? [`recreated ${result.recreated.join(', ')}`] : []),
-    `unchanged ${result.unchanged.join(', ') || 'none'}`,
+    ...(result.unchanged.length > 0 ? [`unchanged ${result.unchanged.join(', ')}`] : []),
   ];
   return `${project}: ${parts.join('; ')}`;
 }
