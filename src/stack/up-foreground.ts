@@ -54,9 +54,15 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     await starting;
     printer.release();
     const failure = host.failure;
+    // After "stopping NAME", the end of the stop is said too (found by a new user's
+    // trial: Ctrl-C printed "stopping" and then nothing), as Compose says "done".
+    const stoppedOnSignal = (signal: NodeJS.Signals): number => {
+      process.stderr.write(`stopped ${plan.manifest.name}\n`);
+      return SIGNAL_EXIT[signal] ?? 1;
+    };
     if (failure) {
       await host.shutdown();
-      if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
+      if (interrupted) return stoppedOnSignal(interrupted);
       // `sidecar down` from another terminal: a normal stop, said as one.
       if (failure.stopped) {
         process.stderr.write(`${plan.manifest.name} ${failure.message}\n`);
@@ -67,7 +73,7 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
     const completion = await Promise.race([host.supervisor.completion, new Promise<undefined>((resolve) => host.onDone(() => resolve(undefined)))]);
     await host.shutdown();
     printer.flush();
-    if (interrupted) return SIGNAL_EXIT[interrupted] ?? 1;
+    if (interrupted) return stoppedOnSignal(interrupted);
     // Stopped from elsewhere (`sidecar down` in another terminal): said, not a silent end
     // (found by a new user's trial), as a stop before ready is said above.
     if (completion?.reason !== 'completed' && host.stopRequestedBy !== undefined) process.stderr.write(`${plan.manifest.name} was stopped by ${host.stopRequestedBy}\n`);

@@ -45,6 +45,8 @@ describe('foreground up and run', () => {
     const result = await up;
     expect(result.exitCode, result.all).toBe(130);
     expect(result.all).toContain('stopping fg');
+    // The end of the stop is said too, last (found by a new user's trial).
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('stopped fg');
     expect(survivors(p.mark)).toEqual([]);
   });
 

@@ -62,6 +62,7 @@ describe('stopping a stack that is still starting', () => {
     const result = await up;
     expect(result.exitCode, result.all).toBe(130);
     expect(result.stderr).toContain('stopping halfway');
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('stopped halfway');
     expect(result.all).not.toMatch(/FAILED|SIDECAR_STACK_FAILED/);
     expect(survivors(p.mark)).toEqual([]);
   });
