@@ -50,8 +50,12 @@ export function publishServices(services: ServiceDoc[], workloads: Workload[], p
       if (port === undefined || target === undefined) return;
       const key = `${port}/${protocol}`;
       const holder = taken.get(key);
+      // Two Services on one port are valid Kubernetes (each has its own ClusterIP), and
+      // what `generate k8s` writes for two pods listening on one port: the first keeps
+      // 127.0.0.1:PORT, the other is a loss, not an error (found by a new user's trial:
+      // sidecar refused its own generated file).
       if (holder) {
-        r.error([...at, 'port'], `port ${port}/${protocol} is already published on 127.0.0.1 by ${holder}`, 'give each Service port its own number');
+        r.loss(undefined, [...at, 'port'], `port ${port}/${protocol} is already published on 127.0.0.1 by ${holder}: not published again (the other pods still reach ${workload.name} by its name, at ${target})`);
         return;
       }
       taken.set(key, `Service ${doc.name}`);

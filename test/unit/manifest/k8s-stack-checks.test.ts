@@ -46,6 +46,21 @@ describe('Kubernetes input: the stack checks', () => {
     ]);
   });
 
+  // Found by a new user's trial: `generate k8s` of two pods that both listen on 8080
+  // writes two Services on port 8080 (valid Kubernetes: two ClusterIPs), and sidecar
+  // refused its own file ("already published on 127.0.0.1").
+  it('two Services on one port: the first is published, the second is a loss, and the file loads', async () => {
+    const dir = mkdtempSync(path.join(root, 'case-'));
+    const file = path.join(dir, 'pods.yaml');
+    const podDoc = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: ${name}}}\nspec:\n  containers:\n    - {name: app, image: a, ports: [{containerPort: 8080}]}\n`;
+    const serviceDoc = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  selector: {app: ${name}}\n  ports: [{name: tcp-8080, port: 8080, targetPort: 8080}]\n`;
+    writeFileSync(file, [podDoc('payments'), serviceDoc('payments'), podDoc('orders'), serviceDoc('orders')].join('---\n'));
+    const loaded = await loadManifestWithWarnings(file, {env: {}});
+    const published = Object.fromEntries(loaded.manifest.pods.map((p) => [p.name, p.app.ports.map((port) => `${port.hostIp}:${port.hostPort}->${port.containerPort}`)]));
+    expect(published).toEqual({payments: ['127.0.0.1:8080->8080'], orders: []});
+    expect(loaded.losses.map((loss) => loss.message)).toContainEqual('port 8080/TCP is already published on 127.0.0.1 by Service payments: not published again (the other pods still reach orders by its name, at 8080)');
+  });
+
   it('a Pod whose containers each have their own ports and probes loads', async () => {
     expect(await problems(pod('    - {name: app, image: a, ports: [{containerPort: 8080}], readinessProbe: {httpGet: {port: 8080}}, livenessProbe: {httpGet: {port: 8080}}}\n    - {name: proxy, image: p, ports: [{containerPort: 15000}]}\n'))).toEqual([]);
   });
