@@ -1,11 +1,12 @@
-import {callControl} from '../host/control/control-client.js';
+import {callControl, isNotListening, notResponding, type CallOptions} from '../host/control/control-client.js';
+import {SidecarError} from '../errors/index.js';
 import {supervisorPeer} from '../host/find-supervisor.js';
 import type {ProjectFiles} from '../host/project-files.js';
 import type {HelloResult, PsResult} from '../host/control/protocol.js';
 import type {ExecResult, LogLine, RuntimeKind} from '../runtime/types.js';
 import type {ServiceStatus} from '../supervisor/types.js';
 import {downStack} from '../stack/down-stack.js';
-import {streamFromStack} from '../stack/stack-stream.js';
+import {check, checkCommand, checkOptions, checkPort, checkService, checkServices} from './api-arguments.js';
 
 export interface StackLogsOptions {
   // The last N lines of each service (default: all that are kept).
@@ -22,6 +23,9 @@ export interface StackDownOptions {
 // A running stack, as `up()` hands it to a test suite: the same operations as
 // the CLI's `ps`, `logs`, `restart`, `exec` and `down`, spoken to the stack's
 // supervisor over its control socket (one request per call, peer-checked).
+// Arguments are checked here (api-arguments.ts). Once the stack is down (this
+// handle's down(), or `sidecar down` elsewhere) every call but down() rejects
+// with SIDECAR_NOT_RUNNING, not the socket's ENOENT (found by a new user's trial).
 export class SidecarStack {
   readonly project: string;
   readonly runtime: RuntimeKind;
@@ -50,40 +54,82 @@ export class SidecarStack {
   // in use: 127.0.0.1:PORT for processes; for containers the pod's address or the
   // port the engine published. SERVICE is a name, or POD/SERVICE with several pods.
   async endpoint(service: string, port: number): Promise<string> {
-    const answer = await this.call<{host: string; port: number}>({method: 'endpoint', service, port});
+    this.assertRunning('endpoint');
+    checkService('stack.endpoint()', service);
+    checkPort('stack.endpoint()', port);
+    const answer = await this.call<{host: string; port: number}>('endpoint', {method: 'endpoint', service, port});
     return `${answer.host}:${answer.port}`;
   }
 
   // Every service with its state, health, restarts and exit code (`ps --json`).
   async ps(): Promise<ServiceStatus[]> {
-    return (await this.call<PsResult>({method: 'ps'})).services;
+    this.assertRunning('ps');
+    return (await this.call<PsResult>('ps', {method: 'ps'})).services;
   }
 
   // The lines a service (or, without one, every service) has written so far.
   async logs(service?: string, options: StackLogsOptions = {}): Promise<LogLine[]> {
+    this.assertRunning('logs');
+    if (service !== undefined) checkService('stack.logs()', service);
+    checkOptions('stack.logs()', options, LOGS_OPTIONS, "stack.logs('app', {tail: 100})");
     const lines: LogLine[] = [];
-    await streamFromStack(this.files, this.socket, {method: 'logs', services: service ? [service] : [], follow: false, ...(options.tail !== undefined ? {tail: options.tail} : {})}, (batch) => lines.push(...(batch as LogLine[])));
+    // Not streamFromStack: that takes a stack gone meanwhile for the end of a stream (`logs -f`); here it is an error.
+    await this.call('logs', {method: 'logs', services: service ? [service] : [], follow: false, ...(options.tail !== undefined ? {tail: options.tail} : {})}, {onData: (batch) => lines.push(...(batch as LogLine[]))});
     return lines;
   }
 
   // Restart services (their sidecars or app stay up), resolved once they run again.
   async restart(...services: string[]): Promise<void> {
-    await this.call({method: 'restart', services});
+    this.assertRunning('restart');
+    checkServices('stack.restart()', services);
+    await this.call('restart', {method: 'restart', services});
   }
 
   // Run a command where a service runs (its container, or its environment on the host).
+  // The command is an array of words (`['sh', '-c', 'echo hi']` for a shell line), never a string.
   async exec(service: string, command: string[]): Promise<ExecResult> {
-    return this.call<ExecResult>({method: 'exec', service, command});
+    this.assertRunning('exec');
+    checkService('stack.exec()', service);
+    checkCommand('stack.exec()', command);
+    return this.call<ExecResult>('exec', {method: 'exec', service, command});
   }
 
   // Stop the stack in order and remove what it created; once, however often called.
   async down(options: StackDownOptions = {}): Promise<void> {
+    checkOptions('stack.down()', options, DOWN_OPTIONS, 'stack.down({timeoutMs: 5000})');
     if (!this.owned) return;
     this.downed ??= downStack(this.files, {volumes: options.volumes ?? false, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}).then(() => undefined);
     return this.downed;
   }
 
-  private call<T>(request: Parameters<typeof callControl>[1]): Promise<T> {
-    return callControl<T>(this.socket, request, {peer: supervisorPeer(this.supervisorPid)});
+  // down() was called on a stack this handle owns: nothing answers for it any more (or soon will not).
+  private assertRunning(method: string): void {
+    if (this.downed === undefined) return;
+    throw new SidecarError('SIDECAR_NOT_RUNNING', `stack.${method}(): ${this.project} was brought down by stack.down(); ${method} needs a running stack`, {
+      suggestion: `call ${method} before down(), or up() again for a new stack (its log files stay in ${this.files.logs}: \`sidecar logs\` there reads them)`,
+    });
+  }
+
+  // One request; a supervisor no longer listening (the stack stopped by `sidecar down`,
+  // or its supervisor gone) is SIDECAR_NOT_RUNNING, as the CLI says when no stack runs.
+  private async call<T>(method: string, request: Parameters<typeof callControl>[1], options: CallOptions = {}): Promise<T> {
+    try {
+      return await callControl<T>(this.socket, request, {peer: supervisorPeer(this.supervisorPid), connectTimeoutMs: CONNECT_TIMEOUT_MS, ...options});
+    } catch (error) {
+      if (!isNotListening(error)) throw error;
+      // Nobody accepted the connection in time: a supervisor stopped or busy, not one gone.
+      if ((error as NodeJS.ErrnoException).code === 'ETIMEDOUT_CONNECT') throw notResponding(supervisorPeer(this.supervisorPid), CONNECT_TIMEOUT_MS);
+      throw new SidecarError('SIDECAR_NOT_RUNNING', `stack.${method}(): ${this.project} is no longer running: its supervisor (pid ${this.supervisorPid}) does not answer at ${this.socket}`, {
+        suggestion: `it was stopped (\`sidecar down\`) or its supervisor exited (see ${this.files.supervisorLog}); up() again starts a new stack`,
+        cause: error,
+      });
+    }
   }
 }
+
+// callControl's own default, named here for the message.
+const CONNECT_TIMEOUT_MS = 2000;
+
+// docs/api.md's options of logs() and down(), each with what it takes.
+const LOGS_OPTIONS = {tail: check.count()} satisfies Record<keyof StackLogsOptions, unknown>;
+const DOWN_OPTIONS = {volumes: check.boolean(), timeoutMs: check.milliseconds(0)} satisfies Record<keyof StackDownOptions, unknown>;

@@ -7,6 +7,7 @@ import {processStartTime} from '../runtime/process/process-start-time.js';
 import {prepareUp} from '../stack/prepare-up.js';
 import {upDetached} from '../stack/up-detached.js';
 import {SidecarStack} from './stack-handle.js';
+import {check, checkOptions, RUNTIMES} from './api-arguments.js';
 
 export interface UpOptions {
   // The manifest, relative to cwd (default: sidecar.yaml).
@@ -29,6 +30,9 @@ export interface UpOptions {
 // without calling down(), the supervisor notices within a second and stops the
 // stack, so no test run leaves one behind.
 export async function up(options: UpOptions = {}): Promise<SidecarStack> {
+  // Before anything starts: a runtime that is not one, a negative timeout, `services: 'app'` or a
+  // typo'd option is refused (SIDECAR_USAGE, the CLI's usage error), never run on a default.
+  checkOptions('up()', options, UP_OPTIONS, "up({file: 'sidecar.yaml', runtime: 'process'})");
   const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? 'sidecar.yaml');
   const plan = await prepareUp(file, options.runtime ?? 'auto', options.services ?? [], {build: options.build ?? false});
   if (plan.live) {
@@ -44,6 +48,16 @@ export async function up(options: UpOptions = {}): Promise<SidecarStack> {
   if (!live) throw new SidecarError('SIDECAR_NOT_RUNNING', `${hello.project} was ready but its supervisor (pid ${hello.pid}) no longer answers`, {suggestion: `see ${plan.files.supervisorLog}`});
   return new SidecarStack(plan.files, live.socket, live.hello, true);
 }
+
+// docs/api.md's table of options, each with what it takes.
+const UP_OPTIONS = {
+  file: check.string('sidecar.yaml'),
+  cwd: check.string('/path/to/project'),
+  runtime: check.oneOf(RUNTIMES),
+  services: check.words('service names', "['app'] or ['orders', 'payments/proxy']"),
+  timeoutMs: check.milliseconds(1),
+  build: check.boolean(),
+} satisfies Record<keyof UpOptions, unknown>;
 
 function withStartTime(startTime: string | undefined): {startTime?: string} {
   return startTime === undefined ? {} : {startTime};

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -142,5 +143,150 @@ setInterval(() => {}, 1000);`;
         return true;
       }
     }, 20_000, 'the supervisor exited');
+  });
+});
+
+// What a promise rejected with (or the value it resolved with, for the message of a failed expectation).
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => ({resolvedWith: value}),
+    (error: unknown) => error,
+  );
+}
+
+// A new user's trial: `stack.exec('app', 'echo hi')` ran `e` (the string spread
+// into characters) and answered exit 127. Every list the API takes is checked.
+describe('Node API: a command or a list given as a string is refused, not spread into characters', () => {
+  it('exec refuses a string command with a SidecarError that shows the array form; restart and up({services}) check their lists', async () => {
+    const {p} = await appBehindProxy();
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    live.push(stack);
+
+    const asString = await rejection(stack.exec('app', 'echo hi' as unknown as string[]));
+    expect(asString).toBeInstanceOf(api.SidecarError);
+    expect(asString).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringMatching(/array of words/)});
+    expect((asString as InstanceType<Api['SidecarError']>).suggestion).toContain(`['sh', '-c', 'echo hi']`);
+    for (const bad of [[], ['node', 42], [''], undefined]) {
+      expect(await rejection(stack.exec('app', bad as unknown as string[])), JSON.stringify(bad)).toMatchObject({code: 'SIDECAR_USAGE'});
+    }
+    expect(await rejection(stack.exec(['app'] as unknown as string, ['true']))).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringMatching(/service/)});
+
+    // restart(...services): an array given as one argument, or no service at all (the CLI requires one).
+    expect(await rejection(stack.restart(['app', 'proxy'] as unknown as string))).toMatchObject({code: 'SIDECAR_USAGE', suggestion: expect.stringMatching(/restart\('app', 'proxy'\)|\.\.\./)});
+    expect(await rejection(stack.restart())).toMatchObject({code: 'SIDECAR_USAGE'});
+    expect(await rejection(stack.logs(['app'] as unknown as string))).toMatchObject({code: 'SIDECAR_USAGE'});
+
+    // The stack is untouched and a real command still runs.
+    expect(await stack.exec('app', ['sh', '-c', 'echo hi'])).toMatchObject({exitCode: 0, stdout: 'hi'});
+    await stack.down();
+
+    // up({services: 'app'}) is the same mistake: refused before anything starts.
+    const services = await rejection(api.up({cwd: p.dir, runtime: 'process', services: 'app' as unknown as string[]}).then((s) => (live.push(s), s)));
+    expect(services).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringMatching(/services/), suggestion: expect.stringContaining(`['app']`)});
+    expect(survivors(p.mark)).toEqual([]);
+  });
+});
+
+// A new user's trial: up({runtime: 'bogus'}) resolved (on the process runtime)
+// and up({timeoutMs: -5}) was taken too; the CLI refuses `--runtime bogus` (exit 2).
+describe('Node API: options outside their domain are refused, naming the option, the value and what it takes', () => {
+  it('up() rejects a bad option value, an unknown option or a non-object before anything starts', async () => {
+    const {p} = await appBehindProxy();
+    const tryUp = (options: unknown): Promise<unknown> => rejection(api.up(options as Parameters<Api['up']>[0]).then((s) => (live.push(s), s)));
+
+    const runtime = await tryUp({cwd: p.dir, runtime: 'bogus'});
+    expect(runtime).toBeInstanceOf(api.SidecarError);
+    expect(runtime).toMatchObject({code: 'SIDECAR_USAGE', exitCode: 2, message: expect.stringMatching(/runtime.*"bogus".*auto, docker, process|runtime.*"bogus"/)});
+    expect((runtime as Error).message).toMatch(/auto/);
+    expect((runtime as Error).message).toMatch(/docker/);
+    expect((runtime as Error).message).toMatch(/process/);
+
+    for (const timeoutMs of [-5, 0, Number.NaN, Number.POSITIVE_INFINITY, '5000', 30 * 24 * 3_600_000]) {
+      const refused = await tryUp({cwd: p.dir, runtime: 'process', timeoutMs});
+      expect(refused, String(timeoutMs)).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('timeoutMs')});
+      expect((refused as Error).message).toContain(typeof timeoutMs === 'string' ? `"${timeoutMs}"` : String(timeoutMs));
+    }
+    expect(await tryUp({cwd: p.dir, runtime: 'process', build: 'yes'})).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('build')});
+    expect(await tryUp({cwd: p.dir, runtime: 'process', file: 42})).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('file')});
+    expect(await tryUp({cwd: 7, runtime: 'process'})).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('cwd')});
+    expect(await tryUp({cwd: p.dir, runtime: 'process', services: ['app', 3]})).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('services')});
+
+    // An option the table does not have (a typo of timeoutMs) is not silently ignored.
+    const unknown = await tryUp({cwd: p.dir, runtime: 'process', timeout: 5000});
+    expect(unknown).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('timeout'), suggestion: expect.stringContaining('timeoutMs')});
+    expect(await tryUp('sidecar.yaml')).toMatchObject({code: 'SIDECAR_USAGE', suggestion: expect.stringContaining('file')});
+
+    expect(survivors(p.mark)).toEqual([]);
+    expect(existsSync(path.join(p.dir, '.sidecar/supervisor.json'))).toBe(false);
+  });
+
+  it("the handle's options are checked the same way: logs({tail}), down({timeoutMs}), endpoint's port", async () => {
+    const {p, app} = await appBehindProxy();
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    live.push(stack);
+    for (const tail of [-1, 1.5, '10']) {
+      expect(await rejection(stack.logs('app', {tail: tail as number})), String(tail)).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('tail')});
+    }
+    expect(await rejection(stack.logs('app', {tial: 3} as unknown as {tail: number}))).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('tial')});
+    for (const port of ['8080', 0, 70_000, 80.5]) {
+      expect(await rejection(stack.endpoint('app', port as number)), String(port)).toMatchObject({code: 'SIDECAR_USAGE', message: expect.stringContaining('port')});
+    }
+    for (const options of [{timeoutMs: -1}, {timeoutMs: Number.NaN}, {volumes: 'yes'}, {timeout: 5}]) {
+      expect(await rejection(stack.down(options as {timeoutMs: number})), JSON.stringify(options)).toMatchObject({code: 'SIDECAR_USAGE'});
+    }
+    // None of those took the stack down: it still answers, and a valid down() stops it.
+    expect(await stack.endpoint('app', app)).toBe(`127.0.0.1:${app}`);
+    expect((await stack.logs('app', {tail: 0})).length).toBe(0);
+    await stack.down({timeoutMs: 2000});
+    expect(survivors(p.mark)).toEqual([]);
+  });
+});
+
+// A new user's trial: after `await stack.down()`, `stack.ps()` threw a raw
+// `connect ENOENT .../.sidecar/control.sock` with no sidecar code.
+describe('Node API: a handle whose stack is down', () => {
+  it('after down(), ps, logs, exec, restart and endpoint reject with SIDECAR_NOT_RUNNING; down() again resolves', async () => {
+    const {p, app} = await appBehindProxy();
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    live.push(stack);
+    await stack.down();
+    const calls: [string, () => Promise<unknown>][] = [
+      ['ps', () => stack.ps()],
+      ['logs', () => stack.logs()],
+      ['logs', () => stack.logs('app', {tail: 5})],
+      ['exec', () => stack.exec('app', ['true'])],
+      ['restart', () => stack.restart('app')],
+      ['endpoint', () => stack.endpoint('app', app)],
+    ];
+    for (const [method, call] of calls) {
+      const error = await rejection(call());
+      expect(error, method).toBeInstanceOf(api.SidecarError);
+      expect(error, method).toMatchObject({code: 'SIDECAR_NOT_RUNNING', message: expect.stringMatching(/down\(\)/), suggestion: expect.stringMatching(/up\(\)/)});
+      expect((error as Error).message, method).toContain(method);
+    }
+    await stack.down();
+    expect(stack).toMatchObject({project: 'api-test', owned: true});
+  });
+
+  it('a stack stopped some other way (`sidecar down`): the same SIDECAR_NOT_RUNNING, not a raw ENOENT or an empty answer', async () => {
+    const {p} = await appBehindProxy();
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    live.push(stack);
+    const down = await cli(p, ['down']);
+    expect(down.exitCode, down.all).toBe(0);
+    for (const [method, call] of [['ps', () => stack.ps()], ['logs', () => stack.logs('app')], ['exec', () => stack.exec('app', ['true'])]] as const) {
+      expect(await rejection(call()), method).toMatchObject({code: 'SIDECAR_NOT_RUNNING', message: expect.stringContaining(`${stack.supervisorPid}`)});
+    }
+  });
+
+  it("down() of a stack it found running (not owned) leaves it running, and the handle still answers", async () => {
+    const {p} = await appBehindProxy();
+    const started = await cli(p, ['up', '-d', '--wait', '--runtime', 'process']);
+    live.push({down: async () => void (await cli(p, ['down']))});
+    expect(started.exitCode, started.all).toBe(0);
+    const stack = await api.up({cwd: p.dir, runtime: 'process'});
+    expect(stack.owned).toBe(false);
+    await stack.down();
+    expect((await stack.ps()).map((s) => s.state)).toEqual(['running', 'running']);
   });
 });
