@@ -4,6 +4,7 @@ import type {Problem} from '../errors/index.js';
 import {basePath} from './graph.js';
 import {problemAt, type ManifestSource, type PathSegment} from './source.js';
 import {allServices, type Manifest} from './types.js';
+import {watchLinkProblems} from './watch-rules.js';
 
 // Issue 8.6: a missing `workdir` surfaced at `up` as "the app completed with exit
 // code 0", a missing build context only when Docker built. Both are manifest
@@ -17,6 +18,8 @@ export function missingPaths(source: ManifestSource, manifest: Manifest, data: R
     if (service.process.workdir !== undefined) checkDirectory(source, manifest, service.process.workdir, [...base, 'process', 'workdir'], 'process.workdir', problems);
     if (service.build) checkDirectory(source, manifest, service.build.context, typeof raw.build === 'string' ? [...base, 'build'] : [...base, 'build', 'context'], 'build context', problems);
   }
+  // A sync path that a symbolic link leads out of the project.
+  problems.push(...watchLinkProblems(source, manifest));
   return problems;
 }
 

@@ -1,3 +1,4 @@
+import {lstatSync, readlinkSync, realpathSync} from 'node:fs';
 import path from 'node:path';
 import type {Problem} from '../errors/index.js';
 import {basePath} from './graph.js';
@@ -24,12 +25,70 @@ export function watchRules(raw: unknown, dir: string, base: PathSegment[], at: A
   });
 }
 
+// Where a path leads on the file system, every symbolic link followed, also for a
+// path that does not exist yet (the part that exists is resolved, the rest joined)
+// and for a dangling link (its target resolved the same way). Undefined for a
+// loop of links.
+export function resolvedPath(absolute: string, hops = 0): string | undefined {
+  if (hops > 40) return undefined;
+  try {
+    return realpathSync(absolute);
+  } catch {
+    // Missing, dangling, a loop, or unreadable: resolved part by part below.
+  }
+  const parent = path.dirname(absolute);
+  if (parent === absolute) return absolute;
+  const realParent = resolvedPath(parent, hops + 1);
+  if (realParent === undefined) return undefined;
+  try {
+    if (lstatSync(absolute).isSymbolicLink()) return resolvedPath(path.resolve(realParent, readlinkSync(absolute)), hops + 1);
+  } catch {
+    // Not there (yet): it would be made in the resolved parent.
+  }
+  return path.join(realParent, path.basename(absolute));
+}
+
+// True when `absolute` is `dir` or lies under it (both as given: no link is resolved).
+export function isWithin(absolute: string, dir: string): boolean {
+  const relative = path.relative(dir, absolute);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+// Found by a new user's trial: `path: ./out`, `out` a link to a directory outside
+// the project, passed the textual check and `up --watch` copied the files behind
+// it into the container. A sync rule's path is refused when it leads outside the
+// project once its links are followed, as `../` is (the rule never to follow a
+// link out of the project). Only sync copies files: a restart or rebuild rule
+// reads nothing into a container. Run by `validate` (with the path checks) and by
+// `up --watch` (the load cache keeps no file system check).
+export function watchLinkProblems(source: ManifestSource, manifest: Manifest): Problem[] {
+  const problems: Problem[] = [];
+  const project = resolvedPath(manifest.dir);
+  for (const service of allServices(manifest)) {
+    service.watch.forEach((rule, index) => {
+      if (rule.action !== 'sync' && rule.action !== 'sync+restart') return;
+      const real = resolvedPath(rule.path);
+      if (project !== undefined && real !== undefined && isWithin(real, project)) return;
+      const shown = `./${path.relative(manifest.dir, rule.path)}`;
+      problems.push(
+        problemAt(
+          source,
+          [...basePath(service), 'watch', index, 'path'],
+          `${service.id}: watch path "${shown}" leads outside the project through a symbolic link (to ${real ?? 'a loop of links'}); sync never follows a link out of the project`,
+          'sync a real directory inside the project (move or copy the files into it), or use action: restart to only watch it',
+        ),
+      );
+    });
+  }
+  return problems;
+}
+
 // Rules that only the runtime can judge. Under Docker a `sync` needs a `target`
 // (where in the container the files go); the process runtime reads files in
 // place, so there the same rule is fine and does nothing.
 export function watchRuntimeProblems(source: ManifestSource, manifest: Manifest, runtime: string): Problem[] {
-  if (runtime !== 'docker') return [];
-  const problems: Problem[] = [];
+  const problems: Problem[] = watchLinkProblems(source, manifest);
+  if (runtime !== 'docker') return problems;
   for (const service of allServices(manifest)) {
     service.watch.forEach((rule, index) => {
       if ((rule.action === 'sync' || rule.action === 'sync+restart') && rule.target === undefined) {

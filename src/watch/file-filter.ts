@@ -3,6 +3,8 @@ import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import type {Manifest, WatchAction} from '../manifest/types.js';
 import {allServices} from '../manifest/types.js';
+import type {SyncEntry} from '../runtime/types.js';
+import type {LinkGuard} from './link-guard.js';
 
 const dockerignore = dockerignoreModule.default;
 
@@ -70,14 +72,29 @@ export class WatchFilter {
   // Where a file goes in the service's container, once per sync rule that covers
   // it: `target` stands for the rule's path (a file rule's target is the file).
   targets(service: string, absolute: string): string[] {
-    return this.matching(absolute)
-      .filter((rule) => rule.service === service && rule.target !== undefined && (rule.action === 'sync' || rule.action === 'sync+restart'))
-      .map((rule) => path.posix.join(rule.target!, ...path.relative(rule.root, absolute).split(path.sep)));
+    return this.syncRules(service, absolute).map((rule) => this.targetOf(rule, absolute));
+  }
+
+  // What a sync copies of a file on the host: its targets, for each rule the file
+  // is reached under without following a link (link-guard.ts); a deletion
+  // (targets) reads nothing and is removed whatever led to it.
+  copies(service: string, absolute: string, guard: LinkGuard): SyncEntry[] {
+    return this.syncRules(service, absolute)
+      .filter((rule) => guard.allows(rule.root, absolute))
+      .map((rule) => ({host: absolute, target: this.targetOf(rule, absolute)}));
   }
 
   // The sync rules of a service: where to walk for the initial sync.
   syncRoots(service: string): string[] {
     return [...new Set(this.rules.filter((rule) => rule.service === service && rule.target !== undefined && rule.action.startsWith('sync')).map((rule) => rule.root))];
+  }
+
+  private syncRules(service: string, absolute: string): WatchFilter['rules'] {
+    return this.matching(absolute).filter((rule) => rule.service === service && rule.target !== undefined && (rule.action === 'sync' || rule.action === 'sync+restart'));
+  }
+
+  private targetOf(rule: WatchFilter['rules'][number], absolute: string): string {
+    return path.posix.join(rule.target!, ...path.relative(rule.root, absolute).split(path.sep));
   }
 
   private matching(absolute: string): WatchFilter['rules'] {

@@ -1,8 +1,9 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {StackWatcher} from '../../../src/watch/stack-watcher.js';
+import type {SyncEntry} from '../../../src/runtime/types.js';
 import type {LifecycleEvent} from '../../../src/supervisor/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 
@@ -57,5 +58,63 @@ describe('StackWatcher on the real file system', () => {
     writeFileSync(path.join(dir, 'src/app/c.js'), 'c');
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(restarts).toEqual(['proxy', 'app']);
+  }, 30_000);
+
+  // Found by a new user's trial: a link to a directory outside the project, made
+  // under a synced path during `up --watch`, was followed: its files went into the
+  // container as regular files, where the initial sync sent the link. The live sync
+  // now sends what is under the path: the link itself, never what it points at.
+  it('sync sends a link made under a synced path as the link, never the files it points at', async () => {
+    const project = path.join(dir, 'links');
+    const outside = path.join(dir, 'secretdir');
+    mkdirSync(path.join(project, 'www'), {recursive: true});
+    mkdirSync(path.join(project, 'real'), {recursive: true});
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 's.txt'), 'secret');
+    symlinkSync('real', path.join(project, 'inside'));
+    const m = manifest({
+      dir: project,
+      app: service('app', 'app', {
+        watch: [
+          {path: path.join(project, 'www'), action: 'sync', target: '/x', ignore: []},
+          {path: path.join(project, 'inside'), action: 'sync', target: '/y', ignore: []},
+        ],
+      }),
+    });
+    const synced: SyncEntry[][] = [];
+    const removed: string[] = [];
+    const lines: string[] = [];
+    const watcher = new StackWatcher(m, {
+      restart: async () => {},
+      sync: async (_id, copy, remove) => {
+        synced.push(copy);
+        removed.push(...remove);
+      },
+      event: () => {},
+      say: (line) => lines.push(line),
+    });
+    await watcher.start();
+    try {
+      symlinkSync(outside, path.join(project, 'www/out'));
+      await eventually(() => synced.length >= 1, 10_000, 'the sync of the link');
+      // Files written behind the link afterwards are not the project's: nothing follows.
+      writeFileSync(path.join(outside, 't.txt'), 'secret too');
+      // A rule whose path is a link inside the project is still followed.
+      writeFileSync(path.join(project, 'real/page.html'), 'p');
+      await eventually(() => synced.flat().some((e) => e.target === '/y/page.html'), 10_000, 'the sync through the inside link');
+      // A dangling link is a link too (the initial sync sends it as one).
+      symlinkSync(path.join(outside, 'not-yet'), path.join(project, 'www/later'));
+      await eventually(() => synced.flat().some((e) => e.target === '/x/later'), 10_000, 'the sync of the dangling link');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const all = synced.flat().map((e) => `${path.relative(project, e.host)} -> ${e.target}`).sort();
+      expect(all).toEqual(['inside/page.html -> /y/page.html', 'www/later -> /x/later', 'www/out -> /x/out']);
+      expect(lstatSync(path.join(project, 'www/out')).isSymbolicLink()).toBe(true);
+      // Removing the links removes them in the container (rm of a link leaves its target).
+      rmSync(path.join(project, 'www/out'));
+      rmSync(path.join(project, 'www/later'));
+      await eventually(() => removed.includes('/x/out') && removed.includes('/x/later'), 10_000, 'the removal of the links');
+    } finally {
+      await watcher.close();
+    }
   }, 30_000);
 });

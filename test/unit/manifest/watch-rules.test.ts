@@ -1,8 +1,8 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {SidecarError} from '../../../src/errors/index.js';
+import {SidecarError, type Problem} from '../../../src/errors/index.js';
 import {loadManifest} from '../../../src/manifest/load.js';
 import {sourceOfManifest} from '../../../src/manifest/loaded-source.js';
 import {allServices} from '../../../src/manifest/types.js';
@@ -102,5 +102,67 @@ describe('watch rules in the manifest (issue 11.1)', () => {
     expect(watchRuntimeProblems(sourceOfManifest(imageOnly), imageOnly, 'process')).toEqual([]);
     const built = await loadManifest(write('version: 1\napp:\n  build: {context: .}\n  watch:\n    - {path: ./src, action: rebuild}\n'));
     expect(watchRuntimeProblems(sourceOfManifest(built), built, 'docker')).toEqual([]);
+  });
+});
+
+// Found by a new user's trial: `path: ./out`, `out` a symbolic link to a directory
+// outside the project, passed `validate` (the check was textual) and `up --watch`
+// copied the files behind the link into the container. A sync path that resolves
+// outside the project is refused like `../`, at its line, by `validate` and by `up --watch`.
+describe('a sync path that leads through a symbolic link out of the project', () => {
+  const outside = mkdtempSync(path.join(root, 'outside-'));
+  writeFileSync(path.join(outside, 's.txt'), 'secret\n');
+  const linked = (yaml: string, links: Record<string, string>): string => {
+    const file = write(yaml);
+    for (const [name, target] of Object.entries(links)) {
+      mkdirSync(path.dirname(path.join(path.dirname(file), name)), {recursive: true});
+      symlinkSync(target, path.join(path.dirname(file), name));
+    }
+    return file;
+  };
+  async function refusal(file: string): Promise<Problem[]> {
+    try {
+      await loadManifest(file, {checkPaths: true});
+    } catch (error) {
+      if (!(error instanceof SidecarError)) throw error;
+      expect(error.code).toBe('SIDECAR_MANIFEST_INVALID');
+      return error.problems;
+    }
+    throw new Error('loaded without an error');
+  }
+
+  const CASES: {name: string; rule: string; links: Record<string, string>}[] = [
+    {name: 'a link to a directory outside', rule: '{path: ./out, action: sync, target: /x}', links: {out: outside}},
+    {name: 'a relative link that climbs out', rule: '{path: out, action: sync+restart, target: /x}', links: {out: path.relative(root, outside).replace(/^/, '../')}},
+    {name: 'a path below such a link', rule: '{path: ./out/sub, action: sync, target: /x}', links: {out: outside}},
+    {name: 'a path below a linked parent', rule: '{path: ./a/out, action: sync, target: /x}', links: {a: outside}},
+    {name: 'a file reached through a link', rule: '{path: ./out/s.txt, action: sync, target: /x/s.txt}', links: {out: outside}},
+    {name: 'a dangling link that would point outside', rule: '{path: ./later, action: sync, target: /x}', links: {later: path.join(outside, 'not-yet')}},
+  ];
+  for (const c of CASES) {
+    it(`validate refuses ${c.name} at file:line:column, with a fix`, async () => {
+      const file = linked(app(`    - ${c.rule}\n`), c.links);
+      const found = await refusal(file);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.place).toMatchObject({file, line: 5, path: 'app.watch[0].path'});
+      expect(found[0]!.place!.column).toBeGreaterThan(0);
+      expect(found[0]!.message).toMatch(/watch path ".*" leads outside the project through a symbolic link/);
+      expect(found[0]!.suggestion).toMatch(/inside the project/);
+    });
+  }
+
+  it('up --watch refuses it too (the load cache skips path checks)', async () => {
+    const file = linked(app('    - {path: ./out, action: sync, target: /x}\n'), {out: outside});
+    const manifest = await loadManifest(file);
+    for (const runtime of ['docker', 'process']) {
+      const found = watchRuntimeProblems(sourceOfManifest(manifest), manifest, runtime);
+      expect(found.map((p) => `${p.place?.line} ${p.place?.path}`)).toEqual(['5 app.watch[0].path']);
+    }
+  });
+
+  it('accepts a link that stays in the project, and a restart rule (nothing is copied)', async () => {
+    const file = linked(app('    - {path: ./www, action: sync, target: /x}\n    - {path: ./out, action: restart}\n'), {www: 'src', out: outside});
+    const manifest = await loadManifest(file, {checkPaths: true});
+    expect(watchRuntimeProblems(sourceOfManifest(manifest), manifest, 'docker')).toEqual([]);
   });
 });

@@ -47,3 +47,39 @@ describe('initialSyncOf', () => {
     expect(remove).toEqual(['/srv/www/old.html', '/srv/www/gone']);
   });
 });
+
+// Found by a new user's trial: sync followed links out of the project. Inside a
+// synced tree a link goes over as a link; a rule's path that resolves outside the
+// project (refused at validate, or made a link after it) is not walked at all;
+// one that resolves inside it is walked as before.
+describe('initialSyncOf and symbolic links', () => {
+  const base = mkdtempSync(path.join(tmpdir(), 'sidecar-initial-sync-links-'));
+  afterAll(() => rmSync(base, {recursive: true, force: true}));
+  const project = path.join(base, 'project');
+  const outside = path.join(base, 'secretdir');
+  const inP = (relative: string) => path.join(project, relative);
+  for (const d of ['www', 'real', 'deep']) mkdirSync(inP(d), {recursive: true});
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 's.txt'), 'secret');
+  writeFileSync(inP('www/index.html'), 'i');
+  writeFileSync(inP('real/page.html'), 'p');
+  symlinkSync(outside, inP('www/out'));
+  symlinkSync(outside, inP('out'));
+  symlinkSync('real', inP('inside'));
+  symlinkSync(outside, inP('deep/parent'));
+  const rules = (...paths: string[]) =>
+    new WatchFilter(manifest({dir: project, app: service('app', 'app', {watch: paths.map((p, i) => ({path: inP(p), action: 'sync' as const, target: `/t${i}`, ignore: []}))})}));
+  const copied = async (filter: WatchFilter) => (await initialSyncOf(filter, 'app', [])).copy.map((e) => `${path.relative(project, e.host)} -> ${e.target}`).sort();
+
+  it('a linked-out directory inside a synced tree goes as the link, never its files', async () => {
+    expect(await copied(rules('www'))).toEqual(['www/index.html -> /t0/index.html', 'www/out -> /t0/out']);
+  });
+
+  it("a rule's path that is a link out of the project, or lies below one, copies nothing", async () => {
+    expect(await copied(rules('out', 'deep/parent/s.txt'))).toEqual([]);
+  });
+
+  it("a rule's path that is a link inside the project is walked", async () => {
+    expect(await copied(rules('inside'))).toEqual(['inside/page.html -> /t0/page.html']);
+  });
+});
