@@ -1,12 +1,10 @@
-import {constants} from 'node:os';
-import {execa} from 'execa';
 import {SidecarError} from '../errors/index.js';
 import type {UpPlan} from './prepare-up.js';
 import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from '../host/stack-host.js';
 import {stackEnv} from './stack-env.js';
 import {failureError} from '../host/start-failure.js';
-import {spawnFailureCode, spawnFailureLine} from '../runtime/process/host-exec.js';
+import {commandExit, startCommand, type CommandRun} from './run-command.js';
 import {callControl} from '../host/control/control-client.js';
 import {supervisorPeer} from '../host/find-supervisor.js';
 
@@ -19,12 +17,12 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
   if (plan.live) return runOnLiveStack(plan, command);
   const runtime = await createRuntime(plan.runtime, {forceBuild: plan.forceBuild});
   const host = new StackHost({manifest: plan.manifest, runtime, files: plan.files, detached: false, transient: true, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
-  let child: ReturnType<typeof execa> | undefined;
+  let child: CommandRun | undefined;
   let interrupted: NodeJS.Signals | undefined;
-  // The terminal's Ctrl-C reaches CMD itself; we stop the stack once CMD is gone.
+  // While CMD runs, a signal is CMD's (run-command.ts); we stop the stack once CMD is gone.
   const onSignal = (signal: NodeJS.Signals): void => {
     if (child) {
-      if (signal !== 'SIGINT') child.kill(signal);
+      child.forward(signal);
       return;
     }
     const again = interrupted !== undefined;
@@ -43,8 +41,9 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
       throw failureError(host.failure);
     }
     process.stderr.write(`sidecar: ${plan.manifest.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${runtime.kind}); running ${command.join(' ')}\n`);
-    child = runCommand(command, {...process.env, ...stackEnv(plan.manifest, runtime.kind)});
-    const result = await child;
+    child = startCommand(command, {...process.env, ...stackEnv(plan.manifest, runtime.kind)});
+    const result = await child.result;
+    await child.endGroup();
     child = undefined;
     await host.shutdown();
     return commandExit(result, command[0]!);
@@ -72,21 +71,16 @@ async function runOnLiveStack(plan: UpPlan, command: string[]): Promise<number> 
     await callControl(live.socket, {method: 'wait'}, {peer: supervisorPeer(live.pid)});
   } else if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
   process.stderr.write(`sidecar: using the running stack ${plan.manifest.name} (supervisor pid ${live.pid}); running ${command.join(' ')}; the stack is left running (\`sidecar down\` stops it)\n`);
-  const result = await runCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
-  return commandExit(result, command[0]!);
-}
-
-function runCommand(command: string[], env: NodeJS.ProcessEnv): ReturnType<typeof execa> {
-  const [file, ...args] = command;
-  return execa(file!, args, {stdio: 'inherit', reject: false, env});
-}
-
-function commandExit(result: Awaited<ReturnType<typeof execa>>, file: string): number {
-  if (result.exitCode !== undefined) return result.exitCode;
-  if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
-  // CMD could not start at all: said, and its code, as a shell (and `exec`) would:
-  // 127 not found, 126 found but not executable (was 127 with execa's raw message,
-  // found by a new user's trial).
-  process.stderr.write(`sidecar: ${spawnFailureLine(file, result.code, result.shortMessage)}\n`);
-  return result.code === undefined ? 127 : spawnFailureCode(result.code);
+  const child = startCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
+  const forward = (signal: NodeJS.Signals): void => child.forward(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    const result = await child.result;
+    await child.endGroup();
+    return commandExit(result, command[0]!);
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  }
 }

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
 import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {cli, eventually, project, root, trackProjects, type Project} from './cli-harness.js';
+import {cli, eventually, project, root, survivors, trackProjects, type Project} from './cli-harness.js';
 
 // Findings of the wave's tester, each reproduced through the built CLI.
 const track = trackProjects();
@@ -49,6 +49,37 @@ describe('tester findings', () => {
     expect(result.stderr).toContain('"pod.yaml" is not a service: in `sidecar logs`, -f is --follow');
     expect(result.stderr).toContain('fix: name the manifest with --file: sidecar logs --file pod.yaml -f orders/app');
   });
+
+  // Found by a new user's trial: a SIGTERM to `run` reached CMD's shell only; its
+  // children went on under init, and so did what CMD left running when it ended.
+  it('run: a SIGTERM reaches all of CMD, and nothing CMD started outlives run', async () => {
+    const p = printing();
+    const sh = (script: string) => ['run', '--runtime', 'process', '--', 'sh', '-c', script];
+    const left = cli(p, sh('sleep 41 & echo begun; sleep 42; wait'));
+    let out = '';
+    left.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await eventually(() => out.includes('begun'), 30_000, 'CMD to start');
+    // process.kill, not execa's kill(), which would SIGKILL `run` itself 5 s later.
+    process.kill(left.pid!, 'SIGTERM');
+    const stopped = await left;
+    expect(stopped.exitCode, stopped.all).toBe(143);
+    await eventually(() => survivors(p.mark).length === 0, 10_000, 'nothing of CMD left');
+
+    // CMD ends, leaving a child in the background: stopped with the stack.
+    const ended = await cli(p, sh('sleep 43 & echo left one'));
+    expect(ended.exitCode, ended.all).toBe(0);
+    expect(survivors(p.mark)).toEqual([]);
+
+    // A CMD that ignores SIGTERM: SIGKILL after the grace, to all of it.
+    const stubborn = cli(p, sh('trap "" TERM INT; echo begun; sleep 44'));
+    let said = '';
+    stubborn.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await eventually(() => said.includes('begun'), 30_000, 'CMD to start');
+    process.kill(stubborn.pid!, 'SIGTERM');
+    const killed = await stubborn;
+    expect(killed.exitCode, killed.all).toBe(137);
+    await eventually(() => survivors(p.mark).length === 0, 10_000, 'nothing of CMD left');
+  }, 90_000);
 
   it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
     const p = printing();
