@@ -2,7 +2,8 @@ import {SidecarError} from '../errors/index.js';
 import type {UpPlan} from './prepare-up.js';
 import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from '../host/stack-host.js';
-import {stackEnv} from './stack-env.js';
+import {endpointEnv, stackEnv} from './stack-env.js';
+import type {PsResult} from '../host/control/protocol.js';
 import {failureError} from '../host/start-failure.js';
 import {commandExit, startCommand, type CommandRun} from './run-command.js';
 import {callControl} from '../host/control/control-client.js';
@@ -71,7 +72,15 @@ async function runOnLiveStack(plan: UpPlan, command: string[]): Promise<number> 
     await callControl(live.socket, {method: 'wait'}, {peer: supervisorPeer(live.pid)});
   } else if (live.phase !== 'ready') throw refuse(`and it is ${live.phase}, not ready`);
   process.stderr.write(`sidecar: using the running stack ${plan.manifest.name} (supervisor pid ${live.pid}); running ${command.join(' ')}; the stack is left running (\`sidecar down\` stops it)\n`);
-  const child = startCommand(command, {...process.env, ...stackEnv(plan.manifest, plan.runtime)});
+  // The endpoints of the stack that runs, as it reports them; said when the file says otherwise.
+  const ps = await callControl<PsResult>(live.socket, {method: 'ps'}, {peer: supervisorPeer(live.pid)});
+  const env = endpointEnv(ps.project, ps.services.map((s) => ({id: s.name, ports: s.ports})), plan.runtime);
+  const edited = stackEnv(plan.manifest, plan.runtime);
+  const differ = Object.keys({...env, ...edited}).filter((key) => env[key] !== edited[key]);
+  if (differ.length > 0) {
+    process.stderr.write(`sidecar: ${plan.manifest.file} was edited since the stack started: CMD gets the running stack's endpoints (${differ.map((key) => `${key}=${env[key] ?? '(none)'}`).join(', ')}); \`sidecar up\` applies the edit\n`);
+  }
+  const child = startCommand(command, {...process.env, ...env});
   const forward = (signal: NodeJS.Signals): void => child.forward(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -7,8 +7,15 @@ import type {RuntimeKind} from '../runtime/types.js';
 // process runtime does not remap ports (a process listens where it listens), so
 // there it is the container port; under Docker the published host port.
 export function stackEnv(manifest: Manifest, runtime: RuntimeKind = 'docker'): Record<string, string> {
-  const env: Record<string, string> = {SIDECAR_PROJECT: manifest.name};
-  for (const service of allServices(manifest)) {
+  return endpointEnv(manifest.name, allServices(manifest).map((service) => ({id: service.id, ports: service.ports})), runtime);
+}
+
+// The same from what a running stack reports (`ps`: each service's id and ports),
+// which may differ from a manifest edited since (found by a new user's trial: `run`
+// against a running stack handed CMD the edited file's ports, where nothing listened).
+export function endpointEnv(project: string, services: {id: string; ports: PortMapping[]}[], runtime: RuntimeKind): Record<string, string> {
+  const env: Record<string, string> = {SIDECAR_PROJECT: project};
+  for (const service of services) {
     const port = service.ports[0];
     if (!port) continue;
     // The id: `orders/app` is SIDECAR_ORDERS_APP_PORT, so two pods' apps do not collide.

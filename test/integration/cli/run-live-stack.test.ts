@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {cli, ensureBuilt, eventually, freePort, project, readJson, survivors, type Project} from './cli-harness.js';
@@ -51,6 +51,20 @@ describe('run against a running stack', () => {
     expect(ps.services[0]).toMatchObject({state: 'running', health: 'healthy', pid: appPid, restarts: 0});
     expect((await cli(p, ['down'])).exitCode).toBe(0);
     expect(survivors(p.mark)).toEqual([]);
+  });
+
+  // Found by a new user's trial: with the manifest's port edited after `up -d`, `run`
+  // handed CMD the edited port, where nothing listened, and CMD failed.
+  it('gives CMD the running stack\'s endpoints when the manifest was edited since, and says so', async () => {
+    const {p, port} = await web();
+    expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    const other = await freePort();
+    const file = path.join(p.dir, 'sidecar.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(String(port), String(other)));
+    const run = await cli(p, ['run', '--runtime', 'process', '--', 'node', '-e', fetchApp]);
+    expect(run.exitCode, run.all).toBe(7);
+    expect(run.stdout).toContain('GOT hello from app');
+    expect(run.stderr).toContain(`was edited since the stack started: CMD gets the running stack's endpoints (SIDECAR_APP_PORT=${port}); \`sidecar up\` applies the edit`);
   });
 
   // Found by a new user's trial: `up -d` then `run -- CMD` at once (a CI script)
