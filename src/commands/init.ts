@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand, jsonFlag} from './base-command.js';
-import {shellQuote} from '../generate/shell-quote.js';
+import {cdWord, shellQuote} from '../generate/shell-quote.js';
 
 export default class Init extends BaseCommand {
   static override summary = 'Scaffold a project: sidecar.yaml, a .gitignore entry for .sidecar/, a README';
@@ -56,6 +56,6 @@ export default class Init extends BaseCommand {
     const what = result.adopted ? `set up project ${result.name} around the app in ${result.dir} (found ${result.adopted})` : `created project ${result.name} in ${result.dir}`;
     process.stdout.write(`${what}${result.sidecars.length > 0 ? ` with ${result.sidecars.join(', ')}` : ''} (${result.files.length} files)\n`);
     for (const line of result.next) process.stdout.write(`  - ${line}\n`);
-    process.stdout.write(`next: ${args.dir === '.' ? '' : `cd ${shellQuote(args.dir)} && `}sidecar validate && sidecar up\n`);
+    process.stdout.write(`next: ${args.dir === '.' ? '' : `cd ${shellQuote(cdWord(args.dir))} && `}sidecar validate && sidecar up\n`);
   }
 }

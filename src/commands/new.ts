@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from './base-command.js';
-import {shellQuote} from '../generate/shell-quote.js';
+import {cdWord, shellQuote} from '../generate/shell-quote.js';
 
 export default class New extends BaseCommand {
   static override summary = 'Scaffold a new sidecar project from a template (package.json, source, Dockerfile, tests)';
@@ -19,6 +19,6 @@ export default class New extends BaseCommand {
     const {newSidecar} = await import('../scaffold/new-sidecar.js');
     const result = newSidecar({template: args.template, dir: args.dir, force: flags.force, ...(flags.name === undefined ? {} : {name: flags.name})});
     process.stdout.write(`created ${result.name} from template ${result.template} in ${result.dir} (${result.files.length} files)\n`);
-    process.stdout.write(`next: cd ${shellQuote(args.dir)} && npm test\n`);
+    process.stdout.write(`next: cd ${shellQuote(cdWord(args.dir))} && npm test\n`);
   }
 }

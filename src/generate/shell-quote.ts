@@ -6,3 +6,9 @@ export function shellQuote(word: string): string {
 export function shellJoin(words: string[]): string {
   return words.map(shellQuote).join(' ');
 }
+
+// A directory for `cd`: one that starts with "-" would be read as an option
+// (found by a new user's trial: `init -- -weird` suggested `cd -weird`).
+export function cdWord(dir: string): string {
+  return dir.startsWith('-') ? `./${dir}` : dir;
+}

@@ -5,6 +5,13 @@ import {SidecarError} from '../errors/index.js';
 // A DIR argument: absolute paths are a deliberate choice and allowed, but a
 // `..` segment is how traversal hides in scripted input, so it is refused.
 export function resolveTargetDir(dir: string, cwd: string = process.cwd()): string {
+  // An empty DIR is not the current directory (found by a new user's trial: `new
+  // http-proxy ""` wrote 26 files into the non-empty current directory).
+  if (dir.trim() === '') {
+    throw new SidecarError('SIDECAR_USAGE', `the directory is empty (${JSON.stringify(dir)})`, {
+      suggestion: 'name the directory to write, e.g. my-proxy; for the current directory, write .',
+    });
+  }
   if (dir.split(/[/\\]/).includes('..')) {
     throw new SidecarError('SIDECAR_SCAFFOLD_INVALID', `directory "${dir}" climbs out with ".."`, {
       suggestion: 'name a directory below the current one, or give an absolute path',

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
-import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {cli, eventually, project, root, survivors, trackProjects, type Project} from './cli-harness.js';
 
@@ -80,6 +81,27 @@ describe('tester findings', () => {
     expect(killed.exitCode, killed.all).toBe(137);
     await eventually(() => survivors(p.mark).length === 0, 10_000, 'nothing of CMD left');
   }, 90_000);
+
+  // Found by a new user's trial: `new http-proxy ""` wrote its 26 files into the
+  // current, non-empty directory; `init -- -weird` suggested `cd -weird`, an option to cd.
+  it('new and init refuse an empty directory name, and say how to cd into a dir that starts with -', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-scaffold-'));
+    try {
+      writeFileSync(path.join(dir, 'keep'), 'x');
+      const sidecar = (args: string[]) => execa(path.join(root, 'bin/run.js'), args, {cwd: dir, reject: false, env: {NO_COLOR: '1', CI: 'true'}});
+      for (const args of [['new', 'http-proxy', ''], ['init', '']]) {
+        const result = await sidecar(args);
+        expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain('the directory is empty ("")');
+      }
+      expect(readdirSync(dir)).toEqual(['keep']);
+      const weird = await sidecar(['init', '--', '-weird']);
+      expect(weird.exitCode, weird.stderr).toBe(0);
+      expect(weird.stdout).toContain('next: cd ./-weird && sidecar validate && sidecar up');
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
 
   it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
     const p = printing();
