@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {execa} from 'execa';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {cli, eventually, project, root, survivors, trackProjects, type Project} from './cli-harness.js';
@@ -98,6 +98,23 @@ describe('tester findings', () => {
       const weird = await sidecar(['init', '--', '-weird']);
       expect(weird.exitCode, weird.stderr).toBe(0);
       expect(weird.stdout).toContain('next: cd ./-weird && sidecar validate && sidecar up');
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
+  // Found by a new user's trial: the README `init` writes listed `sidecar run -- npm test`,
+  // which fails in the project it made (no package.json at its root, no tests).
+  it('the README init writes suggests no npm script the project does not have', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-init-readme-'));
+    try {
+      const init = await execa(path.join(root, 'bin/run.js'), ['init', 'proj'], {cwd: dir, reject: false, env: {NO_COLOR: '1', CI: 'true'}});
+      expect(init.exitCode, init.stderr).toBe(0);
+      const readme = readFileSync(path.join(dir, 'proj', 'README.md'), 'utf8');
+      const scripts = existsSync(path.join(dir, 'proj', 'package.json')) ? Object.keys((JSON.parse(readFileSync(path.join(dir, 'proj', 'package.json'), 'utf8')) as {scripts?: object}).scripts ?? {}) : [];
+      const suggested = [...readme.matchAll(/`sidecar run -- npm (?:run )?([a-z-]+)`/g)].map((m) => m[1]);
+      expect(suggested.filter((script) => !scripts.includes(script!))).toEqual([]);
+      expect(readme).toContain('`sidecar run -- curl -fsS localhost:8000/`');
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }
