@@ -26,7 +26,14 @@ type Lookup = (name: string) => string | undefined;
 // both fail on far less than a stack overflow here would cost.
 export const MAX_NESTING = 32;
 
-export function interpolateString(input: string, lookup: Lookup): InterpolationResult {
+// `requiredUnset`: a `${VAR:?msg}` whose VAR is missing is an unset variable ("" and a
+// warning) instead of an error: for commands that only need the stack's names
+// (`down --volumes` and `ps` with nothing running), not the values of its secrets.
+export interface InterpolateOptions {
+  requiredUnset?: boolean;
+}
+
+export function interpolateString(input: string, lookup: Lookup, options: InterpolateOptions = {}): InterpolationResult {
   const issues: InterpolationIssue[] = [];
   const unset: string[] = [];
   const used = new Set<string>();
@@ -34,11 +41,11 @@ export function interpolateString(input: string, lookup: Lookup): InterpolationR
     used.add(name);
     return lookup(name);
   };
-  const value = expand(input, 0, recording, issues, unset, 0);
+  const value = expand(input, 0, recording, issues, unset, 0, options);
   return {value, issues, unset, used: [...used]};
 }
 
-function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {
+function expand(input: string, base: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number, options: InterpolateOptions = {}): string {
   if (depth > MAX_NESTING) {
     issues.push({index: base, message: `\${...} is nested more than ${MAX_NESTING} levels deep`, suggestion: 'nest fewer defaults: set the variable, or give a plain default such as ${VAR:-value}'});
     return '';
@@ -65,7 +72,7 @@ function expand(input: string, base: number, lookup: Lookup, issues: Interpolati
         return out + input.slice(i);
       }
       const body = input.slice(i + 2, end);
-      out += braced(body, input.slice(i, end + 1), base + i, lookup, issues, unset, depth);
+      out += braced(body, input.slice(i, end + 1), base + i, lookup, issues, unset, depth, options);
       i = end + 1;
       continue;
     }
@@ -98,7 +105,7 @@ function matchingBrace(input: string, from: number): number {
   return -1;
 }
 
-function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number): string {
+function braced(body: string, whole: string, index: number, lookup: Lookup, issues: InterpolationIssue[], unset: string[], depth: number, options: InterpolateOptions): string {
   if (/^volumes\.[a-z0-9][a-z0-9_.-]*$/.test(body) || /^pods\.[a-z0-9][a-z0-9-]*\.host$/.test(body)) return whole;
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
   if (!match) {
@@ -119,9 +126,13 @@ function braced(body: string, whole: string, index: number, lookup: Lookup, issu
       return found ?? '';
     case ':-':
     case '-':
-      return missing ? expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1) : found!;
+      return missing ? expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1, options) : found!;
     case ':?':
     case '?':
+      if (missing && options.requiredUnset) {
+        unset.push(name);
+        return '';
+      }
       if (missing) {
         const why = arg === '' ? `${name} is required` : expand(arg, index, lookup, [], [], depth + 1);
         issues.push({index, message: `required variable ${name} is not set: ${why}`, suggestion: `set ${name} in the environment or in .env beside the manifest`});
@@ -130,7 +141,7 @@ function braced(body: string, whole: string, index: number, lookup: Lookup, issu
       return found!;
     case ':+':
     case '+':
-      return missing ? '' : expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1);
+      return missing ? '' : expand(arg, index + 2 + name.length + op.length, lookup, issues, unset, depth + 1, options);
     default:
       return whole;
   }

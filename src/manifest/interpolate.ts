@@ -1,6 +1,6 @@
 import {Scalar, visit} from 'yaml';
 import type {Problem} from '../errors/index.js';
-import {interpolateString} from './interpolate-string.js';
+import {interpolateString, type InterpolateOptions} from './interpolate-string.js';
 import {chainPath, pathToString, placeAtOffset, type ManifestSource} from './source.js';
 
 // Where an interpolated value came from: the expression as written and the
@@ -26,7 +26,7 @@ export {interpolationEnv} from './interpolation-env.js';
 // Stage 2: substitute variables in every scalar value, in place, before
 // validation. Keys are not interpolated. Values stay strings whatever the YAML
 // style; the cast stage (cast.ts) gives each the type of its field, as Compose does.
-export function interpolate(source: ManifestSource, env: Record<string, string>): InterpolationOutcome {
+export function interpolate(source: ManifestSource, env: Record<string, string>, options: InterpolateOptions = {}): InterpolationOutcome {
   const problems: Problem[] = [];
   const unset = new Set<string>();
   const origins = new Map<string, InterpolationOrigin>();
@@ -41,7 +41,7 @@ export function interpolate(source: ManifestSource, env: Record<string, string>)
     Scalar(key, node, ancestors) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
       const original = node.value;
-      const result = interpolateString(original, lookup);
+      const result = interpolateString(original, lookup, options);
       for (const name of result.unset) unset.add(name);
       if (result.value === original && result.issues.length === 0) return;
       const at = chainPath([...ancestors, node], indexes);

@@ -25,6 +25,10 @@ export interface LoadOptions {
   // (issue 8.6). Off by default: scaffolding validates a manifest before it has
   // written the directories that manifest names.
   checkPaths?: boolean;
+  // A missing `${VAR:?msg}` is unset ("" and a warning), not an error: for commands
+  // that need only the stack's names (found by a new user's trial: `down --volumes`
+  // with nothing running failed in a CI cleanup step without the secret).
+  requiredMayBeUnset?: boolean;
 }
 
 export interface LoadResult {
@@ -46,7 +50,7 @@ export async function loadManifestWithWarnings(file: string, options: LoadOption
   if (looksLikeKubernetes(text)) return loadKubernetes(file, text);
   const source = parseManifest(file);
   const env = readInterpolationEnv(source.absolutePath, options.env, source.displayPath);
-  const {problems, unset, origins, looked} = interpolate(source, env.values);
+  const {problems, unset, origins, looked} = interpolate(source, env.values, {requiredUnset: options.requiredMayBeUnset === true});
   problems.push(...nulByteProblems(source));
   let data: Record<string, unknown>;
   try {

@@ -23,7 +23,7 @@ export async function downCommand(flags: DownFlags, asked?: {hung: boolean}): Pr
   if (result.outcome === 'nothing' && flags.volumes && existsSync(flags.file)) {
     const {loadManifest} = await import('../manifest/load.js');
     const {removeStoppedVolumes} = await import('./down-volumes.js');
-    result.volumesRemoved = await removeStoppedVolumes(await loadManifest(flags.file));
+    result.volumesRemoved = await removeStoppedVolumes(await loadManifest(flags.file, {requiredMayBeUnset: true}));
   }
   printDown(result, flags);
 }

@@ -43,7 +43,7 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
   // Never started here (or `down` cleaned up): the manifest's services, none running.
   // No manifest either is exit 3, as for every command that reads one.
   const {loadManifest} = await import('../manifest/load.js');
-  const manifest = await loadManifest(manifestFile);
+  const manifest = await loadManifest(manifestFile, {requiredMayBeUnset: true});
   // A service with a log file, or that the last run started, has run here (and
   // `down` stopped it); one without never started.
   const last = readLastRunRecord(files.lastRun);

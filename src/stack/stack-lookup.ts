@@ -48,7 +48,7 @@ async function recordedCatalog(files: ProjectFiles, manifestFile: string): Promi
   const state = readStateRecord(files.state);
   if (state) return catalogFromIds(state.services.map((s) => s.name), state.project, manifestFile);
   const {loadManifest} = await import('../manifest/load.js');
-  return catalogOf(await loadManifest(manifestFile));
+  return catalogOf(await loadManifest(manifestFile, {requiredMayBeUnset: true}));
 }
 
 function isFile(file: string): boolean {

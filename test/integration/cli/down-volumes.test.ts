@@ -66,6 +66,26 @@ describe('down --volumes with no stack running (process runtime)', () => {
     expect(byNode.stdout, byNode.all).toMatch(/^stopped \S+; no named volume to remove$/);
   });
 
+  // Found by a new user's trial: in a CI cleanup step without the secret, `down
+  // --volumes` and `ps` with nothing running exited 3 on `${REQ:?...}` (docs/ci.md: a
+  // no-op that exits 0), and the volumes an earlier stack left could not be removed.
+  it('with nothing running, down --volumes and ps need no required variable', async () => {
+    const p = project(yaml.replace('DATA: "${volumes.data}"', 'DATA: "${volumes.data}", TOKEN: "${REQ:?set REQ}"'));
+    const volumes = path.join(p.dir, '.sidecar', 'volumes');
+    expect((await cli({...p, env: {...p.env, REQ: 'secret'}}, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    const ps = await cli(p, ['ps']);
+    expect(ps.exitCode, ps.all).toBe(0);
+    const downV = await cli(p, ['down', '--volumes']);
+    expect(downV.exitCode, downV.all).toBe(0);
+    expect(downV.stdout).toContain('removed 1 volume: data');
+    expect(existsSync(path.join(volumes, 'data'))).toBe(false);
+    // `up` still needs it.
+    const up = await cli(p, ['up', '--wait', '--runtime', 'process']);
+    expect(up.exitCode, up.all).toBe(3);
+    expect(up.stderr).toContain('required variable REQ is not set: set REQ');
+  });
+
   it('refuses a volume directory that is a symlink out of .sidecar, deleting nothing', async () => {
     const p = project(yaml);
     const outside = path.join(os.tmpdir(), `downv-outside-${p.mark}`);
