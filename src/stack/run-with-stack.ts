@@ -46,6 +46,10 @@ export async function runWithStack(plan: UpPlan, command: string[], options: {ti
     const result = await child.result;
     await child.endGroup();
     child = undefined;
+    // What of the stack ended while CMD ran (found by a new user's trial: the app
+    // exited 9 under the tests and `run` said nothing): said, CMD's code kept.
+    const ended = host.status().filter((s) => s.role !== 'init' && (s.state === 'exited' || s.state === 'failed'));
+    if (ended.length > 0) process.stderr.write(`sidecar: while ${command[0]} ran, ${ended.map((s) => `${s.name} ${s.state}${s.exitCode === null ? '' : ` (exit code ${s.exitCode})`}`).join(', ')}; \`sidecar logs ${ended[0]!.name}\` shows its last lines\n`);
     await host.shutdown();
     return commandExit(result, command[0]!);
   } finally {

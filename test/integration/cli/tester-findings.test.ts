@@ -120,6 +120,22 @@ describe('tester findings', () => {
     }
   });
 
+  // Found by a new user's trial: the app exited 9 while the tests ran, and `run` said nothing.
+  it('run says what of the stack ended while CMD ran, and keeps CMD\'s exit code', async () => {
+    const p = project(`version: 1
+name: dying
+app:
+  command: [sh, -c, "sleep 1; exit 9"]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+  restart: never
+`);
+    track(p);
+    const result = await cli(p, ['run', '--runtime', 'process', '--', 'sh', '-c', 'sleep 3; echo cmd-done']);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toContain('cmd-done');
+    expect(result.stderr).toContain('sidecar: while sh ran, app exited (exit code 9); `sidecar logs app` shows its last lines');
+  });
+
   it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
     const p = printing();
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
