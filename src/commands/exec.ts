@@ -4,7 +4,7 @@ import {BaseCommand, manifestFlags} from './base-command.js';
 
 export default class Exec extends BaseCommand {
   static override summary = "Run a command in a service's container (docker) or environment (process)";
-  static override examples = ['<%= config.bin %> exec app -- ls -la', '<%= config.bin %> exec proxy -- sh -c "echo $PORT"', '<%= config.bin %> exec orders/egress -- env'];
+  static override examples = ['<%= config.bin %> exec app -- ls -la', "<%= config.bin %> exec proxy -- sh -c 'echo $PORT'", '<%= config.bin %> exec orders/egress -- env'];
   static override usage = '<%= command.id %> SERVICE [FLAGS] -- CMD [ARGS...]';
   static override strict = false;
   static override args = {service: Args.string({description: 'the service: SERVICE or POD/SERVICE', required: true})};

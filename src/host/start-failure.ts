@@ -33,7 +33,7 @@ export function startFailure(statuses: ServiceStatus[], error: unknown, recentLi
   const service = culprit(statuses);
   const detail = service?.lastError && !reason.includes(service.lastError) ? `${reason}: ${service.lastError}` : reason;
   // --timeout ran out: a larger one is the likely fix (found by a new user's trial: it said "see logs").
-  const suggestion = error instanceof DeadlineError ? `give it longer (--timeout ${formatDuration(error.ms * 2)}), or see \`sidecar logs${service ? ` ${service.name}` : ''}\` for what it waits on` : undefined;
+  const suggestion = error instanceof DeadlineError ? `give it longer (--timeout ${formatDuration(error.ms > 0 ? error.ms * 2 : 60_000)}), or see \`sidecar logs${service ? ` ${service.name}` : ''}\` for what it waits on` : undefined;
   return {service: service?.name ?? null, message: detail, lastLines: service ? recentLines(service.name) : [], ...(suggestion ? {suggestion} : {})};
 }
 

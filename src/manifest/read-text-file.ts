@@ -74,7 +74,7 @@ function refuse(message: string, suggestion: string): TextFile {
 
 function tooBig(display: string, maxBytes: number): TextFile {
   const mb = maxBytes / (1024 * 1024);
-  return refuse(`${display} is larger than ${mb} MB`, `keep it under ${mb} MB: split it, or move data out of it into files the services read`);
+  return refuse(`${display} is larger than ${mb} MiB`, `keep it under ${mb} MiB: split it, or move data out of it into files the services read`);
 }
 
 function failure(error: unknown, display: string): TextFile {

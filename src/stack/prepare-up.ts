@@ -109,7 +109,8 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
   // exit 0 (Compose refuses a project's changed network driver the same way).
   if (choice !== 'auto' && choice !== live.hello.runtime) {
     throw new SidecarError('SIDECAR_ALREADY_RUNNING', `the stack in ${files.dir} runs on the ${live.hello.runtime} runtime (supervisor pid ${live.hello.pid}), not ${choice}`, {
-      suggestion: `\`sidecar down\` first, then \`sidecar up --runtime ${choice}\``,
+      // The command that was typed, again (found by a new user's trial: `run` was told to `up`).
+      suggestion: `\`sidecar down\` first, then \`sidecar ${options.role ?? 'up'} --runtime ${choice}\`${options.role === 'run' ? ' again' : ''}`,
     });
   }
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.

@@ -36,7 +36,7 @@ export async function upDetached(plan: UpPlan, options: DetachedOptions): Promis
     } catch {
       // Already gone.
     }
-    if (first) process.stderr.write(`\nstopping ${plan.manifest.name} (${signal}; press Ctrl-C again to kill at once)\n`);
+    if (first) process.stderr.write(`\nstopping ${plan.manifest.name} (${signal}; ${signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`} to kill at once)\n`);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     const first = interrupted === undefined;

@@ -39,7 +39,7 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
       return;
     }
     interrupted = signal;
-    process.stderr.write(`\nstopping ${plan.manifest.name} (press Ctrl-C again to kill at once)\n`);
+    process.stderr.write(`\nstopping ${plan.manifest.name} (${signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`} to kill at once)\n`);
     void host.shutdown({requestedBy: signal});
   };
   process.on('SIGINT', onSignal);

@@ -127,13 +127,13 @@ describe.concurrent('manifest inputs that are not bounded files (issue 9.9)', ()
 
   it('a manifest over 10 MB is refused before parsing', async () => {
     const dir = project('huge', `${APP}x-pad: "${'a'.repeat(11 * 1024 * 1024)}"\n`);
-    expectBoundedInvalid(await validate(dir), /sidecar\.yaml is larger than 10 MB/, /^ {2}sidecar\.yaml:1:1$/m);
+    expectBoundedInvalid(await validate(dir), /sidecar\.yaml is larger than 10 MiB/, /^ {2}sidecar\.yaml:1:1$/m);
   });
 
   it('an env file over 1 MB is refused at its line', async () => {
     const dir = project('huge-env', `${APP}  envFile: big.env\n`);
     writeFileSync(path.join(dir, 'big.env'), `A=${'x'.repeat(2 * 1024 * 1024)}\n`);
-    expectBoundedInvalid(await validate(dir), /big\.env is larger than 1 MB/, /^ {2}sidecar\.yaml:4:12 app\.envFile$/m);
+    expectBoundedInvalid(await validate(dir), /big\.env is larger than 1 MiB/, /^ {2}sidecar\.yaml:4:12 app\.envFile$/m);
   });
 });
 

@@ -68,6 +68,11 @@ app:
     expect(result.stderr).toContain('not ready within 1s (--timeout)');
     expect(result.stderr).toContain('fix: give it longer (--timeout 2s), or see `sidecar logs app` for what it waits on');
     expect(await waitFor(async () => survivors(p.mark).length === 0, 10_000)).toBe(true);
+    // Found by a new user's trial: --timeout 0s was told to give it "longer (--timeout 0s)".
+    const none = await cli(p, ['up', '--wait', '--runtime', 'process', '--timeout', '0s']);
+    expect(none.exitCode, none.all).toBe(5);
+    expect(none.stderr).toContain('fix: give it longer (--timeout 1m)');
+    expect(await waitFor(async () => survivors(p.mark).length === 0, 10_000)).toBe(true);
   });
 
   it('a workdir that does not exist is a start failure naming the path', async () => {

@@ -74,6 +74,8 @@ describe('stopping a stack that is still starting', () => {
     up.kill('SIGTERM');
     const result = await up;
     expect(result.exitCode, result.all).toBe(143);
+    // Found by a new user's trial: a SIGTERM was told to "press Ctrl-C again".
+    expect(result.stderr).toContain('(send SIGTERM again to kill at once)');
     expect(result.all).not.toMatch(/FAILED|SIDECAR_STACK_FAILED/);
     expect(survivors(p.mark)).toEqual([]);
   });

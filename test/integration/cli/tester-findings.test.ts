@@ -145,6 +145,11 @@ app:
     expect(other.stderr).toContain('process runtime');
     expect(other.stderr).toContain('sidecar down');
     expect(other.stdout).not.toContain('recreated');
+    expect(other.stderr).toContain('fix: `sidecar down` first, then `sidecar up --runtime docker`');
+    // `run` is told to run again, not to `up` (found by a new user's trial).
+    const run = await cli(p, ['run', '--runtime', 'docker', '--', 'true']);
+    expect(run.exitCode, run.all).toBe(5);
+    expect(run.stderr).toContain('fix: `sidecar down` first, then `sidecar run --runtime docker` again');
     // The same runtime, or none named, still converges the running stack.
     const same = await cli(p, ['up', '--runtime', 'process']);
     expect(same.exitCode, same.all).toBe(0);
