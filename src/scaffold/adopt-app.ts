@@ -1,5 +1,6 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import path from 'node:path';
+import {MAX_ENV_FILE_BYTES, readTextFile} from '../manifest/read-text-file.js';
 
 export interface ExistingApp {
   // What makes it an app, for the message (`package.json`, `app.py`, `go.mod`, `Dockerfile`).
@@ -50,9 +51,15 @@ function goApp(dir: string): {found: string; command: string[]} | undefined {
   return existsSync(path.join(dir, 'go.mod')) ? {found: 'go.mod', command: ['go', 'run', '.']} : undefined;
 }
 
+// Read as every config file is (read-text-file.ts): a regular file of bounded size,
+// so a `package.json` that is a FIFO or a device never stalls `init` (found by a new
+// user's trial, which pointed it elsewhere through a link: reading is harmless, a
+// read that never returns is not).
 function readPackage(file: string): {scripts?: Record<string, unknown>; main?: unknown} {
+  const read = readTextFile(file, file, MAX_ENV_FILE_BYTES);
+  if (!read.ok) return {};
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const parsed = JSON.parse(read.text) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as {scripts?: Record<string, unknown>; main?: unknown}) : {};
   } catch {
     return {};

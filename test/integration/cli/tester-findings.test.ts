@@ -136,6 +136,20 @@ app:
     expect(result.stderr).toContain('sidecar: while sh ran, app exited (exit code 9); `sidecar logs app` shows its last lines');
   });
 
+  // Found by a new user's trial looking at `init . --force` and a package.json that is
+  // not a plain file: one that is a FIFO made `init` wait forever for a writer.
+  it('init around a package.json that is a FIFO does not wait on it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-init-fifo-'));
+    try {
+      await execa('mkfifo', [path.join(dir, 'package.json')]);
+      const init = await execa(path.join(root, 'bin/run.js'), ['init', '.', '--force'], {cwd: dir, reject: false, timeout: 20_000, env: {NO_COLOR: '1', CI: 'true'}});
+      expect(init.timedOut, 'init waited on the FIFO').toBe(false);
+      expect(init.exitCode, init.stderr).toBe(0);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
   it('up --runtime docker on a running process-runtime stack is refused, not a silent no-op', async () => {
     const p = printing();
     expect((await cli(p, ['up', '--wait', '--runtime', 'process'])).exitCode).toBe(0);
