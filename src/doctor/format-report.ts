@@ -18,6 +18,13 @@ export function formatReport(report: DoctorReport): string {
   for (const other of others) {
     lines.push(other.ok ? `           also answers: ${describeEngine(other)}` : `           ${other.endpoint} (${from(other)}): ${other.error}`);
   }
+  const {infra} = report;
+  if (infra) {
+    const source = infra.fromEnv ? 'SIDECAR_INFRA_IMAGE' : 'the default; SIDECAR_INFRA_IMAGE sets another';
+    if (infra.present === true) lines.push(`           pod infra image ${infra.image} is on the engine (${source})`);
+    else if (infra.present === false) lines.push(`           pod infra image ${infra.image} is not on the engine: the first Docker \`up\` pulls it (${source}; offline, set it to a local image whose command keeps running)`);
+    else lines.push(`           pod infra image ${infra.image}: ${infra.error}`);
+  }
   lines.push(report.process.ok
     ? `  ${mark(true)}process  node ${report.process.node} on ${report.process.platform}`
     : `  ${mark(false)}process  ${report.process.error}`);

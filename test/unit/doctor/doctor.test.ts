@@ -7,6 +7,8 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {dockerEndpoint} from '../../../src/runtime/engine/endpoint.js';
 import {pingDocker} from '../../../src/runtime/engine/ping.js';
 import {findOnPath, toolStatus} from '../../../src/doctor/tools.js';
+import {runDoctor} from '../../../src/doctor/doctor.js';
+import {formatReport} from '../../../src/doctor/format-report.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-doctor-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -100,5 +102,34 @@ describe('tools on PATH', () => {
     expect(await toolStatus('kubectl', ['version', '--client'], env)).toMatchObject({version: '1.30.2'});
     expect(await toolStatus('broken', ['--version'], env)).toMatchObject({found: true, error: '`broken --version` failed: segfault'});
     expect(await toolStatus('docker-compose', ['--version'], env)).toEqual({name: 'docker-compose', found: false});
+  });
+});
+
+// Found by a new user's trial: doctor said Docker was "ok" where the first Docker
+// `up` failed to pull the pod's infra image (offline). It now says whether that
+// image is on the engine, and how to pick another.
+describe('doctor: the pod infra image', () => {
+  it('says whether the infra image is on the engine, the default or SIDECAR_INFRA_IMAGE', async () => {
+    const socketPath = path.join(dir, 'images.sock');
+    const asked: string[] = [];
+    const server = await fakeEngine(socketPath, (req, res) => {
+      if (req.url === '/_ping') res.end('OK');
+      else if (req.url === '/version') res.end(JSON.stringify({Version: '27.1.0', ApiVersion: '1.46'}));
+      else if (req.url?.startsWith('/images/')) {
+        asked.push(decodeURIComponent(req.url));
+        res.writeHead(req.url.includes('local%2Fpause') ? 200 : 404).end('{}');
+      } else res.writeHead(404).end();
+    });
+    try {
+      const missing = await runDoctor({DOCKER_HOST: `unix://${socketPath}`, PATH: ''}, 1000);
+      expect(missing.infra).toEqual({image: 'registry.k8s.io/pause:3.9', fromEnv: false, present: false});
+      expect(formatReport(missing)).toContain('pod infra image registry.k8s.io/pause:3.9 is not on the engine: the first Docker `up` pulls it');
+      const local = await runDoctor({DOCKER_HOST: `unix://${socketPath}`, PATH: '', SIDECAR_INFRA_IMAGE: 'local/pause:1'}, 1000);
+      expect(local.infra).toEqual({image: 'local/pause:1', fromEnv: true, present: true});
+      expect(formatReport(local)).toContain('pod infra image local/pause:1 is on the engine (SIDECAR_INFRA_IMAGE)');
+      expect(asked).toEqual(['/images/registry.k8s.io/pause:3.9/json', '/images/local/pause:1/json']);
+    } finally {
+      server.close();
+    }
   });
 });
