@@ -49,7 +49,7 @@ export function parseDotenv(text: string, lookup: Lookup = () => undefined): Dot
     const at = (column: number, message: string, suggestion: string) => problems.push({line: index + 1, column: column + 1, message, suggestion});
     const key = KEY.exec(line);
     if (!key || (!key[2] && line.length !== key[0].trimEnd().length)) {
-      at(indent, `"${clip(line)}" is not KEY=VALUE`, 'write KEY=VALUE (a key of letters, digits, _ and .), or start the line with # to make it a comment');
+      at(indent, `${JSON.stringify(clip(line))} is not KEY=VALUE`, 'write KEY=VALUE (a key of letters, digits, _ and .), or start the line with # to make it a comment');
       continue;
     }
     const name = key[1]!;
@@ -81,8 +81,8 @@ export function parseDotenv(text: string, lookup: Lookup = () => undefined): Dot
       const after = body.slice(end + 1).trim();
       if (after !== '' && !after.startsWith('#')) {
         const afterLine = last === index ? undefined : last;
-        if (afterLine === undefined) at(valueColumn + end + 2 + (body.slice(end + 1).length - body.slice(end + 1).trimStart().length), `unexpected "${clip(after)}" after the quoted value of ${name}`, 'put it inside the quotes, or start a comment with " #"');
-        else problems.push({line: afterLine + 1, column: 1, message: `unexpected "${clip(after)}" after the quoted value of ${name}`, suggestion: 'put it inside the quotes, or start a comment with " #"'});
+        if (afterLine === undefined) at(valueColumn + end + 2 + (body.slice(end + 1).length - body.slice(end + 1).trimStart().length), `unexpected ${JSON.stringify(clip(after))} after the quoted value of ${name}`, 'put it inside the quotes, or start a comment with " #"');
+        else problems.push({line: afterLine + 1, column: 1, message: `unexpected ${JSON.stringify(clip(after))} after the quoted value of ${name}`, suggestion: 'put it inside the quotes, or start a comment with " #"'});
       }
       index = last;
       value = body.slice(0, end);
@@ -113,6 +113,9 @@ function closingQuote(body: string, quote: string): number {
   return -1;
 }
 
+// Shown in messages through JSON.stringify: a control character in the file is
+// named (\u001b), not sent to the terminal nor dropped from the text (found by a
+// new user's trial: `\x00\x01B=2` was reported as "B=2").
 function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -166,10 +166,10 @@ function patternProblem(source: ManifestSource, path: PathSegment[], value: unkn
     // An environment variable's name is not a DNS label (found by a new user's trial:
     // `env: {"A=B": x}` was told to use lowercase letters and dashes).
     if (last === 'env') {
-      return problemAt(source, [...path, name], `"${name}" is not a valid environment variable name`, 'start it with a letter or _, then letters, digits, _, . or -, e.g. LOG_LEVEL; a "=" belongs in the value: KEY: "a=b"', true);
+      return problemAt(source, [...path, name], `${JSON.stringify(name)} is not a valid environment variable name`, 'start it with a letter or _, then letters, digits, _, . or -, e.g. LOG_LEVEL; a "=" belongs in the value: KEY: "a=b"', true);
     }
     if (name.length > 63) return problemAt(source, [...path, name], `the name "${name}" is longer than 63 characters`, 'names become hostnames and container names (DNS labels): use at most 63 characters', true);
-    return problemAt(source, [...path, name], `"${name}" is not a valid name`, 'use lowercase letters, digits and dashes (like a DNS label), e.g. "log-shipper"', true);
+    return problemAt(source, [...path, name], `${JSON.stringify(name)} is not a valid name`, 'use lowercase letters, digits and dashes (like a DNS label), e.g. "log-shipper"', true);
   }
   if (DURATION_FIELDS.includes(last)) {
     if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) return bareNumber(source, path, value.trim());

@@ -50,6 +50,8 @@ describe('parseDotenv', () => {
     ["A='x' y", 1, 7, 'unexpected "y" after the quoted value of A'],
     ['A=${B', 1, 3, 'unclosed "${" in "${B"'],
     ['A=x-${B:?is needed}', 1, 5, 'required variable B is not set: is needed'],
+    // Found by a new user's trial: control characters were dropped from the message ("B=2").
+    ['\u0001\u0002B=2', 1, 1, '"\\u0001\\u0002B=2" is not KEY=VALUE'],
   ] as const)('%j is a problem at its line and column', (text, line, column, message) => {
     const parsed = parseDotenv(text);
     expect(parsed.problems).toHaveLength(1);
