@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core';
 import {BaseCommand} from './base-command.js';
+import {SidecarError} from '../errors/index.js';
 
 export default class Autocomplete extends BaseCommand {
   static override summary = 'Print the shell completion script for bash or zsh (commands, flags, services, templates)';
@@ -10,7 +11,16 @@ export default class Autocomplete extends BaseCommand {
   async run(): Promise<void> {
     const {args} = await this.parse(Autocomplete);
     const {completionScript} = await import('../completion/shell-scripts.js');
-    const shell = args.shell ?? (process.env.SHELL?.endsWith('zsh') ? 'zsh' : 'bash');
+    const shell = args.shell ?? shellFromEnv(process.env.SHELL);
     process.stdout.write(completionScript(shell as 'bash' | 'zsh'));
   }
+}
+
+// $SHELL's completion, when it is one we write (found by a new user's trial: with
+// SHELL=/bin/fish, the bash script was printed without a word); unset: bash.
+function shellFromEnv(shell: string | undefined): 'bash' | 'zsh' {
+  const name = shell?.split('/').pop() ?? '';
+  if (name === '' || name === 'bash' || name === 'sh') return 'bash';
+  if (name === 'zsh') return 'zsh';
+  throw new SidecarError('SIDECAR_USAGE', `no completion script for ${name} (from $SHELL=${shell})`, {suggestion: 'sidecar writes bash and zsh completion: `sidecar autocomplete bash` or `sidecar autocomplete zsh`'});
 }

@@ -63,6 +63,16 @@ words=(sidecar exec app -- ''); CURRENT=5; _sidecar`;
     expect(run.stdout.split('\n')).toEqual(['app', 'metrics', 'proxy', 'docker', 'FILES']);
   });
 
+  // Found by a new user's trial: with SHELL=/usr/bin/fish the bash script was printed without a word.
+  it('a $SHELL it writes no script for is a usage error; bash and zsh by $SHELL', async () => {
+    const autocomplete = (shell: string) => execa(process.execPath, [path.join(root, 'bin/run.js'), 'autocomplete'], {cwd: dir, env: {...env, SHELL: shell}, reject: false, all: true});
+    const fish = await autocomplete('/usr/bin/fish');
+    expect(fish.exitCode, fish.all).toBe(2);
+    expect(fish.stderr).toContain('no completion script for fish (from $SHELL=/usr/bin/fish)');
+    expect((await autocomplete('/bin/zsh')).stdout).toContain('compdef');
+    expect((await autocomplete('/bin/bash')).stdout).toContain('complete -');
+  });
+
   it('answers a Tab without oclif: __complete is on the fast path', async () => {
     const run = await execa(process.execPath, [path.join(root, 'bin/run.js'), '__complete', 'up', ''], {cwd: dir, env, reject: false, all: true});
     expect(run.exitCode, run.all).toBe(0);
