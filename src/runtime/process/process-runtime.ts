@@ -30,6 +30,17 @@ interface ProcessUnit extends RunningUnit {
 
 // Extra time a SIGKILLed group gets to disappear before stop() gives up waiting.
 const KILL_GRACE_MS = 1000;
+const OUTPUT_GRACE_MS = 50;
+
+// Settles once the stream has ended (or failed, or there is none).
+function streamDone(stream: NodeJS.ReadableStream | null): Promise<void> {
+  if (!stream) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('end', () => resolve());
+    stream.once('close', () => resolve());
+    stream.once('error', () => resolve());
+  });
+}
 // DESIGN "Runtimes: process": each service is a process group on the host.
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
@@ -120,6 +131,7 @@ export class ProcessRuntime implements Runtime {
     const identity: ProcessIdentity = {kind: 'process', pid, pgid: pid, startTime: readStat(pid)?.startTime ?? '0', ...(bootId ? {bootId} : {}), runId: this.runId};
     this.pipeLines(service.id, child.stdout, 'stdout');
     this.pipeLines(service.id, child.stderr, 'stderr');
+    const outputRead = Promise.all([streamDone(child.stdout), streamDone(child.stderr)]);
     let resolveExit!: (info: ExitInfo) => void;
     const unit: ProcessUnit = {service, identity, stopping: false, exited: new Promise<ExitInfo>((resolve) => (resolveExit = resolve)), ...(cgroup ? {cgroup} : {})};
     this.containment.started(unit, cgroup !== undefined);
@@ -129,7 +141,11 @@ export class ProcessRuntime implements Runtime {
       const info: ExitInfo = {service: service.id, exitCode, signal, ...(oomKilled ? {oomKilled} : {})};
       unit.exitInfo = info;
       liveUnits.delete(unit);
-      resolveExit(info);
+      // Told once its last lines are read: a failed init's message quotes them (a CI
+      // run saw "(migrate printed nothing)" for an init that printed "boom" and exited,
+      // its pipe read after the exit). A pipe a child of it holds open (it dies with
+      // its group just below) holds the exit back OUTPUT_GRACE_MS at most.
+      void within(outputRead, OUTPUT_GRACE_MS).then(() => resolveExit(info));
       // A container dies whole; so does a group whose leader died on its own. After
       // the exit is handled (issue 13.3): the group kill scans /proc synchronously,
       // which would delay the exit event and so the restart's backoff timer.

@@ -39,6 +39,20 @@ afterEach(async () => {
 });
 
 describe('ProcessRuntime', () => {
+  // A CI run saw "(migrate printed nothing)" for an init job that printed "boom" and
+  // exited 3: its exit was told before its pipe was read. The exit now comes after.
+  it('tells an exit only once the lines printed before it are delivered', async () => {
+    const last = service('app', 'app', {command: ['sh', '-c', 'echo "last words $RUN"; echo "to stderr $RUN" >&2; exit 3'], env: {SIDECAR_TEST_MARK: mark}});
+    const {runtime, lines} = await setup([last]);
+    for (let run = 0; run < 40; run++) {
+      const unit = await runtime.start({...last, env: {...last.env, RUN: String(run)}});
+      const info = await unit.exited;
+      expect(info.exitCode).toBe(3);
+      expect(lines.map((l) => l.line)).toEqual(expect.arrayContaining([`last words ${run}`, `to stderr ${run}`]));
+      await runtime.stop(unit, 'SIGTERM', 1000);
+    }
+  });
+
   it('delivers every line of two flooding services whole, and cuts a 200 KiB line into marked pieces', async () => {
     const huge = 200 * 1024;
     const a = service('a', 'app', {command: node('flooder'), env: {SIDECAR_TEST_MARK: mark, TAG: 'a', LINES: '50000', HUGE_BYTES: String(huge)}});
