@@ -8,7 +8,6 @@ import {isSameProcess} from '../runtime/process/process-start-time.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
 import {checkManifestPath} from '../manifest/manifest-path.js';
 import {checkProcessOwner, checkSocketTrust, untrusted} from './socket-trust.js';
-import {assertStateTree} from '../runtime/safe-state-dir.js';
 
 export interface LiveSupervisor {
   socket: string;
@@ -36,12 +35,9 @@ export function supervisorPeer(pid: number): string {
 // one else can write); the `hello` answer must come from that same pid.
 // Throws SIDECAR_NOT_RESPONDING when it is alive but silent (issue 9.3) and
 // SIDECAR_SOCKET_UNTRUSTED when something there is not ours.
-//
-// A `.sidecar` (or anything of ours in it) that is a symlink is refused first, as
-// `up` and `down` refuse it (found by a new user's trial: `ps`, `exec` and
-// `restart` followed a link to another project's `.sidecar` and drove its stack).
+// The state tree is checked by the commands before (assertStateTree: prepare-up.ts,
+// lean-down.ts, stack-lookup.ts, ps-stack.ts), once, not on every look here.
 export async function findSupervisor(files: ProjectFiles): Promise<LiveSupervisor | undefined> {
-  assertStateTree(files.dir);
   const record = readSupervisorRecord(files.supervisor);
   if (!record || typeof record.socket !== 'string' || typeof record.pid !== 'number') return undefined;
   // A dead host (or its pid reused by another process) left this record: leftovers, not a supervisor.

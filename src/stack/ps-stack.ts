@@ -1,4 +1,5 @@
 import {servicesWithLogs} from '../logs/log-reader.js';
+import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {allServices} from '../manifest/types.js';
 import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
 import type {UnitIdentity} from '../runtime/types.js';
@@ -19,6 +20,8 @@ const FINAL = new Set(['exited', 'failed', 'pending']);
 // started, or `down` cleaned up), the manifest's services: exited where they have
 // logs, else pending; without a manifest, exit 3.
 export async function psStack(files: ProjectFiles, manifestFile: string): Promise<PsResult> {
+  // A symlinked `.sidecar` is refused, as every command refuses it (stack-lookup.ts).
+  assertStateTree(files.dir);
   const live = await findSupervisor(files);
   if (live) {
     try {

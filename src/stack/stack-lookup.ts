@@ -1,4 +1,5 @@
 import {existsSync, statSync} from 'node:fs';
+import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {SidecarError} from '../errors/index.js';
 import {readStateRecord} from '../host/state-file.js';
 import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
@@ -20,7 +21,12 @@ export interface FoundStack {
 // (the live supervisor's services; without one the last recorded state, or the
 // manifest), so that every request carries ids; the supervisor checks them again.
 // A directory with neither a stack nor a manifest is exit 3.
+//
+// A `.sidecar` (or anything of ours in it) that is a symlink is refused first, as
+// `up` and `down` refuse it (found by a new user's trial: `exec` and `restart`
+// followed a link to another project's `.sidecar` and drove its stack).
 export async function lookUpStack(files: ProjectFiles, manifestFile: string, words: readonly string[] = []): Promise<FoundStack> {
+  assertStateTree(files.dir);
   const live = await findSupervisor(files);
   if (words.length === 0) {
     if (!live) requireStackOrManifest(files, manifestFile);
