@@ -59,16 +59,25 @@ export function recordNodeStarts(p: Project): {env: Record<string, string>; node
 }
 
 // `events` is live only: an event before the stream's client has connected is
-// not in it. Starts `events --json` and resolves once the supervisor has
-// accepted that client (an accepted unix socket carries the listening socket's
-// path in /proc/net/unix), so a test never races a loaded machine's CLI start.
+// not in it. Starts `events --json` and resolves once the supervisor holds a
+// connection it did not hold before (an accepted unix socket carries the listening
+// socket's path in /proc/net/unix, each with its own inode) for two polls in a
+// row: the stream's, not its short `hello` before it. By inode, not by count: a
+// connection closing meanwhile (the `up` just before) made a count wait forever.
 // Wrapped in an object: a promise resolving to the (thenable) stream would wait for its end.
 export async function eventsStream(p: Project, file?: string, json = true): Promise<{stream: ReturnType<typeof cli>}> {
   const socket = path.join(p.dir, '.sidecar', 'control.sock');
-  const connected = (): number => readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${socket}`)).length;
-  const before = connected();
+  const accepted = (): string[] =>
+    readFileSync('/proc/net/unix', 'utf8').split('\n').filter((line) => line.endsWith(` ${socket}`)).map((line) => line.trim().split(/\s+/)[6]!);
+  const before = new Set(accepted());
   const stream = cli(p, ['events', ...(json ? ['--json'] : []), ...(file ? ['-f', file] : [])]);
-  await eventually(() => connected() > before || stream.exitCode !== null, 30_000, 'the events stream to connect');
+  let seen = new Set<string>();
+  await eventually(() => {
+    const fresh = accepted().filter((inode) => !before.has(inode));
+    const held = fresh.some((inode) => seen.has(inode));
+    seen = new Set(fresh);
+    return held || stream.exitCode !== null;
+  }, 30_000, 'the events stream to connect');
   return {stream};
 }
 
