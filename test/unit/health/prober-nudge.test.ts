@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {Prober} from '../../../src/health/prober.js';
 import type {Probe} from '../../../src/health/probe.js';
 import type {Health} from '../../../src/manifest/types.js';
-import {FakeClock} from '../../helpers/fake-clock.js';
+import {FakeClock, flush} from '../../helpers/fake-clock.js';
 
 class SwitchProbe implements Probe {
   readonly description = 'switch';
@@ -87,5 +87,43 @@ describe('Prober.nudge: output from a starting service triggers a check now', ()
     prober.nudge();
     await clock.advance(10);
     expect(probe.calls).toBe(calls);
+  });
+
+  it('runs the nudged check through the clock\'s `soon`, not a 0 ms timer (issue 13.1: a timer waits for the next millisecond)', async () => {
+    const clock = new FakeClock();
+    const soon: (() => void)[] = [];
+    const cancelled: number[] = [];
+    const withSoon = Object.assign(clock, {
+      soon(fn: () => void) {
+        soon.push(fn);
+        const index = soon.length - 1;
+        return () => cancelled.push(index);
+      },
+    });
+    const probe = new SwitchProbe(true);
+    let readyAt: number | undefined;
+    const prober = new Prober(probe, health, withSoon, {ready: () => (readyAt = clock.now()), healthy: () => {}, unhealthy: () => {}, probeFailed: () => {}, startTimedOut: () => {}});
+    prober.start();
+    // The first check is due at once: asked of `soon`, and no timer waits for it.
+    expect(soon).toHaveLength(1);
+    soon[0]!();
+    await flush();
+    expect(probe.calls).toBe(1);
+    await clock.advance(5);
+    probe.passing = true;
+    const timersBefore = clock.pending();
+    prober.nudge();
+    // The 10 ms tick's timer is cancelled and the check waits on no timer of its own.
+    expect(soon).toHaveLength(2);
+    expect(clock.pending()).toBe(timersBefore - 1);
+    expect(readyAt).toBeUndefined();
+    soon[1]!();
+    await flush();
+    expect(probe.calls).toBe(2);
+    expect(readyAt).toBe(clock.now());
+    // A nudge after ready asks nothing.
+    prober.nudge();
+    expect(soon).toHaveLength(2);
+    expect(cancelled).toEqual([]);
   });
 });
