@@ -114,7 +114,7 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
     });
   }
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
-  if (live.hello.runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
+  if (live.hello.runtime === 'process') await assertPortsDistinct(manifest);
   if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
   return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild, losses};
 }
@@ -131,11 +131,19 @@ async function prepareFresh(manifest: Manifest, files: ProjectFiles, choice: Run
   const decision = await decideRuntime(manifest, choice);
   const runtime = decision.kind;
   // Issue 8.3: a port someone else holds fails the start before anything runs.
-  if (runtime === 'process') (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
+  if (runtime === 'process') await assertPortsDistinct(manifest);
   if (runtime === 'process') await assertStackPortsFree([...selectPods(manifest, only).values()].flat());
   if (runtime === 'docker') manifest = await withBuildHashes(manifest);
   const resourcesWarning = runtime === 'process' ? await processLimitsProblem(manifest, only) : undefined;
   return {manifest, files, runtime, only, reaped, forceBuild, ...(decision.reason ? {runtimeReason: decision.reason} : {}), ...(decision.engine ? {engine: decision.engine} : {}), ...(resourcesWarning ? {resourcesWarning} : {})};
+}
+
+// Only pods clash with each other, and the check's module loads the manifest's
+// places (and with them yaml, ~1-2 ms): not on the path of a one-pod `up` whose load
+// came from the cache (issue 13.1).
+async function assertPortsDistinct(manifest: Manifest): Promise<void> {
+  if (manifest.pods.length < 2) return;
+  (await import('../manifest/process-port-clash.js')).assertProcessPortsDistinct(manifest);
 }
 
 // Tried for real (a group made and removed), so what `up` says is what the runtime will find.
