@@ -16,7 +16,7 @@ import {takeDownRequest} from './down-request.js';
 import {forgetStoppedStack} from './state-file.js';
 import type {SupervisorArgs} from './spawn-supervisor.js';
 import {ARGS_ON_FD3} from './prespawn.js';
-import {warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
+import {takeEarlyWarmUp, warmCgroupMoves} from '../runtime/process/cgroup/warm-moves.js';
 
 async function main(args: SupervisorArgs): Promise<number> {
   const manifest = args.manifestJson ? (JSON.parse(readFileSync(args.manifestJson, 'utf8')) as Manifest) : await (await import('../manifest/load.js')).loadManifest(args.manifestFile);
@@ -137,10 +137,15 @@ async function readArgs(): Promise<SupervisorArgs | undefined> {
   let onTerm = (): void => undefined;
   const terminated = new Promise<string>((resolve) => (onTerm = () => resolve('')));
   if (handover) for (const signal of NOT_NEEDED) process.on(signal, onTerm);
+  // bin/supervisor.js may have begun the warm-up before this bundle loaded, noting any signal meanwhile (warm-moves.ts).
+  const early = takeEarlyWarmUp();
+  early?.release();
+  if (early?.signalled) onTerm();
   // Started by the shell for the process runtime: its first service joins a cgroup
   // ~20 ms from now, and the kernel's wait for that begins here, while this process
   // waits anyway (warm-moves.ts), instead of in the CLI on the way to the arguments.
-  if (handover && runtime === '--runtime=process') warmUp = warmCgroupMoves();
+  if (early) warmUp = early.ended;
+  else if (handover && runtime === '--runtime=process') warmUp = warmCgroupMoves();
   const text = await (handover ? readLine(pipe, handover, terminated) : readAll(pipe));
   if (text !== '') for (const signal of NOT_NEEDED) process.removeListener(signal, onTerm);
   pipe.destroy();

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {ownProcsFile} from '../../../src/runtime/process/cgroup/warm-moves.js';
+import {beginEarlyWarmUp, ownProcsFile, takeEarlyWarmUp} from '../../../src/runtime/process/cgroup/warm-moves.js';
 
 describe('ownProcsFile (issue 13.1: the group a warm-up move goes to)', () => {
   it('is our group in the v1 memory tree, whatever other controllers share its line', () => {
@@ -28,5 +28,31 @@ describe.runIf(process.platform === 'linux' && existsSync('/sys/fs/cgroup'))('ow
     const file = ownProcsFile(readFileSync('/proc/self/cgroup', 'utf8'));
     expect(file).toBeDefined();
     expect(readFileSync(file!, 'utf8').split('\n')).toContain(String(process.pid));
+  });
+});
+
+// bin/supervisor.js begins the warm-up before the supervisor's bundle loads (issue 13.1).
+describe('beginEarlyWarmUp / takeEarlyWarmUp', () => {
+  it('is taken over once, and a SIGTERM that came meanwhile is noted, not obeyed', async () => {
+    const before = process.listenerCount('SIGTERM');
+    beginEarlyWarmUp();
+    // A note is in place of the default end (which would leave the warm-up shell to init).
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    process.emit('SIGTERM', 'SIGTERM');
+    const early = takeEarlyWarmUp();
+    expect(early?.signalled).toBe(true);
+    expect(takeEarlyWarmUp()).toBeUndefined();
+    early!.release();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    // The shell it started (where cgroups are) is waited for, not left behind.
+    await early!.ended;
+  });
+
+  it('notes nothing when no signal came', () => {
+    beginEarlyWarmUp();
+    const early = takeEarlyWarmUp();
+    early!.release();
+    expect(early!.signalled).toBe(false);
+    return early!.ended;
   });
 });

@@ -62,3 +62,39 @@ export function ownProcsFile(procSelfCgroup: string): string | undefined {
   }
   return undefined;
 }
+
+// bin/supervisor.js, started by bin/up.sh for the process runtime, begins the
+// warm-up before the supervisor's bundle loads (~8 ms sooner: the move's grace
+// period then ends before the first service's cgroup is made, where it made that
+// mkdir wait), and the supervisor takes it over once (supervisor-main.ts). A
+// SIGTERM or SIGURG (not needed) that comes meanwhile is noted, not obeyed, so
+// the shell is never left to init: the supervisor then ends after it.
+export interface EarlyWarmUp {
+  ended: Promise<void> | undefined;
+  signalled: boolean;
+  // The supervisor's own handlers are in place: these notes go.
+  release(): void;
+}
+
+const EARLY = Symbol.for('sidecar.warmUp');
+type Holder = {[EARLY]?: EarlyWarmUp};
+
+export function beginEarlyWarmUp(): void {
+  const early: EarlyWarmUp = {ended: undefined, signalled: false, release: () => undefined};
+  const note = (): void => {
+    early.signalled = true;
+  };
+  for (const signal of ['SIGTERM', 'SIGURG'] as const) process.on(signal, note);
+  early.release = () => {
+    for (const signal of ['SIGTERM', 'SIGURG'] as const) process.removeListener(signal, note);
+  };
+  early.ended = warmCgroupMoves();
+  (globalThis as Holder)[EARLY] = early;
+}
+
+export function takeEarlyWarmUp(): EarlyWarmUp | undefined {
+  const holder = globalThis as Holder;
+  const early = holder[EARLY];
+  delete holder[EARLY];
+  return early;
+}
