@@ -1,8 +1,8 @@
 import {servicesWithLogs} from '../logs/log-reader.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
-import {allServices} from '../manifest/types.js';
+import {allServices, type Manifest} from '../manifest/types.js';
 import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
-import type {UnitIdentity} from '../runtime/types.js';
+import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
 import {callControl} from '../host/control/control-client.js';
 import type {PsResult} from '../host/control/protocol.js';
 import {readLastRunRecord, readStateRecord} from '../host/state-file.js';
@@ -56,9 +56,22 @@ export async function psStack(files: ProjectFiles, manifestFile: string): Promis
     (s): ServiceStatus => ({name: s.id, role: s.role, state: ran.has(s.id) ? 'exited' : 'pending', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: null, ports: s.ports}),
   );
   // The runtime it last ran with (left by `down`); never run: the one `up` would pick by default.
-  const hasCommands = allServices(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0);
-  const runtime = lastRun ? lastRun.runtime : hasCommands ? 'process' : 'docker';
+  const runtime = lastRun ? lastRun.runtime : await runtimeUpWouldPick(manifest);
   return {project: manifest.name, runtime, supervisor: null, services};
+}
+
+// What a plain `up` would choose now (SIDECAR_RUNTIME, else `auto`: Docker when every
+// service has an image and an engine answers, resolve-runtime.ts). A stack that no
+// runtime can run is shown under the one its services are written for; `up` says why.
+async function runtimeUpWouldPick(manifest: Manifest): Promise<RuntimeKind> {
+  const named = process.env.SIDECAR_RUNTIME;
+  if (named === 'process' || named === 'docker') return named;
+  const {decideRuntime} = await import('../runtime/resolve-runtime.js');
+  try {
+    return (await decideRuntime(manifest, 'auto')).kind;
+  } catch {
+    return allServices(manifest).every((s) => (s.process.command ?? s.command ?? []).length > 0) ? 'process' : 'docker';
+  }
 }
 
 // A process-runtime unit that outlived its supervisor, found by its recorded identity.

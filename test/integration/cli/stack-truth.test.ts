@@ -1,3 +1,6 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {appAndSidecar, cli, eventsStream, eventually, project, readJson, survivors, trackProjects, type Project} from './cli-harness.js';
@@ -37,6 +40,34 @@ describe('what ps, exec, up, logs -f and events say is true', () => {
     const missing = await cli(p, ['exec', 'app', '--', 'no-such-command-sidecar-test']);
     expect(missing.exitCode, missing.all).toBe(127);
     expect(missing.stderr).toContain('no-such-command-sidecar-test');
+  });
+
+  it('ps of a stack never started names the runtime a plain `up` would pick, not always process', async () => {
+    // A new user's trial: a manifest with an image and a command per service showed
+    // "(process)" while `up` (auto) would start it under the Docker engine that answers.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ps-engine-'));
+    const socketPath = path.join(dir, 'engine.sock');
+    const engine = http.createServer((req, res) => {
+      res.writeHead(200, {server: 'Docker/20.10.24 (linux)', 'api-version': '1.41'});
+      res.end(req.url === '/_ping' ? 'OK' : '{}');
+    });
+    await new Promise<void>((resolve) => engine.listen(socketPath, () => resolve()));
+    try {
+      const p = track(project('version: 1\nname: both\napp: {image: "sidecar-test/busybox:1", command: [sleep, "100"]}\n'));
+      const runtimeWith = async (env: Record<string, string>): Promise<string> => {
+        const result = await cli({...p, env: {...p.env, ...env}}, ['ps', '--json']);
+        expect(result.exitCode, result.all).toBe(0);
+        return (JSON.parse(result.stdout) as {runtime: string}).runtime;
+      };
+      expect(await runtimeWith({DOCKER_HOST: `unix://${socketPath}`})).toBe('docker');
+      expect(await runtimeWith({DOCKER_HOST: `unix://${path.join(dir, 'none.sock')}`})).toBe('process');
+      expect(await runtimeWith({DOCKER_HOST: `unix://${socketPath}`, SIDECAR_RUNTIME: 'process'})).toBe('process');
+      const table = await cli({...p, env: {...p.env, DOCKER_HOST: `unix://${socketPath}`}}, ['ps']);
+      expect(table.stdout).toContain('both (docker) no supervisor running');
+    } finally {
+      await new Promise<void>((resolve) => engine.close(() => resolve()));
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 
   it('ps after down shows every service exited; never started, pending', async () => {
