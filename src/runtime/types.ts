@@ -152,10 +152,20 @@ export interface Runtime extends ProbeAccess {
   rebuildImage?(service: Service): Promise<void>;
 }
 
-// A file to copy into a unit: absolute on the host, absolute in the unit.
+// A file to copy into a unit: absolute on the host, absolute in the unit, and how
+// it is read (no-follow-read.ts): by the path the link guard found, never by `host`.
 export interface SyncEntry {
   host: string;
   target: string;
+  from: NoFollowPath;
+}
+
+// A file reached without following a link: `base` (the project's real path) is
+// opened as it is, then each of `below` (directories, the file's name last) under
+// the one before, none of them through a link.
+export interface NoFollowPath {
+  base: string;
+  below: string[];
 }
 
 // Files to copy into a new unit before it starts, and paths deleted since `up`

@@ -76,12 +76,13 @@ export class WatchFilter {
   }
 
   // What a sync copies of a file on the host: its targets, for each rule the file
-  // is reached under without following a link (link-guard.ts); a deletion
+  // is reached under without following a link, and how it is read (link-guard.ts); a deletion
   // (targets) reads nothing and is removed whatever led to it.
   copies(service: string, absolute: string, guard: LinkGuard): SyncEntry[] {
-    return this.syncRules(service, absolute)
-      .filter((rule) => guard.allows(rule.root, absolute))
-      .map((rule) => ({host: absolute, target: this.targetOf(rule, absolute)}));
+    return this.syncRules(service, absolute).flatMap((rule) => {
+      const from = guard.reach(rule.root, absolute);
+      return from ? [{host: absolute, target: this.targetOf(rule, absolute), from}] : [];
+    });
   }
 
   // The sync rules of a service: where to walk for the initial sync.

@@ -1,11 +1,14 @@
-import {lstatSync, readFileSync, readlinkSync} from 'node:fs';
 import {Readable} from 'node:stream';
+import {readNoFollow} from '../no-follow-read.js';
+import type {NoFollowPath} from '../types.js';
 
-// One file to put in a container: where it is on the host, where it goes inside.
+// One file to put in a container: where it is on the host, where it goes inside,
+// and how it is read (never by `host`: see no-follow-read.ts).
 export interface TarSource {
   host: string;
   // Absolute path in the container.
   target: string;
+  from: NoFollowPath;
 }
 
 const BLOCK = 512;
@@ -61,7 +64,9 @@ function headers(entry: {name: string; type: 'file' | 'symlink'; size: number; m
 
 // One tar stream for a whole batch, names relative to `/` (the archive is put at
 // `/`, so a target whose directories do not exist yet is created by the engine).
-// A file gone by the time it is read is left out: its deletion is the next batch.
+// A file gone by the time it is read is left out: its deletion is the next batch;
+// so is one reached through a link by then (a directory swapped for a link after
+// the link guard's check): that swap is the next batch, which sends the link.
 // Contents are read before the header is written, so the size always matches.
 // Each file is read synchronously, one per chunk the stream pulls: a hop through
 // libuv's thread pool per call made 100 small files cost 150-270 ms on a loaded
@@ -70,19 +75,15 @@ export function tarOf(sources: TarSource[]): Readable {
   function* blocks(): Generator<Buffer> {
     for (const source of sources) {
       const name = source.target.replace(/^\/+/, '');
-      try {
-        const stat = lstatSync(source.host);
-        const mtime = stat.mtimeMs / 1000;
-        if (stat.isSymbolicLink()) {
-          yield* headers({name, type: 'symlink', size: 0, mode: stat.mode, mtime, linkname: readlinkSync(source.host)});
-        } else if (stat.isFile()) {
-          const content = readFileSync(source.host);
-          yield* headers({name, type: 'file', size: content.length, mode: stat.mode, mtime});
-          yield content;
-          yield padding(content.length);
-        }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const entry = readNoFollow(source.from);
+      if (entry === undefined) continue;
+      const mtime = entry.mtimeMs / 1000;
+      if (entry.type === 'symlink') {
+        yield* headers({name, type: 'symlink', size: 0, mode: entry.mode, mtime, linkname: entry.linkname});
+      } else {
+        yield* headers({name, type: 'file', size: entry.content.length, mode: entry.mode, mtime});
+        yield entry.content;
+        yield padding(entry.content.length);
       }
     }
     yield Buffer.alloc(BLOCK * 2);

@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -79,7 +79,9 @@ describe('initialSyncOf and symbolic links', () => {
     expect(await copied(rules('out', 'deep/parent/s.txt'))).toEqual([]);
   });
 
-  it("a rule's path that is a link inside the project is walked", async () => {
+  it("a rule's path that is a link inside the project is walked, and read along its real path", async () => {
     expect(await copied(rules('inside'))).toEqual(['inside/page.html -> /t0/page.html']);
+    const {copy} = await initialSyncOf(rules('inside'), 'app', []);
+    expect(copy.map((e) => e.from)).toEqual([{base: realpathSync(project), below: ['real', 'page.html']}]);
   });
 });

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {text} from 'node:stream/consumers';
@@ -20,6 +20,9 @@ const tmp = (): string => {
   return dir;
 };
 
+// A file directly in `dir`, read as a sync reads it (below the directory's handle).
+const entry = (dir: string, name: string, target: string) => ({host: path.join(dir, name), target, from: {base: dir, below: [name]}});
+
 describe('tarOf', () => {
   it('is read back by tar with the same names, contents, modes and links', async () => {
     const src = tmp();
@@ -33,12 +36,12 @@ describe('tarOf', () => {
     writeFileSync(path.join(src, 'long'), 'x'.repeat(1500));
     const archive = await buffer(
       tarOf([
-        {host: path.join(src, 'a.js'), target: '/app/src/a.js'},
-        {host: path.join(src, 'run.sh'), target: '/app/run.sh'},
-        {host: path.join(src, 'empty'), target: '/app/empty'},
-        {host: path.join(src, 'link.js'), target: '/app/src/link.js'},
-        {host: path.join(src, 'gone.js'), target: '/app/gone.js'},
-        {host: path.join(src, 'long'), target: `/${long}`},
+        entry(src, 'a.js', '/app/src/a.js'),
+        entry(src, 'run.sh', '/app/run.sh'),
+        entry(src, 'empty', '/app/empty'),
+        entry(src, 'link.js', '/app/src/link.js'),
+        entry(src, 'gone.js', '/app/gone.js'),
+        entry(src, 'long', `/${long}`),
       ]),
     );
     expect(archive.length % 512).toBe(0);
@@ -50,6 +53,25 @@ describe('tarOf', () => {
     expect(readFileSync(path.join(out, long), 'utf8')).toBe('x'.repeat(1500));
     const listing = execFileSync('tar', ['-tf', '-'], {input: archive}).toString().trim().split('\n');
     expect(listing).toEqual(['app/src/a.js', 'app/run.sh', 'app/empty', 'app/src/link.js', long]);
+  });
+
+  it('reads a file directories down by their handles, with its mtime; leaves out a FIFO without blocking', async () => {
+    const src = tmp();
+    const out = tmp();
+    mkdirSync(path.join(src, 'a/b'), {recursive: true});
+    writeFileSync(path.join(src, 'a/b/c.txt'), 'c\n');
+    utimesSync(path.join(src, 'a/b/c.txt'), 1_600_000_000, 1_600_000_000);
+    execFileSync('mkfifo', [path.join(src, 'a/fifo')]);
+    const archive = await buffer(
+      tarOf([
+        {host: path.join(src, 'a/b/c.txt'), target: '/c.txt', from: {base: src, below: ['a', 'b', 'c.txt']}},
+        {host: path.join(src, 'a/fifo'), target: '/fifo', from: {base: src, below: ['a', 'fifo']}},
+      ]),
+    );
+    execFileSync('tar', ['-xf', '-', '-C', out], {input: archive});
+    expect(readFileSync(path.join(out, 'c.txt'), 'utf8')).toBe('c\n');
+    expect(statSync(path.join(out, 'c.txt')).mtimeMs).toBe(1_600_000_000_000);
+    expect(execFileSync('tar', ['-tf', '-'], {input: archive}).toString().trim()).toBe('c.txt');
   });
 
   it('an empty batch is an empty archive', async () => {
