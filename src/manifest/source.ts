@@ -2,6 +2,7 @@ import type {Document, LineCounter, Node} from 'yaml';
 import {isMap, isPair, isScalar, isSeq} from 'yaml';
 import type {Place, Problem} from '../errors/index.js';
 import type {Service} from './types.js';
+import {safeJson} from '../output/safe-json.js';
 
 export type PathSegment = string | number;
 
@@ -15,14 +16,22 @@ export interface ManifestSource {
   lineCounter: LineCounter;
 }
 
+// A key with a control character in it is shown quoted, the character named
+// (\u001b), as the message quotes it: the terminal sanitizer would drop it and
+// the text around it (found by a new user's trial: `sidecars.ared` for "a\u001b[31mred").
 export function pathToString(path: readonly PathSegment[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
+    else {
+      const shown = CONTROL.test(segment) ? safeJson(segment) : segment;
+      out += out === '' ? shown : `.${shown}`;
+    }
   }
   return out;
 }
+
+const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]');
 
 export function placeAtOffset(source: ManifestSource, offset: number, path: readonly PathSegment[]): Place {
   const {line, col} = source.lineCounter.linePos(offset);

@@ -38,11 +38,12 @@ export const BAD_MANIFESTS: BadManifest[] = [
     yaml: `${APP}  env: {"A=B": x}\n`,
     line: 4, column: 9, path: 'app.env.A=B', message: /"A=B" is not a valid environment variable name/, suggestion: /LOG_LEVEL; a "=" belongs in the value/, cli: true,
   },
-  // Found by a new user's trial: the escape sequence was dropped, leaving `"a" is not a valid name`.
+  // Found by a new user's trial: the escape sequence was dropped, leaving `"a" is not a valid name`;
+  // the path kept it raw, and the terminal sanitizer then showed `sidecars.a` (quoted since).
   {
     name: 'sidecar name with an escape sequence',
     yaml: `${APP}sidecars:\n  "a\\e]0;PWN\\a": {command: [x]}\n`,
-    line: 5, column: 3, path: 'sidecars.a\u001b]0;PWN\u0007', message: /^"a\\u001b\]0;PWN\\u0007" is not a valid name$/,
+    line: 5, column: 3, path: 'sidecars."a\\u001b]0;PWN\\u0007"', message: /^"a\\u001b\]0;PWN\\u0007" is not a valid name$/, cli: true,
   },
   {
     name: 'image that is a flag',
