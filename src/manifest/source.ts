@@ -24,14 +24,21 @@ export function pathToString(path: readonly PathSegment[]): string {
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
     else {
-      const shown = CONTROL.test(segment) ? safeJson(segment) : segment;
+      const shown = hasControl(segment) ? safeJson(segment) : segment;
       out += out === '' ? shown : `.${shown}`;
     }
   }
   return out;
 }
 
-const CONTROL = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]');
+// C0 and C1 controls (and DEL).
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
 
 export function placeAtOffset(source: ManifestSource, offset: number, path: readonly PathSegment[]): Place {
   const {line, col} = source.lineCounter.linePos(offset);
