@@ -36,17 +36,20 @@ export async function up(options: UpOptions = {}): Promise<SidecarStack> {
   const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? 'sidecar.yaml');
   const plan = await prepareUp(file, options.runtime ?? 'auto', options.services ?? [], {build: options.build ?? false});
   if (plan.live) {
-    // Someone else's stack runs here: use it, never take it down.
+    // Someone else's stack runs here: use it, never take it down. Both requests are
+    // addressed to the supervisor prepareUp found (it refuses them if another took its place).
     const peer = {peer: supervisorPeer(plan.live.pid)};
-    await callControl(plan.live.socket, {method: 'wait'}, peer);
-    const hello = await callControl<HelloResult>(plan.live.socket, {method: 'hello'}, peer);
-    return new SidecarStack(plan.files, plan.live.socket, hello, false);
+    const to = {pid: plan.live.pid, ...withStartTime(plan.live.startTime)};
+    await callControl(plan.live.socket, {method: 'wait', to}, peer);
+    const hello = await callControl<HelloResult>(plan.live.socket, {method: 'hello', to}, peer);
+    return new SidecarStack(plan.files, plan.live.socket, hello, false, plan.live.startTime);
   }
   const owner = {pid: process.pid, ...withStartTime(processStartTime(process.pid))};
   const hello = await upDetached(plan, {wait: true, owner, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})});
   const live = await findSupervisor(plan.files);
-  if (!live) throw new SidecarError('SIDECAR_NOT_RUNNING', `${hello.project} was ready but its supervisor (pid ${hello.pid}) no longer answers`, {suggestion: `see ${plan.files.supervisorLog}`});
-  return new SidecarStack(plan.files, live.socket, live.hello, true);
+  // The handle is bound to the supervisor just started (its start time from its record), never to another one.
+  if (!live || live.record.pid !== hello.pid) throw new SidecarError('SIDECAR_NOT_RUNNING', `${hello.project} was ready but its supervisor (pid ${hello.pid}) no longer answers`, {suggestion: `see ${plan.files.supervisorLog}`});
+  return new SidecarStack(plan.files, live.socket, live.hello, true, live.record.startTime);
 }
 
 // docs/api.md's table of options, each with what it takes.

@@ -12,6 +12,8 @@ import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.j
 import type {FailureRecord} from './state-file.js';
 import {unknownService} from '../manifest/unknown-service.js';
 import {failureError} from './start-failure.js';
+import {SidecarError} from '../errors/index.js';
+import {isSameSupervisor, thisProcess} from './supervisor-identity.js';
 
 const BATCH_LINES = 2000;
 // A batch is also cut near this many characters, so every frame stays far under the client's cap.
@@ -39,6 +41,8 @@ export interface ControlledHost {
 
 // What the supervisor answers on its control socket; one request per connection.
 export async function handleControl(host: ControlledHost, request: ControlRequest, channel: ControlChannel): Promise<void> {
+  // Meant for another supervisor of this directory (a Node API handle whose stack is gone): refused, untouched.
+  if (request.to && !isSameSupervisor(request.to, thisProcess())) return channel.error(notAddressee(host, request.to.pid));
   switch (request.method) {
     case 'hello': {
       const hello: HelloResult = {pid: process.pid, project: host.manifest.name, runtime: host.options.runtime.kind, dir: host.manifest.dir, phase: host.phase};
@@ -101,6 +105,12 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       await host.shutdown({...(request.timeoutMs !== undefined ? {timeoutMs: request.timeoutMs} : {}), volumes: request.volumes, requestedBy: '`sidecar down`'});
       return;
   }
+}
+
+function notAddressee(host: ControlledHost, pid: number): SidecarError {
+  return new SidecarError('SIDECAR_NOT_RUNNING', `the request was for the supervisor (pid ${pid}), but the supervisor (pid ${process.pid}) of ${host.manifest.name} answers here: the stack of pid ${pid} no longer runs`, {
+    suggestion: 'take a handle on the stack that runs now (up() finds it), or `sidecar ps` to see it',
+  });
 }
 
 function requireService(host: ControlledHost, name: string): Service {

@@ -8,6 +8,7 @@ import {isSameProcess} from '../runtime/process/process-start-time.js';
 import {tryLock} from '../host/project-lock.js';
 import type {ProjectFiles} from '../host/project-files.js';
 import {waitForExit} from '../runtime/process/wait-exit.js';
+import {isSameSupervisor, type SupervisorIdentity} from '../host/supervisor-identity.js';
 
 // The common `down`: a live supervisor asked to stop in order, and waited for.
 // Apart from down-stack.ts (the crash path: reaping, loading the manifest, the
@@ -34,10 +35,18 @@ export interface DownResult {
   filesLeft?: string;
 }
 
+export interface DownOptions {
+  timeoutMs?: number;
+  volumes: boolean;
+  // Only the stack of this supervisor (a Node API handle's down()): one that another
+  // supervisor runs in the directory since is left alone, and so are its leftovers.
+  only?: SupervisorIdentity;
+}
+
 // Asks the project's live supervisor to stop: the result once it stopped and
 // exited; else whether one is there that does not answer (or died mid-way), for
 // the crash path.
-export async function stopLive(files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<{stopped: DownResult} | {hung: boolean}> {
+export async function stopLive(files: ProjectFiles, options: DownOptions): Promise<{stopped: DownResult} | {hung: boolean}> {
   let live: LiveSupervisor | undefined;
   try {
     live = await findSupervisor(files);
@@ -46,16 +55,19 @@ export async function stopLive(files: ProjectFiles, options: {timeoutMs?: number
     return {hung: true};
   }
   if (!live) return {hung: false};
+  if (options.only && !isSameSupervisor(options.only, live.record)) throw notThatStack(files, options.only, live.record.pid);
   const stopped = await askToStop(live, files, options);
   if (stopped) return {stopped};
   // It died mid-way, or went silent: the crash path.
   return {hung: isSameProcess(live.record.pid, live.record.startTime)};
 }
 
-async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}): Promise<DownResult | undefined> {
+async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: DownOptions): Promise<DownResult | undefined> {
   let volumesRemoved: string[] | undefined;
   try {
-    const answer = await callControl<{volumesRemoved?: unknown}>(live.socket, {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {})}, {peer: supervisorPeer(live.hello.pid)});
+    // With `only`, addressed: a supervisor that took the socket over since refuses it (the next round then finds it, and leaves it).
+    const request = {method: 'down', volumes: options.volumes, ...(options.timeoutMs !== undefined ? {timeoutMs: options.timeoutMs} : {}), ...(options.only ? {to: options.only} : {})} as const;
+    const answer = await callControl<{volumesRemoved?: unknown}>(live.socket, request, {peer: supervisorPeer(live.hello.pid)});
     if (Array.isArray(answer?.volumesRemoved) && answer.volumesRemoved.every((name) => typeof name === 'string')) volumesRemoved = answer.volumesRemoved as string[];
   } catch (error) {
     if (isNotResponding(error)) return undefined;
@@ -86,6 +98,13 @@ async function askToStop(live: LiveSupervisor, files: ProjectFiles, options: {ti
   } finally {
     attempt.lock.release();
   }
+}
+
+// `only` names a supervisor that no longer runs the stack here: another one does (or left these leftovers).
+export function notThatStack(files: ProjectFiles, only: SupervisorIdentity, other: number): SidecarError {
+  return new SidecarError('SIDECAR_NOT_RUNNING', `the stack in ${files.dir} is another supervisor's (pid ${other}), not that of pid ${only.pid}: left as it is`, {
+    suggestion: '`sidecar ps` shows it; `sidecar down` stops it',
+  });
 }
 
 function filesLeftBecause(error: unknown): string {

@@ -10,7 +10,8 @@ import type {ProjectFiles} from '../host/project-files.js';
 import {reapLeftovers} from '../host/reap-leftovers.js';
 import {checkProcessOwner} from '../host/socket-trust.js';
 import {waitForExit} from '../runtime/process/wait-exit.js';
-import {stopLive, type DownResult} from './down-live.js';
+import {isSameSupervisor} from '../host/supervisor-identity.js';
+import {notThatStack, stopLive, type DownOptions, type DownResult} from './down-live.js';
 
 export type {DownResult} from './down-live.js';
 
@@ -23,7 +24,7 @@ export type {DownResult} from './down-live.js';
 // `asked`: what src/lean-down.ts already found on its first try (no live supervisor
 // that stopped): the first round goes on from there instead of asking again (a
 // silent one would cost its whole hello timeout twice).
-export async function downStack(files: ProjectFiles, options: {timeoutMs?: number; volumes: boolean}, asked?: {hung: boolean}): Promise<DownResult> {
+export async function downStack(files: ProjectFiles, options: DownOptions, asked?: {hung: boolean}): Promise<DownResult> {
   // Removes files and volumes only in a .sidecar/ with no symlink in it (issue 9.7).
   assertStateTree(files.dir);
   const deadline = Date.now() + SETTLE_WAIT_MS;
@@ -32,7 +33,7 @@ export async function downStack(files: ProjectFiles, options: {timeoutMs?: numbe
     const attempt = first ?? (await stopLive(files, options));
     first = undefined;
     if ('stopped' in attempt) return attempt.stopped;
-    if (attempt.hung) await killHungSupervisor(files);
+    if (attempt.hung) await killHungSupervisor(files, options);
     const locked = tryLock(files, 'down');
     if ('lock' in locked) {
       try {
@@ -47,10 +48,11 @@ export async function downStack(files: ProjectFiles, options: {timeoutMs?: numbe
   }
 }
 
-// SIGKILL the recorded host, only if it is still that process (pid + start time) and ours.
-async function killHungSupervisor(files: ProjectFiles): Promise<void> {
+// SIGKILL the recorded host, only if it is still that process (pid + start time), ours, and (with `only`) the one meant.
+async function killHungSupervisor(files: ProjectFiles, options: DownOptions): Promise<void> {
   const record = readSupervisorRecord(files.supervisor);
   if (!record || record.pid === process.pid || !isRecordedProcess(record.pid, record.startTime, record.bootId)) return;
+  if (options.only && !isSameSupervisor(options.only, record)) throw notThatStack(files, options.only, record.pid);
   checkProcessOwner(record.pid);
   process.stderr.write(`${supervisorPeer(record.pid)} does not answer: killing it, then stopping what it started\n`);
   try {
@@ -61,7 +63,10 @@ async function killHungSupervisor(files: ProjectFiles): Promise<void> {
   await waitForExit(record.pid, record.startTime, 5000);
 }
 
-async function reapUnderLock(files: ProjectFiles, options: {volumes: boolean}): Promise<DownResult> {
+async function reapUnderLock(files: ProjectFiles, options: DownOptions): Promise<DownResult> {
+  // Under the lock the record stays put: leftovers of another supervisor than the one meant are not this caller's to stop.
+  const record = options.only ? readSupervisorRecord(files.supervisor) : undefined;
+  if (options.only && record && typeof record.pid === 'number' && !isSameSupervisor(options.only, record)) throw notThatStack(files, options.only, record.pid);
   const state = readStateRecord(files.state);
   // The pod's infra of an `up` killed before it handed the stack over (infra-head-start.ts).
   const early = existsSync(files.headStart) ? await (await import('../runtime/docker/infra-head-start.js')).clearHeadStart(files) : 0;

@@ -27,7 +27,7 @@ export interface UpPlan {
   // Survivors of a supervisor that died, stopped before this start.
   reaped: number;
   // A supervisor already runs this stack: `up` converges it instead of starting one.
-  live?: {socket: string; pid: number; phase: string; manifestFile: string};
+  live?: {socket: string; pid: number; startTime?: string | undefined; phase: string; manifestFile: string};
   // Otherwise this process holds the project (one stack per directory) until it
   // exits or hands the lock to the detached supervisor.
   lock?: ProjectLock;
@@ -116,7 +116,7 @@ export async function prepareUp(file: string, choice: RuntimeChoice, words: stri
   // Issue 8.12: `up app` after `up proxy` converges the running stack and starts the app.
   if (live.hello.runtime === 'process') await assertPortsDistinct(manifest);
   if (live.hello.runtime === 'docker') manifest = await withBuildHashes(manifest);
-  return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild, losses};
+  return {manifest, files, runtime: live.hello.runtime, only, reaped: 0, live: {socket: live.socket, pid: live.hello.pid, startTime: live.record.startTime, phase: live.hello.phase, manifestFile: live.record.manifestFile}, forceBuild, losses};
 }
 
 // Under the project lock (issue 9.5): clean up after a dead supervisor, pick the runtime.

@@ -5,7 +5,20 @@ import type {LifecycleEvent, LogLine, ServiceStatus} from '../../supervisor/type
 
 // The control socket speaks newline-delimited JSON: one request per connection,
 // answered by one `result` or `error` frame, or by `data` frames then `end` for streams.
-export type ControlRequest =
+// `to`: the supervisor the request is meant for; any other process answering at
+// the socket's path refuses it (SIDECAR_NOT_RUNNING) before doing anything.
+export type ControlRequest = ControlCall & {to?: SupervisorIdentity};
+
+// A supervisor as a client recorded it: a pid names one process only with its start
+// time (pids are reused). Every supervisor of a directory binds the same socket path,
+// so a handle that outlived its stack would otherwise be answered by the next one.
+export interface SupervisorIdentity {
+  pid: number;
+  // /proc start time; absent where /proc is not (then the pid alone is compared).
+  startTime?: string | undefined;
+}
+
+export type ControlCall =
   | {method: 'hello'}
   | {method: 'ps'}
   // `ps` with each running unit's CPU time and memory (`ps --watch`).

@@ -279,6 +279,71 @@ describe('Node API: a handle whose stack is down', () => {
     }
   });
 
+  // A handle talks to `.sidecar/control.sock`, a path every supervisor of the
+  // directory binds: once its own stack was stopped and another one started
+  // there, the old handle was answered by (and drove, down() included) the new one.
+  it('a handle whose stack was replaced by a new one in the same directory rejects with SIDECAR_NOT_RUNNING and never drives (or stops) the new stack', async () => {
+    const {p, app} = await appBehindProxy();
+    const old = await api.up({cwd: p.dir, runtime: 'process'});
+    expect((await cli(p, ['down'])).exitCode).toBe(0);
+    const started = await cli(p, ['up', '-d', '--wait', '--runtime', 'process']);
+    live.push({down: async () => void (await cli(p, ['down']))});
+    expect(started.exitCode, started.all).toBe(0);
+    const psNow = async (): Promise<{supervisor: {pid: number} | null; services: {name: string; state: string; pid: number | null; restarts: number}[]}> => {
+      const ps = await cli(p, ['ps', '--json']);
+      expect(ps.exitCode, ps.all).toBe(0);
+      return JSON.parse(ps.stdout) as Awaited<ReturnType<typeof psNow>>;
+    };
+    const before = await psNow();
+    const newPid = before.supervisor!.pid;
+    expect(newPid).not.toBe(old.supervisorPid);
+
+    const calls: [string, () => Promise<unknown>][] = [
+      ['ps', () => old.ps()],
+      ['logs', () => old.logs('app')],
+      ['exec', () => old.exec('app', ['true'])],
+      ['restart', () => old.restart('app')],
+      ['endpoint', () => old.endpoint('app', app)],
+      ['down', () => old.down()],
+    ];
+    for (const [method, call] of calls) {
+      const error = await rejection(call());
+      expect(error, method).toBeInstanceOf(api.SidecarError);
+      expect(error, method).toMatchObject({code: 'SIDECAR_NOT_RUNNING', suggestion: expect.stringMatching(/up\(\)/)});
+      const message = (error as Error).message;
+      for (const part of [method, 'api-test', `pid ${old.supervisorPid}`, `another supervisor (pid ${newPid})`]) expect(message, method).toContain(part);
+    }
+
+    // The new stack never heard of them: same supervisor, nothing restarted, still running.
+    process.kill(newPid, 0);
+    const after = await psNow();
+    expect(after.supervisor?.pid).toBe(newPid);
+    expect(after.services.map((s) => [s.name, s.state, s.pid, s.restarts])).toEqual(before.services.map((s) => [s.name, 'running', s.pid, s.restarts]));
+
+    // A request addressed to the old supervisor is refused by the new one itself
+    // (the window between the handle's check and its connection).
+    const {callControl} = (await import(path.join(root, 'dist/host/control/control-client.js'))) as typeof import('../../../src/host/control/control-client.js');
+    const socket = path.join(p.dir, '.sidecar/control.sock');
+    expect(await rejection(callControl(socket, {method: 'restart', services: ['app'], to: {pid: old.supervisorPid}}))).toMatchObject({code: 'SIDECAR_NOT_RUNNING'});
+    expect((await psNow()).services.map((s) => s.pid)).toEqual(before.services.map((s) => s.pid));
+
+    // The same window through a handle: one whose supervisor still looks alive (this
+    // test's own process stands in for it) passes its check, but is refused by the
+    // supervisor that answers; its down() stops nothing either.
+    const {projectFiles} = (await import(path.join(root, 'dist/host/project-files.js'))) as typeof import('../../../src/host/project-files.js');
+    const {processStartTime} = (await import(path.join(root, 'dist/runtime/process/process-start-time.js'))) as typeof import('../../../src/runtime/process/process-start-time.js');
+    const hello = {pid: process.pid, project: 'api-test', runtime: 'process', dir: p.dir, phase: 'ready'} as const;
+    const stale = new api.SidecarStack(projectFiles(p.dir), socket, hello, true, processStartTime(process.pid));
+    expect(await rejection(stale.restart('app'))).toMatchObject({code: 'SIDECAR_NOT_RUNNING', message: expect.stringContaining(`pid ${newPid}`)});
+    expect(await rejection(stale.down())).toMatchObject({code: 'SIDECAR_NOT_RUNNING', message: expect.stringContaining(`pid ${newPid}`)});
+    expect(await psNow()).toMatchObject({supervisor: {pid: newPid}, services: before.services.map((s) => ({pid: s.pid, state: 'running'}))});
+
+    // The new stack's own handle drives it.
+    const current = await api.up({cwd: p.dir, runtime: 'process'});
+    expect(current).toMatchObject({supervisorPid: newPid, owned: false});
+    expect((await current.ps()).map((s) => s.state)).toEqual(['running', 'running']);
+  });
+
   it("down() of a stack it found running (not owned) leaves it running, and the handle still answers", async () => {
     const {p} = await appBehindProxy();
     const started = await cli(p, ['up', '-d', '--wait', '--runtime', 'process']);
