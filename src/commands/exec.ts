@@ -1,6 +1,8 @@
+import {constants} from 'node:os';
 import {Args} from '@oclif/core';
 import {SidecarError} from '../errors/index.js';
 import {BaseCommand, manifestFlags} from './base-command.js';
+import {FORWARDED_SIGNALS, type ForwardedSignal} from '../host/control/protocol.js';
 
 export default class Exec extends BaseCommand {
   static override summary = "Run a command in a service's container (docker) or environment (process)";
@@ -23,9 +25,24 @@ export default class Exec extends BaseCommand {
     // stdin is passed through when it is not a terminal (`printf abc | sidecar exec a -- wc -c`),
     // as `docker compose exec` does; a terminal would need a TTY in the container.
     const stdin = process.stdin.isTTY !== true;
-    const result = await callControl<{exitCode: number; stdout: string; stderr: string}>(live.socket, {method: 'exec', service: ids[0]!, command, stdin}, stdin ? {input: process.stdin} : {});
+    // A signal to the CLI (a terminal's Ctrl-C reaches only its own group) goes on to
+    // the command, and the CLI waits until nothing of it is left, then exits 128 + its
+    // number, as `run` does (found by a new user's trial: the command ran on).
+    const interrupt = new AbortController();
+    let got: ForwardedSignal | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      got ??= signal as ForwardedSignal;
+      interrupt.abort(got);
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, onSignal);
+    let result: {exitCode: number; stdout: string; stderr: string};
+    try {
+      result = await callControl(live.socket, {method: 'exec', service: ids[0]!, command, stdin}, {...(stdin ? {input: process.stdin} : {}), interrupt: interrupt.signal});
+    } finally {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, onSignal);
+    }
     if (result.stdout) process.stdout.write(result.stdout.endsWith('\n') ? result.stdout : result.stdout + '\n');
     if (result.stderr) process.stderr.write(result.stderr.endsWith('\n') ? result.stderr : result.stderr + '\n');
-    this.exit(result.exitCode);
+    this.exit(got ? 128 + constants.signals[got] : result.exitCode);
   }
 }

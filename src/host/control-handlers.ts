@@ -4,7 +4,7 @@ import {readLogs} from '../logs/log-reader.js';
 import {findService, allServices, type Manifest, type Service} from '../manifest/types.js';
 import {catalogOf, resolveServiceRefs} from '../manifest/service-ref.js';
 import type {ControlChannel} from './control/control-server.js';
-import type {ControlRequest, HelloResult, PsResult, StackPhase, TopResult} from './control/protocol.js';
+import {FORWARDED_SIGNALS, type ControlRequest, type ForwardedSignal, type HelloResult, type PsResult, type StackPhase, type TopResult} from './control/protocol.js';
 import type {LogStore} from '../logs/log-store.js';
 import type {Runtime} from '../runtime/types.js';
 import type {Stack, UpdateResult} from '../supervisor/stack.js';
@@ -81,7 +81,8 @@ export async function handleControl(host: ControlledHost, request: ControlReques
     }
     case 'exec': {
       const service = requireService(host, request.service);
-      return channel.result(await host.options.runtime.exec(service, request.command, request.stdin ? {stdin: inputStream(channel)} : {}));
+      const {stdin, cancel} = execInput(channel, request.stdin === true);
+      return channel.result(await host.options.runtime.exec(service, request.command, {...(stdin ? {stdin} : {}), cancel}));
     }
     case 'endpoint': {
       const endpoint = await host.options.runtime.endpoint(requireService(host, request.service), request.port);
@@ -193,17 +194,22 @@ function rotatedAwayNotice(bytes: number): LogLine {
   return {service: 'sidecar', stream: 'stderr', time: Date.now(), line: `${bytes} bytes of log were rotated away before this reader got them (it fell more than the kept log files behind)`};
 }
 
-// The client's stdin, as sent after an exec request; ends when the client says so or goes away.
-function inputStream(channel: ControlChannel): PassThrough {
-  const stream = new PassThrough();
+// What an exec client sends after its request: its stdin (when it said so), which ends
+// when the client says so or goes away; and a signal it got, or its going away, which
+// cancel the command (SIGTERM when gone: a `docker compose exec` killed leaves nothing).
+function execInput(channel: ControlChannel, withStdin: boolean): {stdin?: PassThrough; cancel: AbortSignal} {
+  const stdin = withStdin ? new PassThrough() : undefined;
+  const cancel = new AbortController();
   channel.onInput((frame) => {
-    if (stream.writableEnded) return;
-    const input = frame as Partial<{stdin: unknown; stdinEnd: unknown}>;
-    if (typeof input.stdin === 'string') stream.write(Buffer.from(input.stdin, 'base64'));
-    else if (input.stdinEnd === true) stream.end();
+    const input = frame as Partial<{stdin: unknown; stdinEnd: unknown; signal: unknown}>;
+    if (FORWARDED_SIGNALS.includes(input.signal as ForwardedSignal)) return cancel.abort(input.signal);
+    if (!stdin || stdin.writableEnded) return;
+    if (typeof input.stdin === 'string') stdin.write(Buffer.from(input.stdin, 'base64'));
+    else if (input.stdinEnd === true) stdin.end();
   });
   channel.onClose(() => {
-    if (!stream.writableEnded) stream.end();
+    if (stdin && !stdin.writableEnded) stdin.end();
+    cancel.abort('SIGTERM');
   });
-  return stream;
+  return {...(stdin ? {stdin} : {}), cancel: cancel.signal};
 }

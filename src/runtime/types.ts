@@ -45,6 +45,10 @@ export interface ExecOptions {
   env?: Record<string, string>;
   // The command's stdin (`sidecar exec` passes the CLI's own through the supervisor).
   stdin?: NodeJS.ReadableStream;
+  // Aborted, its reason a signal name, when the caller was interrupted or went away:
+  // the command gets that signal (under the process runtime, its whole group, SIGKILL
+  // after a grace), and the result comes once it is gone.
+  cancel?: AbortSignal;
 }
 
 // A unit that was started and has not been seen to exit yet.

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import {SidecarError} from '../../errors/index.js';
 import {LineSplitter} from './line-splitter.js';
-import {MAX_FRAME_CHARS, type ControlFrame, type ControlRequest, type InputFrame} from './protocol.js';
+import {MAX_FRAME_CHARS, type ControlFrame, type ControlRequest, type ForwardedSignal, type InputFrame} from './protocol.js';
 import {fromWireError} from './wire-error.js';
 
 export interface CallOptions {
@@ -16,6 +16,8 @@ export interface CallOptions {
   onData?: (data: unknown) => void;
   // Sent after the request as input frames (exec's stdin), then its end.
   input?: NodeJS.ReadableStream;
+  // Aborted with the signal the caller got (exec): sent on, and the answer still awaited.
+  interrupt?: AbortSignal;
 }
 
 export const DEFAULT_SILENCE_MS = 10_000;
@@ -61,6 +63,7 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
       arm(silenceMs, () => notResponding(peer, silenceMs));
       socket.write(JSON.stringify(request) + '\n');
       if (options.input) sendInput(options.input, socket);
+      if (options.interrupt) sendInterrupt(options.interrupt, socket);
     });
     const splitter = new LineSplitter(MAX_FRAME_CHARS);
     const onLine = (line: string): void => {
@@ -101,6 +104,15 @@ function sendInput(input: NodeJS.ReadableStream, socket: net.Socket): void {
     if (!socket.destroyed) socket.write(JSON.stringify({stdinEnd: true} satisfies InputFrame) + '\n');
   });
   input.on('error', () => undefined);
+}
+
+function sendInterrupt(interrupt: AbortSignal, socket: net.Socket): void {
+  const send = (): void => {
+    if (!socket.destroyed) socket.write(JSON.stringify({signal: interrupt.reason as ForwardedSignal} satisfies InputFrame) + '\n');
+  };
+  if (interrupt.aborted) send();
+  else interrupt.addEventListener('abort', send, {once: true});
+  socket.once('close', () => interrupt.removeEventListener('abort', send));
 }
 
 // The answer came: stop reading our stdin, so that an open pipe nobody closes does not keep us alive.

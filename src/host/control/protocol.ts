@@ -27,6 +27,7 @@ export type ControlCall =
   | {method: 'restart'; services: string[]}
   // With `stdin`, the client then sends InputFrames on the same connection (the
   // CLI's stdin, as `docker exec -i` streams it), ending with `{stdinEnd: true}`.
+  // Any exec client may send `{signal}` (it was interrupted): the command gets it.
   | {method: 'exec'; service: string; command: string[]; stdin?: boolean}
   // Where this machine reaches a service's port under the runtime in use (the Node API's endpoint()).
   | {method: 'endpoint'; service: string; port: number}
@@ -40,8 +41,13 @@ export type ControlCall =
 
 export type ControlMethod = ControlRequest['method'];
 
-// What a client may send after its request: a chunk of input (base64), or its end.
-export type InputFrame = {stdin: string} | {stdinEnd: true};
+// What a client may send after its request: a chunk of input (base64), its end,
+// or a signal the client got, for what it asked to run (exec).
+export type InputFrame = {stdin: string} | {stdinEnd: true} | {signal: ForwardedSignal};
+
+// The signals `sidecar exec` passes on to its command, as `run` does to its CMD.
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
 
 export type StackPhase = 'starting' | 'ready' | 'failed' | 'stopping' | 'done';
 
