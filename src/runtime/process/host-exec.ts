@@ -1,3 +1,4 @@
+import {constants} from 'node:os';
 import {execa} from 'execa';
 import {currentBootId, readStat} from './proc-table.js';
 import {groupGone, killGroupUntilGone, signalGroup, type ProcessIdentity} from './group-signal.js';
@@ -58,11 +59,14 @@ export async function runOnHost(file: string, args: string[], where: {cwd: strin
   options.stdin?.unpipe();
   // What the command left in its group after a stop is gone too before the answer.
   await Promise.all(stops);
-  const exitCode = result.exitCode ?? (timedOut ? 124 : spawnFailureCode(result.code));
+  // Killed by a signal: 128 + its number, as a shell (and the engine for `docker exec`)
+  // reports it, and no error: its death is its result (was exit 1 with execa's message).
+  const killedBy = result.exitCode === undefined && !timedOut && result.signal ? 128 + (constants.signals[result.signal] ?? 0) : undefined;
+  const exitCode = result.exitCode ?? killedBy ?? (timedOut ? 124 : spawnFailureCode(result.code));
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   // A command that could not even spawn has no stderr: say why in one line, as a shell does.
-  const why = timedOut ? `timed out after ${options.timeoutMs}ms` : result.exitCode === undefined ? spawnFailureLine(file, result.code, result.shortMessage) : '';
+  const why = timedOut ? `timed out after ${options.timeoutMs}ms` : result.exitCode === undefined && killedBy === undefined ? spawnFailureLine(file, result.code, result.shortMessage) : '';
   return {exitCode, stdout, stderr: stderr || why};
 }
 

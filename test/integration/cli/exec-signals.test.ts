@@ -65,4 +65,17 @@ describe('exec', () => {
     await killed;
     await eventually(() => [...sleeping(p, '774'), ...sleeping(p, '775')].length === 0, 10_000, 'nothing of the command left');
   }, 90_000);
+
+  // Found by a new user's trial: a command killed by a signal made exec exit 1 with
+  // execa's "Command was killed with SIGKILL (Forced termination)" on stderr.
+  it('a command killed by a signal exits 128 + its number, as a shell says, with no error of sidecar', async () => {
+    const p = await stack();
+    const killed = await cli(p, sh('echo before; kill -9 $$'));
+    expect(killed.exitCode, killed.all).toBe(137);
+    expect(killed.stdout.trim()).toBe('before');
+    expect(killed.stderr).toBe('');
+    const terminated = await cli(p, sh('kill -TERM $$'));
+    expect(terminated.exitCode, terminated.all).toBe(143);
+    expect(terminated.stderr).toBe('');
+  }, 60_000);
 });
