@@ -1,7 +1,7 @@
 import {servicesWithLogs} from '../logs/log-reader.js';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {allServices, type Manifest} from '../manifest/types.js';
-import {leaderAlive, type ProcessIdentity} from '../runtime/process/group-signal.js';
+import {leaderIsOurs, type ProcessIdentity} from '../runtime/process/group-signal.js';
 import type {RuntimeKind, UnitIdentity} from '../runtime/types.js';
 import {callControl} from '../host/control/control-client.js';
 import type {PsResult} from '../host/control/protocol.js';
@@ -78,7 +78,8 @@ async function runtimeUpWouldPick(manifest: Manifest): Promise<RuntimeKind> {
 function survivor(status: ServiceStatus, identities: UnitIdentity[]): ServiceStatus | undefined {
   if (status.pid === null || FINAL.has(status.state)) return undefined;
   const identity = identities.find((i): i is ProcessIdentity => i.kind === 'process' && i.pid === status.pid);
-  if (!identity || !leaderAlive(identity)) return undefined;
+  // Alive, and ours by its run's marker: pid and start time alone come from a file (group-signal.ts).
+  if (!identity || !leaderIsOurs(identity)) return undefined;
   return {...status, state: 'running', health: 'none'};
 }
 

@@ -103,6 +103,30 @@ describe('a stale state.json pointing at reused pids (issue 9.2)', () => {
     expect(alive(supervisor.pid!)).toBe(true);
   });
 
+  it('a record edited to name a stranger exactly (pid, start time, boot, a run id) is neither shown running nor signalled', async () => {
+    // Found by an attacker's trial: with the supervisor killed, identities copied from a
+    // stranger into state.json made `ps` list it as the app, running, and `down` kill it.
+    const p = staleProject();
+    const sleep = stranger();
+    const pid = sleep.pid!;
+    await eventually(() => alive(pid), 5000, 'the stranger');
+    const identity = {kind: 'process', pid, pgid: pid, startTime: stat(pid)!.startTime, bootId, runId: '00000000-0000-4000-8000-00000000f00d'};
+    writeStale(p, [identity]);
+    const statePath = path.join(p.dir, '.sidecar/state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {services: object[]; runId?: string};
+    state.services = [{name: 'app', role: 'app', state: 'running', health: 'none', restarts: 0, pid, containerId: null, exitCode: null, ports: [], identity}];
+    state.runId = identity.runId;
+    writeFileSync(statePath, JSON.stringify(state));
+    const ps = await cli(p, ['ps', '--json']);
+    expect(ps.exitCode, ps.all).toBe(0);
+    const app = (JSON.parse(ps.stdout) as {services: {name: string; state: string}[]}).services.find((s) => s.name === 'app');
+    expect(app?.state).not.toBe('running');
+    const down = await cli(p, ['down']);
+    expect(down.exitCode, down.all).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alive(pid)).toBe(true);
+  });
+
   it('a supervisor record without a start time is not enough to kill its pid', async () => {
     const p = staleProject();
     const supervisor = stranger();

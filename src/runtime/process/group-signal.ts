@@ -13,19 +13,29 @@ export function leaderAlive(identity: ProcessIdentity): boolean {
   return stat !== null && stat.state !== 'Z' && stat.startTime === identity.startTime;
 }
 
-// Live members of our group. While the verified leader lives its pgid cannot be reused
-// and only its own session can join it, so the whole group is ours. Without it, a
-// member is ours only if it carries our run's marker: never judged by age alone (issue 9.2).
+// A recorded leader that is alive (pid, start time and boot match) and carries its
+// run's marker: a record is a file, and pid, start time and boot id can be copied
+// into it from any process (found by an attacker's trial: a state.json edited to
+// name a stranger's, after its supervisor was killed, had `down` kill the stranger).
+// Every unit's process is started with the marker in its environment.
+export function leaderIsOurs(identity: ProcessIdentity): boolean {
+  return leaderAlive(identity) && identity.runId !== undefined && carriesMarker(identity.pid, undefined, new Set([identity.runId]));
+}
+
+// Live members of our group. While the verified leader lives (pid, start time, boot,
+// and our run's marker) its pgid cannot be reused and only its own session can join
+// it, so the whole group is ours. Otherwise a member is ours only if it carries our
+// run's marker: never judged by age alone (issue 9.2), nor by a record alone.
 export function groupMembers(identity: ProcessIdentity, table: ProcStat[] = listProcesses()): ProcStat[] {
   if (!isCurrentBoot(identity.bootId)) return [];
   // Our groups are led by the unit's pid. Another process holding that pid means the
   // old group died out whole before the pid could be handed out again: a stranger's group.
   const holder = identity.pid === identity.pgid ? readStat(identity.pid) : null;
   if (holder && holder.startTime !== identity.startTime) return [];
-  const inGroup = table.filter((p) => p.pgid === identity.pgid);
-  if (holder && holder.state !== 'Z') return inGroup;
   const runs = new Set(identity.runId === undefined ? [] : [identity.runId]);
   if (runs.size === 0) return [];
+  const inGroup = table.filter((p) => p.pgid === identity.pgid);
+  if (holder && holder.state !== 'Z' && carriesMarker(holder.pid, undefined, runs)) return inGroup;
   return inGroup.filter((p) => carriesMarker(p.pid, undefined, runs));
 }
 
