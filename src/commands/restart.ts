@@ -17,8 +17,12 @@ export default class Restart extends BaseCommand {
     const {callControl} = await import('../host/control/control-client.js');
     // `orders` restarts every service of the pod; the answer names each service restarted.
     const {live, ids} = await requireRunningStack(filesFor(flags.file), flags.file, services);
-    await callControl(live.socket, {method: 'restart', services: ids});
-    if (flags.json) return this.printJson({restarted: ids});
-    process.stdout.write(`restarted ${ids.join(', ')}\n`);
+    const answer = await callControl<{notStarted?: unknown}>(live.socket, {method: 'restart', services: ids});
+    // What start-up has not started yet is left to it: it starts in order once what it waits for is ready.
+    const notStarted = Array.isArray(answer?.notStarted) ? ids.filter((id) => (answer.notStarted as unknown[]).includes(id)) : [];
+    const restarted = ids.filter((id) => !notStarted.includes(id));
+    if (flags.json) return this.printJson({restarted, ...(notStarted.length > 0 ? {notStarted} : {})});
+    if (restarted.length > 0) process.stdout.write(`restarted ${restarted.join(', ')}\n`);
+    if (notStarted.length > 0) process.stdout.write(`not started yet: ${notStarted.join(', ')} (the stack is starting; each starts once what it waits for is ready)\n`);
   }
 }

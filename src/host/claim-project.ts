@@ -20,14 +20,21 @@ export async function claimProject(files: ProjectFiles, role: LockRole, waitMs =
     if (live && (live.hello.phase === 'starting' || live.hello.phase === 'ready')) return {live};
     const attempt = tryLock(files, role);
     if ('lock' in attempt) return attempt;
-    if (Date.now() > deadline) throw unsettled(files, attempt.heldBy, waitMs);
+    if (Date.now() > deadline) throw unsettled(files, attempt.heldBy, waitMs, role);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-export function unsettled(files: ProjectFiles, owner: LockOwner, waitMs: number): SidecarError {
-  const who = owner.pid > 0 ? `\`sidecar ${owner.role === 'supervisor' ? 'up' : owner.role}\` (pid ${owner.pid})` : 'another sidecar command';
-  return new SidecarError('SIDECAR_ALREADY_RUNNING', `${who} holds the stack in ${files.dir} and it did not settle within ${waitMs / 1000}s`, {
-    suggestion: '`sidecar ps` shows it; `sidecar down` stops it (or wait for that command to finish)',
-  });
+// The lock's holder named as what it is (a supervisor is not a `sidecar up`), and a
+// way out that is not the command that just gave up (`down` was told to run `down`).
+export function unsettled(files: ProjectFiles, owner: LockOwner, waitMs: number, caller: LockRole): SidecarError {
+  const supervisor = owner.pid > 0 && owner.role === 'supervisor';
+  const who = owner.pid <= 0 ? 'another sidecar command' : supervisor ? `the stack's supervisor (pid ${owner.pid})` : `\`sidecar ${owner.role}\` (pid ${owner.pid})`;
+  const way =
+    caller !== 'down'
+      ? `\`sidecar ps\` shows it; \`sidecar down\` stops it${supervisor ? '' : ' (or wait for that command to finish)'}`
+      : supervisor
+        ? `it does not answer and has not exited: \`sidecar ps\` shows what still runs; \`kill ${owner.pid}\` ends it (\`kill -9 ${owner.pid}\` if it stays), then \`sidecar down\` stops what it left`
+        : '`sidecar ps` shows it; wait for that command to finish, then run `sidecar down` again';
+  return new SidecarError('SIDECAR_ALREADY_RUNNING', `${who} holds the stack in ${files.dir} and it did not settle within ${waitMs / 1000}s`, {suggestion: way});
 }

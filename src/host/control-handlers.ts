@@ -75,9 +75,10 @@ export async function handleControl(host: ControlledHost, request: ControlReques
       }
     case 'restart': {
       // The CLI sends ids; a Node API caller may send a bare name or a pod (all its services).
+      // A service start-up has not started yet is left to it, and named in notStarted.
       const ids = resolveServiceRefs(catalogOf(host.manifest), request.services);
-      await host.supervisor.restart(ids);
-      return channel.result({restarted: request.services});
+      const {notStarted} = await host.supervisor.restart(ids);
+      return channel.result({restarted: ids.filter((id) => !notStarted.includes(id)), notStarted});
     }
     case 'exec': {
       const service = requireService(host, request.service);

@@ -241,7 +241,7 @@ export class StackHost {
       {
         runtime: this.options.runtime,
         current: () => this.manifest,
-        restart: (id) => this.supervisor.restart([id]),
+        restart: async (id) => void (await this.supervisor.restart([id])),
         emit: (event) => {
           for (const listener of this.eventListeners) listener(event);
         },

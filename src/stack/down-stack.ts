@@ -43,7 +43,7 @@ export async function downStack(files: ProjectFiles, options: DownOptions, asked
       }
     }
     // Held by a live command that does not answer yet: an `up` spawning its supervisor, or another `down` reaping.
-    if (Date.now() > deadline) throw unsettled(files, locked.heldBy, SETTLE_WAIT_MS);
+    if (Date.now() > deadline) throw unsettled(files, locked.heldBy, SETTLE_WAIT_MS, 'down');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

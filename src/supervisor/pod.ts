@@ -5,7 +5,7 @@ import type {Clock, Random} from '../time/clock.js';
 import {Deferred} from './deferred.js';
 import {stackFailed} from './stack-failed.js';
 import {gatesOf, selectServices} from './start-plan.js';
-import type {LifecycleEvent, LogLine, ServiceStatus, UnitIdentity} from './types.js';
+import type {LifecycleEvent, LogLine, RestartResult, ServiceStatus, UnitIdentity} from './types.js';
 import {Unit} from './unit.js';
 import {UnitDriver, type StackPhase} from './unit-driver.js';
 import {stopInOrder} from './stop-in-order.js';
@@ -48,6 +48,9 @@ export class PodSupervisor {
   // What start() started (`up SERVICE` starts a subset), for a recreation.
   private selected: Service[] = [];
   private recreating = false;
+  // Units start-up (or `up SERVICE`) will launch once what they wait for is ready: a
+  // restart leaves them to it, so that none starts early or twice.
+  private readonly gated = new Set<Unit>();
 
   constructor(
     public pod: Pod,
@@ -95,6 +98,7 @@ export class PodSupervisor {
     this.selfEnd = undefined;
     this.ended = new Deferred<PodEnd>();
     this.unitsGone = new Deferred<void>();
+    this.gated.clear();
     for (const unit of this.units) {
       unit.attempt = 0;
       unit.readiness = new Deferred<void>();
@@ -141,7 +145,11 @@ export class PodSupervisor {
   private async bringUp(selected: Service[], recreate = false): Promise<void> {
     if (recreate) await this.host.runtime.preparePod(this.pod);
     this.host.runtime.precreate?.([...this.pod.init, ...selected]);
-    for (const service of this.pod.init) await this.runInit(this.unit(service.name));
+    for (const service of [...this.pod.init, ...selected]) this.gated.add(this.unit(service.name));
+    for (const service of this.pod.init) {
+      this.gated.delete(this.unit(service.name));
+      await this.runInit(this.unit(service.name));
+    }
     const tasks = new Map<string, Promise<void>>();
     for (const service of selected) {
       const gates = gatesOf(this.pod, service).filter((name) => selected.some((s) => s.name === name));
@@ -195,24 +203,30 @@ export class PodSupervisor {
   // `sidecar restart`: stop and start again without touching the others; not counted
   // as a crash. Init jobs named (`restart POD` names every service) run again first,
   // each to completion, as a recreated Kubernetes pod reruns its init containers.
-  async restart(units: Unit[]): Promise<void> {
+  // A unit start-up has not launched yet is left to it (it starts fresh, in order,
+  // once what it waits for is ready), and named in `notStarted`. A restarted unit
+  // start-up waits on keeps the readiness it awaits, so start-up goes on once it is ready.
+  async restart(units: Unit[]): Promise<RestartResult> {
     if (this.phase !== 'up' && this.phase !== 'starting') throw new SidecarError('SIDECAR_NOT_RUNNING', `pod ${this.name} is not running`, {suggestion: `\`sidecar up ${this.name}\` starts it again`});
-    for (const unit of units.filter((u) => u.service.role === 'init')) {
+    const notStarted = units.filter((u) => this.gated.has(u));
+    const now = units.filter((u) => !this.gated.has(u));
+    for (const unit of now.filter((u) => u.service.role === 'init')) {
       await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
-      unit.readiness = new Deferred<void>();
+      unit.renewReadiness();
       await this.runInit(unit);
     }
     await Promise.all(
-      units.filter((u) => u.service.role !== 'init').map(async (unit) => {
+      now.filter((u) => u.service.role !== 'init').map(async (unit) => {
         const failed = unit.state === 'failed';
         await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
         unit.attempt = 0;
         if (failed) unit.budgetFrom = unit.restarts;
-        unit.readiness = new Deferred<void>();
+        unit.renewReadiness();
         await this.driver.spawn(unit);
         await unit.readiness.promise;
       }),
     );
+    return {restarted: now.map((u) => u.name), notStarted: notStarted.map((u) => u.name)};
   }
 
   // `up` on a running stack: a changed running unit is stopped and started again
@@ -221,7 +235,7 @@ export class PodSupervisor {
     await this.driver.stopUnit(unit, unit.service.stopTimeoutMs);
     unit.service = service;
     unit.attempt = 0;
-    unit.readiness = new Deferred<void>();
+    unit.renewReadiness();
     await this.driver.spawn(unit);
     await unit.readiness.promise;
   }
@@ -254,7 +268,12 @@ export class PodSupervisor {
   }
 
   private async launchAfter(unit: Unit, gates: Promise<void>[]): Promise<void> {
-    await Promise.all(gates);
+    this.gated.add(unit);
+    try {
+      await Promise.all(gates);
+    } finally {
+      this.gated.delete(unit);
+    }
     // Started at start-up, or later by `up SERVICE` on a running stack; never while it stops.
     if (this.phase !== 'starting' && this.phase !== 'up') throw new SidecarError('SIDECAR_STACK_FAILED', `stopped before ${unit.name} started`);
     const health = unit.service.health;

@@ -6,7 +6,7 @@ import {Deferred} from './deferred.js';
 import {configKey, podShapeChange} from './pod-shape.js';
 import {isIdle, PodSupervisor} from './pod.js';
 import {selectPods} from './start-plan.js';
-import type {LifecycleEvent, LogLine, ServiceStatus, StackCompletion, StartOptions, StopOptions, SupervisorApi, SupervisorListener, UnitIdentity} from './types.js';
+import type {LifecycleEvent, LogLine, RestartResult, ServiceStatus, StackCompletion, StartOptions, StopOptions, SupervisorApi, SupervisorListener, UnitIdentity} from './types.js';
 import type {Unit} from './unit.js';
 import type {StackPhase} from './unit-driver.js';
 
@@ -42,6 +42,10 @@ export class Stack implements SupervisorApi {
   private readonly pods: PodSupervisor[];
   private readonly listeners = {event: new Set<SupervisorListener['event']>(), log: new Set<SupervisorListener['log']>()};
   private readonly done = new Deferred<StackCompletion>();
+  // Rejected once the stack is stopped: start-up ends then at the latest, even when
+  // something it awaits never settles (a runtime's start that hangs), so that the
+  // supervisor of a stopped stack exits and `down` returns (new user's trial).
+  private readonly stoppedWhileStarting = new Deferred<never>();
   private phase: StackPhase = 'idle';
   private stopping?: Promise<void>;
   // Every identity ever started, so leftovers of past runs are reaped on stop.
@@ -107,12 +111,15 @@ export class Stack implements SupervisorApi {
     this.emitStack('starting');
     try {
       this.precreate(options.only);
-      await this.runtime.prepare(this.manifest, {
-        log: (line) => this.onLog(line),
-        podLost: (pod, reason) => void this.pods.find((p) => p.name === pod)?.recreate(reason),
-        notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
-      });
-      await this.startPods(selection);
+      const bringUp = async (): Promise<void> => {
+        await this.runtime.prepare(this.manifest, {
+          log: (line) => this.onLog(line),
+          podLost: (pod, reason) => void this.pods.find((p) => p.name === pod)?.recreate(reason),
+          notice: (message) => this.emit({time: this.clock.now(), service: this.manifest.name, type: 'stack', detail: message}),
+        });
+        await this.startPods(selection);
+      };
+      await Promise.race([bringUp(), this.stoppedWhileStarting.promise]);
     } catch (error) {
       // A stack whose every started pod ended by itself (the app completed while
       // starting) completes as such; anything else is a failed start.
@@ -163,16 +170,18 @@ export class Stack implements SupervisorApi {
     return this.stopping;
   }
 
-  // `sidecar restart`: stop and start again without touching the others; not counted as a crash.
-  async restart(ids: string[]): Promise<void> {
+  // `sidecar restart`: stop and start again without touching the others; not counted as a
+  // crash. What start-up has not started yet is left to it (pod.ts), and said so.
+  async restart(ids: string[]): Promise<RestartResult> {
     if (this.phase !== 'up' && this.phase !== 'starting') throw new SidecarError('SIDECAR_NOT_RUNNING', 'the stack is not running');
     const targets = ids.map((id) => this.unitOrThrow(id));
-    await Promise.all(
+    const results = await Promise.all(
       this.pods.map((pod) => {
         const units = targets.filter((t) => t.pod === pod).map((t) => t.unit);
         return units.length > 0 ? pod.restart(units) : undefined;
       }),
     );
+    return {restarted: results.flatMap((r) => r?.restarted ?? []), notStarted: results.flatMap((r) => r?.notStarted ?? [])};
   }
 
   // `up [REF...]` on a running stack: recreate only the running services whose
@@ -284,6 +293,7 @@ export class Stack implements SupervisorApi {
     this.phase = 'done';
     this.emitStack('stopped');
     this.done.resolve(result);
+    this.stoppedWhileStarting.reject(new SidecarError('SIDECAR_STACK_FAILED', 'the stack was stopped before it was ready'));
   }
 
   private everyStartedPodEndsByItself(): boolean {

@@ -79,10 +79,16 @@ export type SupervisorListener = {
 };
 
 // The public face of the supervisor that commands and the control socket use.
+// What `sidecar restart` did: services restarted, and those start-up has not started yet (left to it).
+export interface RestartResult {
+  restarted: string[];
+  notStarted: string[];
+}
+
 export interface SupervisorApi {
   start(options?: StartOptions): Promise<void>;
   stop(options?: StopOptions): Promise<void>;
-  restart(names: string[]): Promise<void>;
+  restart(names: string[]): Promise<RestartResult>;
   status(): ServiceStatus[];
   identities(): UnitIdentity[];
   on<K extends keyof SupervisorListener>(name: K, listener: SupervisorListener[K]): () => void;

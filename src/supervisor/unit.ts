@@ -71,6 +71,13 @@ export class Unit {
     if (this.logTail.length > LOG_TAIL_LINES) this.logTail.shift();
   }
 
+  // A fresh readiness for a new run (`restart`, `up` recreating it), unless the current
+  // one is still unsettled: start-up (or `up SERVICE`) awaits that very promise, and
+  // the new run is what settles it (a replaced one was never settled: the app waited forever).
+  renewReadiness(): void {
+    if (this.readiness.settled) this.readiness = new Deferred<void>();
+  }
+
   status(): ServiceStatus {
     const identity = this.running?.identity;
     return {

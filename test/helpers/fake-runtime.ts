@@ -19,6 +19,8 @@ export class FakeRuntime implements Runtime {
   readonly failing = new Set<string>();
   // Services whose start() throws (command not found).
   readonly unstartable = new Set<string>();
+  // Services whose start() never settles (an engine that hangs).
+  readonly hangsOnStart = new Set<string>();
   // Services whose process ignores the stop signal (exit only on SIGKILL after the timeout).
   readonly ignoresStop = new Set<string>();
   private nextPid = 100;
@@ -69,6 +71,7 @@ export class FakeRuntime implements Runtime {
 
   async start(service: Service): Promise<RunningUnit> {
     if (this.unstartable.has(service.id)) throw new Error(`spawn ${service.id} ENOENT`);
+    if (this.hangsOnStart.has(service.id)) return new Promise<RunningUnit>(() => undefined);
     this.log.push({time: this.clock.now(), op: 'start', service: service.id});
     const pid = this.nextPid++;
     let resolve!: (info: ExitInfo) => void;

@@ -21,7 +21,7 @@ function setup(parts: Parameters<typeof manifest>[0]) {
 }
 
 // Runs start() while moving fake time until it settles.
-async function startIn(clock: FakeClock, promise: Promise<void>, budgetMs = 60_000): Promise<void> {
+async function startIn(clock: FakeClock, promise: Promise<unknown>, budgetMs = 60_000): Promise<void> {
   let outcome: {error: unknown} | undefined;
   promise.then(() => (outcome = {error: undefined}), (error: unknown) => (outcome = {error}));
   for (let t = 0; t < budgetMs && !outcome; t += 50) await clock.advance(50);
@@ -377,5 +377,87 @@ describe('restart of a failed unit', () => {
     runtime.exit('proxy', 1);
     await clock.advance(0);
     expect(state('proxy').state).toBe('failed');
+  });
+});
+
+// New user's trial: `restart slow` while start-up waited for slow left the app
+// pending forever, and the stop of that stack never let start() settle.
+describe('restart while the stack starts', () => {
+  const parts = () => ({
+    sidecars: [cmd('done', 'sidecar', {restart: 'never' as const}), cmd('slow', 'sidecar', {health: execHealth()})],
+    app: cmd('app', 'app'),
+  });
+
+  it('of the sidecar start-up waits on: start-up goes on once the restarted one is ready', async () => {
+    const {clock, runtime, supervisor, state} = setup(parts());
+    const started = supervisor.start();
+    await clock.advance(10);
+    runtime.exit('done', 0);
+    await clock.advance(500);
+    expect(state('slow').state).toBe('starting');
+    const before = runtime.pidOf('slow');
+    const restarted = supervisor.restart(['slow']);
+    await clock.advance(500);
+    expect(runtime.pidOf('slow')).not.toBe(before);
+    runtime.healthy.add('slow');
+    await startIn(clock, restarted);
+    await startIn(clock, started);
+    expect(supervisor.status().map((s) => [s.name, s.state])).toEqual([
+      ['done', 'exited'],
+      ['slow', 'running'],
+      ['app', 'running'],
+    ]);
+    expect(runtime.log.filter((l) => l.op === 'start').map((l) => l.service)).toEqual(['done', 'slow', 'slow', 'app']);
+  });
+
+  it('of a sidecar already ready: start-up goes on as before', async () => {
+    const {clock, runtime, supervisor, state} = setup({sidecars: [cmd('first', 'sidecar'), cmd('slow', 'sidecar', {health: execHealth()})], app: cmd('app', 'app')});
+    const started = supervisor.start();
+    await clock.advance(500);
+    await startIn(clock, supervisor.restart(['first']));
+    expect(state('first')).toMatchObject({state: 'running', restarts: 0});
+    runtime.healthy.add('slow');
+    await startIn(clock, started);
+    expect(state('app').state).toBe('running');
+  });
+
+  it('of the app before start-up reached it: left to start-up, which starts it once, after the sidecars', async () => {
+    const {clock, runtime, supervisor, state} = setup(parts());
+    const started = supervisor.start();
+    await clock.advance(500);
+    const answer = await supervisor.restart(['app']);
+    expect(answer).toEqual({restarted: [], notStarted: ['app']});
+    await clock.advance(500);
+    expect(state('app').state).toBe('pending');
+    runtime.healthy.add('slow');
+    await startIn(clock, started);
+    expect(state('app').state).toBe('running');
+    expect(runtime.log.filter((l) => l.op === 'start' && l.service === 'app')).toHaveLength(1);
+  });
+
+  it('a stop after such a restart ends start-up (start() settles) and stops everything', async () => {
+    const {clock, runtime, supervisor} = setup(parts());
+    const started = supervisor.start();
+    await clock.advance(500);
+    void supervisor.restart(['slow']).catch(() => undefined);
+    await clock.advance(500);
+    const stopped = supervisor.stop();
+    await expect(startIn(clock, started, 1000)).rejects.toMatchObject({code: 'SIDECAR_STACK_FAILED'});
+    await startIn(clock, stopped, 1000);
+    expect(runtime.isRunning('slow') || runtime.isRunning('app')).toBe(false);
+  });
+});
+
+// `down` returns within its timeouts (DESIGN 6) only if start-up ends once the
+// stack is stopped, whatever it still awaits: the supervisor exits after start().
+describe('stop while start-up awaits something that never settles', () => {
+  it('ends start-up once the stop is over', async () => {
+    const {clock, runtime, supervisor} = setup({sidecars: [cmd('a', 'sidecar'), cmd('stuck', 'sidecar')], app: cmd('app', 'app')});
+    runtime.hangsOnStart.add('stuck');
+    const started = supervisor.start().then(() => 'ready', (error: unknown) => error);
+    await clock.advance(500);
+    await startIn(clock, supervisor.stop(), 1000);
+    await expect(startIn(clock, started, 1000).then(() => started)).resolves.toMatchObject({code: 'SIDECAR_STACK_FAILED'});
+    expect(runtime.isRunning('a')).toBe(false);
   });
 });
