@@ -14,9 +14,11 @@ export default class Events extends BaseCommand {
     const {streamFromStack} = await import('../stack/stack-stream.js');
     const {eventLine} = await import('../output/event-line.js');
     const {safeJson} = await import('../output/safe-json.js');
+    const {stdoutClosed} = await import('../output/stdout-closed.js');
+    const closed = stdoutClosed();
     const files = filesFor(flags.file);
     const {live} = await requireRunningStack(files, flags.file);
     // Compact JSON: one event per line, so `events --json | jq -c` and line readers work.
-    await streamFromStack(files, live.socket, {method: 'events'}, (event) => process.stdout.write((flags.json ? safeJson(event) : eventLine(event as LifecycleEvent)) + '\n'));
+    await streamFromStack(files, live.socket, {method: 'events'}, (event) => process.stdout.write((flags.json ? safeJson(event) : eventLine(event as LifecycleEvent)) + '\n'), closed);
   }
 }

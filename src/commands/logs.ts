@@ -27,6 +27,8 @@ export default class Logs extends BaseCommand {
     const {LogPrefixer} = await import('../output/log-prefixer.js');
     const {stdoutChalk} = await import('../output/stdout-colors.js');
     const {safeJson} = await import('../output/safe-json.js');
+    const {stdoutClosed} = await import('../output/stdout-closed.js');
+    const closed = stdoutClosed();
     const services = argv as string[];
     // `-f` is --follow here, --file elsewhere (found by a new user's trial: `logs -f
     // pod.yaml orders/app` looked for sidecar.yaml). No service name has a dot.
@@ -49,7 +51,9 @@ export default class Logs extends BaseCommand {
       // Prefixes padded to the widest service id shown (`orders/egress`, not the `orders` typed).
       prefixer ??= new LogPrefixer(ids.length > 0 ? ids : [...new Set(lines.map((l) => l.service))], stdoutChalk(), flags.timestamps);
       process.stdout.write(lines.map((line) => prefixer!.format(line)).join(''));
-    });
+    }, closed);
+    // Its reader has gone (`logs -f | head -1`): an end, said by nobody.
+    if (closed.aborted) return;
     // Nothing matched: say so on stderr, so that an empty answer is not taken for a lost one.
     // -f with no stack: nothing new can come; say why it ended rather than follow forever.
     if (flags.follow && !live) process.stderr.write('no stack is running: printed the past logs, nothing to follow\n');

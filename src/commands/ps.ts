@@ -22,6 +22,9 @@ export default class Ps extends BaseCommand {
       const stopped = new Promise<void>((resolve) => (stop = resolve));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Its reader has gone (`ps --watch | head`): ends as Ctrl-C does.
+      const {stdoutClosed} = await import('../output/stdout-closed.js');
+      stdoutClosed().addEventListener('abort', () => stop());
       await watchStack(filesFor(flags.file), flags.file, {intervalMs, tty: process.stdout.isTTY === true, json: flags.json, chalk: stdoutChalk(), write: (text) => process.stdout.write(text), stopped});
       return;
     }

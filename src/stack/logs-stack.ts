@@ -10,8 +10,8 @@ import {streamFromStack} from './stack-stream.js';
 // on it, as `docker logs -f` of a stopped container ends); the answer says whether
 // a stack was there, for the command's note.
 // `query.services` are the user's words (`orders`, `orders/proxy`, `egress`);
-// the answer names the service ids they stood for.
-export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[], ids: string[]) => void): Promise<{live: boolean; ids: string[]}> {
+// the answer names the service ids they stood for. `stop` ends a live stream early.
+export async function streamLogs(files: ProjectFiles, manifestFile: string, query: LogQuery & {follow: boolean}, onLines: (lines: LogLine[], ids: string[]) => void, stop?: AbortSignal): Promise<{live: boolean; ids: string[]}> {
   const {live, ids} = await lookUpStack(files, manifestFile, query.services);
   if (live) {
     await streamFromStack(
@@ -19,6 +19,7 @@ export async function streamLogs(files: ProjectFiles, manifestFile: string, quer
       live.socket,
       {method: 'logs', services: ids, follow: query.follow, ...(query.tail !== undefined ? {tail: query.tail} : {}), ...(query.since !== undefined ? {since: query.since} : {})},
       (data) => onLines(data as LogLine[], ids),
+      stop,
     );
     return {live: true, ids};
   }

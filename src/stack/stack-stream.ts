@@ -7,9 +7,10 @@ import type {ProjectFiles} from '../host/project-files.js';
 // stream on a normal `down` (its last state is `done`, or `down` already removed
 // it) ended it: exit 0, as `docker logs -f` does when its container stops. One
 // that vanished mid-stack (SIGKILL: the state still says it runs) is an error.
-export async function streamFromStack(files: ProjectFiles, socket: string, request: ControlRequest, onData: (data: unknown) => void): Promise<void> {
+// `stop` ends it from our side (the reader of our stdout has gone).
+export async function streamFromStack(files: ProjectFiles, socket: string, request: ControlRequest, onData: (data: unknown) => void, stop?: AbortSignal): Promise<void> {
   try {
-    await callControl(socket, request, {onData});
+    await callControl(socket, request, {onData, ...(stop ? {stop} : {})});
   } catch (error) {
     if (!(await endedNormally(files))) throw error;
   }

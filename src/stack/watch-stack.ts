@@ -49,7 +49,10 @@ export async function watchStack(files: ProjectFiles, manifestFile: string, opti
       } else options.write(`--- ${new Date(top.at).toISOString()}\n${table}\n`);
     }
     previous = top;
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, options.intervalMs)), options.stopped]);
+    // The wait ends with the watch, its timer too: nothing holds the process for the rest of a long --interval.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, options.intervalMs))), options.stopped]);
+    clearTimeout(timer);
   }
   return 'interrupted';
 }

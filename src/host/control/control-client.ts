@@ -18,6 +18,8 @@ export interface CallOptions {
   input?: NodeJS.ReadableStream;
   // Aborted with the signal the caller got (exec): sent on, and the answer still awaited.
   interrupt?: AbortSignal;
+  // Ends a stream from our side (our stdout's reader has gone): resolves with undefined, as its `end` does.
+  stop?: AbortSignal;
 }
 
 export const DEFAULT_SILENCE_MS = 10_000;
@@ -57,6 +59,13 @@ export function callControl<T>(socketPath: string, request: ControlRequest, opti
       clearTimeout(timer);
       timer = setTimeout(() => finish(() => reject(error())), ms);
     };
+    if (options.stop) {
+      const stop = options.stop;
+      const onStop = (): void => finish(() => resolve(undefined as T));
+      if (stop.aborted) return onStop();
+      stop.addEventListener('abort', onStop, {once: true});
+      socket.once('close', () => stop.removeEventListener('abort', onStop));
+    }
     arm(options.connectTimeoutMs ?? 2000, () => Object.assign(new Error(`no answer from ${socketPath}`), {code: 'ETIMEDOUT_CONNECT'}));
     socket.setEncoding('utf8');
     socket.on('connect', () => {
