@@ -123,6 +123,34 @@ describeDocker('DockerRuntime on a real engine', () => {
     await unit.exited;
   });
 
+  // Found by a new user's trial of `exec` (the CLI interrupted or killed left the
+  // command running): a cancelled exec's command, and what it started, stop in the
+  // container, SIGKILL after the grace; a command killed by a signal is 128 + its number.
+  it('a cancelled exec stops its command and what it started in the container; a signal death is 128 + its number', async () => {
+    const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('sleep 3600')})}));
+    const unit = await runtime.start(m.pods[0]!.app);
+    const app = m.pods[0]!.app;
+    const sleeping = async (): Promise<string> => (await runtime.exec(app, ['ps', '-o', 'args'], {})).stdout.split('\n').filter((line) => /^sleep 77\d/.test(line)).join(',');
+    const cancel = new AbortController();
+    const running = runtime.exec(app, sh('sleep 771 & sleep 772; wait'), {cancel: cancel.signal});
+    await until('the command to run', async () => (await sleeping()).includes('sleep 772') || undefined);
+    cancel.abort('SIGTERM');
+    expect((await running).exitCode).toBe(143);
+    expect(await sleeping()).toBe('');
+
+    const stubborn = new AbortController();
+    const ignoring = runtime.exec(app, sh('trap "" TERM INT; sleep 773'), {cancel: stubborn.signal});
+    await until('the command to run', async () => (await sleeping()).includes('sleep 773') || undefined);
+    stubborn.abort('SIGTERM');
+    expect((await ignoring).exitCode).toBe(137);
+    expect(await sleeping()).toBe('');
+
+    expect((await runtime.exec(app, sh('kill -9 $$'), {})).exitCode).toBe(137);
+    expect((await runtime.exec(app, sh('kill -TERM $$'), {})).exitCode).toBe(143);
+    await runtime.kill(unit);
+    await unit.exited;
+  }, 60_000);
+
   // Issue 8.12: a missing command was 126 under Docker (the engine's code), 127 under processes.
   it('exec of a missing command is 127 with the reason on stderr; a file that is not executable stays 126', async () => {
     const {runtime, m} = await prepared(({dir, name}) => manifest({name, dir, app: service('app', 'app', {image: TEST_IMAGES.busybox, command: sh('echo data > /plain; sleep 3600')})}));
