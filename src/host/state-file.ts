@@ -95,7 +95,105 @@ export function isDenied(error: unknown): boolean {
 }
 
 export const readSupervisorRecord = (file: string): SupervisorRecord | undefined => readJson<SupervisorRecord>(file);
-export const readStateRecord = (file: string): StateRecord | undefined => readJson<StateRecord>(file);
+// The file is ours (0700 .sidecar/), but what reads it must not trust its shape: an
+// edited or damaged state.json (found by an attacker's trial: `ports: "x"` made `ps`
+// fail as a bug, "ports.map is not a function") is read as far as it holds what a
+// supervisor writes: a service or identity of another shape is left out, a field of
+// another type falls back to its empty value. Not an object with services: none.
+export function readStateRecord(file: string): StateRecord | undefined {
+  return stateRecordOf(readJson<unknown>(file));
+}
+
+export function stateRecordOf(raw: unknown): StateRecord | undefined {
+  if (!isObject(raw) || !Array.isArray(raw.services)) return undefined;
+  if (raw.runtime !== 'process' && raw.runtime !== 'docker') return undefined;
+  if (typeof raw.project !== 'string') return undefined;
+  const services = raw.services.flatMap((s): ServiceStatus[] => {
+    const status = serviceStatusOf(s);
+    return status ? [status] : [];
+  });
+  const identities = Array.isArray(raw.identities) ? raw.identities.flatMap((i): UnitIdentity[] => (isUnitIdentity(i) ? [unitIdentityOf(i)] : [])) : [];
+  return {
+    project: raw.project,
+    runtime: raw.runtime,
+    manifestFile: typeof raw.manifestFile === 'string' ? raw.manifestFile : '',
+    updatedAt: typeof raw.updatedAt === 'number' ? raw.updatedAt : 0,
+    phase: (PHASES as readonly unknown[]).includes(raw.phase) ? (raw.phase as StackPhase) : 'done',
+    services,
+    identities,
+    ...(typeof raw.runId === 'string' ? {runId: raw.runId} : {}),
+    ...(isFailureRecord(raw.failure) ? {failure: failureRecordOf(raw.failure)} : {}),
+  };
+}
+
+const PHASES = ['starting', 'ready', 'failed', 'stopping', 'done'] as const satisfies readonly StackPhase[];
+const STATES = ['pending', 'starting', 'running', 'backoff', 'stopping', 'exited', 'failed'] as const satisfies readonly ServiceStatus['state'][];
+const HEALTHS = ['healthy', 'unhealthy', 'starting', 'none'] as const satisfies readonly ServiceStatus['health'][];
+const ROLES = ['app', 'sidecar', 'init'] as const satisfies readonly ServiceStatus['role'][];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const orNull = <T>(value: unknown, ok: (v: unknown) => v is T): T | null => (ok(value) ? value : null);
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function serviceStatusOf(raw: unknown): ServiceStatus | undefined {
+  if (!isObject(raw) || typeof raw.name !== 'string') return undefined;
+  const ports = Array.isArray(raw.ports) ? raw.ports.filter(isPortMapping).map((p) => ({hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol})) : [];
+  const identity = isUnitIdentity(raw.identity) ? unitIdentityOf(raw.identity) : undefined;
+  return {
+    name: raw.name,
+    ...(typeof raw.pod === 'string' ? {pod: raw.pod} : {}),
+    role: (ROLES as readonly unknown[]).includes(raw.role) ? (raw.role as ServiceStatus['role']) : 'sidecar',
+    state: (STATES as readonly unknown[]).includes(raw.state) ? (raw.state as ServiceStatus['state']) : 'exited',
+    health: (HEALTHS as readonly unknown[]).includes(raw.health) ? (raw.health as ServiceStatus['health']) : 'none',
+    restarts: isCount(raw.restarts) ? raw.restarts : 0,
+    pid: orNull(raw.pid, isCount),
+    containerId: orNull(raw.containerId, isString),
+    exitCode: orNull(raw.exitCode, (v): v is number => typeof v === 'number' && Number.isInteger(v)),
+    ...(raw.reason === 'oom' ? {reason: 'oom' as const} : {}),
+    ports,
+    ...(typeof raw.nextRestartAt === 'number' ? {nextRestartAt: raw.nextRestartAt} : {}),
+    ...(typeof raw.lastError === 'string' ? {lastError: raw.lastError} : {}),
+    ...(identity ? {identity} : {}),
+    ...(isCount(raw.logsDropped) ? {logsDropped: raw.logsDropped} : {}),
+    ...(Array.isArray(raw.watch) && raw.watch.every(isString) ? {watch: raw.watch} : {}),
+  };
+}
+
+function isPortMapping(raw: unknown): raw is ServiceStatus['ports'][number] {
+  return isObject(raw) && typeof raw.hostIp === 'string' && isCount(raw.hostPort) && isCount(raw.containerPort) && (raw.protocol === 'tcp' || raw.protocol === 'udp');
+}
+
+function isUnitIdentity(raw: unknown): raw is UnitIdentity {
+  if (!isObject(raw)) return false;
+  if (raw.kind === 'docker') return typeof raw.containerId === 'string';
+  return (
+    raw.kind === 'process' &&
+    isCount(raw.pid) &&
+    isCount(raw.pgid) &&
+    typeof raw.startTime === 'string' &&
+    (raw.bootId === undefined || typeof raw.bootId === 'string') &&
+    (raw.runId === undefined || typeof raw.runId === 'string')
+  );
+}
+
+// Its own fields only: nothing else of the file is carried along.
+function unitIdentityOf(identity: UnitIdentity): UnitIdentity {
+  if (identity.kind === 'docker') return {kind: 'docker', containerId: identity.containerId};
+  const {pid, pgid, startTime, bootId, runId} = identity;
+  return {kind: 'process', pid, pgid, startTime, ...(bootId !== undefined ? {bootId} : {}), ...(runId !== undefined ? {runId} : {})};
+}
+
+function failureRecordOf(f: FailureRecord): FailureRecord {
+  return {service: f.service, message: f.message, lastLines: f.lastLines, ...(typeof f.suggestion === 'string' ? {suggestion: f.suggestion} : {}), ...(f.stopped === true ? {stopped: true} : {})};
+}
+
+function isFailureRecord(raw: unknown): raw is FailureRecord {
+  return isObject(raw) && (raw.service === null || typeof raw.service === 'string') && typeof raw.message === 'string' && Array.isArray(raw.lastLines) && raw.lastLines.every(isString);
+}
 
 export function removeFile(file: string): void {
   rmSync(file, {force: true});

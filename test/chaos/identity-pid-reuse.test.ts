@@ -127,6 +127,28 @@ describe('a stale state.json pointing at reused pids (issue 9.2)', () => {
     expect(alive(pid)).toBe(true);
   });
 
+  it('a state.json with fields of another shape: ps and down answer, never as a bug (exit 1)', async () => {
+    // Found by an attacker's trial: `ports: "x"` made ps fail with "ports.map is not a function".
+    const p = staleProject();
+    writeStale(p, [{kind: 'process', pid: 'x'}]);
+    const statePath = path.join(p.dir, '.sidecar/state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {services: object[]};
+    state.services = [{name: 'app', role: 'app', state: 'exited', health: 'none', restarts: 0, pid: null, containerId: null, exitCode: 0, ports: 'x'}, {name: 'ghost', ports: [[[[]]]]}];
+    writeFileSync(statePath, JSON.stringify(state));
+    const table = await cli(p, ['ps']);
+    expect(table.exitCode, table.all).toBe(0);
+    expect(table.stdout).toMatch(/^app\s+app\s+exited/m);
+    expect(table.stdout).not.toContain('undefined');
+    const json = await cli(p, ['ps', '--json']);
+    expect(json.exitCode, json.all).toBe(0);
+    expect((JSON.parse(json.stdout) as {services: {name: string; ports: unknown[]}[]}).services.map((s) => [s.name, s.ports])).toEqual([
+      ['app', []],
+      ['ghost', []],
+    ]);
+    const down = await cli(p, ['down']);
+    expect(down.exitCode, down.all).toBe(0);
+  });
+
   it('a supervisor record without a start time is not enough to kill its pid', async () => {
     const p = staleProject();
     const supervisor = stranger();
