@@ -12,6 +12,7 @@ import type {LifecycleEvent, LogLine, ServiceStatus} from '../supervisor/types.j
 import type {FailureRecord} from './state-file.js';
 import {unknownService} from '../manifest/unknown-service.js';
 import {failureError} from './start-failure.js';
+import {assertExecTarget} from './exec-target.js';
 import {SidecarError} from '../errors/index.js';
 import {isSameSupervisor, thisProcess} from './supervisor-identity.js';
 
@@ -82,6 +83,7 @@ export async function handleControl(host: ControlledHost, request: ControlReques
     }
     case 'exec': {
       const service = requireService(host, request.service);
+      assertExecTarget(host.status().find((s) => s.name === service.id));
       const {stdin, cancel} = execInput(channel, request.stdin === true);
       return channel.result(await host.options.runtime.exec(service, request.command, {...(stdin ? {stdin} : {}), cancel}));
     }

@@ -292,7 +292,8 @@ export class DockerRuntime implements Runtime {
     const name = manifest ? containerName(manifest, service) : undefined;
     const info = name ? await inspectByName(docker, name) : undefined;
     if (!info || !info.State.Running) {
-      throw new SidecarError('SIDECAR_NOT_RUNNING', `${service.id} has no running container`, {suggestion: `start it: sidecar up ${service.id}`});
+      // Said as the supervisor's check says it (host/exec-target.ts), for a container gone under a `running` state.
+      throw new SidecarError('SIDECAR_NOT_RUNNING', `service ${service.id} is not running (no running container); exec runs a command beside a running service`, {suggestion: `start it: sidecar up ${service.id}`});
     }
     return execIn(docker, docker.getContainer(info.Id), command.map(dockerPodHost), options);
   }
