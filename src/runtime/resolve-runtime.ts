@@ -12,14 +12,15 @@ const hasImage = (s: Service): boolean => s.image !== undefined || s.build !== u
 // Why a service cannot run as a host process, or undefined when it can: a
 // `process:` override is the user's word for it; otherwise the command's
 // executable must exist on this host (issue 8.7: an image path such as
-// /app/server.js must not be run on the host).
+// /app/server.js must not be run on the host). Services are named by id (POD/SERVICE
+// with pods: two pods' `app` are not one), here and in every message of decideRuntime.
 export function notRunnableAsProcess(s: Service): string | undefined {
   if ((s.process.command ?? []).length > 0) return undefined;
   const command = s.command ?? [];
-  if (command.length === 0) return `${s.name} has no command`;
+  if (command.length === 0) return `${s.id} has no command`;
   const searchPath = s.process.env.PATH ?? s.env.PATH ?? process.env.PATH;
   if (hostExecutable(command[0]!, s.workdir, searchPath)) return undefined;
-  return `${s.name}'s command ${JSON.stringify(command[0])} is not on this host${s.image ? ` (it is in the image ${s.image})` : ''}`;
+  return `${s.id}'s command ${JSON.stringify(command[0])} is not on this host${s.image ? ` (it is in the image ${s.image})` : ''}`;
 }
 
 export interface RuntimeDecision {
@@ -53,8 +54,8 @@ export interface EngineAnswer {
 // can really run as one (see notRunnableAsProcess); else exit 4.
 export async function decideRuntime(manifest: Manifest, choice: RuntimeChoice, engineAnswers: () => Promise<EngineAnswer> = dockerEngineAnswers): Promise<RuntimeDecision> {
   const services = allServices(manifest);
-  const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.name);
-  const noImage = services.filter((s) => !hasImage(s)).map((s) => s.name);
+  const noCommand = services.filter((s) => !hasProcessCommand(s)).map((s) => s.id);
+  const noImage = services.filter((s) => !hasImage(s)).map((s) => s.id);
   if (choice === 'process') {
     if (noCommand.length > 0) throw missing('process', noCommand, 'add `command: [...]` (or `process: {command: [...]}`) to them');
     return {kind: 'process'};

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {chooseRuntime, decideRuntime, notRunnableAsProcess} from '../../../src/runtime/resolve-runtime.js';
-import {manifest, service} from '../../helpers/manifest-builder.js';
+import {manifest, podsByName, service} from '../../helpers/manifest-builder.js';
 
 const both = manifest({app: service('app', 'app', {image: 'x', command: ['node', 'a.js']}), sidecars: [service('proxy', 'sidecar', {image: 'y', command: ['node', 'p.js']})]});
 const commandsOnly = manifest({app: service('app', 'app', {command: ['node', 'a.js']})});
@@ -68,5 +68,26 @@ describe('decideRuntime (auto): fall back to processes only when every service r
     expect(notRunnableAsProcess(service('a', 'app', {command: ['node']}))).toBeUndefined();
     expect(notRunnableAsProcess(service('a', 'app', {command: ['no-such-program-here']}))).toMatch(/is not on this host/);
     expect(notRunnableAsProcess(service('a', 'app', {command: ['./no-such.js'], workdir: '/'}))).toMatch(/is not on this host/);
+  });
+});
+
+// Found by a new user's trial: `runtime: process (ingress, app, egress, app have no
+// image or build ...)` named two pods' apps alike. Every message names POD/SERVICE.
+describe('decideRuntime with pods: services named with their pod', () => {
+  const pods = (app: Partial<ReturnType<typeof service>>, sidecar: Partial<ReturnType<typeof service>>) =>
+    podsByName({pods: {front: {app: service('app', 'app', app), sidecars: [service('ingress', 'sidecar', sidecar)]}, back: {app: service('app', 'app', app)}}});
+
+  it('in the reason for processes', async () => {
+    const decision = await decideRuntime(pods({command: ['node']}, {command: ['node']}), 'auto', up);
+    expect(decision.reason).toBe("front/ingress, front/app, back/app have no image or build, and every service's command runs on this host");
+  });
+
+  it('in the refusals of --runtime process and docker, and of auto', async () => {
+    await expect(decideRuntime(pods({image: 'x'}, {image: 'y'}), 'process', up)).rejects.toThrow('the process runtime cannot run front/ingress, front/app, back/app: they have no command');
+    await expect(decideRuntime(pods({command: ['node']}, {image: 'y'}), 'docker', up)).rejects.toThrow('the docker runtime cannot run front/app, back/app: they have no image or build');
+    const failure = (await decideRuntime(pods({image: 'x', command: ['/app/server.js']}, {command: ['node']}), 'auto', down).catch((e: unknown) => e)) as Error;
+    expect(failure.message).toContain(`front/app's command "/app/server.js" is not on this host (it is in the image x); back/app's command "/app/server.js"`);
+    const noCommand = (await decideRuntime(pods({command: ['node']}, {image: 'y'}), 'auto', down).catch((e: unknown) => e)) as Error;
+    expect(noCommand.message).toContain('front/ingress has no command');
   });
 });
