@@ -3,7 +3,8 @@ import {SidecarError} from '../errors/index.js';
 import {sanitizeDeep} from '../output/sanitize-terminal.js';
 import {callControl, isNotListening, notResponding} from './control/control-client.js';
 import type {HelloResult} from './control/protocol.js';
-import {readSupervisorRecord, type SupervisorRecord} from './state-file.js';
+import {readStateRecord, readSupervisorRecord, type SupervisorRecord} from './state-file.js';
+import {isAlive, readLockOwner} from './project-lock.js';
 import {isSameProcess} from '../runtime/process/process-start-time.js';
 import {projectFiles, type ProjectFiles} from './project-files.js';
 import {checkManifestPath} from '../manifest/manifest-path.js';
@@ -38,10 +39,11 @@ export function supervisorPeer(pid: number): string {
 // The state tree is checked by the commands before (assertStateTree: prepare-up.ts,
 // lean-down.ts, stack-lookup.ts, ps-stack.ts), once, not on every look here.
 export async function findSupervisor(files: ProjectFiles): Promise<LiveSupervisor | undefined> {
-  const record = readSupervisorRecord(files.supervisor);
-  if (!record || typeof record.socket !== 'string' || typeof record.pid !== 'number') return undefined;
+  const written = readSupervisorRecord(files.supervisor);
   // A dead host (or its pid reused by another process) left this record: leftovers, not a supervisor.
-  if (!isSameProcess(record.pid, record.startTime)) return undefined;
+  const live = written && typeof written.socket === 'string' && typeof written.pid === 'number' && isSameProcess(written.pid, written.startTime) ? written : undefined;
+  const record = live ?? recordFromLock(files);
+  if (!record) return undefined;
   checkSocketTrust(record.socket, files);
   checkProcessOwner(record.pid);
   const peer = supervisorPeer(record.pid);
@@ -57,6 +59,29 @@ export async function findSupervisor(files: ProjectFiles): Promise<LiveSuperviso
   if (hello.pid !== record.pid) throw untrusted(`the control socket ${record.socket} answers as pid ${hello.pid}, not as the recorded supervisor (pid ${record.pid})`);
   // Its project name ends up in messages: nothing in it may drive the terminal.
   return {socket: record.socket, hello: sanitizeDeep(hello), record};
+}
+
+// supervisor.json gone, unreadable or naming a process that is gone, while the
+// project's lock names a live host of ours (found by a new user's trial: with the
+// record removed, `ps` said "no supervisor running" and `down` waited 30 s for the
+// lock, then failed): that host, at the project's own socket path, answering
+// `hello` as that pid (checked as for the record). A socket bound in a private
+// directory (a project path too long for one) cannot be found this way.
+function recordFromLock(files: ProjectFiles): SupervisorRecord | undefined {
+  const owner = readLockOwner(files.lock);
+  if (typeof owner !== 'object' || owner.role === 'down' || !isAlive(owner)) return undefined;
+  return {
+    pid: owner.pid,
+    startTime: owner.startTime,
+    ...(owner.bootId ? {bootId: owner.bootId} : {}),
+    socket: files.socket,
+    project: '',
+    runtime: 'process',
+    manifestFile: readStateRecord(files.state)?.manifestFile || path.join(files.dir, 'sidecar.yaml'),
+    startedAt: owner.since,
+    detached: owner.role === 'supervisor',
+    ...(owner.role === 'run' ? {transient: true} : {}),
+  };
 }
 
 export async function requireSupervisor(files: ProjectFiles): Promise<LiveSupervisor> {
