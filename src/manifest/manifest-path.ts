@@ -1,6 +1,8 @@
 import {statSync} from 'node:fs';
 import path from 'node:path';
 import {ExitCode, SidecarError} from '../errors/index.js';
+import {invalid} from './invalid.js';
+import {notRegularFile} from './read-text-file.js';
 
 // The manifest path a command was given (-f, --file=, SIDECAR_FILE), before it is
 // read, or before its directory is taken as the project's by a command that only
@@ -29,4 +31,19 @@ function isDirectory(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+// A manifest path that is there but is no file to read (a FIFO, a device, a socket),
+// for commands that only look whether a manifest is there (`logs`, `events`, `down`
+// without a stack): the error `validate` gives, not "no manifest at" (found by a new
+// user's trial: `down -f /dev/zero`). Nothing is opened.
+export function checkManifestIsFile(file: string): void {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    return;
+  }
+  const odd = notRegularFile(stats, file);
+  if (odd) throw invalid([{message: odd.message, place: {file, line: odd.line, column: odd.column, path: ''}, suggestion: odd.suggestion}]);
 }

@@ -20,8 +20,8 @@ export function readTextFile(file: string, display: string, maxBytes: number): T
   } catch (error) {
     return failure(error, display);
   }
-  const kind = notRegular(stats);
-  if (kind) return refuse(`${display} is ${kind}, not a regular file`, 'point at a regular file; sidecar does not read devices, pipes or sockets');
+  const odd = notRegularFile(stats, display);
+  if (odd) return odd;
   if (stats.size > maxBytes) return tooBig(display, maxBytes);
 
   let fd: number;
@@ -33,8 +33,8 @@ export function readTextFile(file: string, display: string, maxBytes: number): T
   }
   try {
     const opened = fstatSync(fd);
-    const swapped = notRegular(opened);
-    if (swapped) return refuse(`${display} is ${swapped}, not a regular file`, 'point at a regular file; sidecar does not read devices, pipes or sockets');
+    const swapped = notRegularFile(opened, display);
+    if (swapped) return swapped;
     // Read at most one byte past the cap: a file that grows meanwhile is still bounded.
     const buffer = Buffer.alloc(Math.min(maxBytes, Math.max(opened.size, 64 * 1024)) + 1);
     let length = 0;
@@ -59,6 +59,13 @@ export function readTextFile(file: string, display: string, maxBytes: number): T
   }
 }
 
+// Why this is not a file to read (a FIFO, a device, a socket, a directory), said
+// as every command says it (manifest-path.ts); undefined for a regular file.
+export function notRegularFile(stats: Stats, display: string): Extract<TextFile, {ok: false}> | undefined {
+  const kind = notRegular(stats);
+  return kind ? refuse(`${display} is ${kind}, not a regular file`, 'point at a regular file; sidecar does not read devices, pipes or sockets') : undefined;
+}
+
 function notRegular(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;
   if (stats.isDirectory()) return 'a directory';
@@ -68,7 +75,7 @@ function notRegular(stats: Stats): string | undefined {
   return 'not a file';
 }
 
-function refuse(message: string, suggestion: string): TextFile {
+function refuse(message: string, suggestion: string): Extract<TextFile, {ok: false}> {
   return {ok: false, missing: false, message, suggestion, line: 1, column: 1};
 }
 

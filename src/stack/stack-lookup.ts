@@ -1,6 +1,7 @@
 import {existsSync, statSync} from 'node:fs';
 import {assertStateTree} from '../runtime/safe-state-dir.js';
 import {SidecarError} from '../errors/index.js';
+import {checkManifestIsFile} from '../manifest/manifest-path.js';
 import {readStateRecord} from '../host/state-file.js';
 import {findSupervisor, supervisorPeer, type LiveSupervisor} from '../host/find-supervisor.js';
 import type {ProjectFiles} from '../host/project-files.js';
@@ -40,6 +41,7 @@ export async function lookUpStack(files: ProjectFiles, manifestFile: string, wor
 // logs) is something to act on even when the manifest is gone; else the manifest must exist.
 export function requireStackOrManifest(files: ProjectFiles, manifestFile: string): void {
   if (existsSync(files.state) || existsSync(files.supervisor) || isFile(manifestFile)) return;
+  checkManifestIsFile(manifestFile);
   throw new SidecarError('SIDECAR_MANIFEST_NOT_FOUND', `no manifest at ${manifestFile} and no stack in ${files.dir}`, {
     suggestion: 'run this in the directory of your sidecar.yaml, point at it with -f FILE (or SIDECAR_FILE), or create one with `sidecar init`',
   });
