@@ -42,7 +42,8 @@ export async function findSupervisor(files: ProjectFiles): Promise<LiveSuperviso
   const written = readSupervisorRecord(files.supervisor);
   // A dead host (or its pid reused by another process) left this record: leftovers, not a supervisor.
   const live = written && typeof written.socket === 'string' && typeof written.pid === 'number' && isSameProcess(written.pid, written.startTime) ? written : undefined;
-  const record = live ?? recordFromLock(files);
+  const fromLock = live ? undefined : recordFromLock(files);
+  const record = live ?? fromLock;
   if (!record) return undefined;
   checkSocketTrust(record.socket, files);
   checkProcessOwner(record.pid);
@@ -56,20 +57,24 @@ export async function findSupervisor(files: ProjectFiles): Promise<LiveSuperviso
     if (isNotListening(error) || (error instanceof SidecarError && error.code === 'SIDECAR_NOT_RUNNING')) return undefined;
     throw error;
   }
+  // The lock is a hint: another host may hold the socket while the lock changes hands.
+  if (hello.pid !== record.pid && fromLock) return undefined;
   if (hello.pid !== record.pid) throw untrusted(`the control socket ${record.socket} answers as pid ${hello.pid}, not as the recorded supervisor (pid ${record.pid})`);
   // Its project name ends up in messages: nothing in it may drive the terminal.
   return {socket: record.socket, hello: sanitizeDeep(hello), record};
 }
 
 // supervisor.json gone, unreadable or naming a process that is gone, while the
-// project's lock names a live host of ours (found by a new user's trial: with the
+// project's lock names a live detached supervisor of ours (found by a new user's trial: with the
 // record removed, `ps` said "no supervisor running" and `down` waited 30 s for the
 // lock, then failed): that host, at the project's own socket path, answering
 // `hello` as that pid (checked as for the record). A socket bound in a private
 // directory (a project path too long for one) cannot be found this way.
 function recordFromLock(files: ProjectFiles): SupervisorRecord | undefined {
   const owner = readLockOwner(files.lock);
-  if (typeof owner !== 'object' || owner.role === 'down' || !isAlive(owner)) return undefined;
+  // Only a detached supervisor holds the lock for the stack's life; an `up` holds it
+  // while it hands the stack over (its supervisor may answer the socket already).
+  if (typeof owner !== 'object' || owner.role !== 'supervisor' || !isAlive(owner)) return undefined;
   return {
     pid: owner.pid,
     startTime: owner.startTime,
@@ -79,8 +84,7 @@ function recordFromLock(files: ProjectFiles): SupervisorRecord | undefined {
     runtime: 'process',
     manifestFile: readStateRecord(files.state)?.manifestFile || path.join(files.dir, 'sidecar.yaml'),
     startedAt: owner.since,
-    detached: owner.role === 'supervisor',
-    ...(owner.role === 'run' ? {transient: true} : {}),
+    detached: true,
   };
 }
 
