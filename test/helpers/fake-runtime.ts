@@ -21,6 +21,8 @@ export class FakeRuntime implements Runtime {
   readonly unstartable = new Set<string>();
   // Services whose start() never settles (an engine that hangs).
   readonly hangsOnStart = new Set<string>();
+  // Services whose start() fails once the promise given settles (an engine that answers late, with an error).
+  readonly failsLate = new Map<string, Promise<void>>();
   // Services whose process ignores the stop signal (exit only on SIGKILL after the timeout).
   readonly ignoresStop = new Set<string>();
   private nextPid = 100;
@@ -72,6 +74,8 @@ export class FakeRuntime implements Runtime {
   async start(service: Service): Promise<RunningUnit> {
     if (this.unstartable.has(service.id)) throw new Error(`spawn ${service.id} ENOENT`);
     if (this.hangsOnStart.has(service.id)) return new Promise<RunningUnit>(() => undefined);
+    const late = this.failsLate.get(service.id);
+    if (late) return late.then(() => Promise.reject(new Error(`${service.id}: the engine answered too late`)));
     this.log.push({time: this.clock.now(), op: 'start', service: service.id});
     const pid = this.nextPid++;
     let resolve!: (info: ExitInfo) => void;

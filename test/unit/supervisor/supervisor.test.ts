@@ -3,7 +3,7 @@ import type {Health, Service} from '../../../src/manifest/types.js';
 import {Supervisor} from '../../../src/supervisor/supervisor.js';
 import type {LifecycleEvent} from '../../../src/supervisor/types.js';
 import {canTransition} from '../../../src/supervisor/unit-state.js';
-import {FakeClock} from '../../helpers/fake-clock.js';
+import {FakeClock, flush} from '../../helpers/fake-clock.js';
 import {FakeRuntime} from '../../helpers/fake-runtime.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 
@@ -459,5 +459,28 @@ describe('stop while start-up awaits something that never settles', () => {
     await startIn(clock, supervisor.stop(), 1000);
     await expect(startIn(clock, started, 1000).then(() => started)).resolves.toMatchObject({code: 'SIDECAR_STACK_FAILED'});
     expect(runtime.isRunning('a')).toBe(false);
+  });
+
+  it('a start that fails after the stop ended start-up is no unhandled rejection (it would end the supervisor)', async () => {
+    const {clock, runtime, supervisor} = setup({sidecars: [cmd('a', 'sidecar'), cmd('late', 'sidecar')], app: cmd('app', 'app')});
+    let answer!: () => void;
+    runtime.failsLate.set('late', new Promise<void>((resolve) => (answer = resolve)));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const started = supervisor.start().then(() => 'ready', (error: unknown) => error);
+      await clock.advance(500);
+      // Its start was asked for and is pending when the stop comes.
+      expect(supervisor.status().find((s) => s.name === 'late')?.state).toBe('starting');
+      await startIn(clock, supervisor.stop(), 1000);
+      await expect(startIn(clock, started, 1000).then(() => started)).resolves.toMatchObject({code: 'SIDECAR_STACK_FAILED'});
+      answer();
+      await flush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
