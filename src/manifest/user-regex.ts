@@ -1,5 +1,5 @@
 import nodeModule from 'node:module';
-import type {RE2JS as RE2JSClass} from 're2js';
+import type {RE2JS as RE2JSClass, RE2JSSyntaxException} from 're2js';
 
 // A `log:` probe's pattern runs on RE2 (through re2js, pure JS): matching is linear
 // in the line's length whatever the pattern, so `(a+)+$` against a long line cannot
@@ -70,9 +70,34 @@ export function userRegexProblem(pattern: string): RegexProblem | undefined {
     RE2().compile(RE2().translateRegExp(pattern));
     return undefined;
   } catch (error) {
+    const repeat = repeatProblem(pattern, error);
+    if (repeat) return repeat;
     const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
     return {message: `"${pattern}" is not a regular expression: ${detail}`, suggestion: `${SYNTAX}; escape special characters such as ( [ + with a backslash`};
   }
+}
+
+const REPEAT_FIX = '+ or * where an exact count is not needed';
+
+// RE2 says "invalid repeat count: `{n}`" for three causes, and the fix differs: a
+// count over 1000, min above max, or repeats nested so their counts multiply past
+// 1000 (its limit on the automaton's size); which one is read from the {..} it names.
+function repeatProblem(pattern: string, error: unknown): RegexProblem | undefined {
+  const {error: code, input} = error as Partial<RE2JSSyntaxException>;
+  const counts = code === 'invalid repeat count' ? /^\{(\d+)(?:,(\d*))?\}$/.exec(input ?? '') : null;
+  if (!counts) return undefined;
+  const min = Number(counts[1]);
+  const max = counts[2] === undefined ? min : counts[2] === '' ? undefined : Number(counts[2]);
+  if (min > 1000 || (max ?? 0) > 1000) {
+    return {message: `"${pattern}" has a repeat count over 1000 (RE2's limit), at ${input}`, suggestion: `${SYNTAX}: use ${REPEAT_FIX}, or a count of at most 1000`};
+  }
+  if (max !== undefined && min > max) {
+    return {message: `"${pattern}" has a repeat ${input} whose least count is above its greatest`, suggestion: `${SYNTAX}: put the smaller count first, e.g. {${max},${min}}`};
+  }
+  return {
+    message: `"${pattern}" has repeats nested in it that multiply to more than 1000 (RE2's limit), at ${input}`,
+    suggestion: `${SYNTAX}: use fewer or smaller nested repeats, or ${REPEAT_FIX}`,
+  };
 }
 
 // Compiles a pattern that passed userRegexProblem; JavaScript spellings RE2 lacks

@@ -407,6 +407,18 @@ export const BAD_MANIFESTS: BadManifest[] = [
     yaml: `${APP}  health:\n    log: "listening on ([0-9]+"\n`,
     line: 5, column: 10, path: 'app.health.log', message: /not a regular expression/, suggestion: /escape/, cli: true,
   },
+  // Found by a new user's trial: RE2 reports nested repeats that multiply past its
+  // limit as "invalid repeat count: {100}", which read as a malformed pattern.
+  {
+    name: 'nested repeats in a log probe over RE2\'s limit',
+    yaml: `${APP}  health:\n    log: "((a{100}){100}){100}"\n`,
+    line: 5, column: 10, path: 'app.health.log', message: /repeats nested in it that multiply to more than 1000 \(RE2's limit\), at \{100\}$/, suggestion: /use fewer or smaller nested repeats, or \+ or \* where an exact count is not needed$/, cli: true,
+  },
+  {
+    name: 'a repeat count in a log probe over RE2\'s limit',
+    yaml: `${APP}  health:\n    log: "ready a{1001}"\n`,
+    line: 5, column: 10, path: 'app.health.log', message: /a repeat count over 1000 \(RE2's limit\), at \{1001\}$/, suggestion: /a count of at most 1000$/,
+  },
   {
     name: 'unreadable envFile',
     yaml: `${APP}  envFile: [.env.local]\n`,

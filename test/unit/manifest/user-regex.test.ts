@@ -42,7 +42,9 @@ describe('user regexes run on RE2 (issue 9 point 4)', () => {
     ['(?<=port )\\d+', /lookbehind \(\(\?<=\.\.\.\)/, /RE2/],
     ['(?<!x)y', /lookbehind/, /RE2/],
     ['listening on ([0-9]+', /not a regular expression: missing closing \)/, /escape/],
-    ['\\d{1,2000}', /not a regular expression: invalid repeat count/, /RE2/],
+    ['\\d{1,2000}', /a repeat count over 1000 \(RE2's limit\), at \{1,2000\}/, /\+ or \* where an exact count is not needed, or a count of at most 1000/],
+    ['(a{40}){30}', /repeats nested in it that multiply to more than 1000 \(RE2's limit\), at \{30\}/, /fewer or smaller nested repeats/],
+    ['a{3,2}', /a repeat \{3,2\} whose least count is above its greatest/, /smaller count first, e\.g\. \{2,3\}/],
   ])('%s is refused: %s', (pattern, message, suggestion) => {
     const problem = userRegexProblem(pattern);
     expect(problem?.message).toMatch(message);
