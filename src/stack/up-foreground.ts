@@ -1,6 +1,7 @@
 import {allServices} from '../manifest/types.js';
 import {fancyProgress, showStartProgress} from '../output/start-progress.js';
 import {LogPrinter} from './log-printer.js';
+import {lifecycleNote} from '../output/lifecycle-note.js';
 import type {UpPlan} from './prepare-up.js';
 import {createRuntime} from '../runtime/resolve-runtime.js';
 import {StackHost} from '../host/stack-host.js';
@@ -31,6 +32,11 @@ export async function upForeground(plan: UpPlan, options: ForegroundOptions): Pr
   const services = allServices(plan.manifest);
   const printer = new LogPrinter(services.map((s) => s.id));
   host.onLog((line) => printer.push(line));
+  // Why a service stopped, said among its lines (`proxy | exited with code 1; restarting in 250ms (restart 1)`).
+  host.onEvent((event) => {
+    const note = lifecycleNote(event);
+    if (note !== undefined) printer.push({service: event.service, stream: 'stdout', line: note, time: event.time});
+  });
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) {

@@ -71,11 +71,44 @@ describe('foreground up and run', () => {
     expect(survivors(p.mark)).toEqual([]);
   });
 
+  // Found by a new user's trial: a crash loop and a sidecar given up on were silent;
+  // Compose says `proxy-1 exited with code 1`. The teardown stop is not said per service.
+  it('foreground `up` says a restart and a give-up among the logs, and nothing per service on Ctrl-C', async () => {
+    const p = project(`version: 1
+name: crashy
+app:
+  command: [node, \${PROGRAMS}/forever.js]
+  env: {SIDECAR_TEST_MARK: "\${MARK}"}
+  stopTimeout: 2s
+sidecars:
+  proxy:
+    command: [sh, -c, "echo up; sleep 0.3; exit 3"]
+    env: {SIDECAR_TEST_MARK: "\${MARK}"}
+    maxRestarts: 1
+`);
+    live.push(p);
+    const up = cli(p, ['up', '--runtime', 'process']);
+    let out = '';
+    up.all!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await eventually(() => /^proxy +\| failed: /m.test(out), 20_000, 'the give-up line');
+    up.kill('SIGINT');
+    const result = await up;
+    expect(result.exitCode, result.all).toBe(130);
+    expect(result.stdout).toMatch(/^proxy +\| exited with code 3; restarting in \d+(?:ms|\.\ds) \(restart 1\)$/m);
+    expect(result.stdout).toMatch(/^proxy +\| failed: exited with code 3; gave up after 1 restarts \(maxRestarts 1\)$/m);
+    // The app stopped by Ctrl-C is not reported as an exit: `stopping`/`stopped crashy` say it.
+    expect(result.stdout).not.toMatch(/^app +\| exited/m);
+    expect(survivors(p.mark)).toEqual([]);
+  });
+
   it('foreground `up` exits with the app exit code when the app completes', async () => {
     const p = await stack('[node, ${PROGRAMS}/exit.js]', ', EXIT_CODE: "4", DELAY_MS: "200"');
     const result = await cli(p, ['up', '--runtime', 'process']);
     expect(result.exitCode, result.all).toBe(4);
     expect(result.stdout).toMatch(/^app +\| exiting \d+ with 4$/m);
+    // Said as Compose says it; the sidecars stopped after it are not.
+    expect(result.stdout).toMatch(/^app +\| exited with code 4$/m);
+    expect(result.stdout).not.toMatch(/^(?:web|stubborn) +\| exited/m);
     expect(survivors(p.mark)).toEqual([]);
   });
 
