@@ -4,7 +4,9 @@ import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {checksOf, servicesInStartOrder} from '../../manifest/types.js';
 import {containerCommand, containerEnv} from '../../generate/container-env.js';
 import {resolvePodRefs} from '../../manifest/pod-refs.js';
+import type {ImageCommand} from './images.js';
 import {containerName, imageOf, infraName, Label, networkName, podLabels, shortHash, volumeName} from './naming.js';
+import {GATE_MOUNT, gatedCommand, type GateFiles} from './start-gate.js';
 
 type PortBindings = Record<string, Array<{HostIp: string; HostPort: string}>>;
 
@@ -112,3 +114,17 @@ export function serviceSpec(manifest: Manifest, service: Service, infraId: strin
   const labels = {...podLabels(manifest, service.pod), [Label.service]: service.id, [Label.role]: service.role};
   return withHash(spec, labels, imageId);
 }
+
+// start-gate.ts: the same container with its program behind the gate, run as
+// the engine would have run it (the image's entrypoint and command where the
+// service gives none). Undefined when there is nothing to run: the engine says why then.
+export function gatedSpec(spec: ContainerCreateOptions, gate: GateFiles, image: ImageCommand): ContainerCreateOptions | undefined {
+  const list = (value: string | string[] | undefined): string[] | undefined => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined);
+  const entrypoint = list(spec.Entrypoint);
+  const argv = entrypoint ?? [...image.entrypoint, ...(list(spec.Cmd) ?? image.cmd)];
+  if (argv.length === 0) return undefined;
+  const {Cmd: _cmd, ...rest} = spec;
+  const mount = {Type: 'bind' as const, Source: gate.dir, Target: GATE_MOUNT, ReadOnly: true};
+  return {...rest, Entrypoint: gatedCommand(argv), HostConfig: {...spec.HostConfig, Mounts: [...(spec.HostConfig?.Mounts ?? []), mount]}};
+}
+

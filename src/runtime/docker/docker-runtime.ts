@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type {ContainerCreateOptions} from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Pod, Service} from '../../manifest/types.js';
 import {allServices} from '../../manifest/types.js';
@@ -9,7 +10,7 @@ import {PodEvents} from './pod-events.js';
 import {notListening} from './pod-listeners.js';
 import {containerUsage, explainRefused} from './unit-inspect.js';
 import {removeProject, reapContainers} from './cleanup.js';
-import {dockerPodHost} from './container-spec.js';
+import {dockerPodHost, gatedSpec} from './container-spec.js';
 import {connectEngine} from './engine.js';
 import {EngineEventStream} from './event-stream.js';
 import {execIn} from './exec.js';
@@ -25,7 +26,8 @@ import {ensureInfra, inspectByName, type PodInfra} from './pod-infra.js';
 import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {signalDirectly} from './host-process.js';
-import {PrecreatedContainers} from './precreated.js';
+import {PrecreatedContainers, type Ahead} from './precreated.js';
+import {execFailure, gateBinaryFor, makeGates, releaseGate, removeAllGates, removeGate, type GateFiles} from './start-gate.js';
 import {StartLead} from './start-lead.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
@@ -34,6 +36,8 @@ import {CreationGuard} from './creation-guard.js';
 
 // A creation the engine has not answered within this is not waited for by a teardown.
 const CREATIONS_DEADLINE_MS = 15_000;
+// A gated start waits this long at most for its pod's infra to run (its own start has the engine's deadline).
+const INFRA_WAIT_MS = 60_000;
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -75,6 +79,12 @@ export class DockerRuntime implements Runtime {
   private readonly channels = new SyncChannels();
 
   private headStart: HeadStart | undefined;
+  // The start gate's binary for this engine, or undefined where gates are not used (start-gate.ts).
+  private gateBinary: Promise<Buffer | undefined> | undefined;
+  // Gated starts waiting for their pod's infra to run, by infra id.
+  private readonly infraWaiters = new Map<string, Array<(running: boolean) => void>>();
+  // By service: the gate directory its current container was made with.
+  private readonly gates = new Map<string, GateFiles>();
   // No container is created once a teardown began; it waits for those already asked (creation-guard.ts).
   private readonly guard = new CreationGuard();
 
@@ -117,7 +127,7 @@ export class DockerRuntime implements Runtime {
     // Issue 13.2: the subscription beside them (one round trip less); in place before any container exists.
     const [, hashes] = await Promise.all([
       ensureVolumes(docker, manifest, this.guard),
-      ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id) => this.images.current(image, id)}),
+      ensureImages(docker, requests, {forceBuild: this.options.forceBuild ?? false, onProgress: this.options.onImageProgress, onCurrent: (image, id, command) => this.images.current(image, id, command)}),
       ensureNetwork(docker, manifest, this.guard),
       subscribed,
     ]);
@@ -143,13 +153,45 @@ export class DockerRuntime implements Runtime {
     const head = this.headStart?.pod === pod.name ? this.headStart.id : undefined;
     this.headStart = undefined;
     // Issue 13.2: the pod's planned containers are created while its infra starts.
-    const infra = await ensureInfra(docker, manifest, pod, this.infraImage, {
-      notice: (message) => this.events?.notice?.(message),
-      created: (id) => this.createAhead(docker, manifest, planned, id),
-      ...(head ? {headStart: head} : {}),
-      guard: this.guard,
-    });
+    let created: string | undefined;
+    let infra: PodInfra;
+    try {
+      infra = await ensureInfra(docker, manifest, pod, this.infraImage, {
+        notice: (message) => this.events?.notice?.(message),
+        created: (id) => {
+          created = id;
+          this.createAhead(docker, manifest, planned, id);
+        },
+        ...(head ? {headStart: head} : {}),
+        guard: this.guard,
+      });
+    } catch (error) {
+      if (created !== undefined) this.infraSettled(created, false);
+      throw error;
+    }
     this.pods.set(pod.name, infra);
+    this.infraSettled(infra.id, true);
+    if (created !== undefined && created !== infra.id) this.infraSettled(created, false);
+  }
+
+  // Resolves true once this infra runs (a container joining its namespace can
+  // start), false when it will not (its start failed, or it was replaced).
+  private infraRuns(id: string): Promise<boolean> {
+    for (const infra of this.pods.values()) if (infra.id === id) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), INFRA_WAIT_MS).unref();
+      const waiters = this.infraWaiters.get(id) ?? [];
+      waiters.push((running) => {
+        clearTimeout(timer);
+        resolve(running);
+      });
+      this.infraWaiters.set(id, waiters);
+    });
+  }
+
+  private infraSettled(id: string, running: boolean): void {
+    for (const waiter of this.infraWaiters.get(id) ?? []) waiter(running);
+    this.infraWaiters.delete(id);
   }
 
   async prebuild(service: Service): Promise<void> {
@@ -173,9 +215,25 @@ export class DockerRuntime implements Runtime {
   // id, clean state); attach logs before starting so no line is lost.
   async start(service: Service): Promise<RunningUnit> {
     const docker = await this.docker();
-    const {manifest, events, infraId} = this.prepared(service);
+    const {manifest, infraId} = this.prepared(service);
     const ahead = await this.precreated.take(service, infraId);
-    const container = ahead?.container ?? (await this.fresh.create(docker, manifest, service, infraId));
+    if (ahead?.gate) {
+      const unit = await this.startGated(docker, manifest, service, ahead, ahead.gate);
+      if (unit) return unit;
+      // Its gated container is gone (removed or killed before its turn): made again.
+      await ahead.container.remove({force: true, v: true}).catch(() => undefined);
+      return this.startFresh(docker, service, undefined);
+    }
+    return this.startFresh(docker, service, ahead);
+  }
+
+  private async startFresh(docker: Docker, service: Service, ahead: Ahead | undefined): Promise<RunningUnit> {
+    const {manifest, events, infraId} = this.prepared(service);
+    let container = ahead?.container;
+    if (!container) {
+      container = await this.fresh.create(docker, manifest, service, infraId);
+      this.replaceGate(service.id, undefined);
+    }
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     let initial: Awaited<ReturnType<InitialSync>> | undefined;
     try {
@@ -199,6 +257,35 @@ export class DockerRuntime implements Runtime {
     return unit;
   }
 
+  // A container started ahead with its program behind the gate: the gate opened
+  // in its turn (after the initial sync, as for any start). Undefined when the
+  // container is gone before its program ran.
+  private async startGated(docker: Docker, manifest: Manifest, service: Service, ahead: Ahead, gate: GateFiles): Promise<RunningUnit | undefined> {
+    const {container} = ahead;
+    const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
+    logsEnded(ahead.logsEnded);
+    let initial: Awaited<ReturnType<InitialSync>> | undefined;
+    try {
+      initial = await this.initialSync?.(service);
+      if (initial) await putFiles(container, service.id, initial.copy);
+      // Deleted since `up` but in the image: gone before the program's first instruction too.
+      if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => this.events?.notice?.(engineMessage(error)));
+      const outcome = await releaseGate(gate, unit.exited, () => container.inspect().then((info) => info.State.Running, () => false));
+      if (!outcome.ran) {
+        this.units.forget(container.id);
+        if ('gone' in outcome) return undefined;
+        throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${execFailure(ahead.program ?? '', outcome.errno)}`);
+      }
+      this.units.pin(container.id, container.inspect());
+      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
+    } catch (error) {
+      this.units.forget(container.id);
+      if (error instanceof SidecarError) throw error;
+      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
+    }
+    return unit;
+  }
+
   restartLeadMs(): number {
     return this.startLead.ms();
   }
@@ -218,15 +305,54 @@ export class DockerRuntime implements Runtime {
   }
 
   private createAhead(docker: Docker, manifest: Manifest, services: Service[], infraId: string): void {
-    for (const service of services) {
-      // One whose image must be rebuilt first is created when it starts.
-      if (this.images.stale(manifest, service)) continue;
+    // One whose image must be rebuilt first is created when it starts; one already under way is left to it.
+    const ahead = services.filter((service) => !this.images.stale(manifest, service) && this.precreated.wants(service, infraId));
+    const gates = this.gatesFor(docker, manifest, ahead);
+    for (const service of ahead) {
       this.precreated.add(service, infraId, async () => {
-        const container = await this.fresh.create(docker, manifest, service, infraId);
+        const files = (await gates)?.get(service.id);
+        let program: string | undefined;
+        const gate = files
+          ? async (spec: ContainerCreateOptions) => {
+              const gated = gatedSpec(spec, files, await this.images.commandOf(docker, imageOf(manifest, service)));
+              program = gated ? (gated.Entrypoint as string[])[2] : undefined;
+              return gated ?? spec;
+            }
+          : undefined;
+        const container = await this.fresh.create(docker, manifest, service, infraId, gate);
+        if (files && program === undefined) removeGate(files);
+        this.replaceGate(service.id, program === undefined ? undefined : files);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
-        return {container, logsEnded: ended};
+        if (!files || program === undefined) return {container, logsEnded: ended};
+        // Issue 13.5: started once the pod's namespace runs, its program run in its
+        // turn (start-gate.ts). One that cannot be started now is not used (its
+        // gate would never open): made again, ungated, in its turn, which says why.
+        if (!(await this.infraRuns(infraId))) throw new Error("the pod's infra is not running");
+        await container.start();
+        return {container, logsEnded: ended, gate: files, program};
       });
     }
+  }
+
+  // The gate directory of the service's container now (the one before went with
+  // its container): it stays while the container exists, since the engine's
+  // archive endpoint (watch sync, \`docker cp\`) needs every mount's source.
+  private replaceGate(serviceId: string, files: GateFiles | undefined): void {
+    const old = this.gates.get(serviceId);
+    if (old && old !== files) removeGate(old);
+    if (files) this.gates.set(serviceId, files);
+    else this.gates.delete(serviceId);
+  }
+
+  // The gate directories of these containers, when the engine can use gates.
+  private gatesFor(docker: Docker, manifest: Manifest, services: Service[]): Promise<Map<string, GateFiles> | undefined> {
+    if (services.length === 0) return Promise.resolve(undefined);
+    this.gateBinary ??= gateBinaryFor(docker).then((binary) => {
+      // What a supervisor before this one left (its own teardown removes them).
+      if (binary) removeAllGates(manifest.dir);
+      return binary;
+    });
+    return this.gateBinary.then((binary) => (binary ? makeGates(manifest.dir, binary, services.map((service) => service.id)) : undefined)).catch(() => undefined);
   }
 
   setInitialSync(plan: InitialSync | undefined): void {
@@ -324,8 +450,11 @@ export class DockerRuntime implements Runtime {
     // Nothing is created from here on; what was already asked is answered before the project is listed.
     const answered = this.guard.close(CREATIONS_DEADLINE_MS);
     this.precreated.clear();
+    for (const id of [...this.infraWaiters.keys()]) this.infraSettled(id, false);
     await answered;
     await removeProject(docker, manifest, options.removeVolumes);
+    removeAllGates(manifest.dir);
+    this.gates.clear();
     this.pods.clear();
   }
 

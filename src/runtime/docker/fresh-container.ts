@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type {ContainerCreateOptions} from 'dockerode';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {serviceSpec} from './container-spec.js';
@@ -29,10 +30,12 @@ export class FreshContainers {
 
   constructor(private readonly deps: FreshDeps) {}
 
-  async create(docker: Docker, manifest: Manifest, service: Service, infraId: string): Promise<Docker.Container> {
+  // `alter`: the spec as it will be created (start-gate.ts puts a gate in it).
+  async create(docker: Docker, manifest: Manifest, service: Service, infraId: string, alter?: (spec: ContainerCreateOptions) => Promise<ContainerCreateOptions>): Promise<Docker.Container> {
     const {images, cpus} = this.deps;
     await images.rebuildIfChanged(docker, manifest, service);
-    const spec = serviceSpec(manifest, service, infraId, await images.idOf(docker, imageOf(manifest, service)), await cpus.engineCpus(docker, service, this.deps.notice));
+    const plain = serviceSpec(manifest, service, infraId, await images.idOf(docker, imageOf(manifest, service)), await cpus.engineCpus(docker, service, this.deps.notice));
+    const spec = alter ? await alter(plain) : plain;
     const previous = this.last.get(service.id);
     if (previous !== undefined) await this.removeOld(docker, previous);
     const {guard} = this.deps;

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {buildHash} from './build-hash.js';
-import {ensureImage, type ImageProgressListener} from './images.js';
+import {commandOfImage, ensureImage, type ImageCommand, type ImageProgressListener} from './images.js';
 import {imageOf} from './naming.js';
 
 // Which build of each image this runtime made (the context hash it carries) and
@@ -12,6 +12,8 @@ export class ImageCache {
   // One look per image for the stack (issue 13.2): a pending look is shared by
   // the containers created together.
   private readonly ids = new Map<string, string | Promise<string>>();
+  // What each image runs with no command given (start-gate.ts puts the gate in front of it).
+  private readonly commands = new Map<string, ImageCommand | Promise<ImageCommand>>();
   private readonly builtHashes = new Map<string, string>();
 
   constructor(private readonly onProgress?: ImageProgressListener) {}
@@ -22,7 +24,7 @@ export class ImageCache {
   }
 
   private built(image: string, hash: string): void {
-    if (this.builtHashes.get(image) !== hash) this.ids.delete(image);
+    if (this.builtHashes.get(image) !== hash) this.forget(image);
     this.builtHashes.set(image, hash);
   }
 
@@ -37,7 +39,7 @@ export class ImageCache {
     if (!this.stale(manifest, service)) return;
     const image = imageOf(manifest, service);
     const hash = await ensureImage(docker, {service: service.id, image, build: service.build}, {forceBuild: false, onProgress: this.onProgress});
-    this.ids.delete(image);
+    this.forget(image);
     if (hash !== undefined) this.builtHashes.set(image, hash);
   }
 
@@ -48,24 +50,47 @@ export class ImageCache {
     const image = imageOf(manifest, service);
     const hash = await buildHash(service.build);
     await ensureImage(docker, {service: service.id, image, build: {...service.build, hash}}, {forceBuild: false, onProgress: this.onProgress});
-    this.ids.delete(image);
+    this.forget(image);
     // The image is current for the running manifest: the restart must not build it again.
     this.builtHashes.set(image, service.build.hash ?? hash);
   }
 
   // prepare() found the image current: its id is known.
-  current(image: string, id: string): void {
+  current(image: string, id: string, command?: ImageCommand): void {
     this.ids.set(image, id);
+    if (command) this.commands.set(image, command);
+  }
+
+  private forget(image: string): void {
+    this.ids.delete(image);
+    this.commands.delete(image);
   }
 
   async idOf(docker: Docker, image: string): Promise<string> {
     const known = this.ids.get(image);
     if (known !== undefined) return known;
-    const look = docker.getImage(image).inspect().then((info) => info.Id);
-    this.ids.set(image, look);
-    look.catch(() => {
-      if (this.ids.get(image) === look) this.ids.delete(image);
+    return this.look(docker, image).then((info) => info.Id);
+  }
+
+  async commandOf(docker: Docker, image: string): Promise<ImageCommand> {
+    const known = this.commands.get(image);
+    if (known !== undefined) return known;
+    return this.look(docker, image).then(commandOfImage);
+  }
+
+  // One inspect answers both (shared while pending).
+  private look(docker: Docker, image: string): Promise<Docker.ImageInspectInfo> {
+    const info = docker.getImage(image).inspect();
+    const id = info.then((found) => found.Id);
+    const command = info.then(commandOfImage);
+    if (!this.ids.has(image)) this.ids.set(image, id);
+    if (!this.commands.has(image)) this.commands.set(image, command);
+    info.catch(() => {
+      if (this.ids.get(image) === id) this.ids.delete(image);
+      if (this.commands.get(image) === command) this.commands.delete(image);
     });
-    return look;
+    id.catch(() => undefined);
+    command.catch(() => undefined);
+    return info;
   }
 }

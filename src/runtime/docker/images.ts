@@ -25,10 +25,22 @@ export interface ImageRequest {
   build?: BuildSpec;
 }
 
-// The image's id, or undefined when the engine does not have it.
-export async function imageId(docker: Docker, image: string): Promise<string | undefined> {
+// What an image runs when a container gives no command of its own.
+export interface ImageCommand {
+  entrypoint: string[];
+  cmd: string[];
+}
+
+export function commandOfImage(info: {Config?: {Entrypoint?: string[] | string | null; Cmd?: string[] | string | null}}): ImageCommand {
+  const list = (value: string[] | string | null | undefined): string[] => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
+  return {entrypoint: list(info.Config?.Entrypoint), cmd: list(info.Config?.Cmd)};
+}
+
+// The image's id and command, or undefined when the engine does not have it.
+async function imageLook(docker: Docker, image: string): Promise<{id: string; command: ImageCommand} | undefined> {
   try {
-    return (await docker.getImage(image).inspect()).Id;
+    const info = await docker.getImage(image).inspect();
+    return {id: info.Id, command: commandOfImage(info)};
   } catch (error) {
     if ((error as {statusCode?: number}).statusCode === 404) return undefined;
     throw error;
@@ -42,10 +54,10 @@ function progressLine(message: EngineProgressMessage): string | undefined {
 }
 
 // The build hash an image of ours carries (undefined when missing or not built by us), and its id.
-async function builtHash(docker: Docker, image: string): Promise<{hash?: string; id?: string}> {
+async function builtHash(docker: Docker, image: string): Promise<{hash?: string; id?: string; command?: ImageCommand}> {
   try {
     const info = await docker.getImage(image).inspect();
-    return {hash: info.Config?.Labels?.[BUILD_HASH_LABEL], id: info.Id};
+    return {hash: info.Config?.Labels?.[BUILD_HASH_LABEL], id: info.Id, command: commandOfImage(info)};
   } catch (error) {
     if ((error as {statusCode?: number}).statusCode === 404) return {};
     throw error;
@@ -56,7 +68,7 @@ export interface EnsureOptions {
   forceBuild: boolean;
   onProgress?: ImageProgressListener;
   // The id of an image found current, so that creating containers from it needs no second look (issue 13.2).
-  onCurrent?: (image: string, id: string) => void;
+  onCurrent?: (image: string, id: string, command?: ImageCommand) => void;
 }
 
 // Pull when missing. A service with `build` is built when its image is missing,
@@ -70,13 +82,13 @@ export async function ensureImage(docker: Docker, request: ImageRequest, options
   if (build) {
     const found = options.forceBuild ? {} : await builtHash(docker, image);
     if (found.hash !== undefined && found.hash === hash) {
-      if (found.id) options.onCurrent?.(image, found.id);
+      if (found.id) options.onCurrent?.(image, found.id, found.command);
       return hash;
     }
   } else {
-    const id = await imageId(docker, image);
-    if (id !== undefined) {
-      options.onCurrent?.(image, id);
+    const look = await imageLook(docker, image);
+    if (look !== undefined) {
+      options.onCurrent?.(image, look.id, look.command);
       return undefined;
     }
   }

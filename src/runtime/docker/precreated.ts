@@ -1,10 +1,14 @@
 import type Docker from 'dockerode';
 import type {Service} from '../../manifest/types.js';
+import type {GateFiles} from './start-gate.js';
 
 // A container made ahead, its output already attached (attaching waits for output, so it may come first).
 export interface Ahead {
   container: Docker.Container;
   logsEnded: Promise<void>;
+  // Started already, its program behind this gate (start-gate.ts).
+  gate?: GateFiles;
+  program?: string;
 }
 
 interface Creation {
@@ -35,11 +39,17 @@ export class PrecreatedContainers {
   // Once per service and infra: a second ask for the same (the pod's start after
   // the stack's plan) keeps the creation under way.
   add(service: Service, infraId: string, create: () => Promise<Ahead>): void {
+    if (!this.wants(service, infraId)) return;
     const current = this.pending.get(service.id);
-    if (current && current.service === service && current.infraId === infraId) return;
     // One made for an older infra (the pod's namespace made again) goes first: both would hold the name.
     const before = current ? current.ahead.then((ahead) => ahead?.container.remove({force: true, v: true}).catch(() => undefined)) : Promise.resolve();
     this.pending.set(service.id, {service, infraId, ahead: before.then(() => this.bounded(create)).catch(() => undefined)});
+  }
+
+  // Not already under way for this service and infra.
+  wants(service: Service, infraId: string): boolean {
+    const current = this.pending.get(service.id);
+    return !(current && current.service === service && current.infraId === infraId);
   }
 
   // The container made ahead for exactly this service (same object) in this pod's current infra.

@@ -1,3 +1,4 @@
+import {engineInfo} from './engine-info.js';
 import net from 'node:net';
 import type Docker from 'dockerode';
 import type {ContainerInspectInfo} from 'dockerode';
@@ -47,17 +48,8 @@ export function forcedPublished(): boolean {
 // same machine answers "refused" there, which would pass the check below and
 // send probes to somebody else's containers: seen with rootless beside rootful
 // Docker, issue 15.2). Asked once per client.
-const rootlessByClient = new WeakMap<Docker, Promise<boolean>>();
 export function engineIsRootless(docker: Docker): Promise<boolean> {
-  let answer = rootlessByClient.get(docker);
-  if (!answer) {
-    answer = docker.info().then(
-      (info: {SecurityOptions?: string[]}) => (info.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless')),
-      () => false,
-    );
-    rootlessByClient.set(docker, answer);
-  }
-  return answer;
+  return engineInfo(docker).then((info) => (info?.SecurityOptions ?? []).some((o) => o.split(',').includes('name=rootless')));
 }
 
 // Why probes cannot reach the pod at its own address, or undefined when they can.

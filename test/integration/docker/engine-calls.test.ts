@@ -1,3 +1,6 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync, readdirSync} from 'node:fs';
+import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
 import {DockerRuntime} from '../../../src/runtime/docker/index.js';
@@ -27,8 +30,21 @@ const byId = /^\/containers\/[0-9a-f]{64}\//;
 // The id in a /containers/ID/... path.
 const idOf = (call: RecordedCall): string => call.path.split('/')[2]!;
 
+// Gates off (SIDECAR_DOCKER_GATE=0): the order of the engine's starts is what
+// every engine without gates (remote, Docker Desktop, an architecture with no
+// gate binary) gets. The gated start is pinned below.
+function withoutGates(): void {
+  const before = process.env.SIDECAR_DOCKER_GATE;
+  process.env.SIDECAR_DOCKER_GATE = '0';
+  cleanups.push(async () => {
+    if (before === undefined) delete process.env.SIDECAR_DOCKER_GATE;
+    else process.env.SIDECAR_DOCKER_GATE = before;
+  });
+}
+
 describeDocker('engine calls of up and down (recorded)', () => {
   it('creates every container while the infra starts, at most CREATE_CONCURRENCY at once, looks each image up once and no service up by name, starts in order, and kills the infra instead of stopping it', async () => {
+    withoutGates();
     const recorder = await EngineRecorder.start();
     cleanups.push(() => recorder.close());
     const {dir, name} = tempProject('calls');
@@ -96,6 +112,61 @@ describeDocker('engine calls of up and down (recorded)', () => {
     const infra = idOf(infraStart);
     expect(down.filter((c) => c.path === `/containers/${infra}/stop`)).toEqual([]);
     expect(down.some((c) => (c.path === `/containers/${infra}/kill` && c.query.includes('signal=SIGKILL')) || (c.method === 'DELETE' && c.path === `/containers/${infra}`))).toBe(true);
+  }, 120_000);
+
+  // Issue 13.5 (start-gate.ts): on a local engine the containers are started
+  // together, each program behind its gate, and the programs run in lifecycle order.
+  it('with gates: starts the containers together, at most CREATE_CONCURRENCY at once, and runs each program once, in lifecycle order', async () => {
+    const recorder = await EngineRecorder.start();
+    cleanups.push(() => recorder.close());
+    const {dir, name} = tempProject('gated-calls');
+    const unit = (id: string, role: 'app' | 'sidecar') =>
+      service(id, role, {
+        image: TEST_IMAGES.busybox,
+        command: ['sh', '-c', `echo ${id} >> /data/ran; trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done`],
+        stopTimeoutMs: 2000,
+        volumes: [{type: 'volume', source: 'shared', target: '/data', readOnly: false}],
+      });
+    const sidecars = Array.from({length: CREATE_CONCURRENCY + 3}, (_v, i) => unit(`s${i + 1}`, 'sidecar'));
+    const m = manifest({name, dir, volumes: ['shared'], sidecars, app: unit('app', 'app')});
+    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+    const stack = new Stack({manifest: m, runtime});
+    const events: LifecycleEvent[] = [];
+    stack.on('event', (event) => events.push(event));
+    await stack.start();
+    // Read past the recorder (it does not pass an exec's upgraded connection on).
+    const ran = {stdout: execFileSync('docker', ['exec', containerName(m, m.pods[0]!.app), 'cat', '/data/ran'], {encoding: 'utf8', timeout: 10_000})};
+    const up = recorder.calls.slice();
+    await stack.stop();
+    const gates = path.join(dir, '.sidecar', 'gates');
+    const leftBefore = existsSync(gates) ? readdirSync(gates) : [];
+    await runtime.teardown(m, {removeVolumes: true});
+
+    // Each service's container was created with the gate in front of its program.
+    // (dockerode sends the spec in the query too.)
+    const creates = up.filter((c) => c.method === 'POST' && c.path === '/containers/create' && !c.query.includes(`name=${infraName(m, m.pods[0]!.name)}&`));
+    expect(creates).toHaveLength(sidecars.length + 1);
+    for (const create of creates) {
+      expect(create.query).toContain('&Entrypoint=/.sidecar-gate/gate&Entrypoint=/.sidecar-gate/fifo&Entrypoint=sh&Entrypoint=-c&');
+      expect(create.query).toContain('"Target":"/.sidecar-gate","ReadOnly":true');
+    }
+    // The engine's starts overlap (they would not, started one after another), never more than CREATE_CONCURRENCY at once.
+    const starts = up.filter((c) => c.method === 'POST' && byId.test(c.path) && c.path.endsWith('/start')).slice(1);
+    expect(starts).toHaveLength(sidecars.length + 1);
+    const moments = starts.flatMap((c) => [{at: c.asked, d: 1}, {at: c.answered!, d: -1}]).sort((a, b) => a.at - b.at || a.d - b.d);
+    let inFlight = 0;
+    let most = 0;
+    for (const moment of moments) most = Math.max(most, (inFlight += moment.d));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(CREATE_CONCURRENCY);
+    // Running in lifecycle order, each program once.
+    const startedOrder = events.filter((e) => e.type === 'state' && e.to === 'running').map((e) => e.service);
+    expect(startedOrder).toEqual([...sidecars.map((s) => s.id), 'app']);
+    expect(ran.stdout.trim().split('\n').sort()).toEqual([...sidecars.map((s) => s.id), 'app'].sort());
+    // The gate directories lived as long as their containers, and went with the teardown.
+    expect(leftBefore.length).toBeGreaterThan(0);
+    expect(existsSync(gates)).toBe(false);
   }, 120_000);
 });
 
