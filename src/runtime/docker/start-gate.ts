@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {chmodSync, closeSync, constants, linkSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, constants, fchmodSync, linkSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,7 +69,13 @@ export async function makeGates(projectDir: string, binary: Buffer, ids: string[
     const name = String(++gateCount);
     const dir = ensureRealDir(projectDir, [...GATES_DIR, name]);
     // The container's user may be anyone: it must reach the binary and write the FIFO.
-    chmodSync(dir, 0o755);
+    // Through a handle opened without following: a link swapped in is not changed.
+    const handle = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    try {
+      fchmodSync(handle, 0o755);
+    } finally {
+      closeSync(handle);
+    }
     linkSync(gate, path.join(dir, 'gate'));
     made.set(id, {projectDir, name, dir, fifo: path.join(dir, 'fifo')});
   }
@@ -88,10 +94,10 @@ function writeBinary(file: string, binary: Buffer): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o755);
   try {
     writeSync(fd, binary);
+    fchmodSync(fd, 0o755);
   } finally {
     closeSync(fd);
   }
-  chmodSync(temp, 0o755);
   renameSync(temp, file);
 }
 

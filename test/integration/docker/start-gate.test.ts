@@ -1,4 +1,5 @@
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, beforeAll, expect, it} from 'vitest';
@@ -158,6 +159,31 @@ sidecars:
     expect(await containersOf(name)).toEqual([]);
     expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(false);
   }, 180_000);
+
+  it('never follows a link in .sidecar/gates: refused before anything is written', async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'gate-outside-'));
+    writeFileSync(path.join(outside, 'keep'), 'keep');
+    const name = `gate-link-${Date.now().toString(36)}`;
+    const p = gated(`version: 1
+name: ${name}
+app:
+  image: ${TEST_IMAGES.busybox}
+  command: [sleep, "1000"]
+  stopTimeout: 1s
+`);
+    mkdirSync(path.join(p.dir, '.sidecar'), {mode: 0o700});
+    for (const link of ['gates', 'gates/1']) {
+      if (link === 'gates/1') mkdirSync(path.join(p.dir, '.sidecar', 'gates'), {mode: 0o700});
+      symlinkSync(outside, path.join(p.dir, '.sidecar', link));
+      const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
+      expect(up.exitCode, up.all).toBe(2);
+      expect(up.all).toContain(`.sidecar/${link} is a symlink`);
+      expect(readdirSync(outside)).toEqual(['keep']);
+      rmSync(path.join(p.dir, '.sidecar', link));
+    }
+    expect(await containersOf(name)).toEqual([]);
+    rmSync(outside, {recursive: true, force: true});
+  }, 120_000);
 
   it('SIDECAR_DOCKER_GATE=0: started in turn by the engine, no gate in the container', async () => {
     const name = `gate-off-${Date.now().toString(36)}`;
