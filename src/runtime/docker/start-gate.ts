@@ -52,7 +52,9 @@ export async function gateBinaryFor(docker: Docker): Promise<Buffer | undefined>
   if (!(docker.modem as {socketPath?: string}).socketPath) return undefined;
   const info = await engineInfo(docker);
   if (!info || info.KernelVersion !== os.release() || info.Name !== os.hostname()) return undefined;
-  const binary = info.Architecture ? GATE_BINARIES[info.Architecture] : undefined;
+  // Docker says uname's word for it, podman's Docker API Go's.
+  const arch = info.Architecture === 'amd64' ? 'x86_64' : info.Architecture === 'arm64' ? 'aarch64' : info.Architecture;
+  const binary = arch ? GATE_BINARIES[arch] : undefined;
   return binary ? Buffer.from(binary, 'base64') : undefined;
 }
 
