@@ -7,11 +7,14 @@
  * Opens FIFO for writing, with close-on-exec. That open blocks until the
  * supervisor opens the FIFO for reading: that is the release. Then PROGRAM is
  * run in the gate's place (execve, PATH searched as execvp does), so it keeps
- * the gate's pid, environment, user and working directory; a file that is not
- * a program is ENOEXEC, with no shell tried, as runc has it. A successful exec
+ * the gate's pid, environment, user and working directory. It runs under the
+ * engine's init (tini), which without the gate ran the program itself with
+ * execvp: so, as there, a file with no #! line is run by /bin/sh, and a program
+ * that cannot be run is said on stderr ("exec NAME failed: REASON") with tini's
+ * exit code (127 not found, 126 permission denied, else 1). A successful exec
  * closes the FIFO's write end: the supervisor reads end-of-file with nothing
  * before it, the moment the engine's own start would have returned. A failed
- * exec writes its errno (4 bytes, native order) there instead, and exits 127.
+ * exec writes its errno (4 bytes, native order) there first.
  * Until the release the gate catches no signal: SIGTERM ends it (sidecar runs
  * it under the engine's init, which forwards signals; as PID 1 itself it would
  * be immune to them).
@@ -27,6 +30,11 @@
 #define EACCES 13
 #define ENOTDIR 20
 #define ENAMETOOLONG 36
+#define ENOEXEC 8
+#define ENOMEM 12
+#define ETXTBSY 26
+#define E2BIG 7
+#define ELOOP 40
 #define PATH_BUF 4096
 
 #if defined(__x86_64__)
@@ -72,8 +80,43 @@ static void __attribute__((noreturn)) leave(int code) {
   for (;;) sys4(SYS_exit_group, code, 0, 0, 0);
 }
 
+/* strerror's words for what execve may say; a number for the rest. */
+static const char *reason(int err) {
+  switch (err) {
+    case ENOENT: return "No such file or directory";
+    case EACCES: return "Permission denied";
+    case ENOEXEC: return "Exec format error";
+    case ENOTDIR: return "Not a directory";
+    case ENAMETOOLONG: return "File name too long";
+    case E2BIG: return "Argument list too long";
+    case ENOMEM: return "Cannot allocate memory";
+    case ETXTBSY: return "Text file busy";
+    case ELOOP: return "Too many levels of symbolic links";
+  }
+  static char text[24] = "error ";
+  char digits[12];
+  int n = 0;
+  unsigned int value = err < 0 ? (unsigned int)-err : (unsigned int)err;
+  do digits[n++] = (char)('0' + value % 10), value /= 10;
+  while (value);
+  int at = 6;
+  while (n) text[at++] = digits[--n];
+  text[at] = 0;
+  return text;
+}
+
 static int starts_with_path(const char *s) {
   return s[0] == 'P' && s[1] == 'A' && s[2] == 'T' && s[3] == 'H' && s[4] == '=';
+}
+
+/* execve, and for a file the kernel does not take as a program (no #! line),
+ * /bin/sh FILE ARGS..., as execvp does. argv[-1] is the gate's own slot, free. */
+static int exec_file(const char *file, char **argv, char **envp) {
+  int err = (int)-sys4(SYS_execve, (long)file, (long)argv, (long)envp, 0);
+  if (err != ENOEXEC) return err;
+  argv[-1] = (char *)"/bin/sh";
+  argv[0] = (char *)file;
+  return (int)-sys4(SYS_execve, (long)"/bin/sh", (long)(argv - 1), (long)envp, 0);
 }
 
 /* execvp without libc: a name with a slash as it is, else each entry of the
@@ -84,7 +127,7 @@ static int run(char **argv, char **envp) {
   const char *name = argv[0];
   unsigned long name_len = length(name);
   for (unsigned long i = 0; i < name_len; i++) {
-    if (name[i] == '/') return (int)-sys4(SYS_execve, (long)name, (long)argv, (long)envp, 0);
+    if (name[i] == '/') return exec_file(name, argv, envp);
   }
   if (name_len == 0) return ENOENT;
   const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -108,7 +151,7 @@ static int run(char **argv, char **envp) {
       if (dir_len > 0) buf[n++] = '/';
       for (unsigned long i = 0; i < name_len; i++) buf[n++] = name[i];
       buf[n] = 0;
-      int err = (int)-sys4(SYS_execve, (long)buf, (long)argv, (long)envp, 0);
+      int err = exec_file(buf, argv, envp);
       if (err == EACCES) seen_eacces = 1;
       else if (err != ENOENT && err != ENOTDIR) return err;
     } else {
@@ -135,7 +178,13 @@ void __attribute__((noreturn, used)) gate_main(long *sp) {
     say("sidecar gate: cannot open its FIFO\n");
     leave(127);
   }
+  const char *name = argv[2];
   int err = run(argv + 2, envp);
   sys4(SYS_write, fd, (long)&err, sizeof err, 0);
-  leave(127);
+  say("exec ");
+  say(name);
+  say(" failed: ");
+  say(reason(err));
+  say("\n");
+  leave(err == ENOENT ? 127 : err == EACCES ? 126 : 1);
 }

@@ -11,7 +11,9 @@ import {GATE_BINARIES} from '../../../src/runtime/docker/gate-binary.js';
 // supervisor trusts, pinned on the committed x86_64 binary run natively: no
 // release, no run; release runs the program as execvp would, in the gate's pid,
 // with its argv and environment, and the reader sees EOF with no bytes; a failed
-// exec is told as 4 bytes of errno and exit 127; before release SIGTERM ends it;
+// exec is told as 4 bytes of errno, a line on stderr and tini's exit code (127
+// not found, 126 permission denied); a file with no #! line runs under /bin/sh,
+// as execvp (tini's, without the gate) has it; before release SIGTERM ends it;
 // the binary stays a few hundred bytes, static, with no writable code.
 const native = process.platform === 'linux' && process.arch === 'x64';
 const DEADLINE_MS = 5000;
@@ -187,13 +189,14 @@ describe.skipIf(!native)('the start gate binary (x86_64, run natively; skipped o
     expect(end.stdout).toBe(`${gated.child.pid}\n`);
   });
 
-  it('tells a program not found as ENOENT, in 4 bytes, and exits 127', async () => {
+  it('tells a program not found as ENOENT, in 4 bytes and on stderr, and exits 127', async () => {
     const empty = subdir();
     const missing = await failure('sidecar-gate-no-such-program', {PATH: `${empty}:${PATH}`});
     expect(missing.read).toHaveLength(4);
     expect(missing.read.readInt32LE(0)).toBe(ENOENT);
     expect(missing.end.code).toBe(127);
     expect(missing.end.signal).toBeNull();
+    expect(missing.end.stderr).toBe('exec sidecar-gate-no-such-program failed: No such file or directory\n');
 
     const withSlash = await failure(path.join(empty, 'no-such-program'));
     expect(withSlash.read).toHaveLength(4);
@@ -217,7 +220,24 @@ describe.skipIf(!native)('the start gate binary (x86_64, run natively; skipped o
       const {read, end} = await failure(program, env);
       expect(read, `${program} with PATH=${env.PATH}`).toHaveLength(4);
       expect(read.readInt32LE(0), `${program} with PATH=${env.PATH}`).toBe(EACCES);
-      expect(end.code).toBe(127);
+      expect(end.code).toBe(126);
+      expect(end.stderr).toBe(`exec ${program} failed: Permission denied\n`);
+    }
+  });
+
+  it('runs a file with no #! line under /bin/sh, with its arguments, as execvp does', async () => {
+    const dir = subdir();
+    const name = 'sidecar-gate-no-shebang';
+    writeFileSync(path.join(dir, name), 'echo "plain script $0 $1"\n', {mode: 0o755});
+    chmodSync(path.join(dir, name), 0o755);
+    for (const program of [name, path.join(dir, name)]) {
+      const file = fifo();
+      const {child, ended} = await start([file, program, 'one'], {PATH: `${dir}:${PATH}`});
+      await blockedInOpen(child.pid!);
+      expect(await within(release(file).read, 'EOF on the FIFO')).toHaveLength(0);
+      const end = await within(ended, 'exit of the script');
+      expect(end.code).toBe(0);
+      expect(end.stdout).toBe(`plain script ${path.join(dir, name)} one\n`);
     }
   });
 
