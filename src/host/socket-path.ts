@@ -28,6 +28,22 @@ export function socketPathToBind(files: ProjectFiles, env: NodeJS.ProcessEnv = p
   });
 }
 
+// A fresh private directory (mkdtemp: 0700, unpredictable, ours) in the first
+// private base that takes one.
+export function makePrivateDir(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
+  let failure: unknown;
+  for (const base of privateBases(env)) {
+    try {
+      const dir = mkdtempSync(path.join(base, prefix));
+      if (isPrivateDir(dir)) return dir;
+      rmdirSync(dir);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure ?? new Error('no private directory could be made');
+}
+
 // Removes the socket, and the private directory it was bound in; never anything
 // else, whatever a (possibly tampered) supervisor.json names: only a socket we own.
 export function removeSocket(socket: string, files: ProjectFiles): void {
@@ -52,7 +68,7 @@ export function removeSocket(socket: string, files: ProjectFiles): void {
 
 // $XDG_RUNTIME_DIR when it is really ours (the spec promises 0700, we check),
 // then the temp dir; both resolved so the socket path holds no symlink.
-function privateBases(env: NodeJS.ProcessEnv): string[] {
+export function privateBases(env: NodeJS.ProcessEnv = process.env): string[] {
   const bases: string[] = [];
   const runtimeDir = env.XDG_RUNTIME_DIR;
   if (runtimeDir && path.isAbsolute(runtimeDir) && isPrivateDir(runtimeDir)) bases.push(realpathSync(runtimeDir));

@@ -9,7 +9,7 @@ import {SidecarError} from '../errors/index.js';
 
 const STATE_DIR = '.sidecar';
 // Directories of ours directly under `.sidecar/` whose entries are ours too.
-const OWN_SUBDIRS = ['logs', 'volumes', 'gates'];
+const OWN_SUBDIRS = ['logs', 'volumes'];
 
 // The fix said what sidecar "then creates" in the link's place, also for a name it
 // never makes (`.sidecar/logs2`, found by a new user's trial). A link among the

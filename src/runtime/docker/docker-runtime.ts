@@ -27,7 +27,7 @@ import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {signalDirectly} from './host-process.js';
 import {PrecreatedContainers, type Ahead} from './precreated.js';
-import {execFailure, gateBinaryFor, makeGates, releaseGate, removeAllGates, removeGate, type GateFiles} from './start-gate.js';
+import {gateBinaryFor, GateDirs, RELEASE_DEADLINE_MS, releaseGate, type GateFiles} from './start-gate.js';
 import {StartLead} from './start-lead.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
@@ -83,6 +83,7 @@ export class DockerRuntime implements Runtime {
   private gateBinary: Promise<Buffer | undefined> | undefined;
   // Gated starts waiting for their pod's infra to run, by infra id.
   private readonly infraWaiters = new Map<string, Array<(running: boolean) => void>>();
+  private gateDirs: GateDirs | undefined;
   // By service: the gate directory its current container was made with.
   private readonly gates = new Map<string, GateFiles>();
   // No container is created once a teardown began; it waits for those already asked (creation-guard.ts).
@@ -262,6 +263,7 @@ export class DockerRuntime implements Runtime {
   // container is gone before its program ran.
   private async startGated(docker: Docker, manifest: Manifest, service: Service, ahead: Ahead, gate: GateFiles): Promise<RunningUnit | undefined> {
     const {container} = ahead;
+    if (ahead.startError !== undefined) throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(ahead.startError)}`, {cause: ahead.startError});
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     logsEnded(ahead.logsEnded);
     let initial: Awaited<ReturnType<InitialSync>> | undefined;
@@ -271,10 +273,12 @@ export class DockerRuntime implements Runtime {
       // Deleted since `up` but in the image: gone before the program's first instruction too.
       if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => this.events?.notice?.(engineMessage(error)));
       const outcome = await releaseGate(gate, unit.exited, () => container.inspect().then((info) => info.State.Running, () => false));
+      // A program that could not be run is run all the same, as the engine's init
+      // did without the gate: it said why on stderr, and the unit exits 127/126.
       if (!outcome.ran) {
         this.units.forget(container.id);
         if ('gone' in outcome) return undefined;
-        throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${execFailure(ahead.program ?? '', outcome.errno)}`);
+        throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: its container runs, but its program was not let start within ${RELEASE_DEADLINE_MS / 1000}s`);
       }
       this.units.pin(container.id, container.inspect());
       if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
@@ -320,7 +324,7 @@ export class DockerRuntime implements Runtime {
             }
           : undefined;
         const container = await this.fresh.create(docker, manifest, service, infraId, gate);
-        if (files && program === undefined) removeGate(files);
+        if (files && program === undefined) this.gateDirs?.remove(files);
         this.replaceGate(service.id, program === undefined ? undefined : files);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
         if (!files || program === undefined) return {container, logsEnded: ended};
@@ -328,8 +332,13 @@ export class DockerRuntime implements Runtime {
         // turn (start-gate.ts). One that cannot be started now is not used (its
         // gate would never open): made again, ungated, in its turn, which says why.
         if (!(await this.infraRuns(infraId))) throw new Error("the pod's infra is not running");
-        await container.start();
-        return {container, logsEnded: ended, gate: files, program};
+        // The engine's refusal (an argument list too long, a mount it cannot make)
+        // is kept and said in the container's turn, as its start would have.
+        const startError = await container.start().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        return {container, logsEnded: ended, gate: files, ...(startError === undefined ? {} : {startError})};
       });
     }
   }
@@ -339,7 +348,7 @@ export class DockerRuntime implements Runtime {
   // archive endpoint (watch sync, \`docker cp\`) needs every mount's source.
   private replaceGate(serviceId: string, files: GateFiles | undefined): void {
     const old = this.gates.get(serviceId);
-    if (old && old !== files) removeGate(old);
+    if (old && old !== files) this.gateDirs?.remove(old);
     if (files) this.gates.set(serviceId, files);
     else this.gates.delete(serviceId);
   }
@@ -347,12 +356,9 @@ export class DockerRuntime implements Runtime {
   // The gate directories of these containers, when the engine can use gates.
   private gatesFor(docker: Docker, manifest: Manifest, services: Service[]): Promise<Map<string, GateFiles> | undefined> {
     if (services.length === 0) return Promise.resolve(undefined);
-    this.gateBinary ??= gateBinaryFor(docker).then((binary) => {
-      // What a supervisor before this one left (its own teardown removes them).
-      if (binary) removeAllGates(manifest.dir);
-      return binary;
-    });
-    return this.gateBinary.then((binary) => (binary ? makeGates(manifest.dir, binary, services.map((service) => service.id)) : undefined)).catch(() => undefined);
+    this.gateBinary ??= gateBinaryFor(docker);
+    const dirs = (this.gateDirs ??= new GateDirs(manifest.dir));
+    return this.gateBinary.then((binary) => (binary ? dirs.make(binary, services.map((service) => service.id)) : undefined)).catch(() => undefined);
   }
 
   setInitialSync(plan: InitialSync | undefined): void {
@@ -453,7 +459,7 @@ export class DockerRuntime implements Runtime {
     for (const id of [...this.infraWaiters.keys()]) this.infraSettled(id, false);
     await answered;
     await removeProject(docker, manifest, options.removeVolumes);
-    removeAllGates(manifest.dir);
+    this.gateDirs?.removeAll();
     this.gates.clear();
     this.pods.clear();
   }

@@ -8,7 +8,8 @@ export interface Ahead {
   logsEnded: Promise<void>;
   // Started already, its program behind this gate (start-gate.ts).
   gate?: GateFiles;
-  program?: string;
+  // The engine refused that start: said in the container's turn.
+  startError?: unknown;
 }
 
 interface Creation {

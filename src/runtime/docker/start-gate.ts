@@ -1,10 +1,11 @@
 import {spawn} from 'node:child_process';
-import {closeSync, constants, fchmodSync, linkSync, openSync, renameSync, unlinkSync, writeSync} from 'node:fs';
+import {chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import {ensureRealDir, removeInsideStateDir} from '../safe-state-dir.js';
+import {isPrivateDir, makePrivateDir, privateBases} from '../../host/socket-path.js';
+import {ensureRealDir} from '../safe-state-dir.js';
 import {engineInfo} from './engine-info.js';
 import {GATE_BINARIES} from './gate-binary.js';
 
@@ -26,21 +27,15 @@ import {GATE_BINARIES} from './gate-binary.js';
 
 // Where a gated container sees its gate directory (the binary and the FIFO).
 export const GATE_MOUNT = '/.sidecar-gate';
-const GATES_DIR = ['.sidecar', 'gates'];
-// Names the gate directories this process makes.
-let gateCount = 0;
 // An inspect of the container while its gate has not answered: one that died gated is started afresh.
 const CHECK_EVERY_MS = 1_000;
-const RELEASE_DEADLINE_MS = 30_000;
+export const RELEASE_DEADLINE_MS = 30_000;
 const GONE_GRACE_MS = 200;
 const MKFIFO_DEADLINE_MS = 10_000;
 
-export type GateOutcome = {ran: true} | {ran: false; errno: number} | {ran: false; gone: true};
+export type GateOutcome = {ran: true; errno?: number} | {ran: false; gone: true} | {ran: false; stuck: true};
 
 export interface GateFiles {
-  projectDir: string;
-  // Its directory's name under .sidecar/gates/.
-  name: string;
   // Host directory bind-mounted read-only at GATE_MOUNT.
   dir: string;
   fifo: string;
@@ -58,49 +53,99 @@ export async function gateBinaryFor(docker: Docker): Promise<Buffer | undefined>
   return binary ? Buffer.from(binary, 'base64') : undefined;
 }
 
-// .sidecar/gates/<n>/{gate,fifo} for each service, a new <n> each time: a
-// container made before for the same service keeps its own FIFO, which no later
-// gate shares. Nothing is followed: a link in the way is refused (ensureRealDir)
-// and that batch goes ungated. Keyed by service id.
-export async function makeGates(projectDir: string, binary: Buffer, ids: string[]): Promise<Map<string, GateFiles>> {
-  const root = ensureRealDir(projectDir, GATES_DIR);
-  const gate = path.join(root, 'gate');
-  writeBinary(gate, binary);
-  const made = new Map<string, GateFiles>();
-  for (const id of ids) {
-    const name = String(++gateCount);
-    const dir = ensureRealDir(projectDir, [...GATES_DIR, name]);
-    // The container's user may be anyone: it must reach the binary and write the FIFO.
-    // Through a handle opened without following: a link swapped in is not changed.
-    const handle = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-    try {
-      fchmodSync(handle, 0o755);
-    } finally {
-      closeSync(handle);
+// A supervisor's gates: <root>/<n>/{gate,fifo}, a new <n> for each container
+// (one made before for the same service keeps its own FIFO). The root is a
+// private directory (mkdtemp, 0700, ours) under $XDG_RUNTIME_DIR or the temp
+// dir, never in the project: whoever can open a gate's FIFO runs its program,
+// and a container that mounts the project (a common dev setup) could have
+// opened them all out of turn (found by a trial). Its path is noted in
+// .sidecar/gates-dir, so that the next supervisor removes what a killed one left.
+export class GateDirs {
+  private root: string | undefined;
+  private count = 0;
+
+  constructor(private readonly projectDir: string) {}
+
+  // Keyed by service id. Throws when no private directory can be made: the batch goes ungated.
+  async make(binary: Buffer, ids: string[]): Promise<Map<string, GateFiles>> {
+    const root = this.ensureRoot(binary);
+    const made = new Map<string, GateFiles>();
+    for (const id of ids) {
+      const dir = path.join(root, String(++this.count));
+      // The container's user may be anyone: it must reach the binary and write the FIFO.
+      mkdirSync(dir);
+      chmodSync(dir, 0o755);
+      linkSync(path.join(root, 'gate'), path.join(dir, 'gate'));
+      made.set(id, {dir, fifo: path.join(dir, 'fifo')});
     }
-    linkSync(gate, path.join(dir, 'gate'));
-    made.set(id, {projectDir, name, dir, fifo: path.join(dir, 'fifo')});
+    if (made.size > 0) await mkfifo([...made.values()].map((files) => files.fifo));
+    return made;
   }
-  if (made.size > 0) await mkfifo([...made.values()].map((files) => files.fifo));
-  return made;
+
+  // Its container is gone: so is its directory.
+  remove(files: GateFiles): void {
+    if (this.root && path.dirname(files.dir) === this.root) rmSync(files.dir, {recursive: true, force: true});
+  }
+
+  // The teardown: every gate of this supervisor, and the note of them.
+  removeAll(): void {
+    if (this.root) rmSync(this.root, {recursive: true, force: true});
+    this.root = undefined;
+    removeNote(this.projectDir);
+  }
+
+  private ensureRoot(binary: Buffer): string {
+    if (this.root && isPrivateDir(this.root)) return this.root;
+    removeNoted(this.projectDir);
+    const root = makePrivateDir(GATES_PREFIX);
+    writeNote(this.projectDir, root);
+    const fd = openSync(path.join(root, 'gate'), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o755);
+    try {
+      writeSync(fd, binary);
+      fchmodSync(fd, 0o755);
+    } finally {
+      closeSync(fd);
+    }
+    this.root = root;
+    return root;
+  }
 }
 
-// Written beside and renamed into place: a gate of a container still running keeps its own inode.
-function writeBinary(file: string, binary: Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
+const GATES_PREFIX = 'sidecar-gates-';
+const NOTE = ['.sidecar', 'gates-dir'];
+
+function writeNote(projectDir: string, root: string): void {
+  const file = path.join(ensureRealDir(projectDir, NOTE.slice(0, 1)), NOTE[1]!);
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
   try {
-    unlinkSync(temp);
-  } catch {
-    // none left over
-  }
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o755);
-  try {
-    writeSync(fd, binary);
-    fchmodSync(fd, 0o755);
+    writeSync(fd, `${root}\n`);
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, file);
+}
+
+function removeNote(projectDir: string): void {
+  rmSync(path.join(projectDir, ...NOTE), {force: true});
+}
+
+// What the note names, only when it is a gate root of ours: a private directory
+// with our prefix directly in one of the private bases. Never anything else.
+function removeNoted(projectDir: string): void {
+  let noted: string;
+  try {
+    const fd = openSync(path.join(projectDir, ...NOTE), constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      noted = readFileSync(fd, 'utf8').trim();
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+  if (path.isAbsolute(noted) && path.basename(noted).startsWith(GATES_PREFIX) && privateBases().includes(path.dirname(noted)) && isPrivateDir(noted)) {
+    rmSync(noted, {recursive: true, force: true});
+  }
+  removeNote(projectDir);
 }
 
 // Node has no mkfifo(3): one mkfifo(1) for the batch, never through a shell.
@@ -127,8 +172,13 @@ export function gatedCommand(argv: string[]): string[] {
   return [`${GATE_MOUNT}/gate`, `${GATE_MOUNT}/fifo`, ...argv];
 }
 
-// Opens the gate: resolves once the program runs (or could not be run). `exited`
-// settles when the container is seen gone; `alive` asks the engine whether it still runs.
+// Opens the gate: resolves once the program was run (its exec done, or failed:
+// the gate then says why on stderr and exits as tini did, so the unit exits as
+// it would have without the gate, errno told for the record). `gone`: the
+// container exited or went before its program ran (it can be made again);
+// `stuck`: it still runs but its gate did not answer within the deadline (it
+// is not made again: its program may have been run by another reader).
+// A FIFO that cannot be opened (its directory removed) was opened by nobody: gone.
 export function releaseGate(files: GateFiles, exited: Promise<unknown>, alive: () => Promise<boolean>): Promise<GateOutcome> {
   return new Promise((resolve) => {
     let fd: number;
@@ -153,56 +203,31 @@ export function releaseGate(files: GateFiles, exited: Promise<unknown>, alive: (
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => {
       const answer = Buffer.concat(chunks);
-      finish(answer.length >= 4 ? {ran: false, errno: answer.readInt32LE(0)} : {ran: true});
+      finish(answer.length >= 4 ? {ran: true, errno: answer.readInt32LE(0)} : {ran: true});
     });
     socket.on('error', () => finish({ran: false, gone: true}));
     // Seen gone: an exec closed the FIFO long before its program could exit and
-    // the engine say so, so an end of file still on its way is waited for: a
-    // program that ran (a job) must not be run twice.
+    // the engine say so, so an end of file still on its way is waited for (a
+    // program that ran, a job, must not be run twice): a grace, then the end of
+    // the poll phase (setImmediate), so that an end of file the kernel already
+    // holds is read first even after the event loop stalled past the grace.
     const gone = (): void => {
       if (done) return;
       clearTimeout(timer);
-      timer = setTimeout(() => finish({ran: false, gone: true}), GONE_GRACE_MS);
+      timer = setTimeout(() => setImmediate(() => finish({ran: false, gone: true})), GONE_GRACE_MS);
     };
     void exited.then(gone);
     const check = (): void => {
       if (done) return;
-      if (performance.now() - began >= RELEASE_DEADLINE_MS) return gone();
-      void alive().then((running) => (running ? (timer = setTimeout(check, CHECK_EVERY_MS)) : gone()), gone);
+      void alive().then(
+        (running) => {
+          if (!running) return gone();
+          if (performance.now() - began >= RELEASE_DEADLINE_MS) return finish({ran: false, stuck: true});
+          timer = setTimeout(check, CHECK_EVERY_MS);
+        },
+        gone,
+      );
     };
     timer = setTimeout(check, CHECK_EVERY_MS);
   });
-}
-
-// Its gate directory once the program runs: the container keeps its mount.
-export function removeGate(files: GateFiles): void {
-  try {
-    removeInsideStateDir(files.projectDir, [...GATES_DIR, files.name]);
-  } catch {
-    // a link put there is not followed, and is left for assertStateTree to refuse
-  }
-}
-
-export function removeAllGates(projectDir: string): void {
-  try {
-    removeInsideStateDir(projectDir, GATES_DIR);
-  } catch {
-    // as above
-  }
-}
-
-const ERRNO_WORDS: Record<number, string> = {
-  [os.constants.errno.ENOENT]: 'no such file or directory',
-  [os.constants.errno.EACCES]: 'permission denied',
-  [os.constants.errno.ENOEXEC]: 'exec format error',
-  [os.constants.errno.ENOTDIR]: 'not a directory',
-  [os.constants.errno.ENAMETOOLONG]: 'file name too long',
-  [os.constants.errno.E2BIG]: 'argument list too long',
-  [os.constants.errno.ENOMEM]: 'cannot allocate memory',
-};
-
-// The program could not be run: said as runc says it.
-export function execFailure(program: string, errno: number): string {
-  if (errno === os.constants.errno.ENOENT && !program.includes('/')) return `exec: "${program}": executable file not found in $PATH`;
-  return `exec: "${program}": ${ERRNO_WORDS[errno] ?? `errno ${errno}`}`;
 }

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, readdirSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, expect, it} from 'vitest';
@@ -139,7 +139,7 @@ describeDocker('engine calls of up and down (recorded)', () => {
     const ran = {stdout: execFileSync('docker', ['exec', containerName(m, m.pods[0]!.app), 'cat', '/data/ran'], {encoding: 'utf8', timeout: 10_000})};
     const up = recorder.calls.slice();
     await stack.stop();
-    const gates = path.join(dir, '.sidecar', 'gates');
+    const gates = readFileSync(path.join(dir, '.sidecar', 'gates-dir'), 'utf8').trim();
     const leftBefore = existsSync(gates) ? readdirSync(gates) : [];
     await runtime.teardown(m, {removeVolumes: true});
 

@@ -1,5 +1,4 @@
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import os from 'node:os';
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import {afterEach, beforeAll, expect, it} from 'vitest';
@@ -96,10 +95,12 @@ app:
     expect(app).toMatch(/foo=bar pid1=\/sbin\/docker-init -- \/\.sidecar-gate\/gate /);
   }, 180_000);
 
-  it('a program that cannot be run fails the start as the engine says it, and leaves nothing behind', async () => {
-    const name = `gate-missing-${Date.now().toString(36)}`;
-    const p = gated(`version: 1
+  it('a program that cannot be run, or a script with no #! line, goes as it went without the gate', async () => {
+    const manifest = (name: string): string => `version: 1
 name: ${name}
+init:
+  script:
+    build: {context: ./img}
 app:
   image: ${TEST_IMAGES.busybox}
   command: [sleep, "1000"]
@@ -109,23 +110,29 @@ sidecars:
     image: ${TEST_IMAGES.busybox}
     command: [no-such-program, --flag]
     stopTimeout: 1s
-  path:
-    image: ${TEST_IMAGES.busybox}
-    command: [/nowhere/program]
-    stopTimeout: 1s
-`);
-    const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
-    expect(up.exitCode, up.all).toBe(5);
-    expect(up.all).toContain('starting typo failed: exec: "no-such-program": executable file not found in $PATH');
-    expect(up.all).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    await eventually(async () => (await containersOf(name)).length === 0, 20_000, 'no container left');
-    expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(false);
-    // A path that is not there says so.
-    writeFileSync(path.join(p.dir, 'sidecar.yaml'), readFileSync(path.join(p.dir, 'sidecar.yaml'), 'utf8').replace('command: [no-such-program, --flag]', 'command: [sleep, "1000"]'));
-    const again = await cli(p, ['up', '--wait', '--runtime', 'docker']);
-    expect(again.exitCode, again.all).toBe(5);
-    expect(again.all).toContain('starting path failed: exec: "/nowhere/program": no such file or directory');
-  }, 180_000);
+`;
+    const outcomes: Array<{up: number; script: string; typo: string}> = [];
+    for (const gate of ['1', '0']) {
+      const name = `gate-missing-${gate}-${Date.now().toString(36)}`;
+      const p = gated(manifest(name), {SIDECAR_DOCKER_GATE: gate});
+      mkdirSync(path.join(p.dir, 'img'));
+      // No #! line: the engine's init ran it with execvp, which hands it to /bin/sh.
+      writeFileSync(path.join(p.dir, 'img', 'job.sh'), 'echo "script ran"\n', {mode: 0o755});
+      writeFileSync(path.join(p.dir, 'img', 'Dockerfile'), `FROM ${TEST_IMAGES.busybox}\nCOPY job.sh /job.sh\nRUN chmod 755 /job.sh\nCMD ["/job.sh"]\n`);
+      const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
+      expect(up.all).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(await gateMount(name, 'app')).toBe(gate === '1');
+      const typo = await eventually(async () => {
+        const out = (await cli(p, ['logs', 'typo'])).stdout;
+        return /exec no-such-program failed: No such file or directory/.test(out) && out;
+      }, 20_000, `typo's line (gate ${gate})`);
+      outcomes.push({up: up.exitCode ?? -1, script: (await cli(p, ['logs', 'script'])).stdout.trim(), typo});
+    }
+    const [on, off] = outcomes;
+    expect(on!.up).toBe(off!.up);
+    expect(on!.script).toMatch(/script ran$/);
+    expect(off!.script).toMatch(/script ran$/);
+  }, 240_000);
 
   it('a container killed while its program waited for its turn is made again, and its program runs once', async () => {
     const name = `gate-killed-${Date.now().toString(36)}`;
@@ -151,38 +158,32 @@ sidecars:
     const p = gated(HELD.replace('NAME', name));
     const up = cli(p, ['up', '--wait', '--runtime', 'docker']);
     await eventually(async () => (await containersOf(name)).some((c) => c.Labels[Label.service] === 'second' && c.State === 'running'), 60_000, 'second started, gated');
-    expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(true);
+    const root = readFileSync(path.join(p.dir, '.sidecar', 'gates-dir'), 'utf8').trim();
+    expect(existsSync(root)).toBe(true);
     const down = await cli(p, ['down', '--timeout', '1s']);
     expect(down.exitCode, down.all).toBe(0);
     const ended = await up;
     expect(ended.exitCode, ended.all).not.toBe(0);
     expect(await containersOf(name)).toEqual([]);
-    expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(false);
+    expect(existsSync(root)).toBe(false);
   }, 180_000);
 
-  it('never follows a link in .sidecar/gates: refused before anything is written', async () => {
-    const outside = mkdtempSync(path.join(os.tmpdir(), 'gate-outside-'));
-    writeFileSync(path.join(outside, 'keep'), 'keep');
-    const name = `gate-link-${Date.now().toString(36)}`;
-    const p = gated(`version: 1
-name: ${name}
-app:
-  image: ${TEST_IMAGES.busybox}
-  command: [sleep, "1000"]
-  stopTimeout: 1s
-`);
-    mkdirSync(path.join(p.dir, '.sidecar'), {mode: 0o700});
-    for (const link of ['gates', 'gates/1']) {
-      if (link === 'gates/1') mkdirSync(path.join(p.dir, '.sidecar', 'gates'), {mode: 0o700});
-      symlinkSync(outside, path.join(p.dir, '.sidecar', link));
-      const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
-      expect(up.exitCode, up.all).toBe(2);
-      expect(up.all).toContain(`.sidecar/${link} is a symlink`);
-      expect(readdirSync(outside)).toEqual(['keep']);
-      rmSync(path.join(p.dir, '.sidecar', link));
-    }
-    expect(await containersOf(name)).toEqual([]);
-    rmSync(outside, {recursive: true, force: true});
+  it('keeps its gates outside the project, in a private directory, noted in .sidecar/gates-dir and removed with the stack', async () => {
+    const name = `gate-where-${Date.now().toString(36)}`;
+    const p = gated(HELD.replace('NAME', name));
+    const up = cli(p, ['up', '--wait', '--runtime', 'docker']);
+    await eventually(async () => (await containersOf(name)).some((c) => c.Labels[Label.service] === 'second' && c.State === 'running'), 60_000, 'second started, gated');
+    const root = readFileSync(path.join(p.dir, '.sidecar', 'gates-dir'), 'utf8').trim();
+    expect(root.startsWith(p.dir)).toBe(false);
+    expect(path.basename(root)).toMatch(/^sidecar-gates-/);
+    expect(statSync(root).mode & 0o777).toBe(0o700);
+    expect(readdirSync(root).length).toBeGreaterThan(1);
+    expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(false);
+    const down = await cli(p, ['down', '--timeout', '1s']);
+    expect(down.exitCode, down.all).toBe(0);
+    await up;
+    expect(existsSync(root)).toBe(false);
+    expect(existsSync(path.join(p.dir, '.sidecar', 'gates-dir'))).toBe(false);
   }, 120_000);
 
   it('SIDECAR_DOCKER_GATE=0: started in turn by the engine, no gate in the container', async () => {
@@ -200,6 +201,6 @@ app:
     const up = await cli(p, ['up', '--wait', '--runtime', 'docker']);
     expect(up.exitCode, up.all).toBe(0);
     expect(await gateMount(name, 'app')).toBe(false);
-    expect(existsSync(path.join(p.dir, '.sidecar', 'gates'))).toBe(false);
+    expect(existsSync(path.join(p.dir, '.sidecar', 'gates-dir'))).toBe(false);
   }, 120_000);
 });

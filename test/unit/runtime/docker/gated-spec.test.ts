@@ -1,13 +1,12 @@
-import os from 'node:os';
 import type {ContainerCreateOptions} from 'dockerode';
 import {describe, expect, it} from 'vitest';
 import {gatedSpec} from '../../../../src/runtime/docker/container-spec.js';
-import {execFailure, type GateFiles} from '../../../../src/runtime/docker/start-gate.js';
+import type {GateFiles} from '../../../../src/runtime/docker/start-gate.js';
 
 // start-gate.ts: the gated container runs what the engine would have run without
 // the gate. The engine's rules: a container's Entrypoint replaces the image's and
 // drops the image's Cmd; a container's Cmd alone keeps the image's Entrypoint.
-const files: GateFiles = {projectDir: '/p', name: '1', dir: '/p/.sidecar/gates/1', fifo: '/p/.sidecar/gates/1/fifo'};
+const files: GateFiles = {dir: '/run/user/1/sidecar-gates-x/1', fifo: '/run/user/1/sidecar-gates-x/1/fifo'};
 const image = {entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;']};
 const base: ContainerCreateOptions = {Image: 'img', HostConfig: {NetworkMode: 'container:x', Binds: ['v:/data'], Init: true}};
 const gate = ['/.sidecar-gate/gate', '/.sidecar-gate/fifo'];
@@ -35,14 +34,5 @@ describe('gatedSpec', () => {
     const spec = gatedSpec(base, files, image)!;
     expect(spec.HostConfig).toEqual({NetworkMode: 'container:x', Binds: ['v:/data'], Init: true, Mounts: [{Type: 'bind', Source: files.dir, Target: '/.sidecar-gate', ReadOnly: true}]});
     expect(spec.Image).toBe('img');
-  });
-});
-
-describe('execFailure', () => {
-  it('says it as runc does', () => {
-    expect(execFailure('nope', os.constants.errno.ENOENT)).toBe('exec: "nope": executable file not found in $PATH');
-    expect(execFailure('/bin/nope', os.constants.errno.ENOENT)).toBe('exec: "/bin/nope": no such file or directory');
-    expect(execFailure('x', os.constants.errno.EACCES)).toBe('exec: "x": permission denied');
-    expect(execFailure('x', 999)).toBe('exec: "x": errno 999');
   });
 });
