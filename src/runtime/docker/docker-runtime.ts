@@ -459,7 +459,7 @@ export class DockerRuntime implements Runtime {
     for (const id of [...this.infraWaiters.keys()]) this.infraSettled(id, false);
     await answered;
     await removeProject(docker, manifest, options.removeVolumes);
-    this.gateDirs?.removeAll();
+    (this.gateDirs ?? new GateDirs(manifest.dir)).removeAll();
     this.gates.clear();
     this.pods.clear();
   }

@@ -87,11 +87,13 @@ export class GateDirs {
     if (this.root && path.dirname(files.dir) === this.root) rmSync(files.dir, {recursive: true, force: true});
   }
 
-  // The teardown: every gate of this supervisor, and the note of them.
+  // The teardown: every gate of this supervisor, and the note of them; from
+  // another process (`down` of a stack whose supervisor was killed), the ones
+  // the note names.
   removeAll(): void {
     if (this.root) rmSync(this.root, {recursive: true, force: true});
     this.root = undefined;
-    removeNote(this.projectDir);
+    removeNoted(this.projectDir);
   }
 
   private ensureRoot(binary: Buffer): string {

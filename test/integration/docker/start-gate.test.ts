@@ -186,6 +186,23 @@ sidecars:
     expect(existsSync(path.join(p.dir, '.sidecar', 'gates-dir'))).toBe(false);
   }, 120_000);
 
+  it('the supervisor killed while programs wait for their turn: down removes every container and the gates it noted', async () => {
+    const name = `gate-killed-supervisor-${Date.now().toString(36)}`;
+    const p = gated(HELD.replace('NAME', name));
+    const up = cli(p, ['up', '--wait', '--runtime', 'docker']);
+    await eventually(async () => (await containersOf(name)).some((c) => c.Labels[Label.service] === 'second' && c.State === 'running'), 60_000, 'second started, gated');
+    const root = readFileSync(path.join(p.dir, '.sidecar', 'gates-dir'), 'utf8').trim();
+    const {pid} = JSON.parse(readFileSync(path.join(p.dir, '.sidecar', 'supervisor.json'), 'utf8')) as {pid: number};
+    process.kill(pid, 'SIGKILL');
+    await up;
+    expect(existsSync(root)).toBe(true);
+    const down = await cli(p, ['down', '--timeout', '1s']);
+    expect(down.exitCode, down.all).toBe(0);
+    expect(await containersOf(name)).toEqual([]);
+    expect(existsSync(root)).toBe(false);
+    expect(existsSync(path.join(p.dir, '.sidecar', 'gates-dir'))).toBe(false);
+  }, 120_000);
+
   it('SIDECAR_DOCKER_GATE=0: started in turn by the engine, no gate in the container', async () => {
     const name = `gate-off-${Date.now().toString(36)}`;
     const p = gated(
