@@ -181,9 +181,14 @@ function nextStart(name) {
 }
 
 // By name: the supervisor's restart is a fresh container (new id), the engine's the same one.
-async function killToRunning(idOrName) {
+// `running`: when the program runs again. The engine's start event says it for
+// the engine's own restart; for sidecar's, the supervisor's `running` event
+// does: its restart's container is started during the backoff with the program
+// behind its start gate (start-gate.ts), so the engine's start event comes
+// before the program runs, and would flatter sidecar.
+async function killToRunning(idOrName, running) {
   const info = await docker.getContainer(idOrName).inspect();
-  const started = nextStart(info.Name.replace(/^\//, ''));
+  const started = running ?? nextStart(info.Name.replace(/^\//, ''));
   await new Promise((r) => setTimeout(r, 50));
   const killedAt = now();
   process.kill(info.State.Pid, 'SIGKILL');
@@ -199,7 +204,17 @@ async function restart(count) {
     const supervisor = new Supervisor({manifest, runtime});
     await supervisor.start();
     const sidecarContainer = supervisor.status().find((s) => s.name === 'side1').containerId;
-    samples.sidecar.push(await killToRunning(sidecarContainer));
+    const runningAgain = new Promise((resolve) => {
+      let off = () => {};
+      const seen = (event) => {
+        if (event.type !== 'state' || event.service !== 'side1' || event.to !== 'running') return;
+        off();
+        resolve(now());
+      };
+      // After the kill only: the first `running` is the restart's.
+      setTimeout(() => (off = supervisor.on('event', seen)), 0);
+    });
+    samples.sidecar.push(await killToRunning(sidecarContainer, runningAgain));
     await supervisor.stop();
     await runtime.teardown(manifest, {removeVolumes: true});
 
