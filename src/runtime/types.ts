@@ -7,7 +7,8 @@ export type RuntimeKind = 'process' | 'docker';
 // are reused), a group member only while it carries the run's marker (runId).
 export type UnitIdentity =
   | {kind: 'process'; pid: number; pgid: number; startTime: string; bootId?: string; runId?: string}
-  | {kind: 'docker'; containerId: string};
+  // `service`: its label, as a reap found it (a container the record never had: one started ahead, held by its start gate).
+  | {kind: 'docker'; containerId: string; service?: string};
 
 export interface LogLine {
   service: string;

@@ -85,8 +85,11 @@ async function reapUnderLock(files: ProjectFiles, options: DownOptions): Promise
 
 // The services whose recorded unit (pid or container id) is among those stopped;
 // escaped children and the pod count as units but name no service of their own.
+// A container says its service by its label, recorded or not (one started ahead
+// behind its start gate is in no record: it was counted as a pod).
 function servicesOf(state: StateRecord, reaped: UnitIdentity[]): string[] {
   const pids = new Set(reaped.flatMap((i) => (i.kind === 'process' ? [i.pid] : [])));
-  const containers = new Set(reaped.flatMap((i) => (i.kind === 'docker' ? [i.containerId] : [])));
-  return state.services.filter((s) => (s.pid !== null && pids.has(s.pid)) || (s.containerId !== null && containers.has(s.containerId))).map((s) => s.name);
+  const containers = new Set(reaped.flatMap((i) => (i.kind === 'docker' && i.service === undefined ? [i.containerId] : [])));
+  const labelled = reaped.flatMap((i) => (i.kind === 'docker' && i.service !== undefined && i.service !== '' && i.service !== 'pod' ? [i.service] : []));
+  return [...state.services.filter((s) => (s.pid !== null && pids.has(s.pid)) || (s.containerId !== null && containers.has(s.containerId))).map((s) => s.name), ...labelled];
 }

@@ -29,16 +29,17 @@ export async function projectContainers(docker: Docker, manifest: Manifest): Pro
 // its exit; not stopped again, so the infra is killed without waiting for that report.
 export async function reapContainers(docker: Docker, manifest: Manifest, _known: UnitIdentity[], options: {graceMs?: number} = {}, gone: (id: string) => boolean = () => false): Promise<UnitIdentity[]> {
   const alive = (await projectContainers(docker, manifest)).filter((c) => (c.State === 'running' || c.State === 'restarting' || c.State === 'paused') && !gone(c.Id));
+  const identity = (container: ContainerInfo): UnitIdentity => ({kind: 'docker', containerId: container.Id, service: container.Labels[Label.service] ?? ''});
   const kill = async (container: ContainerInfo): Promise<UnitIdentity> => {
     await docker.getContainer(container.Id).kill({signal: 'SIGKILL'}).catch(ignoreGone);
-    return {kind: 'docker', containerId: container.Id};
+    return identity(container);
   };
   const stop = async (container: ContainerInfo): Promise<UnitIdentity> => {
     if (options.graceMs === 0) return kill(container);
     const service = findService(manifest, container.Labels[Label.service] ?? '');
     const seconds = Math.ceil((service?.stopTimeoutMs ?? 10_000) / 1000);
     await docker.getContainer(container.Id).stop({t: seconds}).catch(ignoreGone);
-    return {kind: 'docker', containerId: container.Id};
+    return identity(container);
   };
   const units = await Promise.all(alive.filter((c) => c.Labels[Label.role] !== 'infra').map(stop));
   const pods = await Promise.all(alive.filter((c) => c.Labels[Label.role] === 'infra').map(kill));

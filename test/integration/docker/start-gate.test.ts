@@ -190,7 +190,8 @@ sidecars:
     const name = `gate-killed-supervisor-${Date.now().toString(36)}`;
     const p = gated(HELD.replace('NAME', name));
     const up = cli(p, ['up', '--wait', '--runtime', 'docker']);
-    await eventually(async () => (await containersOf(name)).some((c) => c.Labels[Label.service] === 'second' && c.State === 'running'), 60_000, 'second started, gated');
+    const gatedRunning = async () => (await containersOf(name)).filter((c) => c.State === 'running' && ['second', 'app'].includes(c.Labels[Label.service] ?? '')).length === 2;
+    await eventually(gatedRunning, 60_000, 'second and app started, gated');
     const root = readFileSync(path.join(p.dir, '.sidecar', 'gates-dir'), 'utf8').trim();
     const {pid} = JSON.parse(readFileSync(path.join(p.dir, '.sidecar', 'supervisor.json'), 'utf8')) as {pid: number};
     process.kill(pid, 'SIGKILL');
@@ -198,6 +199,8 @@ sidecars:
     expect(existsSync(root)).toBe(true);
     const down = await cli(p, ['down', '--timeout', '1s']);
     expect(down.exitCode, down.all).toBe(0);
+    // Counted by their labels: the gated two are in no record of the supervisor (they were counted as pods).
+    expect(down.stdout).toContain('stopped 4 leftover containers (3 services and the pod)');
     expect(await containersOf(name)).toEqual([]);
     expect(existsSync(root)).toBe(false);
     expect(existsSync(path.join(p.dir, '.sidecar', 'gates-dir'))).toBe(false);
