@@ -28,22 +28,6 @@ export function socketPathToBind(files: ProjectFiles, env: NodeJS.ProcessEnv = p
   });
 }
 
-// A fresh private directory (mkdtemp: 0700, unpredictable, ours) in the first
-// private base that takes one.
-export function makePrivateDir(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
-  let failure: unknown;
-  for (const base of privateBases(env)) {
-    try {
-      const dir = mkdtempSync(path.join(base, prefix));
-      if (isPrivateDir(dir)) return dir;
-      rmdirSync(dir);
-    } catch (error) {
-      failure = error;
-    }
-  }
-  throw failure ?? new Error('no private directory could be made');
-}
-
 // Removes the socket, and the private directory it was bound in; never anything
 // else, whatever a (possibly tampered) supervisor.json names: only a socket we own.
 export function removeSocket(socket: string, files: ProjectFiles): void {

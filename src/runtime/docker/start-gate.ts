@@ -1,10 +1,10 @@
-import {spawn} from 'node:child_process';
-import {chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {chmodSync, closeSync, constants, fchmodSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import {isPrivateDir, makePrivateDir, privateBases} from '../../host/socket-path.js';
+import {isPrivateDir, privateBases} from '../../host/socket-path.js';
 import {ensureRealDir} from '../safe-state-dir.js';
 import {engineInfo} from './engine-info.js';
 import {GATE_BINARIES} from './gate-binary.js';
@@ -96,21 +96,46 @@ export class GateDirs {
     removeNoted(this.projectDir);
   }
 
+  // In the first private base where the gate can be run: a base mounted noexec
+  // (a hardened /tmp) is passed over, since podman keeps noexec on the bind
+  // mount and every gated start would fail there (found by a trial).
   private ensureRoot(binary: Buffer): string {
     if (this.root && isPrivateDir(this.root)) return this.root;
     removeNoted(this.projectDir);
-    const root = makePrivateDir(GATES_PREFIX);
-    writeNote(this.projectDir, root);
-    const fd = openSync(path.join(root, 'gate'), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o755);
-    try {
-      writeSync(fd, binary);
-      fchmodSync(fd, 0o755);
-    } finally {
-      closeSync(fd);
+    let failure: unknown;
+    for (const base of privateBases()) {
+      let root: string | undefined;
+      try {
+        root = mkdtempSync(path.join(base, GATES_PREFIX));
+        if (!isPrivateDir(root)) throw new Error(`${root} is not private`);
+        writeGate(path.join(root, 'gate'), binary);
+        if (!runnable(path.join(root, 'gate'))) throw new Error(`programs cannot be run from ${base}`);
+        writeNote(this.projectDir, root);
+        this.root = root;
+        return root;
+      } catch (error) {
+        failure = error;
+        if (root) rmSync(root, {recursive: true, force: true});
+      }
     }
-    this.root = root;
-    return root;
+    throw failure ?? new Error('no private directory for the start gates');
   }
+}
+
+function writeGate(file: string, binary: Buffer): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o755);
+  try {
+    writeSync(fd, binary);
+    fchmodSync(fd, 0o755);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// The gate run with no arguments says its usage and exits 127: it can be run from there.
+function runnable(gate: string): boolean {
+  const result = spawnSync(gate, [], {stdio: 'ignore', timeout: 5000});
+  return result.error === undefined && result.status === 127;
 }
 
 const GATES_PREFIX = 'sidecar-gates-';
