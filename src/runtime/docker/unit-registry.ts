@@ -7,6 +7,7 @@ import {hostProcessOf, whenGone, type HostProcess} from './host-process.js';
 // Output may trail the die event by a few ms; wait for it, but never long.
 const LOG_DRAIN_MS = 500;
 const PIN_WAIT_MS = 500;
+const DIED_EARLY_KEPT = 256;
 
 interface Record {
   unit: RunningUnit;
@@ -24,6 +25,7 @@ interface Record {
 // Exits come from the event stream (die), or from inspect after a reconnect.
 export class UnitRegistry {
   private readonly live = new Map<string, Record>();
+  private readonly diedEarly = new Map<string, {exitCode: number | null; oomKilled: boolean}>();
 
   add(service: Service, containerId: string): {unit: RunningUnit; attachLogs: (ended: Promise<void>) => void} {
     let resolve!: (info: ExitInfo) => void;
@@ -32,6 +34,11 @@ export class UnitRegistry {
     const gone = new Promise<void>((r) => (isGone = r));
     const record: Record = {unit: {service, identity: {kind: 'docker', containerId}, exited, gone}, resolve, isGone, logsEnded: Promise.resolve(), oomKilled: false, settled: false};
     this.live.set(containerId, record);
+    const early = this.diedEarly.get(containerId);
+    if (early) {
+      this.diedEarly.delete(containerId);
+      this.settle(containerId, early.exitCode, early.oomKilled);
+    }
     return {unit: record.unit, attachLogs: (ended) => (record.logsEnded = ended)};
   }
 
@@ -85,13 +92,23 @@ export class UnitRegistry {
     if (record?.process) void whenGone(record.process, record.unit.exited).then(record.isGone);
   }
 
+  // An exit seen before its container was registered: one started ahead, held by
+  // its start gate, killed before its turn (a trial: without this, only the
+  // 1 s check of the gate saw it, and the restart came 1.4 s late). Kept for the
+  // add() that may come; the oldest go first.
+  private remember(containerId: string, exitCode: number | null, oomKilled: boolean): void {
+    this.diedEarly.set(containerId, {exitCode, oomKilled});
+    if (this.diedEarly.size > DIED_EARLY_KEPT) this.diedEarly.delete(this.diedEarly.keys().next().value!);
+  }
+
   forget(containerId: string): void {
     this.live.delete(containerId);
   }
 
   settle(containerId: string, exitCode: number | null, oomKilled = false): void {
     const record = this.live.get(containerId);
-    if (!record || record.settled) return;
+    if (!record) return this.remember(containerId, exitCode, oomKilled);
+    if (record.settled) return;
     record.settled = true;
     record.isGone();
     this.live.delete(containerId);
