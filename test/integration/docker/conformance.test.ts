@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Docker from 'dockerode';
+import {GateDirs} from '../../../src/runtime/docker/start-gate.js';
 import {afterAll} from 'vitest';
 import {DockerRuntime, Label} from '../../../src/runtime/docker/index.js';
 import {shortHash} from '../../../src/runtime/docker/naming.js';
@@ -32,6 +33,8 @@ describeDocker('DockerRuntime conformance', () => {
     await Promise.all(left.filter((c) => c.Labels[Label.role] === 'infra').map(remove));
     const networks = await docker.listNetworks({filters: {label}});
     await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
+    // The start gates the last stack noted (start-gate.ts), as `down` removes them.
+    new GateDirs(dir).removeAll();
   });
   conformanceSuite(() => new DockerRuntime(), {
     service: (name, role, program, overrides) =>
