@@ -246,12 +246,9 @@ export class DockerRuntime implements Runtime {
       await container.start();
       // Only a start with nothing else before it, as a restart's is.
       if (ahead && !initial) this.startLead.note(performance.now() - startingAt);
-      this.units.pin(container.id, container.inspect());
-      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
+      this.started(docker, container.id, service, initial !== undefined);
     } catch (error) {
-      this.units.forget(container.id);
-      if (error instanceof SidecarError) throw error;
-      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
+      throw this.startFailed(container.id, service, error);
     }
     // Deleted since `up` but in the image: removing needs a running container (exec).
     if (initial && initial.remove.length > 0) await removeFiles(docker, container, service.id, initial.remove).catch((error: unknown) => events.notice?.(engineMessage(error)));
@@ -280,14 +277,23 @@ export class DockerRuntime implements Runtime {
         if ('gone' in outcome) return undefined;
         throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: its container runs, but its program was not let start within ${RELEASE_DEADLINE_MS / 1000}s`);
       }
-      this.units.pin(container.id, container.inspect());
-      if (initial && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, container.id, service.id);
+      this.started(docker, container.id, service, initial !== undefined);
     } catch (error) {
-      this.units.forget(container.id);
-      if (error instanceof SidecarError) throw error;
-      throw new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
+      throw this.startFailed(container.id, service, error);
     }
     return unit;
+  }
+
+  // Its program runs: its first process pinned, and a watch `sync` receiver opened.
+  private started(docker: Docker, containerId: string, service: Service, synced: boolean): void {
+    this.units.pin(containerId, docker.getContainer(containerId).inspect());
+    if (synced && service.watch.some((rule) => rule.action === 'sync' || rule.action === 'sync+restart')) this.channels.warm(docker, containerId, service.id);
+  }
+
+  private startFailed(containerId: string, service: Service, error: unknown): SidecarError {
+    this.units.forget(containerId);
+    if (error instanceof SidecarError) return error;
+    return new SidecarError('SIDECAR_STACK_FAILED', `starting ${service.id} failed: ${engineMessage(error)}`, {cause: error});
   }
 
   restartLeadMs(): number {

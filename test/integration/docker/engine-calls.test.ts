@@ -8,6 +8,7 @@ import {CREATE_CONCURRENCY} from '../../../src/runtime/docker/precreated.js';
 import {containerName, infraName} from '../../../src/runtime/docker/naming.js';
 import {Stack} from '../../../src/supervisor/stack.js';
 import type {LifecycleEvent} from '../../../src/supervisor/types.js';
+import type {Manifest} from '../../../src/manifest/types.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 import {describeDocker, tempProject, TEST_IMAGES} from './docker-engine.js';
 import {EngineRecorder, type RecordedCall} from './engine-recorder.js';
@@ -42,6 +43,17 @@ function withoutGates(): void {
   });
 }
 
+// A stack of `m` started through the recorder, its events kept; torn down after the test.
+async function startThrough(recorder: EngineRecorder, m: Manifest): Promise<{runtime: DockerRuntime; stack: Stack; events: LifecycleEvent[]}> {
+  const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
+  cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
+  const stack = new Stack({manifest: m, runtime});
+  const events: LifecycleEvent[] = [];
+  stack.on('event', (event) => events.push(event));
+  await stack.start();
+  return {runtime, stack, events};
+}
+
 describeDocker('engine calls of up and down (recorded)', () => {
   it('creates every container while the infra starts, at most CREATE_CONCURRENCY at once, looks each image up once and no service up by name, starts in order, and kills the infra instead of stopping it', async () => {
     withoutGates();
@@ -63,12 +75,7 @@ describeDocker('engine calls of up and down (recorded)', () => {
       (calls) => firstCreated.every((who) => calls.some((c) => c.method === 'POST' && c.path === '/containers/create' && c.query.includes(who))),
       60_000,
     );
-    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
-    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
-    const stack = new Stack({manifest: m, runtime});
-    const events: LifecycleEvent[] = [];
-    stack.on('event', (event) => events.push(event));
-    await stack.start();
+    const {runtime, stack, events} = await startThrough(recorder, m);
     const upCalls = recorder.calls.length;
     await stack.stop();
     await runtime.teardown(m, {removeVolumes: true});
@@ -129,12 +136,7 @@ describeDocker('engine calls of up and down (recorded)', () => {
       });
     const sidecars = Array.from({length: CREATE_CONCURRENCY + 3}, (_v, i) => unit(`s${i + 1}`, 'sidecar'));
     const m = manifest({name, dir, volumes: ['shared'], sidecars, app: unit('app', 'app')});
-    const runtime = new DockerRuntime({client: new Docker({socketPath: recorder.socketPath})});
-    cleanups.push(() => runtime.teardown(m, {removeVolumes: true}));
-    const stack = new Stack({manifest: m, runtime});
-    const events: LifecycleEvent[] = [];
-    stack.on('event', (event) => events.push(event));
-    await stack.start();
+    const {runtime, stack, events} = await startThrough(recorder, m);
     // Read past the recorder (it does not pass an exec's upgraded connection on).
     const ran = {stdout: execFileSync('docker', ['exec', containerName(m, m.pods[0]!.app), 'cat', '/data/ran'], {encoding: 'utf8', timeout: 10_000})};
     const up = recorder.calls.slice();
