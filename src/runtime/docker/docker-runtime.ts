@@ -27,7 +27,8 @@ import {engineIsRootless, routeTo} from './probe-route.js';
 import {UnitRegistry} from './unit-registry.js';
 import {signalDirectly} from './host-process.js';
 import {PrecreatedContainers, type Ahead} from './precreated.js';
-import {gateBinaryFor, GateDirs, RELEASE_DEADLINE_MS, releaseGate, type GateFiles} from './start-gate.js';
+import {GateBook, RELEASE_DEADLINE_MS, releaseGate, type GateFiles} from './start-gate.js';
+import {InfraReadiness} from './infra-readiness.js';
 import {StartLead} from './start-lead.js';
 import {engineMessage, notRunning} from './engine-errors.js';
 import {DEFAULT_INFRA_IMAGE, infraImageFromEnv} from '../infra-image.js';
@@ -36,8 +37,6 @@ import {CreationGuard} from './creation-guard.js';
 
 // A creation the engine has not answered within this is not waited for by a teardown.
 const CREATIONS_DEADLINE_MS = 15_000;
-// A gated start waits this long at most for its pod's infra to run (its own start has the engine's deadline).
-const INFRA_WAIT_MS = 60_000;
 
 export interface DockerRuntimeOptions {
   // Image of the pod's infra container; default SIDECAR_INFRA_IMAGE or the pause image.
@@ -79,13 +78,9 @@ export class DockerRuntime implements Runtime {
   private readonly channels = new SyncChannels();
 
   private headStart: HeadStart | undefined;
-  // The start gate's binary for this engine, or undefined where gates are not used (start-gate.ts).
-  private gateBinary: Promise<Buffer | undefined> | undefined;
-  // Gated starts waiting for their pod's infra to run, by infra id.
-  private readonly infraWaiters = new Map<string, Array<(running: boolean) => void>>();
-  private gateDirs: GateDirs | undefined;
-  // By service: the gate directory its current container was made with.
-  private readonly gates = new Map<string, GateFiles>();
+  // The start gates of containers made ahead (start-gate.ts), and the pods' infras they wait for.
+  private readonly gates = new GateBook();
+  private readonly infraUp = new InfraReadiness();
   // No container is created once a teardown began; it waits for those already asked (creation-guard.ts).
   private readonly guard = new CreationGuard();
 
@@ -167,32 +162,12 @@ export class DockerRuntime implements Runtime {
         guard: this.guard,
       });
     } catch (error) {
-      if (created !== undefined) this.infraSettled(created, false);
+      if (created !== undefined) this.infraUp.settled(created, false);
       throw error;
     }
     this.pods.set(pod.name, infra);
-    this.infraSettled(infra.id, true);
-    if (created !== undefined && created !== infra.id) this.infraSettled(created, false);
-  }
-
-  // Resolves true once this infra runs (a container joining its namespace can
-  // start), false when it will not (its start failed, or it was replaced).
-  private infraRuns(id: string): Promise<boolean> {
-    for (const infra of this.pods.values()) if (infra.id === id) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), INFRA_WAIT_MS).unref();
-      const waiters = this.infraWaiters.get(id) ?? [];
-      waiters.push((running) => {
-        clearTimeout(timer);
-        resolve(running);
-      });
-      this.infraWaiters.set(id, waiters);
-    });
-  }
-
-  private infraSettled(id: string, running: boolean): void {
-    for (const waiter of this.infraWaiters.get(id) ?? []) waiter(running);
-    this.infraWaiters.delete(id);
+    this.infraUp.settled(infra.id, true);
+    if (created !== undefined && created !== infra.id) this.infraUp.settled(created, false);
   }
 
   async prebuild(service: Service): Promise<void> {
@@ -233,7 +208,7 @@ export class DockerRuntime implements Runtime {
     let container = ahead?.container;
     if (!container) {
       container = await this.fresh.create(docker, manifest, service, infraId);
-      this.replaceGate(service.id, undefined);
+      this.gates.made(service.id, undefined);
     }
     const {unit, attachLogs: logsEnded} = this.units.add(service, container.id);
     let initial: Awaited<ReturnType<InitialSync>> | undefined;
@@ -317,7 +292,7 @@ export class DockerRuntime implements Runtime {
   private createAhead(docker: Docker, manifest: Manifest, services: Service[], infraId: string): void {
     // One whose image must be rebuilt first is created when it starts; one already under way is left to it.
     const ahead = services.filter((service) => !this.images.stale(manifest, service) && this.precreated.wants(service, infraId));
-    const gates = this.gatesFor(docker, manifest, ahead);
+    const gates = this.gates.forBatch(docker, manifest.dir, ahead.map((service) => service.id));
     for (const service of ahead) {
       this.precreated.add(service, infraId, async () => {
         const files = (await gates)?.get(service.id);
@@ -330,14 +305,14 @@ export class DockerRuntime implements Runtime {
             }
           : undefined;
         const container = await this.fresh.create(docker, manifest, service, infraId, gate);
-        if (files && program === undefined) this.gateDirs?.remove(files);
-        this.replaceGate(service.id, program === undefined ? undefined : files);
+        if (files && program === undefined) this.gates.unused(files);
+        this.gates.made(service.id, program === undefined ? undefined : files);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
         if (!files || program === undefined) return {container, logsEnded: ended};
         // Issue 13.5: started once the pod's namespace runs, its program run in its
         // turn (start-gate.ts). One that cannot be started now is not used (its
         // gate would never open): made again, ungated, in its turn, which says why.
-        if (!(await this.infraRuns(infraId))) throw new Error("the pod's infra is not running");
+        if (!(await this.infraUp.runs(infraId, [...this.pods.values()].map((infra) => infra.id)))) throw new Error("the pod's infra is not running");
         // The engine's refusal (an argument list too long, a mount it cannot make)
         // is kept and said in the container's turn, as its start would have.
         const startError = await container.start().then(
@@ -347,24 +322,6 @@ export class DockerRuntime implements Runtime {
         return {container, logsEnded: ended, gate: files, ...(startError === undefined ? {} : {startError})};
       });
     }
-  }
-
-  // The gate directory of the service's container now (the one before went with
-  // its container): it stays while the container exists, since the engine's
-  // archive endpoint (watch sync, \`docker cp\`) needs every mount's source.
-  private replaceGate(serviceId: string, files: GateFiles | undefined): void {
-    const old = this.gates.get(serviceId);
-    if (old && old !== files) this.gateDirs?.remove(old);
-    if (files) this.gates.set(serviceId, files);
-    else this.gates.delete(serviceId);
-  }
-
-  // The gate directories of these containers, when the engine can use gates.
-  private gatesFor(docker: Docker, manifest: Manifest, services: Service[]): Promise<Map<string, GateFiles> | undefined> {
-    if (services.length === 0) return Promise.resolve(undefined);
-    this.gateBinary ??= gateBinaryFor(docker);
-    const dirs = (this.gateDirs ??= new GateDirs(manifest.dir));
-    return this.gateBinary.then((binary) => (binary ? dirs.make(binary, services.map((service) => service.id)) : undefined)).catch(() => undefined);
   }
 
   setInitialSync(plan: InitialSync | undefined): void {
@@ -462,11 +419,10 @@ export class DockerRuntime implements Runtime {
     // Nothing is created from here on; what was already asked is answered before the project is listed.
     const answered = this.guard.close(CREATIONS_DEADLINE_MS);
     this.precreated.clear();
-    for (const id of [...this.infraWaiters.keys()]) this.infraSettled(id, false);
+    this.infraUp.none();
     await answered;
     await removeProject(docker, manifest, options.removeVolumes);
-    (this.gateDirs ?? new GateDirs(manifest.dir)).removeAll();
-    this.gates.clear();
+    this.gates.removeAll(manifest.dir);
     this.pods.clear();
   }
 

@@ -194,6 +194,44 @@ function mkfifo(files: string[]): Promise<void> {
   });
 }
 
+// Which gate each service's container was made with, and the gates of a
+// batch of containers made ahead: the runtime's bookkeeping of its gates.
+export class GateBook {
+  private binary: Promise<Buffer | undefined> | undefined;
+  private dirs: GateDirs | undefined;
+  private readonly current = new Map<string, GateFiles>();
+
+  // Gates for these services' containers, when the engine can use gates (else,
+  // or when none can be made, undefined: the batch is made ungated).
+  forBatch(docker: Docker, projectDir: string, serviceIds: string[]): Promise<Map<string, GateFiles> | undefined> {
+    if (serviceIds.length === 0) return Promise.resolve(undefined);
+    this.binary ??= gateBinaryFor(docker);
+    const dirs = (this.dirs ??= new GateDirs(projectDir));
+    return this.binary.then((binary) => (binary ? dirs.make(binary, serviceIds) : undefined)).catch(() => undefined);
+  }
+
+  // The service's container now has this gate (or none): the one before went
+  // with its container. A gate stays as long as its container, since the
+  // engine's archive endpoint (watch sync, `docker cp`) needs every mount's source.
+  made(serviceId: string, files: GateFiles | undefined): void {
+    const old = this.current.get(serviceId);
+    if (old && old !== files) this.dirs?.remove(old);
+    if (files) this.current.set(serviceId, files);
+    else this.current.delete(serviceId);
+  }
+
+  // A gate made for a container that was made ungated after all.
+  unused(files: GateFiles): void {
+    this.dirs?.remove(files);
+  }
+
+  // The teardown (from another process too: what the project's note names).
+  removeAll(projectDir: string): void {
+    (this.dirs ?? new GateDirs(projectDir)).removeAll();
+    this.current.clear();
+  }
+}
+
 // The gated entrypoint: the gate, its FIFO, then the program as the engine would have run it.
 export function gatedCommand(argv: string[]): string[] {
   return [`${GATE_MOUNT}/gate`, `${GATE_MOUNT}/fifo`, ...argv];
