@@ -58,12 +58,25 @@ export function privateBases(env: NodeJS.ProcessEnv = process.env): string[] {
   if (runtimeDir && path.isAbsolute(runtimeDir) && isPrivateDir(runtimeDir)) bases.push(realpathSync(runtimeDir));
   for (const tmp of [os.tmpdir(), '/tmp']) {
     try {
-      bases.push(realpathSync(tmp));
+      const base = realpathSync(tmp);
+      if (sharedSafely(base)) bases.push(base);
     } catch {
       // Missing: try the next one.
     }
   }
   return [...new Set(bases)];
+}
+
+// A temp dir is a base only when nobody else can rename what we make in it:
+// ours or root's, and writable by others only with the sticky bit (/tmp's
+// 1777). A TMPDIR another user may write (0777, no sticky bit) would let that
+// user swap our private directory between our check and our use (found by a
+// trial of the start gates, which share these bases with the control socket).
+function sharedSafely(dir: string): boolean {
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) return false;
+  return (stat.mode & 0o022) === 0 || (stat.mode & 0o1000) !== 0;
 }
 
 // A real directory (not a symlink), owned by us, that no one else can read or write.

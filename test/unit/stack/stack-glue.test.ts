@@ -1,10 +1,11 @@
 import {describe, expect, it} from 'vitest';
 import {LogPrefixer, colorIndex} from '../../../src/output/log-prefixer.js';
 import {psJson, psTable} from '../../../src/output/ps-view.js';
-import {existsSync, lstatSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import {projectFiles} from '../../../src/host/project-files.js';
-import {removeSocket, socketPathToBind} from '../../../src/host/socket-path.js';
+import {privateBases, removeSocket, socketPathToBind} from '../../../src/host/socket-path.js';
 import path from 'node:path';
 import {sinceOption} from '../../../src/commands/since-option.js';
 import {stackEnv} from '../../../src/stack/stack-env.js';
@@ -42,6 +43,29 @@ describe('socket path', () => {
       expect(dir.uid).toBe(process.getuid!());
       removeSocket(socket, long);
       expect(existsSync(path.dirname(socket))).toBe(false);
+    }
+  });
+
+  it('takes no temp dir others may rename entries in: another user\'s, or writable by others without the sticky bit', () => {
+    const saved = process.env.TMPDIR;
+    const open = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'open-tmp-')));
+    try {
+      process.env.TMPDIR = open;
+      chmodSync(open, 0o777);
+      expect(privateBases({})).not.toContain(open);
+      expect(privateBases({})).toContain(realpathSync('/tmp'));
+      chmodSync(open, 0o1777);
+      expect(privateBases({})).toContain(open);
+      chmodSync(open, 0o755);
+      expect(privateBases({})).toContain(open);
+      if (process.getuid?.() === 0) {
+        chownSync(open, 4242, 4242);
+        expect(privateBases({})).not.toContain(open);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(open, {recursive: true, force: true});
     }
   });
 
