@@ -190,7 +190,8 @@ export class UnitDriver {
   private scheduleRestart(unit: Unit, why: string): void {
     const max = unit.service.maxRestarts;
     if (max !== undefined && unit.restarts - unit.budgetFrom >= max) {
-      this.fail(unit, `${why}; gave up after ${unit.restarts - unit.budgetFrom} restarts (maxRestarts ${max})`);
+      const restarts = unit.restarts - unit.budgetFrom;
+      this.fail(unit, `${why}; gave up after ${restarts} ${restarts === 1 ? 'restart' : 'restarts'} (maxRestarts ${max})`);
       return;
     }
     const now = this.host.clock.now();

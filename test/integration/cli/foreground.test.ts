@@ -95,7 +95,7 @@ sidecars:
     const result = await up;
     expect(result.exitCode, result.all).toBe(130);
     expect(result.stdout).toMatch(/^proxy +\| exited with code 3; restarting in \d+(?:ms|\.\ds) \(restart 1\)$/m);
-    expect(result.stdout).toMatch(/^proxy +\| failed: exited with code 3; gave up after 1 restarts \(maxRestarts 1\)$/m);
+    expect(result.stdout).toMatch(/^proxy +\| failed: exited with code 3; gave up after 1 restart \(maxRestarts 1\)$/m);
     // The app stopped by Ctrl-C is not reported as an exit: `stopping`/`stopped crashy` say it.
     expect(result.stdout).not.toMatch(/^app +\| exited/m);
     expect(survivors(p.mark)).toEqual([]);

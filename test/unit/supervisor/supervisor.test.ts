@@ -174,6 +174,8 @@ describe('Supervisor while running (DESIGN 3-5)', () => {
     runtime.exit('app', 1);
     await clock.advance(1);
     expect(state('app')).toMatchObject({state: 'failed', exitCode: 1});
+    // One restart, said so (it was "1 restarts").
+    expect(state('app').lastError).toMatch(/; gave up after 1 restart \(maxRestarts 1\)$/);
     expect(state('app').reason).toBeUndefined();
     expect(events.filter((e) => e.type === 'oom')).toHaveLength(1);
   });
