@@ -296,19 +296,20 @@ export class DockerRuntime implements Runtime {
     for (const service of ahead) {
       this.precreated.add(service, infraId, async () => {
         const files = (await gates)?.get(service.id);
-        let program: string | undefined;
+        // Ungated after all when there is nothing to run (the engine says why then).
+        let gated = false;
         const gate = files
           ? async (spec: ContainerCreateOptions) => {
-              const gated = gatedSpec(spec, files, await this.images.commandOf(docker, imageOf(manifest, service)));
-              program = gated ? (gated.Entrypoint as string[])[2] : undefined;
-              return gated ?? spec;
+              const behind = gatedSpec(spec, files, await this.images.commandOf(docker, imageOf(manifest, service)));
+              gated = behind !== undefined;
+              return behind ?? spec;
             }
           : undefined;
         const container = await this.fresh.create(docker, manifest, service, infraId, gate);
-        if (files && program === undefined) this.gates.unused(files);
-        this.gates.made(service.id, program === undefined ? undefined : files);
+        if (files && !gated) this.gates.unused(files);
+        this.gates.made(service.id, gated ? files : undefined);
         const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
-        if (!files || program === undefined) return {container, logsEnded: ended};
+        if (!files || !gated) return {container, logsEnded: ended};
         // Issue 13.5: started once the pod's namespace runs, its program run in its
         // turn (start-gate.ts). One that cannot be started now is not used (its
         // gate would never open): made again, ungated, in its turn, which says why.

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import {engineInfo} from './engine-info.js';
 import {SidecarError} from '../../errors/index.js';
 import type {Manifest, Service} from '../../manifest/types.js';
 import {projectLabels, volumeName} from './naming.js';
@@ -33,7 +34,7 @@ export class CpuCap {
   async engineCpus(docker: Docker, service: Service, notice: (message: string) => void): Promise<number | undefined> {
     const wanted = service.resources?.cpus;
     if (wanted === undefined) return undefined;
-    this.cpuCount ??= await docker.info().then((info: {NCPU?: number}) => info.NCPU, () => undefined);
+    this.cpuCount ??= (await engineInfo(docker))?.NCPU;
     if (this.cpuCount !== undefined && wanted > this.cpuCount && !this.capped.has(service.id)) {
       this.capped.add(service.id);
       notice(`${service.id}: cpus ${wanted} is more than the engine's ${this.cpuCount} CPUs; limited to ${this.cpuCount}`);

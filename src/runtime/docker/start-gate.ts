@@ -22,8 +22,9 @@ import {GATE_BINARIES} from './gate-binary.js';
 //
 // Used only where the FIFO is shared with the engine's containers: a local
 // engine (unix socket, this kernel, this host name) of an architecture there is
-// a gate binary for; SIDECAR_DOCKER_GATE=0 turns it off. Anywhere else, and for
-// every restart, the container is started when its turn comes, as before.
+// a gate binary for; SIDECAR_DOCKER_GATE=0 turns it off. Anywhere else the
+// container is started when its turn comes, as before. A crash restart's
+// container, made during the backoff, is gated too.
 
 // Where a gated container sees its gate directory (the binary and the FIFO).
 export const GATE_MOUNT = '/.sidecar-gate';
