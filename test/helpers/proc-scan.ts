@@ -1,4 +1,8 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import type {Manifest} from '../../src/manifest/types.js';
+import {currentCgroupLayout} from '../../src/runtime/process/cgroup/cgroup-layout.js';
+import {cgroupBase} from '../../src/runtime/process/stack-marker.js';
 
 // Live processes whose environment carries SIDECAR_TEST_MARK=mark, read straight
 // from /proc: the tests' own truth, independent of the runtime's bookkeeping.
@@ -16,4 +20,17 @@ export function processesWithMark(mark: string): number[] {
     }
   }
   return found;
+}
+
+// A process's command line, its arguments joined by spaces.
+export function commandLine(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+}
+
+// The cgroups the process runtime made for a stack's units that are still there.
+export function stackGroups(m: Pick<Manifest, 'file' | 'name'>): string[] {
+  const layout = currentCgroupLayout();
+  const tree = layout.version === 2 ? layout.parent : layout.version === 1 ? (layout.memory ?? layout.cpu) : undefined;
+  const dir = tree ? path.join(tree, cgroupBase(m as Manifest)) : '';
+  return existsSync(dir) ? readdirSync(dir, {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => e.name) : [];
 }

@@ -1,15 +1,18 @@
 import type {ChildProcess} from 'node:child_process';
 import type {Service} from '../../manifest/types.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
+import type {AheadChannel} from './ahead-channel.js';
 import type {ChildEnd} from './unit-child.js';
 
 // A service's process made ahead of its start (ProcessRuntime.precreate): in its
-// cgroup already, waiting for a line on its stdin before it runs the command.
+// cgroup already (where one is made), waiting for `go` on its fd 3 before it runs
+// the command (a Node program: started up, before its code runs, node-ahead.ts).
 export interface Ahead {
   service: Service;
   child: ChildProcess;
   ended: Promise<ChildEnd>;
-  cgroup: ServiceCgroup;
+  cgroup?: ServiceCgroup;
+  channel: AheadChannel;
 }
 
 // Issue 13.1/13.3: joining a cgroup costs 10-15 ms here (the kernel waits for an
@@ -52,7 +55,7 @@ export class StartedAhead {
   async endAllGone(): Promise<void> {
     const ended = [...this.waiting.values()];
     this.endAll();
-    await Promise.all(ended.map((ahead) => ahead.ended.then(() => ahead.cgroup.remove())));
+    await Promise.all(ended.map((ahead) => ahead.ended.then(() => ahead.cgroup?.remove())));
   }
 
   // Synchronous, for an exit hook: SIGKILL only (each is our own child, never reaped yet).
@@ -65,8 +68,8 @@ function stillWaiting(ahead: Ahead): boolean {
   return ahead.child.exitCode === null && ahead.child.signalCode === null;
 }
 
-// Our own child, still the waiting shell (never signalled by pid after its reap).
+// Our own child, still waiting (never signalled by pid after its reap).
 function end(ahead: Ahead): void {
   if (stillWaiting(ahead)) ahead.child.kill('SIGKILL');
-  void ahead.ended.then(() => ahead.cgroup.remove());
+  void ahead.ended.then(() => ahead.cgroup?.remove());
 }

@@ -19,9 +19,10 @@ export interface UnitChild {
 // even from its bundle with a V8 code cache, on the path to the first service's
 // start, for a plain spawn with pipes. Own session and process group (`detached`):
 // signals reach every child, and a terminal's Ctrl-C does not. Bytes on stdout and
-// stderr, no buffering; the environment exactly as given.
-export function spawnChild(file: string, args: string[], options: {cwd: string; env: NodeJS.ProcessEnv; stdin: 'pipe' | 'ignore'}): UnitChild {
-  const child = spawn(file, args, {cwd: options.cwd, env: options.env, detached: true, stdio: [options.stdin, 'pipe', 'pipe']});
+// stderr, no buffering; the environment exactly as given. Stdin is /dev/null. One
+// made ahead (`goPipe`) also gets fd 3, a socket to wait on (ahead-channel.ts).
+export function spawnChild(file: string, args: string[], options: {cwd: string; env: NodeJS.ProcessEnv; goPipe?: boolean}): UnitChild {
+  const child = spawn(file, args, {cwd: options.cwd, env: options.env, detached: true, stdio: options.goPipe ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe']});
   const ended = new Promise<ChildEnd>((resolve) => {
     // A spawn failure comes as 'error' with no 'exit'; a failed kill() of a live one
     // comes as 'error' too, and changes nothing: its exit still settles this.
@@ -30,9 +31,9 @@ export function spawnChild(file: string, args: string[], options: {cwd: string; 
       if (child.pid === undefined) resolve({exitCode: null, signal: null, error});
     });
   });
-  // No pipe error may end the supervisor as an unhandled 'error': go said to one that
-  // died meanwhile (EPIPE; its exit is handled as the unit's), or a read error on a
+  // No pipe error may end the supervisor as an unhandled 'error': a read error on a
   // pipe nobody reads yet (one made ahead; the runtime adds its own once it reads).
-  for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe?.on('error', () => undefined);
+  // fd 3's are the channel's (go said to one that died meanwhile: EPIPE).
+  for (const pipe of [child.stdout, child.stderr]) pipe?.on('error', () => undefined);
   return {child, ended};
 }

@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -8,39 +8,31 @@ import {currentCgroupLayout} from '../../../src/runtime/process/cgroup/cgroup-la
 import {ProcessRuntime} from '../../../src/runtime/process/process-runtime.js';
 import {cgroupBase} from '../../../src/runtime/process/stack-marker.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
-import {processesWithMark} from '../../helpers/proc-scan.js';
+import {commandLine, processesWithMark, stackGroups} from '../../helpers/proc-scan.js';
+import {until} from '../../helpers/until.js';
 
 // Issues 13.1 and 13.3: moving a process into a cgroup takes the kernel 10-15 ms
-// here, so the process runtime makes the next service's process ahead (in its
-// group, waiting for a line on stdin) and start() only says go, as a container
-// is created before it is started. Needs cgroups: root here and on CI.
+// here, so the process runtime makes the next services' processes ahead (in
+// their groups, waiting for a line on fd 3) and start() only says go, as a
+// container is created before it is started. A Node program has started up
+// meanwhile too (node-ahead.test.ts); these use a shell in front of Node, which
+// waits before anything runs. Needs cgroups: root here and on CI.
 const forever = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/programs/forever.js');
+// Not a Node program by its name: made ahead, it waits in the shell that joins its cgroup.
+const viaShell = ['/bin/sh', '-c', 'exec "$0" "$1"', process.execPath, forever];
 const layout = currentCgroupLayout();
 const canGroup = process.getuid?.() === 0 && layout.version !== 0;
 if (!canGroup) console.warn('[started-ahead] skipped: needs root and a cgroup tree (CI runs as root)');
 
-const cmdline = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+const cmdline = commandLine;
 const waiting = (mark: string): number[] => processesWithMark(mark).filter((pid) => cmdline(pid).includes('read -r go'));
-const groupDirs = (m: {file: string; name: string}): string[] => {
-  const tree = layout.version === 2 ? layout.parent : layout.version === 1 ? (layout.memory ?? layout.cpu) : undefined;
-  const dir = tree ? path.join(tree, cgroupBase(m as never)) : '';
-  return existsSync(dir) ? readdirSync(dir, {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => e.name) : [];
-};
+const groupDirs = stackGroups;
 
-async function until<T>(what: string, check: () => T | false): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = check();
-    if (value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 const one = (mark: string) => (): number | false => (waiting(mark).length === 1 ? waiting(mark)[0]! : false);
 
 async function setup(mark: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
-  const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
+  const make = (name: string, role: Service['role']) => service(name, role, {command: viaShell, env: {SIDECAR_TEST_MARK: mark}});
   const a = make('a', 'sidecar');
   const b = make('b', 'app');
   const m = manifest({dir, app: b, sidecars: [a]});
@@ -50,25 +42,27 @@ async function setup(mark: string) {
 }
 
 describe.runIf(canGroup)('the process runtime makes the next service ahead', () => {
-  it('one at a time, in its cgroup, waiting; start() runs that same process and makes the next; nothing is left after teardown', async () => {
+  it('the next two, one after the other, each in its cgroup, waiting; start() runs that same process; nothing is left after teardown', async () => {
     const mark = `ahead-${process.pid}-${Date.now()}`;
     const {m, runtime, a, b} = await setup(mark);
     try {
       runtime.precreate([a, b]);
-      const forA = await until('a made ahead', one(mark));
-      expect(processesWithMark(mark)).toEqual([forA]);
+      const forA = await until('a made ahead', () => waiting(mark)[0] ?? false);
       // Found by its marker as soon as it is forked; it joins its group right after.
       await until('a in its cgroup', () => readFileSync(`/proc/${forA}/cgroup`, 'utf8').includes(cgroupBase(m)));
+      // b once a has joined (the kernel moves one process at a time), in its own group.
+      const forB = await until('b made ahead too', () => waiting(mark).find((pid) => pid !== forA) ?? false);
+      await until('b in its cgroup', () => readFileSync(`/proc/${forB}/cgroup`, 'utf8').includes(cgroupBase(m)));
+      expect(processesWithMark(mark).sort()).toEqual([forA, forB].sort());
       const unitA = await runtime.start(a);
       expect(unitA.identity.kind === 'process' && unitA.identity.pid).toBe(forA);
-      // Then a runs its command in that pid, and b's process waits.
-      await until('a to run its command', () => cmdline(forA).includes('forever.js') && !cmdline(forA).includes('read -r go'));
-      const forB = await until('b made ahead', one(mark));
-      expect(forB).not.toBe(forA);
+      // Then a runs its command in that pid, and b's process still waits: nothing more is made.
+      await until('a to run its command', () => !cmdline(forA).includes('read -r go') && cmdline(forA).includes('forever.js') && !cmdline(forA).startsWith('/bin/sh'));
+      expect(waiting(mark)).toEqual([forB]);
       const unitB = await runtime.start(b);
       expect(unitB.identity.kind === 'process' && unitB.identity.pid).toBe(forB);
       // The waiting shell's own command line names forever.js too (its "$@"): running means exec'd.
-      await until('b to run its command', () => cmdline(forB).includes('forever.js') && !cmdline(forB).includes('read -r go'));
+      await until('b to run its command', () => !cmdline(forB).includes('read -r go') && cmdline(forB).includes('forever.js') && !cmdline(forB).startsWith('/bin/sh'));
       expect(waiting(mark)).toEqual([]);
       await runtime.stop(unitB, 'SIGTERM', 2000);
       await runtime.stop(unitA, 'SIGTERM', 2000);
@@ -83,7 +77,7 @@ describe.runIf(canGroup)('the process runtime makes the next service ahead', () 
   // prepare() makes it; with it (the detached supervisor, before its socket), at once.
   async function startsTheOneMadeAhead(mark: string, told: 'plan' | 'plan and manifest'): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sidecar-ahead-'));
-    const make = (name: string, role: Service['role']) => service(name, role, {command: [process.execPath, forever], env: {SIDECAR_TEST_MARK: mark}});
+    const make = (name: string, role: Service['role']) => service(name, role, {command: viaShell, env: {SIDECAR_TEST_MARK: mark}});
     const a = make('a', 'sidecar');
     const m = manifest({dir, app: make('b', 'app'), sidecars: [a]});
     const runtime = new ProcessRuntime();

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {GO_FD_VAR, NODE_OPTIONS_WAS_VAR, nodeAheadEnv} from '../../../src/runtime/node-ahead.js';
 
 // Issue 13.1: which programs made ahead wait for `go` in the Node preload
-// (bin/node-ahead.cjs) and with what environment. Only the Node that runs the
+// (bin/node-ahead.js) and with what environment. Only the Node that runs the
 // supervisor, as the service's PATH finds it, is known to read NODE_OPTIONS; a
 // debugger or a watcher starts things before any preload; the preload path goes
 // into NODE_OPTIONS unquoted. Everything else is undefined: it waits in its shell.
@@ -26,7 +26,7 @@ beforeAll(() => {
     mkdirSync(made, {recursive: true});
     return made;
   };
-  preload = path.join(dir('package', 'bin'), 'node-ahead.cjs');
+  preload = path.join(dir('package', 'bin'), 'node-ahead.js');
   writeFileSync(preload, '// the preload\n');
   ours = dir('ours');
   symlinkSync(process.execPath, path.join(ours, 'node'));
@@ -114,12 +114,12 @@ describe('nodeAheadEnv: undefined for a program that cannot wait in the preload'
     expect(nodeAheadEnv(['node', 'server.js'], workdir, searching(shNode), preload, own, '/bin/sh')).toEqual(preloadOnly());
   });
 
-  it.each([['--inspect'], ['--inspect-brk=0'], ['--inspect=127.0.0.1:9229'], ['--watch'], ['--watch-path=src'], ['--debug'], ['--debug-brk']])('%s among the arguments', (flag) => {
+  it.each([['--inspect'], ['--inspect-brk=0'], ['--inspect=127.0.0.1:9229'], ['--watch'], ['--watch-path=src'], ['--debug'], ['--debug-brk'], ['--experimental-permission'], ['--permission'], ['--experimental-policy=policy.json'], ['--policy-integrity=sha384-x']])('%s among the arguments', (flag) => {
     expect(nodeAheadEnv(['node', flag, 'server.js'], workdir, searching(ours), preload, own)).toBeUndefined();
     expect(nodeAheadEnv(['node', 'server.js'], workdir, searching(ours), preload, own)).toEqual(preloadOnly());
   });
 
-  it.each([['--inspect'], ['"--inspect"'], ["'--inspect-brk'"], ['--max-old-space-size=64 --inspect=9229'], ['--max-old-space-size=64  --watch']])('%s in NODE_OPTIONS', (options) => {
+  it.each([['--inspect'], ['"--inspect"'], ["'--inspect-brk'"], ['--max-old-space-size=64 --inspect=9229'], ['--max-old-space-size=64  --watch'], ['--experimental-permission --allow-fs-read=/srv']])('%s in NODE_OPTIONS', (options) => {
     expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), NODE_OPTIONS: options}, preload, own)).toBeUndefined();
   });
 
@@ -137,7 +137,7 @@ describe('nodeAheadEnv: undefined for a program that cannot wait in the preload'
   });
 
   it.each([['a space', 'with space'], ['a tab', 'with\ttab'], ['a double quote', 'with"quote'], ['a single quote', "it's"], ['a backslash', 'back\\slash']])('a preload path with %s, though the file is there', (_, name) => {
-    const unsafe = path.join(base, name, 'node-ahead.cjs');
+    const unsafe = path.join(base, name, 'node-ahead.js');
     mkdirSync(path.dirname(unsafe), {recursive: true});
     writeFileSync(unsafe, '// the preload\n');
     expect(nodeAheadEnv(['node', 'server.js'], workdir, searching(ours), unsafe, own)).toBeUndefined();

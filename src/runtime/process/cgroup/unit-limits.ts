@@ -11,11 +11,19 @@ import {removeStackGroups, ServiceCgroup} from './service-cgroup.js';
 // children escape the limit.
 const JOIN_GROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done;';
 const JOIN = `${JOIN_GROUPS} exec "$@"`;
-// Started ahead (ProcessRuntime.precreate): joins, then waits for a line on its
-// stdin before it runs the command, with stdin from /dev/null as ever; stdin
-// closed with nothing on it ends it. Joining is the slow part: the kernel takes
-// 10-15 ms to move a process into a v1 memory or cpu group (an RCU grace period).
-const JOIN_THEN_WAIT = `${JOIN_GROUPS} read -r go || exit 0; exec "$@" </dev/null`;
+// Started ahead (ProcessRuntime.precreate): joins, says so on fd 3 (a socket to
+// the supervisor, ahead-channel.ts), then waits for a line there before it runs
+// the command, without that fd; fd 3 closed with nothing on it ends it. Joining is
+// the slow part: the kernel takes 10-15 ms to move a process into a v1 memory or
+// cpu group (an RCU grace period). A Node program made ahead is run at once
+// instead, with fd 3, to start up and wait for `go` itself (node-ahead.ts).
+const JOIN_THEN_WAIT = `${JOIN_GROUPS} echo joined >&3; read -r go <&3 || exit 0; exec "$@" 3<&-`;
+const JOIN_THEN_RUN_WAITING = `${JOIN_GROUPS} echo joined >&3; exec "$@"`;
+
+// How a wrapped command runs: at once; made ahead, waiting for `go` in the shell;
+// made ahead, run at once to wait for `go` itself (a Node program, node-ahead.ts).
+export type WrapMode = 'now' | 'wait' | 'run-waiting';
+const SCRIPTS: Record<WrapMode, string> = {now: JOIN, wait: JOIN_THEN_WAIT, 'run-waiting': JOIN_THEN_RUN_WAITING};
 const SHELL = '/bin/sh';
 
 // DESIGN "Resources" under the process runtime: a cgroup per started unit, where
@@ -55,15 +63,15 @@ export class UnitLimits {
     }
   }
 
-  // The command that joins the group(s) and then runs `command` (argv, no shell
-  // parsing), at once or (`waitForGo`) once a line comes on its stdin; undefined
-  // where it cannot be wrapped.
-  wrap(group: ServiceCgroup, command: string[], workdir: string, searchPath: string | undefined, waitForGo = false): string[] | undefined {
+  // The command that joins the group(s) (none without one) and then runs `command`
+  // (argv, no shell parsing), as `mode` says; undefined where it cannot be wrapped.
+  wrap(group: ServiceCgroup | undefined, command: string[], workdir: string, searchPath: string | undefined, mode: WrapMode = 'now'): string[] | undefined {
     const [file] = command;
     // A command that is not there fails the spawn itself, with the runtime's own
     // "not found" error, rather than the shell's 127.
     if (file === undefined || hostExecutable(file, workdir, searchPath) === undefined || hostExecutable(SHELL, '/') === undefined) return undefined;
-    return [SHELL, '-c', waitForGo ? JOIN_THEN_WAIT : JOIN, 'sidecar-cgroup', String(group.dirs.length), ...group.dirs.map((dir) => path.join(dir, 'cgroup.procs')), ...command];
+    const dirs = group?.dirs ?? [];
+    return [SHELL, '-c', SCRIPTS[mode], 'sidecar-cgroup', String(dirs.length), ...dirs.map((dir) => path.join(dir, 'cgroup.procs')), ...command];
   }
 
   // Groups of this stack that a dead supervisor left: killed and removed.

@@ -1,0 +1,54 @@
+import {existsSync, realpathSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {hostExecutable} from './process/host-executable.js';
+
+// Issue 13.1: under the process runtime the next service's process is made ahead
+// of its turn (started-ahead.ts). A Node program made ahead boots right away
+// (~20 ms of Node's own start-up, while the service before it gets ready) and
+// waits in bin/node-ahead.js, preloaded through NODE_OPTIONS, for the supervisor's
+// `go` on fd 3; its own code runs only then, once the one before is ready, as
+// DESIGN 1 orders. Any other program waits in the shell that joins its cgroup,
+// before it is run at all. `SIDECAR_NODE_AHEAD=0` turns this off.
+//
+// Not for a Node whose start-up does more than start, or that would refuse the
+// preload: `--inspect` (its debugger listens before any preload), `--watch` (the
+// watching process loads no preload and runs the program in a child at once),
+// the permission model and policies (a file they do not allow fails the start).
+const UNSAFE_FLAG = /^--(inspect|debug|watch|experimental-permission|permission|experimental-policy|policy-integrity)/;
+
+// This module sits two levels under the package root both in dist/runtime/ and in dist/bundle/.
+const PRELOAD = fileURLToPath(new URL('../../bin/node-ahead.js', import.meta.url));
+
+export const GO_FD_VAR = 'SIDECAR_GO_FD';
+export const NODE_OPTIONS_WAS_VAR = 'SIDECAR_NODE_OPTIONS_WAS';
+
+// The variables that make `command` wait in the preload, for a Node program that
+// can; undefined for any other program (it waits in its shell, or is not made ahead).
+export function nodeAheadEnv(command: readonly string[], workdir: string, env: Readonly<Record<string, string>>, preload = PRELOAD, own: NodeJS.ProcessEnv = process.env, self = process.execPath): Record<string, string> | undefined {
+  if (own.SIDECAR_NODE_AHEAD === '0') return undefined;
+  const [file, ...args] = command;
+  if (file === undefined || !isNodeProgram(file, workdir, env.PATH, self)) return undefined;
+  const options = env.NODE_OPTIONS;
+  if (args.some((arg) => UNSAFE_FLAG.test(arg)) || (options !== undefined && options.split(/\s+/).some((word) => UNSAFE_FLAG.test(word.replace(/^["']/, ''))))) return undefined;
+  // NODE_OPTIONS is split on spaces and reads quotes and backslashes: a path with none is given as it is.
+  if (/[\s"'\\]/.test(preload) || !existsSync(preload)) return undefined;
+  return {
+    NODE_OPTIONS: options ? `--require=${preload} ${options}` : `--require=${preload}`,
+    [GO_FD_VAR]: '3',
+    ...(options !== undefined ? {[NODE_OPTIONS_WAS_VAR]: options} : {}),
+  };
+}
+
+// The Node that runs this supervisor (a Node known to read NODE_OPTIONS), as the
+// service's PATH finds it: another program named `node` might not, and would run
+// at once, before its turn.
+function isNodeProgram(file: string, workdir: string, searchPath: string | undefined, self: string): boolean {
+  const found = hostExecutable(file, workdir, searchPath);
+  if (found === undefined || !/^node(js)?$/.test(path.basename(found))) return false;
+  try {
+    return realpathSync(found) === realpathSync(self);
+  } catch {
+    return false;
+  }
+}
