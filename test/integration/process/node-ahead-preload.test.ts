@@ -6,13 +6,13 @@ import type {Duplex} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 
-// Issue 13.1: a Node service made ahead starts up and waits in bin/node-ahead.cjs,
+// Issue 13.1: a Node service made ahead starts up and waits in bin/node-ahead.js,
 // preloaded through NODE_OPTIONS, before any of its code runs. Pinned on real
 // processes running the real preload: its code runs only after `go` on fd 3, with
 // the environment as the user gave it (so what it starts does not wait too) and fd
 // 3 closed; the socket's end with nothing on it ends the process, exit 0, having
 // run nothing; with no socket on fd 3 the program runs at once.
-const PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/node-ahead.cjs');
+const PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/node-ahead.js');
 const DEADLINE_MS = 5000;
 // Node starts up in ~50 ms here: a program not held back prints well within this.
 const HELD_MS = 400;
@@ -57,7 +57,7 @@ function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const made = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => envWith({NODE_OPTIONS: `--require=${PRELOAD}`, SIDECAR_GO_FD: '3', ...extra});
 
-describe.runIf(process.platform === 'linux')('the Node preload of a service made ahead (bin/node-ahead.cjs)', () => {
+describe.runIf(process.platform === 'linux')('the Node preload of a service made ahead (bin/node-ahead.js)', () => {
   const children: ChildProcess[] = [];
   let dir = '';
 
