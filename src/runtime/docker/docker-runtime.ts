@@ -294,7 +294,7 @@ export class DockerRuntime implements Runtime {
     const ahead = services.filter((service) => !this.images.stale(manifest, service) && this.precreated.wants(service, infraId));
     const gates = this.gates.forBatch(docker, manifest.dir, ahead.map((service) => service.id));
     for (const service of ahead) {
-      this.precreated.add(service, infraId, async () => {
+      this.precreated.add(service, infraId, async (bounded) => {
         const files = (await gates)?.get(service.id);
         // Ungated after all when there is nothing to run (the engine says why then).
         let gated = false;
@@ -305,10 +305,12 @@ export class DockerRuntime implements Runtime {
               return behind ?? spec;
             }
           : undefined;
-        const container = await this.fresh.create(docker, manifest, service, infraId, gate);
-        if (files && !gated) this.gates.unused(files);
-        this.gates.made(service.id, gated ? files : undefined);
-        const {ended} = await attachLogs(docker, container, service.id, (line) => this.events?.log(line));
+        const {container, ended} = await bounded(async () => {
+          const made = await this.fresh.create(docker, manifest, service, infraId, gate);
+          if (files && !gated) this.gates.unused(files);
+          this.gates.made(service.id, gated ? files : undefined);
+          return {container: made, ...(await attachLogs(docker, made, service.id, (line) => this.events?.log(line)))};
+        });
         if (!files || !gated) return {container, logsEnded: ended};
         // Issue 13.5: started once the pod's namespace runs, its program run in its
         // turn (start-gate.ts). One that cannot be started now is not used (its
@@ -316,9 +318,11 @@ export class DockerRuntime implements Runtime {
         if (!(await this.infraUp.runs(infraId, [...this.pods.values()].map((infra) => infra.id)))) throw new Error("the pod's infra is not running");
         // The engine's refusal (an argument list too long, a mount it cannot make)
         // is kept and said in the container's turn, as its start would have.
-        const startError = await container.start().then(
-          () => undefined,
-          (error: unknown) => error,
+        const startError = await bounded(() =>
+          container.start().then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
         );
         return {container, logsEnded: ended, gate: files, ...(startError === undefined ? {} : {startError})};
       });

@@ -18,11 +18,17 @@ interface Creation {
   ahead: Promise<Ahead | undefined>;
 }
 
-// At most this many creations ask the engine at once (issue 13.5: 50 sidecars
-// created at once made dockerd answer the first start, which waits for its own
-// creation, after all 50); queued in start order, so the first to start is
-// created first.
+// At most this many creations (or gated starts) ask the engine at once (issue
+// 13.5: 50 sidecars created at once made dockerd answer the first start, which
+// waits for its own creation, after all 50); queued in start order, so the first
+// to start is created first. A step holds its place only while it asks: not
+// while it waits for its pod's infra to run, which left other pods' containers
+// uncreated behind 6 waiting ones (3 pods started together measured no quicker
+// than one after the other).
 export const CREATE_CONCURRENCY = 6;
+
+// Runs one engine step of a creation in its turn (at most CREATE_CONCURRENCY at once).
+export type Bounded = <T>(step: () => Promise<T>) => Promise<T>;
 
 // Issue 13.2: creating a container does not depend on the start order, only
 // starting it does (a Kubernetes pod's containers are all created from one
@@ -39,12 +45,12 @@ export class PrecreatedContainers {
 
   // Once per service and infra: a second ask for the same (the pod's start after
   // the stack's plan) keeps the creation under way.
-  add(service: Service, infraId: string, create: () => Promise<Ahead>): void {
+  add(service: Service, infraId: string, create: (bounded: Bounded) => Promise<Ahead>): void {
     if (!this.wants(service, infraId)) return;
     const current = this.pending.get(service.id);
     // One made for an older infra (the pod's namespace made again) goes first: both would hold the name.
     const before = current ? current.ahead.then((ahead) => ahead?.container.remove({force: true, v: true}).catch(() => undefined)) : Promise.resolve();
-    this.pending.set(service.id, {service, infraId, ahead: before.then(() => this.bounded(create)).catch(() => undefined)});
+    this.pending.set(service.id, {service, infraId, ahead: before.then(() => create((step) => this.bounded(step))).catch(() => undefined)});
   }
 
   // Not already under way for this service and infra.
