@@ -5,7 +5,7 @@ import {realClock, type Clock, type Random} from '../time/clock.js';
 import {Deferred} from './deferred.js';
 import {configKey, podShapeChange} from './pod-shape.js';
 import {isIdle, PodSupervisor} from './pod.js';
-import {selectPods} from './start-plan.js';
+import {aheadOrder, selectPods} from './start-plan.js';
 import type {LifecycleEvent, LogLine, RestartResult, ServiceStatus, StackCompletion, StartOptions, StopOptions, SupervisorApi, SupervisorListener, UnitIdentity} from './types.js';
 import type {Unit} from './unit.js';
 import type {StackPhase} from './unit-driver.js';
@@ -99,7 +99,8 @@ export class Stack implements SupervisorApi {
   // supervisor before its socket and files, and by start().
   precreate(only?: string[]): void {
     const selection = selectPods(this.manifest, only);
-    this.runtime.precreate?.(this.pods.flatMap((pod) => (selection.has(pod.name) ? [...pod.pod.init, ...selection.get(pod.name)!] : [])), this.manifest);
+    const starting = this.pods.filter((pod) => selection.has(pod.name)).map((pod) => ({name: pod.name, after: pod.pod.after, units: [...pod.pod.init, ...selection.get(pod.name)!]}));
+    this.runtime.precreate?.(aheadOrder(starting), this.manifest);
   }
 
   // Shared resources once (volumes, the project network, every pod's namespace),

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {gatesOf, selectServices} from '../../../src/supervisor/start-plan.js';
+import {aheadOrder, gatesOf, selectServices} from '../../../src/supervisor/start-plan.js';
 import {manifest, service} from '../../helpers/manifest-builder.js';
 
 const m = (startup: 'ordered' | 'parallel' = 'ordered') =>
@@ -31,5 +31,28 @@ describe('start plan (DESIGN 1)', () => {
     expect(selectServices(m(), ['app']).map((s) => s.name)).toEqual(['db', 'proxy', 'metrics', 'app']);
     expect(selectServices(m(), undefined).map((s) => s.name)).toEqual(['db', 'proxy', 'metrics', 'app']);
     expect(() => selectServices(m(), ['nope'])).toThrow(expect.objectContaining({code: 'SIDECAR_UNKNOWN_SERVICE'}));
+  });
+});
+
+describe('the order units are made ahead in (issue 13.5)', () => {
+  const unit = (pod: string, name: string) => service(name, name === 'app' ? 'app' : 'sidecar', {id: `${pod}/${name}`});
+  const pod = (name: string, after: string[] = []) => ({name, after, units: [unit(name, 'proxy'), unit(name, 'tailer'), unit(name, 'app')]});
+  const ids = (units: {id: string}[]) => units.map((u) => u.id);
+
+  it('interleaves pods that start together: every first service before any second one', () => {
+    expect(ids(aheadOrder([pod('a'), pod('b'), pod('c')]))).toEqual(['a/proxy', 'b/proxy', 'c/proxy', 'a/tailer', 'b/tailer', 'c/tailer', 'a/app', 'b/app', 'c/app']);
+  });
+
+  it('a pod after another comes after all of it; pods of one depth interleave', () => {
+    expect(ids(aheadOrder([pod('c', ['a']), pod('a'), pod('b', ['a'])]))).toEqual(['a/proxy', 'a/tailer', 'a/app', 'c/proxy', 'b/proxy', 'c/tailer', 'b/tailer', 'c/app', 'b/app']);
+    expect(ids(aheadOrder([pod('a'), pod('b', ['a']), pod('c', ['b'])]))).toEqual(['a/proxy', 'a/tailer', 'a/app', 'b/proxy', 'b/tailer', 'b/app', 'c/proxy', 'c/tailer', 'c/app']);
+  });
+
+  it('a pod after one that is not starting now (already up) starts with the first ones', () => {
+    expect(ids(aheadOrder([pod('b', ['up-already']), pod('c')]))).toEqual(['b/proxy', 'c/proxy', 'b/tailer', 'c/tailer', 'b/app', 'c/app']);
+  });
+
+  it('one pod: its units as given', () => {
+    expect(ids(aheadOrder([pod('a')]))).toEqual(['a/proxy', 'a/tailer', 'a/app']);
   });
 });
