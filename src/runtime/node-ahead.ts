@@ -11,11 +11,23 @@ import {hostExecutable} from './process/host-executable.js';
 // DESIGN 1 orders. Any other program waits in the shell that joins its cgroup,
 // before it is run at all. `SIDECAR_NODE_AHEAD=0` turns this off.
 //
-// Not for a Node whose start-up does more than start, or that would refuse the
-// preload: `--inspect` (its debugger listens before any preload), `--watch` (the
-// watching process loads no preload and runs the program in a child at once),
-// the permission model and policies (a file they do not allow fails the start).
-const UNSAFE_FLAG = /^--(inspect|debug|watch|experimental-permission|permission|experimental-policy|policy-integrity)/;
+// Not for a Node whose start-up does more than start (it must see, and leave, the
+// world as at its turn), or that would refuse the preload: `--inspect` (its
+// debugger listens before any preload), `--watch` (the watching process loads no
+// preload and runs the program in a child at once), files read at start-up
+// (`--env-file`, a start-up snapshot, OpenSSL's configuration, ICU data), files
+// written by a start-up that may never run (`--prof`, `--cpu-prof`, `--heap-prof`,
+// trace events, a report or diagnostics directory), the permission model and
+// policies (a file they do not allow fails the start). Found by an attacker's
+// afternoon (test/chaos/node-ahead-*.test.ts).
+const UNSAFE_FLAG = /^--(inspect|debug|watch|env-file|snapshot-blob|build-snapshot|openssl-config|openssl-shared-config|icu-data-dir|prof|cpu-prof|heap-prof|trace-event|report|diagnostic-dir|experimental-permission|permission|experimental-policy|policy-integrity)/;
+// And variables that name files Node reads (or writes) at start-up: where the
+// manifest sets one (not the caller's own environment, e.g. a company CA bundle),
+// the file may be the work of a service before this one (a sidecar writing the
+// CA it serves with into a volume).
+const START_UP_FILES = ['NODE_EXTRA_CA_CERTS', 'OPENSSL_CONF', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_ICU_DATA'];
+// Coverage of a process that may never run its program is written all the same.
+const UNSAFE_VARIABLES = ['NODE_V8_COVERAGE'];
 
 // This module sits two levels under the package root both in dist/runtime/ and in dist/bundle/.
 const PRELOAD = fileURLToPath(new URL('../../bin/node-ahead.js', import.meta.url));
@@ -30,7 +42,10 @@ export function nodeAheadEnv(command: readonly string[], workdir: string, env: R
   const [file, ...args] = command;
   if (file === undefined || !isNodeProgram(file, workdir, env.PATH, self)) return undefined;
   const options = env.NODE_OPTIONS;
-  if (args.some((arg) => UNSAFE_FLAG.test(arg)) || (options !== undefined && options.split(/\s+/).some((word) => UNSAFE_FLAG.test(word.replace(/^["']/, ''))))) return undefined;
+  // NODE_OPTIONS takes quotes anywhere in a word (`--"inspect"=0`): read without them.
+  const optionWords = (options ?? '').replace(/["'\\]/g, '').split(/\s+/);
+  if (args.some((arg) => UNSAFE_FLAG.test(arg)) || optionWords.some((word) => UNSAFE_FLAG.test(word))) return undefined;
+  if (UNSAFE_VARIABLES.some((name) => env[name] !== undefined) || START_UP_FILES.some((name) => env[name] !== undefined && env[name] !== own[name])) return undefined;
   // NODE_OPTIONS is split on spaces and reads quotes and backslashes: a path with none is given as it is.
   if (/[\s"'\\]/.test(preload) || !existsSync(preload)) return undefined;
   return {

@@ -14,7 +14,7 @@ import {carriesMarker, cgroupBase, newRunId, stackId} from './stack-marker.js';
 import {pollUntil, within} from './wait.js';
 import {UnitLimits} from './cgroup/unit-limits.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
-import {StartedAhead} from './started-ahead.js';
+import {StartedAhead, directoryId} from './started-ahead.js';
 import type {AheadChannel} from './ahead-channel.js';
 import {spawnUnit} from './spawn-unit.js';
 import {Containment} from './containment.js';
@@ -126,9 +126,12 @@ export class ProcessRuntime implements Runtime {
   private makeAhead(next: Service): AheadChannel | undefined {
     try {
       const [file, ...args] = serviceCommand(this.manifest!, next);
+      const workdir = serviceWorkdir(next);
+      // Named before the spawn: a directory replaced meanwhile is not taken for this one.
+      const id = directoryId(workdir);
       const spawned = file === undefined ? undefined : spawnUnit(this.manifest!, this.runId, this.limits, next, [file, ...args], true);
       if (!spawned?.channel) return undefined;
-      this.ahead.add({service: next, child: spawned.child, ended: spawned.ended, channel: spawned.channel, ...(spawned.cgroup ? {cgroup: spawned.cgroup} : {})});
+      this.ahead.add({service: next, child: spawned.child, ended: spawned.ended, channel: spawned.channel, workdir: {path: workdir, id}, ...(spawned.cgroup ? {cgroup: spawned.cgroup} : {})});
       return spawned.channel;
     } catch {
       // start() meets the same problem and reports it.

@@ -1,4 +1,5 @@
 import type {ChildProcess} from 'node:child_process';
+import {statSync} from 'node:fs';
 import type {Service} from '../../manifest/types.js';
 import type {ServiceCgroup} from './cgroup/service-cgroup.js';
 import type {AheadChannel} from './ahead-channel.js';
@@ -13,6 +14,14 @@ export interface Ahead {
   ended: Promise<ChildEnd>;
   cgroup?: ServiceCgroup;
   channel: AheadChannel;
+  // The directory it was made in (its cwd from then on), as its workdir named it then.
+  workdir: {path: string; id: string | undefined};
+}
+
+// What a workdir names now (a link followed): its device and inode.
+export function directoryId(dir: string): string | undefined {
+  const stat = statSync(dir, {throwIfNoEntry: false});
+  return stat?.isDirectory() ? `${stat.dev}:${stat.ino}` : undefined;
 }
 
 // Issue 13.1/13.3: joining a cgroup costs 10-15 ms here (the kernel waits for an
@@ -35,12 +44,16 @@ export class StartedAhead {
     this.waiting.set(ahead.service.id, ahead);
   }
 
-  // The one made for exactly this service (same object) that still waits; any other is ended.
+  // The one made for exactly this service (same object) that still waits, in the
+  // directory its workdir still names; any other is ended. (A workdir replaced
+  // meanwhile, a `current` link switched or a build directory made again by the
+  // init job before it, is the new one at the service's turn, as for a process
+  // started then: test/chaos/node-ahead-workdir-switched.test.ts.)
   take(service: Service): Ahead | undefined {
     const ahead = this.waiting.get(service.id);
     if (!ahead) return undefined;
     this.waiting.delete(service.id);
-    if (ahead.service === service && stillWaiting(ahead)) return ahead;
+    if (ahead.service === service && stillWaiting(ahead) && ahead.workdir.id !== undefined && directoryId(ahead.workdir.path) === ahead.workdir.id) return ahead;
     end(ahead);
     return undefined;
   }

@@ -114,13 +114,38 @@ describe('nodeAheadEnv: undefined for a program that cannot wait in the preload'
     expect(nodeAheadEnv(['node', 'server.js'], workdir, searching(shNode), preload, own, '/bin/sh')).toEqual(preloadOnly());
   });
 
-  it.each([['--inspect'], ['--inspect-brk=0'], ['--inspect=127.0.0.1:9229'], ['--watch'], ['--watch-path=src'], ['--debug'], ['--debug-brk'], ['--experimental-permission'], ['--permission'], ['--experimental-policy=policy.json'], ['--policy-integrity=sha384-x']])('%s among the arguments', (flag) => {
+  it.each([
+    ['--inspect'], ['--inspect-brk=0'], ['--inspect=127.0.0.1:9229'], ['--watch'], ['--watch-path=src'], ['--debug'], ['--debug-brk'],
+    ['--experimental-permission'], ['--permission'], ['--experimental-policy=policy.json'], ['--policy-integrity=sha384-x'],
+    // Files read or written at start-up (test/chaos/node-ahead-*.test.ts).
+    ['--env-file=app.env'], ['--snapshot-blob=app.blob'], ['--build-snapshot'], ['--openssl-config=ssl.cnf'], ['--icu-data-dir=icu'],
+    ['--prof'], ['--cpu-prof'], ['--heap-prof'], ['--trace-event-categories=v8'], ['--report-on-signal'], ['--diagnostic-dir=out'],
+  ])('%s among the arguments', (flag) => {
     expect(nodeAheadEnv(['node', flag, 'server.js'], workdir, searching(ours), preload, own)).toBeUndefined();
     expect(nodeAheadEnv(['node', 'server.js'], workdir, searching(ours), preload, own)).toEqual(preloadOnly());
   });
 
-  it.each([['--inspect'], ['"--inspect"'], ["'--inspect-brk'"], ['--max-old-space-size=64 --inspect=9229'], ['--max-old-space-size=64  --watch'], ['--experimental-permission --allow-fs-read=/srv']])('%s in NODE_OPTIONS', (options) => {
+  it.each([['--inspect'], ['"--inspect"'], ["'--inspect-brk'"], ['--max-old-space-size=64 --inspect=9229'], ['--max-old-space-size=64  --watch'], ['--experimental-permission --allow-fs-read=/srv'], ['--"inspect"=0'], ['--env-file=.env']])('%s in NODE_OPTIONS', (options) => {
     expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), NODE_OPTIONS: options}, preload, own)).toBeUndefined();
+  });
+
+  it.each([['NODE_EXTRA_CA_CERTS'], ['OPENSSL_CONF'], ['SSL_CERT_FILE'], ['SSL_CERT_DIR'], ['NODE_ICU_DATA']])('%s set by the manifest (a file a service before it may write); as the caller has it, no matter', (name) => {
+    expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), [name]: '/project/.sidecar/volumes/certs/ca.pem'}, preload, own)).toBeUndefined();
+    expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), [name]: '/project/.sidecar/volumes/certs/ca.pem'}, preload, {[name]: '/etc/ssl/company.pem'})).toBeUndefined();
+    expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), [name]: '/etc/ssl/company.pem'}, preload, {[name]: '/etc/ssl/company.pem'})).toEqual(preloadOnly());
+  });
+
+  it('NODE_V8_COVERAGE: a process that may never run its program would write coverage all the same', () => {
+    expect(nodeAheadEnv(['node', 'server.js'], workdir, {...searching(ours), NODE_V8_COVERAGE: '/tmp/coverage'}, preload, {NODE_V8_COVERAGE: '/tmp/coverage'})).toBeUndefined();
+  });
+
+  it('an empty PATH entry is the workdir, as for the shell that runs it: a `node` there is looked at first', () => {
+    // ./node in the workdir links to this Node: found through the empty entry, and it is this Node.
+    expect(nodeAheadEnv(['node', 'server.js'], workdir, {PATH: `:${shNode}`}, preload, own)).toEqual(preloadOnly());
+    // Found through the empty entry before this Node's directory: a `node` that is not this Node.
+    const elsewhere = mkdtempSync(path.join(base, 'wd-'));
+    symlinkSync('/bin/sh', path.join(elsewhere, 'node'));
+    expect(nodeAheadEnv(['node', 'server.js'], elsewhere, {PATH: `:${ours}`}, preload, own)).toBeUndefined();
   });
 
   it('an argument that only mentions a flag is no flag', () => {
