@@ -113,7 +113,8 @@ export function fromChild(dir: string, child: ChildProcess): Prespawned {
       return true;
     },
     kill: () => {
-      if (code === undefined) child.kill('SIGKILL');
+      // Not one whose spawn failed (no pid): Node would signal pid 0, our own group.
+      if (code === undefined && child.pid !== undefined) child.kill('SIGKILL');
     },
   };
 }

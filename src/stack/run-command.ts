@@ -42,7 +42,8 @@ export function startCommand(command: string[], env: NodeJS.ProcessEnv): Command
     forward(signal) {
       if (!grouped) {
         // The terminal's Ctrl-C has reached CMD already (the same foreground group).
-        if (signal !== 'SIGINT') child.kill(signal);
+        // Not a CMD that could not be spawned (no pid: Node would signal our own group).
+        if (signal !== 'SIGINT' && child.pid !== undefined) child.kill(signal);
         return;
       }
       signalGroup(signal);

@@ -131,6 +131,11 @@ export class ProcessRuntime implements Runtime {
       const id = directoryId(workdir);
       const spawned = file === undefined ? undefined : spawnUnit(this.manifest!, this.runId, this.limits, next, [file, ...args], true);
       if (!spawned?.channel) return undefined;
+      // Not spawned (its workdir is missing...): start() spawns it again and says why.
+      if (spawned.child.pid === undefined) {
+        void spawned.ended.then(() => spawned.cgroup?.remove());
+        return undefined;
+      }
       this.ahead.add({service: next, child: spawned.child, ended: spawned.ended, channel: spawned.channel, workdir: {path: workdir, id}, ...(spawned.cgroup ? {cgroup: spawned.cgroup} : {})});
       return spawned.channel;
     } catch {

@@ -73,12 +73,15 @@ export class StartedAhead {
 
   // Synchronous, for an exit hook: SIGKILL only (each is our own child, never reaped yet).
   killAll(): void {
-    for (const ahead of this.waiting.values()) ahead.child.kill('SIGKILL');
+    for (const ahead of this.waiting.values()) if (stillWaiting(ahead)) ahead.child.kill('SIGKILL');
   }
 }
 
+// A spawn that failed (no such workdir) has no pid, and never waited: Node's kill()
+// of such a child signals pid 0, this process's own group (it killed the supervisor
+// and everything in its group: test/chaos/ahead-spawn-failed.test.ts).
 function stillWaiting(ahead: Ahead): boolean {
-  return ahead.child.exitCode === null && ahead.child.signalCode === null;
+  return ahead.child.pid !== undefined && ahead.child.exitCode === null && ahead.child.signalCode === null;
 }
 
 // Our own child, still waiting (never signalled by pid after its reap).
