@@ -139,9 +139,11 @@ function enableControllers(dir: string, wanted: string[]): void {
   if (missing.length > 0) writeFileSync(path.join(dir, 'cgroup.subtree_control'), missing.map((c) => `+${c}`).join(' '));
 }
 
+// A member outside this process's pid namespace reads as 0 (task_tgid_vnr): never
+// signalled, as kill(0) is this process's own group.
 function procsOf(dir: string): number[] {
   try {
-    return readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+    return readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
   } catch {
     return [];
   }
