@@ -9,3 +9,12 @@ export async function until<T>(what: string, check: () => T | false, ms = 10_000
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+// `promise`, or a failure naming `what` once `ms` have passed without it.
+export function within<T>(promise: Promise<T>, what: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

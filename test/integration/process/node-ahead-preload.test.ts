@@ -5,6 +5,7 @@ import path from 'node:path';
 import type {Duplex} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {within as withinMs} from '../../helpers/until.js';
 
 // Issue 13.1: a Node service made ahead starts up and waits in bin/node-ahead.js,
 // preloaded through NODE_OPTIONS, before any of its code runs. Pinned on real
@@ -37,13 +38,7 @@ interface Ended {
   signal: NodeJS.Signals | null;
 }
 
-function within<T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+const within = <T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> => withinMs(promise, what, ms);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {GATE_BINARIES} from '../../../src/runtime/docker/gate-binary.js';
+import {within as withinMs} from '../../helpers/until.js';
 
 // The start gate (native/gate/gate.c) holds a container's program back until the
 // supervisor opens a FIFO for reading, then execs it in its own place. What the
@@ -21,13 +22,7 @@ const ENOENT = 2;
 const EACCES = 13;
 const PATH = '/usr/local/bin:/usr/bin:/bin';
 
-function within<T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+const within = <T>(promise: Promise<T>, what: string, ms = DEADLINE_MS): Promise<T> => withinMs(promise, what, ms);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
