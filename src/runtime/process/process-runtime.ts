@@ -75,12 +75,12 @@ export class ProcessRuntime implements Runtime {
   }
 
   // Issue 13.1/13.3 (started-ahead.ts): where a service's process joins a cgroup,
-  // or is a Node program (which then boots meanwhile, node-ahead.ts), the next one
-  // to start is made ahead, waiting, and start() only says go: at a
-  // pod's start while the one before gets ready, after a crash during the backoff
-  // (the services named here start next). One at a time: the kernel moves one
-  // process into a cgroup at a time, and a fork waits for it, so making them all
-  // at once would delay the first start.
+  // or is a Node program (which then starts up meanwhile, node-ahead.ts), the next
+  // ones to start are made ahead, waiting, and start() only says go: at a pod's
+  // start while the one before gets ready, after a crash during the backoff (the
+  // services named here start next). Two, one after the other (makeNextAhead):
+  // the kernel moves one process into a cgroup at a time, and a fork waits for
+  // it, so making them all at once would delay the first start.
   // Told before prepare(), the plan is kept and prepare() makes the first one; or,
   // given the manifest, it is made now (the supervisor's socket and files come next).
   precreate(services: Service[], manifest?: Manifest): void {

@@ -18,10 +18,15 @@ export interface Ahead {
   workdir: {path: string; id: string | undefined};
 }
 
-// What a workdir names now (a link followed): its device and inode.
+// What a workdir names now (a link followed): its device and inode; undefined
+// where it names no directory this process may look at.
 export function directoryId(dir: string): string | undefined {
-  const stat = statSync(dir, {throwIfNoEntry: false});
-  return stat?.isDirectory() ? `${stat.dev}:${stat.ino}` : undefined;
+  try {
+    const stat = statSync(dir, {throwIfNoEntry: false});
+    return stat?.isDirectory() ? `${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // Issue 13.1/13.3: joining a cgroup costs 10-15 ms here (the kernel waits for an
