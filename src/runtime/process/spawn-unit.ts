@@ -8,7 +8,7 @@ import {spawnChild, type UnitChild} from './unit-child.js';
 
 export interface Spawned extends UnitChild {
   cgroup?: ServiceCgroup;
-  // Made ahead: how it is told to boot and go, and heard joining and booting.
+  // Made ahead: how it is told to go, and heard joining its cgroup.
   channel?: AheadChannel;
 }
 
