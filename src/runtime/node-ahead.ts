@@ -3,12 +3,13 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {hostExecutable} from './process/host-executable.js';
 
-// Issue 13.1: under the process runtime the next service's process is made ahead
-// of its turn (started-ahead.ts). A Node program made ahead boots right away
-// (~20 ms of Node's own start-up, while the service before it gets ready) and
-// waits in bin/node-ahead.js, preloaded through NODE_OPTIONS, for the supervisor's
-// `go` on fd 3; its own code runs only then, once the one before is ready, as
-// DESIGN 1 orders. Any other program waits in the shell that joins its cgroup,
+// Issue 13.1: under the process runtime the next services' processes are made
+// ahead of their turn (started-ahead.ts). A Node program made ahead starts up
+// right away (~20 ms of Node's own start-up, while the service before it gets
+// ready) and waits in bin/node-ahead.js, preloaded through NODE_OPTIONS, for the
+// supervisor's `go` on fd 3; its own code runs only then, once the one before is
+// ready, as DESIGN 1 orders. Only the Node that runs the supervisor (one known to
+// read NODE_OPTIONS). Any other program waits in the shell that joins its cgroup,
 // before it is run at all. `SIDECAR_NODE_AHEAD=0` turns this off.
 //
 // Not for a Node whose start-up does more than start (it must see, and leave, the
