@@ -63,8 +63,16 @@ function isNodeProgram(file: string, workdir: string, searchPath: string | undef
   const found = hostExecutable(file, workdir, searchPath);
   if (found === undefined || !/^node(js)?$/.test(path.basename(found))) return false;
   try {
-    return realpathSync(found) === realpathSync(self);
+    return realpathSync(found) === realSelf(self);
   } catch {
     return false;
   }
+}
+
+// The supervisor's own Node resolves once (each service made ahead asks again).
+const realPaths = new Map<string, string>();
+function realSelf(self: string): string {
+  let real = realPaths.get(self);
+  if (real === undefined) realPaths.set(self, (real = realpathSync(self)));
+  return real;
 }
